@@ -1,0 +1,122 @@
+// `npm run bench`: autocannon on 127.0.0.1 against a real `gatehouse serve` child process —
+// (a) a trivial route, (b) client_credentials issuance, (c) GET /user/{id}?_format=json with a
+// Bearer token — printing req/s, p99 and each as a ratio to (a) measured in the same run.
+import autocannon from 'autocannon';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const MAIN = join(process.cwd(), 'dist', 'main.js');
+const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
+
+interface Scenario {
+  name: string;
+  target?: number;
+  options: Partial<autocannon.Options>;
+}
+
+interface Result {
+  name: string;
+  rps: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  ratio: number;
+  target?: number;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+function run(url: string, options: Partial<autocannon.Options>, duration: number): Promise<autocannon.Result> {
+  return autocannon({ url, connections: CONNECTIONS, duration, ...options } as autocannon.Options);
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+  const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, LOG_LEVEL: 'warn' };
+  const world = {
+    roles: [{ id: 'reader', label: 'Reader', permissions: ['access user profiles'] }],
+    scopes: [{ name: 'profile:read', description: 'Read profiles', granularity: 'permission', permission: 'access user profiles' }],
+    users: [{ name: 'bench', mail: 'bench@example.com', password: 'bench-password-123', roles: ['reader'] }],
+    clients: [{ clientId: 'bench', secret: SECRET, grantTypes: ['client_credentials'], scopes: ['profile:read'], user: 'bench' }],
+  };
+  writeFileSync(join(dir, 'world.json'), JSON.stringify(world));
+  const applied = spawnSync(process.execPath, [MAIN, 'apply', join(dir, 'world.json')], { env, encoding: 'utf8' });
+  if (applied.status !== 0) throw new Error(applied.stderr);
+
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(process.execPath, [MAIN, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'ignore' });
+  try {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        if ((await fetch(`${base}/healthz`)).ok) break;
+      } catch {
+        /* starting */
+      }
+      if (Date.now() > deadline) throw new Error('server did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const form = `grant_type=client_credentials&client_id=bench&client_secret=${SECRET}`;
+    const tokenRes = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    const { access_token: token } = (await tokenRes.json()) as { access_token: string };
+    const uid = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub;
+
+    const scenarios: Scenario[] = [
+      { name: '(a) GET /healthz (trivial route)', options: { url: `${base}/healthz` } },
+      {
+        name: '(b) POST /oauth/token client_credentials',
+        target: 0.2,
+        options: { url: `${base}/oauth/token`, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form },
+      },
+      {
+        name: '(c) GET /user/{id}?_format=json Bearer',
+        target: 0.5,
+        options: { url: `${base}/user/${uid}?_format=json`, headers: { authorization: `Bearer ${token}` } },
+      },
+    ];
+    const results: Result[] = [];
+    for (const scenario of scenarios) {
+      const url = scenario.options.url as string;
+      await run(url, scenario.options, WARMUP);
+      const r = await run(url, scenario.options, DURATION);
+      results.push({ name: scenario.name, rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, ratio: 0, target: scenario.target });
+    }
+    const baseline = results[0].rps;
+    for (const r of results) r.ratio = r.rps / baseline;
+    console.log(`\nGatehouse bench — ${DURATION}s per scenario, ${CONNECTIONS} connections, node ${process.version}\n`);
+    console.log('| scenario | req/s | p99 ms | ratio to (a) | target | errors/non-2xx |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    let missed = 0;
+    for (const r of results) {
+      const verdict = r.target === undefined ? '' : r.ratio >= r.target ? ` ≥ ${r.target} ✓` : ` ≥ ${r.target} ✗`;
+      if (r.target !== undefined && r.ratio < r.target) missed++;
+      if (r.errors || r.non2xx) missed++;
+      console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p99} | ${r.ratio.toFixed(2)} | ${verdict} | ${r.errors}/${r.non2xx} |`);
+    }
+    console.log(missed ? `\n${missed} target(s) missed or run invalid` : '\nall targets met');
+    if (process.env.BENCH_STRICT === '1' && missed) process.exitCode = 1;
+  } finally {
+    server.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,103 @@
+// `gatehouse apply FILE`: the declared roles, scopes, users and clients are made to exist as
+// written, in one transaction; running it again changes nothing.
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import type { AdminContext } from './admin-context.js';
+import { upsertClient, type ClientInput } from './clients.js';
+import { upsertRole, type RoleInput } from './roles.js';
+import { upsertScope, type ScopeInput } from './scopes.js';
+import { upsertUser, type UserInput } from './users.js';
+import { ValidationError } from './validation-error.js';
+
+export interface ApplyDocument {
+  roles?: RoleInput[];
+  scopes?: ScopeInput[];
+  users?: UserInput[];
+  clients?: ClientInput[];
+}
+
+export type Outcome = 'created' | 'updated' | 'unchanged';
+
+export interface ApplyReport {
+  roles: Record<string, Outcome>;
+  scopes: Record<string, Outcome>;
+  users: Record<string, Outcome>;
+  clients: Record<string, Outcome>;
+  /** secrets generated for confidential clients that had none; shown once */
+  generatedSecrets: Record<string, string>;
+}
+
+const SECTIONS = ['roles', 'scopes', 'users', 'clients'] as const;
+
+export function parseApplyDocument(text: string, fileName: string): ApplyDocument {
+  let data: unknown;
+  try {
+    data = fileName.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ValidationError(fileName, `is not valid ${fileName.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new ValidationError(fileName, 'must hold a mapping with roles, scopes, users and/or clients');
+  for (const key of Object.keys(data)) {
+    if (!(SECTIONS as readonly string[]).includes(key)) throw new ValidationError(key, `is not a section apply knows (${SECTIONS.join(', ')})`);
+    const section = (data as Record<string, unknown>)[key];
+    if (!Array.isArray(section) || section.some((item) => !item || typeof item !== 'object' || Array.isArray(item))) {
+      throw new ValidationError(key, 'must be a list of objects');
+    }
+  }
+  return data as ApplyDocument;
+}
+
+function at(section: string, index: number, label: unknown, error: unknown): never {
+  if (error instanceof ValidationError) throw new ValidationError(`${section}[${index}${typeof label === 'string' ? ` ${label}` : ''}].${error.field}`, error.message.slice(error.field.length + 2));
+  throw error;
+}
+
+export async function applyDocument(ctx: AdminContext, doc: ApplyDocument): Promise<ApplyReport> {
+  const report: ApplyReport = { roles: {}, scopes: {}, users: {}, clients: {}, generatedSecrets: {} };
+  await ctx.store.transaction(async (store) => {
+    const tx = { ...ctx, store };
+    for (const [i, role] of (doc.roles ?? []).entries()) {
+      try {
+        report.roles[role.id] = await upsertRole(store, role);
+      } catch (error) {
+        at('roles', i, role.id, error);
+      }
+    }
+    // umbrella scopes first, so children can name them as parents
+    const scopes = (doc.scopes ?? []).map((s, i) => [s, i] as const).sort(([a], [b]) => Number(b.umbrella === true) - Number(a.umbrella === true));
+    for (const [scope, i] of scopes) {
+      try {
+        report.scopes[scope.name] = await upsertScope(store, scope);
+      } catch (error) {
+        at('scopes', i, scope.name, error);
+      }
+    }
+    for (const [i, user] of (doc.users ?? []).entries()) {
+      try {
+        report.users[user.name] = await upsertUser(tx, user, store);
+      } catch (error) {
+        at('users', i, user.name, error);
+      }
+    }
+    for (const [i, client] of (doc.clients ?? []).entries()) {
+      try {
+        const { outcome, secret } = await upsertClient(tx, client, store);
+        report.clients[client.clientId] = outcome;
+        if (secret) report.generatedSecrets[client.clientId] = secret;
+      } catch (error) {
+        at('clients', i, client.clientId, error);
+      }
+    }
+  });
+  return report;
+}
+
+export async function applyFile(ctx: AdminContext, path: string): Promise<ApplyReport> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new ValidationError(path, 'cannot be read');
+  }
+  return applyDocument(ctx, parseApplyDocument(text, path));
+}

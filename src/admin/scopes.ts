@@ -1,0 +1,87 @@
+// Creating and updating scopes (Simple OAuth 6 model): one permission or one role per scope,
+// allowed grant types, umbrella scopes whose children are what they grant.
+import { GRANT_TYPES, isGrantType, type GrantType } from '../domain/grant-types.js';
+import { isValidPermissionName } from '../domain/permissions.js';
+import { isBuiltInScope, isValidScopeName, type Scope, type ScopeGranularity } from '../domain/scope.js';
+import type { Store } from '../store/store.js';
+import { sameList } from './roles.js';
+import { ValidationError } from './validation-error.js';
+
+export interface ScopeInput {
+  name: string;
+  description: string;
+  grantTypes?: string[];
+  umbrella?: boolean;
+  parent?: string | null;
+  granularity?: ScopeGranularity | null;
+  permission?: string | null;
+  role?: string | null;
+}
+
+export function validateScope(input: ScopeInput): Scope {
+  if (!isValidScopeName(input.name)) throw new ValidationError('name', `"${String(input.name)}" is not a valid scope name (RFC 6749 §3.3 characters, at most 128)`);
+  if (isBuiltInScope(input.name)) throw new ValidationError('name', `${input.name} is a built-in OpenID Connect scope and cannot be redefined`);
+  if (typeof input.description !== 'string' || input.description.trim() === '') throw new ValidationError('description', 'is required (it is shown on the consent page)');
+  const grantTypes = input.grantTypes ?? [...GRANT_TYPES];
+  if (!Array.isArray(grantTypes) || grantTypes.length === 0) throw new ValidationError('grantTypes', 'must list at least one grant type');
+  for (const g of grantTypes) if (!isGrantType(g)) throw new ValidationError('grantTypes', `"${String(g)}" is not a grant type Gatehouse supports (${GRANT_TYPES.join(', ')})`);
+  const umbrella = input.umbrella === true;
+  const parent = input.parent ?? null;
+  if (parent !== null && !isValidScopeName(parent)) throw new ValidationError('parent', `"${String(parent)}" is not a valid scope name`);
+  if (parent === input.name) throw new ValidationError('parent', 'a scope cannot be its own parent');
+  let granularity = input.granularity ?? null;
+  if (granularity === null && !umbrella) granularity = input.role ? 'role' : 'permission';
+  if (umbrella && granularity !== null && (input.permission || input.role)) throw new ValidationError('umbrella', 'an umbrella scope grants only what its children grant: give it no permission or role');
+  let permission: string | null = null;
+  let role: string | null = null;
+  if (!umbrella && granularity === 'permission') {
+    if (!isValidPermissionName(input.permission)) throw new ValidationError('permission', 'is required for a scope of permission granularity');
+    permission = input.permission;
+  } else if (!umbrella && granularity === 'role') {
+    if (typeof input.role !== 'string' || input.role === '') throw new ValidationError('role', 'is required for a scope of role granularity');
+    role = input.role;
+  } else if (!umbrella) {
+    throw new ValidationError('granularity', `must be "permission" or "role", got "${String(granularity)}"`);
+  }
+  return {
+    name: input.name,
+    description: input.description.trim(),
+    grantTypes: [...new Set(grantTypes as GrantType[])],
+    umbrella,
+    parent,
+    granularity: umbrella ? null : granularity,
+    permission,
+    role,
+  };
+}
+
+/** Checks references a scope makes (its role, its parent) against the store. */
+async function checkReferences(store: Store, scope: Scope): Promise<void> {
+  if (scope.role !== null && !(await store.roles.get(scope.role))) throw new ValidationError('role', `no role "${scope.role}" exists`);
+  if (scope.parent !== null) {
+    const parent = await store.scopes.get(scope.parent);
+    if (!parent) throw new ValidationError('parent', `no scope "${scope.parent}" exists`);
+    if (!parent.umbrella) throw new ValidationError('parent', `"${scope.parent}" is not an umbrella scope`);
+  }
+}
+
+export async function upsertScope(store: Store, input: ScopeInput): Promise<'created' | 'updated' | 'unchanged'> {
+  const scope = validateScope(input);
+  await checkReferences(store, scope);
+  const existing = await store.scopes.get(scope.name);
+  if (existing && sameScope(existing, scope)) return 'unchanged';
+  await store.scopes.upsert(scope);
+  return existing ? 'updated' : 'created';
+}
+
+function sameScope(a: Scope, b: Scope): boolean {
+  return (
+    a.description === b.description &&
+    sameList(a.grantTypes, b.grantTypes) &&
+    a.umbrella === b.umbrella &&
+    a.parent === b.parent &&
+    a.granularity === b.granularity &&
+    a.permission === b.permission &&
+    a.role === b.role
+  );
+}

@@ -1,0 +1,112 @@
+// Creating and saving user accounts. Saving a user whose status, password or roles changed
+// revokes every token they hold (COMPAT §4).
+import { hashPassword, verifyPassword } from '../crypto/passwords.js';
+import { randomToken } from '../crypto/secrets.js';
+import { AUTHENTICATED_ROLE } from '../domain/role.js';
+import { isValidMail, isValidUserName, type User } from '../domain/user.js';
+import { revokeUserTokens } from '../oauth/revocation.js';
+import type { Store, UserPatch } from '../store/store.js';
+import type { AdminContext } from './admin-context.js';
+import { sameList } from './roles.js';
+import { ValidationError } from './validation-error.js';
+
+export interface UserInput {
+  name: string;
+  mail?: string | null;
+  password?: string;
+  roles?: string[];
+  status?: boolean;
+  timezone?: string | null;
+  langcode?: string;
+}
+
+const MIN_PASSWORD_LENGTH = 8;
+
+function validatePassword(password: unknown): string {
+  if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) throw new ValidationError('password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (Buffer.byteLength(password) > 1024) throw new ValidationError('password', 'must be at most 1024 bytes');
+  return password;
+}
+
+async function validateRoles(store: Store, roles: unknown): Promise<string[]> {
+  if (roles === undefined) return [];
+  if (!Array.isArray(roles)) throw new ValidationError('roles', 'must be a list of role ids');
+  const out = new Set<string>();
+  for (const id of roles) {
+    if (id === AUTHENTICATED_ROLE) continue; // implied for everyone
+    if (typeof id !== 'string' || !(await store.roles.get(id))) throw new ValidationError('roles', `no role "${String(id)}" exists`);
+    out.add(id);
+  }
+  return [...out].sort();
+}
+
+function validateIdentity(input: UserInput): void {
+  if (!isValidUserName(input.name)) throw new ValidationError('name', `"${String(input.name)}" is not a valid user name (1–60 characters, no control characters or surrounding spaces)`);
+  if (input.mail !== undefined && input.mail !== null && !isValidMail(input.mail)) throw new ValidationError('mail', `"${String(input.mail)}" is not a valid e-mail address`);
+  if (input.status !== undefined && typeof input.status !== 'boolean') throw new ValidationError('status', 'must be true (active) or false (blocked)');
+}
+
+/** Generates a password for accounts created without one; shown once, never stored in clear. */
+export function generatePassword(): string {
+  return randomToken(18);
+}
+
+export async function createUser(ctx: AdminContext, input: UserInput, store: Store = ctx.store): Promise<User> {
+  validateIdentity(input);
+  if (await store.users.findByName(input.name)) throw new ValidationError('name', `a user named "${input.name}" already exists`);
+  if (input.mail && (await store.users.findByMail(input.mail))) throw new ValidationError('mail', `the address ${input.mail} is already taken`);
+  const roles = await validateRoles(store, input.roles);
+  const passHash = input.password === undefined ? null : await hashPassword(validatePassword(input.password));
+  return store.users.create({
+    name: input.name,
+    mail: input.mail ?? null,
+    passHash,
+    status: input.status ?? true,
+    langcode: input.langcode ?? 'en',
+    preferredLangcode: input.langcode ?? 'en',
+    preferredAdminLangcode: null,
+    timezone: input.timezone ?? 'UTC',
+    init: input.mail ?? null,
+    roles,
+  });
+}
+
+/** Saves changes to a user; revokes their tokens when status, password or roles changed. */
+export async function saveUser(ctx: AdminContext, uid: number, patch: UserPatch, store: Store = ctx.store): Promise<User> {
+  const before = await store.users.findById(uid);
+  if (!before) throw new ValidationError('uid', `no user ${uid} exists`);
+  const now = Math.floor(ctx.clock.now() / 1000);
+  const after = await store.users.update(uid, { ...patch, changed: now });
+  const credentialsChanged =
+    before.status !== after.status || before.passHash !== after.passHash || !sameList(before.roles, after.roles);
+  if (credentialsChanged) await revokeUserTokens(store, ctx.clock, uid);
+  return after;
+}
+
+/** Idempotent create-or-update by name (for `apply`): a password that already verifies is left as is. */
+export async function upsertUser(ctx: AdminContext, input: UserInput, store: Store = ctx.store): Promise<'created' | 'updated' | 'unchanged'> {
+  validateIdentity(input);
+  const existing = await store.users.findByName(input.name);
+  if (!existing) {
+    await createUser(ctx, input, store);
+    return 'created';
+  }
+  const patch: UserPatch = {};
+  if (input.mail !== undefined && input.mail !== existing.mail) {
+    const holder = input.mail ? await store.users.findByMail(input.mail) : null;
+    if (holder && holder.uid !== existing.uid) throw new ValidationError('mail', `the address ${input.mail} is already taken`);
+    patch.mail = input.mail;
+  }
+  if (input.status !== undefined && input.status !== existing.status) patch.status = input.status;
+  if (input.roles !== undefined) {
+    const roles = await validateRoles(store, input.roles);
+    if (!sameList(roles, existing.roles)) patch.roles = roles;
+  }
+  if (input.timezone !== undefined && input.timezone !== existing.timezone) patch.timezone = input.timezone;
+  if (input.password !== undefined && !(await verifyPassword(validatePassword(input.password), existing.passHash)).ok) {
+    patch.passHash = await hashPassword(input.password);
+  }
+  if (Object.keys(patch).length === 0) return 'unchanged';
+  await saveUser(ctx, existing.uid, patch, store);
+  return 'updated';
+}

@@ -1,0 +1,66 @@
+// buildApp(config, store) → a ready Fastify instance with every route; no listen, so tests and
+// embedders start it on whatever port they like.
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { drupalUserRoute } from './compat/drupal-user-route.js';
+import { restApiAuth } from './compat/rest-api-auth.js';
+import { isClientError } from './http/reply-helpers.js';
+import { loggerOptions } from './http/logger.js';
+import { debugRoute } from './oauth/debug.js';
+import { jwksRoutes } from './oauth/jwks.js';
+import { tokenEndpoint } from './oauth/token-endpoint.js';
+import { installRouteAccess, PUBLIC } from './resource/route-access.js';
+import { createServices, type Services } from './services.js';
+import type { Store } from './store/store.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    gatehouse: Services;
+  }
+}
+
+export interface BuildOptions {
+  config: Config;
+  store: Store;
+  clock?: Clock;
+  /** a pino destination or options; defaults to stdout at config.logLevel */
+  logger?: boolean | object;
+}
+
+export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
+  const { config, store } = options;
+  const app = Fastify({
+    logger: options.logger ?? loggerOptions(config.logLevel),
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimit,
+    genReqId: () => randomUUID(),
+  });
+  const services = createServices(config, store, options.clock ?? systemClock, app.log);
+  app.decorate('gatehouse', services);
+
+  await app.register(formbody, { bodyLimit: config.bodyLimit });
+  installRouteAccess(app, services.guard);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isClientError(error)) {
+      return reply.code(error.statusCode ?? 400).send({ error: 'invalid_request', error_description: error.message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: 'server_error', error_description: 'The server encountered an unexpected condition.' });
+  });
+  app.setNotFoundHandler({}, (_request, reply) => reply.code(404).send({ message: 'Not found.' }));
+
+  app.get('/healthz', { config: PUBLIC }, async () => ({ status: 'ok' }));
+  await app.register(tokenEndpoint, { services });
+  await app.register(restApiAuth, { services });
+  await app.register(jwksRoutes, { services });
+  await app.register(debugRoute, { services });
+  await app.register(drupalUserRoute, { services });
+
+  await services.start();
+  app.addHook('onClose', async () => services.stop());
+  return app;
+}

@@ -1,0 +1,102 @@
+// POST /rest_api/access_token — miniOrange REST API Authentication (COMPAT §1): the password
+// and client_credentials grants through the same grants and token service as /oauth/token,
+// answered in the module's own vocabulary.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { contentTypeOf, describeClientError, isClientError, noStore } from '../http/reply-helpers.js';
+import { GrantError } from '../oauth/errors.js';
+import { singleValuedParams, type Params } from '../oauth/params.js';
+import { auditTokenRequest, dispatchGrant, requireGrantAllowed } from '../oauth/token-dispatch.js';
+import { PUBLIC } from '../resource/route-access.js';
+import type { Services } from '../services.js';
+import {
+  INVALID_CLIENT_ID,
+  INVALID_CLIENT_SECRET,
+  INVALID_HTTP_METHOD,
+  INVALID_REQUEST,
+  UNSUPPORTED_GRANT_TYPE,
+  restApiError,
+  toRestApiError,
+  type RestApiErrorResponse,
+} from './rest-api-errors.js';
+
+const ENDPOINT = '/rest_api/access_token';
+
+function send(reply: FastifyReply, answer: RestApiErrorResponse): FastifyReply {
+  return noStore(reply).code(answer.status).headers(answer.headers).send(answer.body);
+}
+
+/**
+ * The module's own documentation writes `client_id= <id>` (a stray space) and `Username`: clients
+ * copied from it must work, so identifiers are trimmed (as Drupal's login form trims names) and
+ * `Username` stands for `username`. Passwords and secrets are never touched.
+ */
+function normalizeParams(params: Params): Params {
+  const out: Record<string, string | undefined> = { ...params };
+  if (out.username === undefined && out.Username !== undefined) out.username = out.Username;
+  for (const name of ['grant_type', 'client_id', 'username']) {
+    const value = out[name]?.trim();
+    out[name] = value === '' ? undefined : value;
+  }
+  return out;
+}
+
+class RestApiRefusal extends Error {
+  constructor(readonly answer: RestApiErrorResponse) {
+    super(answer.body.error);
+  }
+}
+
+export async function restApiAuth(app: FastifyInstance, options: { services: Services }): Promise<void> {
+  const { services } = options;
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isClientError(error)) return send(reply, restApiError(error.statusCode ?? 400, 'INVALID_REQUEST', describeClientError(error)));
+    request.log.error({ err: error }, 'rest_api token endpoint failed');
+    return send(reply, restApiError(500, 'SERVER_ERROR', 'The server encountered an unexpected condition.'));
+  });
+
+  app.post(ENDPOINT, { config: PUBLIC }, async (request: FastifyRequest, reply: FastifyReply) => {
+    let params: Params = {};
+    try {
+      const type = contentTypeOf(request);
+      if (request.body !== undefined && type !== 'application/x-www-form-urlencoded' && type !== 'application/json') {
+        throw new RestApiRefusal(INVALID_REQUEST('The request must be sent as application/x-www-form-urlencoded or application/json.'));
+      }
+      params = normalizeParams(singleValuedParams(request.body));
+      const grantType = params.grant_type;
+      if (grantType !== 'password' && grantType !== 'client_credentials') throw new RestApiRefusal(UNSUPPORTED_GRANT_TYPE());
+      if (params.client_id === undefined) throw GrantError.missing('client_id');
+      const client = await services.store.clients.get(params.client_id);
+      if (!client || !client.status) throw new RestApiRefusal(INVALID_CLIENT_ID());
+      // the password grant needs no secret here; a secret that is sent must still be right
+      const secretRequired = grantType === 'client_credentials' && client.confidential;
+      if (secretRequired || (params.client_secret !== undefined && client.confidential)) {
+        if (params.client_secret === undefined || !services.secrets.matches(params.client_secret, client.secretDigest)) {
+          throw new RestApiRefusal(INVALID_CLIENT_SECRET());
+        }
+      }
+      requireGrantAllowed(client, grantType);
+      const issued = await dispatchGrant({ ...services, ip: request.ip }, grantType, client, params, {
+        actAs: grantType === 'client_credentials' ? params.username : undefined,
+        refreshWithClientCredentials: true,
+      });
+      auditTokenRequest(services.audit, ENDPOINT, request.ip, grantType, client.clientId, { issued });
+      const body: Record<string, unknown> = { status: 'success', access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn };
+      if (issued.refreshToken) body.refresh_token = issued.refreshToken;
+      return noStore(reply).send(body);
+    } catch (error) {
+      auditTokenRequest(services.audit, ENDPOINT, request.ip, params.grant_type, params.client_id?.slice(0, 128), { error });
+      if (error instanceof RestApiRefusal) return send(reply, error.answer);
+      if (error instanceof GrantError) return send(reply, toRestApiError(error));
+      throw error;
+    }
+  });
+
+  app.route({
+    method: ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
+    url: ENDPOINT,
+    config: PUBLIC,
+    exposeHeadRoute: false,
+    handler: async (_request, reply) => send(reply, INVALID_HTTP_METHOD()),
+  });
+}

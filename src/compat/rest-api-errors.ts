@@ -1,0 +1,59 @@
+// miniOrange REST API Authentication's error vocabulary (COMPAT §1): the same grant failures
+// as /oauth/token, rendered as {"status":"error","error":CODE,"error_description":TEXT}.
+import type { GrantError } from '../oauth/errors.js';
+
+export interface RestApiErrorResponse {
+  status: number;
+  body: { status: 'error'; error: string; error_description: string };
+  headers: Record<string, string>;
+}
+
+export function restApiError(status: number, error: string, description: string, headers: Record<string, string> = {}): RestApiErrorResponse {
+  return { status, body: { status: 'error', error, error_description: description }, headers };
+}
+
+export const INVALID_CREDENTIALS = (): RestApiErrorResponse => restApiError(401, 'INVALID_CREDENTIALS', 'Invalid username or password.');
+export const INVALID_CLIENT_ID = (): RestApiErrorResponse => restApiError(401, 'INVALID_CLIENT_ID', 'Invalid Client ID.');
+export const INVALID_CLIENT_SECRET = (): RestApiErrorResponse => restApiError(401, 'INVALID_CLIENT_SECRET', 'Invalid Client Secret.');
+export const MISSING_USERNAME = (): RestApiErrorResponse => restApiError(400, 'MISSING_USERNAME', 'The username is missing from the request');
+export const MISSING_PARAMETER = (param: string): RestApiErrorResponse =>
+  restApiError(400, 'MISSING_PARAMETER', `The ${param} parameter is missing from the request`);
+export const UNSUPPORTED_GRANT_TYPE = (): RestApiErrorResponse => restApiError(400, 'UNSUPPORTED_GRANT_TYPE', 'The grant type is not supported.');
+export const UNAUTHORIZED_CLIENT = (): RestApiErrorResponse =>
+  restApiError(400, 'UNAUTHORIZED_CLIENT', 'The client is not allowed to use this grant type.');
+export const USER_BLOCKED = (): RestApiErrorResponse => restApiError(403, 'USER_BLOCKED', 'The user is blocked or inactive.');
+export const TOO_MANY_ATTEMPTS = (retryAfter: number): RestApiErrorResponse =>
+  restApiError(429, 'TOO_MANY_ATTEMPTS', 'Too many failed attempts. Try again later.', { 'retry-after': String(retryAfter) });
+export const INVALID_HTTP_METHOD = (): RestApiErrorResponse =>
+  restApiError(405, 'INVALID_HTTP_METHOD', 'The used HTTP method should be a POST.', { allow: 'POST' });
+/** Not in the module's documented vocabulary: malformed bodies and repeated parameters. */
+export const INVALID_REQUEST = (description: string): RestApiErrorResponse => restApiError(400, 'INVALID_REQUEST', description);
+
+export function toRestApiError(error: GrantError): RestApiErrorResponse {
+  switch (error.reason) {
+    case 'missing_parameter':
+      return error.detail.param === 'username' ? MISSING_USERNAME() : MISSING_PARAMETER(error.detail.param ?? 'required');
+    case 'invalid_parameter':
+      return INVALID_REQUEST(error.message);
+    case 'unsupported_grant_type':
+      return UNSUPPORTED_GRANT_TYPE();
+    case 'unknown_client':
+    case 'invalid_client_auth':
+      return INVALID_CLIENT_ID();
+    case 'bad_client_secret':
+      return INVALID_CLIENT_SECRET();
+    case 'unauthorized_client':
+      return UNAUTHORIZED_CLIENT();
+    case 'no_default_user':
+      return MISSING_USERNAME();
+    case 'invalid_credentials':
+      return INVALID_CREDENTIALS();
+    case 'user_blocked':
+      return USER_BLOCKED();
+    case 'too_many_attempts':
+      return TOO_MANY_ATTEMPTS(error.detail.retryAfter ?? 60);
+    case 'invalid_scope':
+    case 'invalid_grant':
+      return INVALID_REQUEST(error.message);
+  }
+}

@@ -1,0 +1,179 @@
+// Configuration from the environment (and an optional JSON/YAML file named by GATEHOUSE_CONFIG),
+// validated once at start; a bad value stops the process with a one-line reason.
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { randomToken } from './crypto/secrets.js';
+
+export interface FloodSettings {
+  /** failed password checks allowed per user name within userWindow */
+  userLimit: number;
+  userWindow: number;
+  /** failed password checks allowed per client IP within ipWindow */
+  ipLimit: number;
+  ipWindow: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  issuer: string;
+  /** the `aud` of access tokens: the resource servers they are meant for */
+  audience: string;
+  databaseUrl: string;
+  secret: string;
+  redisUrl: string | null;
+  flood: FloodSettings;
+  /** seconds */
+  idTokenTtl: number;
+  /** how often (ms) each instance reads the revocation feed */
+  revocationPollMs: number;
+  /** trust X-Forwarded-* from a reverse proxy (never for the issuer) */
+  trustProxy: boolean;
+  logLevel: string;
+  /** largest accepted request body, bytes */
+  bodyLimit: number;
+}
+
+export class ConfigError extends Error {}
+
+const KEYS = {
+  PORT: 'port',
+  HOST: 'host',
+  GATEHOUSE_ISSUER: 'issuer',
+  GATEHOUSE_AUDIENCE: 'audience',
+  DATABASE_URL: 'databaseUrl',
+  GATEHOUSE_SECRET: 'secret',
+  REDIS_URL: 'redisUrl',
+  GATEHOUSE_FLOOD_USER_LIMIT: 'floodUserLimit',
+  GATEHOUSE_FLOOD_USER_WINDOW: 'floodUserWindow',
+  GATEHOUSE_FLOOD_IP_LIMIT: 'floodIpLimit',
+  GATEHOUSE_FLOOD_IP_WINDOW: 'floodIpWindow',
+  GATEHOUSE_ID_TOKEN_TTL: 'idTokenTtl',
+  GATEHOUSE_REVOCATION_POLL_MS: 'revocationPollMs',
+  GATEHOUSE_TRUST_PROXY: 'trustProxy',
+  LOG_LEVEL: 'logLevel',
+  GATEHOUSE_BODY_LIMIT: 'bodyLimit',
+} as const;
+
+type Raw = Partial<Record<keyof typeof KEYS, string>>;
+
+function readConfigFile(path: string): Raw {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(`GATEHOUSE_CONFIG: cannot read ${path}`);
+  }
+  let data: unknown;
+  try {
+    data = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`GATEHOUSE_CONFIG: ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`GATEHOUSE_CONFIG: ${path} must hold a mapping of variable names to values`);
+  const raw: Raw = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (!(key in KEYS)) throw new ConfigError(`GATEHOUSE_CONFIG: unknown key ${key}`);
+    raw[key as keyof Raw] = String(value);
+  }
+  return raw;
+}
+
+function integer(raw: Raw, key: keyof Raw, fallback: number, min: number, max: number): number {
+  const text = raw[key];
+  if (text === undefined || text === '') return fallback;
+  if (!/^\d+$/.test(text)) throw new ConfigError(`${key} must be a whole number, got "${text}"`);
+  const value = Number(text);
+  if (value < min || value > max) throw new ConfigError(`${key} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function url(raw: Raw, key: keyof Raw, fallback: string): string {
+  const text = raw[key] || fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    throw new ConfigError(`${key} must be an absolute http(s) URL, got "${text}"`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ConfigError(`${key} must use http or https, got "${text}"`);
+  if (parsed.search || parsed.hash) throw new ConfigError(`${key} must not have a query or fragment (RFC 8414 §2)`);
+  return text.replace(/\/+$/, '');
+}
+
+/** Where the SQLite database lives, for keeping the generated secret beside it. */
+function sqliteDirectory(databaseUrl: string): string | null {
+  if (!databaseUrl.startsWith('sqlite:')) return null;
+  const path = databaseUrl.slice('sqlite:'.length);
+  if (path === ':memory:' || path === '') return null;
+  return dirname(resolve(path));
+}
+
+/** GATEHOUSE_SECRET, or on SQLite the one generated into the data folder on first start. */
+function resolveSecret(raw: Raw, databaseUrl: string): string {
+  const given = raw.GATEHOUSE_SECRET;
+  if (given) {
+    if (given.length < 32) throw new ConfigError('GATEHOUSE_SECRET must be at least 32 characters');
+    return given;
+  }
+  if (databaseUrl.startsWith('postgres')) throw new ConfigError('GATEHOUSE_SECRET is required with PostgreSQL (every instance must share it)');
+  const dir = sqliteDirectory(databaseUrl);
+  if (!dir) return randomToken(32); // in-memory database: nothing outlives the process anyway
+  const file = resolve(dir, 'gatehouse.secret');
+  if (existsSync(file)) {
+    const secret = readFileSync(file, 'utf8').trim();
+    if (secret.length < 32) throw new ConfigError(`${file} holds a secret shorter than 32 characters`);
+    return secret;
+  }
+  mkdirSync(dir, { recursive: true });
+  const secret = randomToken(48);
+  writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const file = env.GATEHOUSE_CONFIG ? readConfigFile(env.GATEHOUSE_CONFIG) : {};
+  const raw: Raw = { ...file };
+  for (const key of Object.keys(KEYS) as (keyof Raw)[]) {
+    if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
+  }
+  const port = integer(raw, 'PORT', 3000, 0, 65535);
+  const host = raw.HOST || '127.0.0.1';
+  const issuer = url(raw, 'GATEHOUSE_ISSUER', `http://localhost:${port}`);
+  const databaseUrl = raw.DATABASE_URL || 'sqlite:./data/gatehouse.db';
+  if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl)) {
+    throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl.replace(/\/\/[^@]*@/, '//…@')}"`);
+  }
+  const trust = raw.GATEHOUSE_TRUST_PROXY ?? 'false';
+  if (!['true', 'false', '1', '0'].includes(trust)) throw new ConfigError(`GATEHOUSE_TRUST_PROXY must be true or false, got "${trust}"`);
+  return {
+    port,
+    host,
+    issuer,
+    audience: raw.GATEHOUSE_AUDIENCE ? url(raw, 'GATEHOUSE_AUDIENCE', issuer) : issuer,
+    databaseUrl,
+    secret: resolveSecret(raw, databaseUrl),
+    redisUrl: raw.REDIS_URL || null,
+    flood: {
+      userLimit: integer(raw, 'GATEHOUSE_FLOOD_USER_LIMIT', 5, 1, 1_000_000),
+      userWindow: integer(raw, 'GATEHOUSE_FLOOD_USER_WINDOW', 21_600, 1, 31_536_000),
+      ipLimit: integer(raw, 'GATEHOUSE_FLOOD_IP_LIMIT', 50, 1, 1_000_000),
+      ipWindow: integer(raw, 'GATEHOUSE_FLOOD_IP_WINDOW', 3_600, 1, 31_536_000),
+    },
+    idTokenTtl: integer(raw, 'GATEHOUSE_ID_TOKEN_TTL', 3600, 60, 86_400),
+    revocationPollMs: integer(raw, 'GATEHOUSE_REVOCATION_POLL_MS', 500, 50, 60_000),
+    trustProxy: trust === 'true' || trust === '1',
+    logLevel: raw.LOG_LEVEL || 'info',
+    bodyLimit: integer(raw, 'GATEHOUSE_BODY_LIMIT', 65_536, 1024, 10_485_760),
+  };
+}
+
+/** A config for tests and embedding: defaults, with the given fields replaced. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    ...loadConfig({ DATABASE_URL: 'sqlite::memory:', GATEHOUSE_SECRET: 'test-secret-test-secret-test-secret-0123', LOG_LEVEL: 'silent' }),
+    ...overrides,
+  };
+}

@@ -1,0 +1,85 @@
+// Compact JWS signing and verification for Gatehouse's own tokens. Signing is done with
+// node:crypto directly (4× faster than a generic JOSE library, and we build every header
+// ourselves); verification goes through jose, with the key chosen by our key ring and the alg
+// pinned to that key's — never taken from the token.
+import { sign as cryptoSign } from 'node:crypto';
+import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTHeaderParameters } from 'jose';
+import type { KeyUse } from '../store/store.js';
+import type { KeyRing, SigningAlg, SigningKey } from './keys.js';
+
+export type JwtClaims = JWTPayload & Record<string, unknown>;
+
+function b64json(value: unknown): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+}
+
+function signatureOf(alg: SigningAlg, key: SigningKey, input: Buffer): Buffer {
+  switch (alg) {
+    case 'ES256':
+      return cryptoSign('sha256', input, { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+    case 'RS256':
+      return cryptoSign('sha256', input, key.privateKey);
+    case 'EdDSA':
+      return cryptoSign(null, input, key.privateKey);
+  }
+}
+
+export function signJwt(key: SigningKey, typ: string, claims: JwtClaims): string {
+  const head = `${b64json({ alg: key.alg, typ, kid: key.kid })}.${b64json(claims)}`;
+  return `${head}.${signatureOf(key.alg, key, Buffer.from(head, 'ascii')).toString('base64url')}`;
+}
+
+export type JwtVerifyFailure = 'expired' | 'invalid';
+
+export class JwtVerifyError extends Error {
+  constructor(readonly reason: JwtVerifyFailure) {
+    super(reason === 'expired' ? 'token expired' : 'token invalid');
+  }
+}
+
+export interface VerifyOptions {
+  typ: string;
+  /** which kind of key may have signed it: an id-token key never verifies an access token */
+  keyUse: KeyUse;
+  issuer: string;
+  audience?: string;
+  /** seconds since the epoch */
+  now: number;
+  /** tolerated clock skew in seconds for nbf (never for exp) */
+  skew?: number;
+}
+
+/**
+ * Verifies a compact JWS against the ring. The kid must name a published key, the header alg
+ * must equal that key's alg; `none`, HMAC algs, foreign and unknown keys are refused.
+ */
+export async function verifyJwt(ring: KeyRing, token: string, options: VerifyOptions): Promise<{ claims: JwtClaims; kid: string }> {
+  let kid = '';
+  try {
+    const { payload } = await jwtVerify(
+      token,
+      (header: JWTHeaderParameters) => {
+        const key = typeof header.kid === 'string' ? ring.verificationKey(header.kid) : undefined;
+        if (!key || key.use !== options.keyUse || header.alg !== key.alg) throw new JwtVerifyError('invalid');
+        kid = key.kid;
+        return key.publicKey;
+      },
+      {
+        algorithms: ['ES256', 'RS256', 'EdDSA'],
+        typ: options.typ,
+        issuer: options.issuer,
+        audience: options.audience,
+        currentDate: new Date(options.now * 1000),
+        requiredClaims: ['exp', 'iat', 'sub'],
+      },
+    );
+    const skew = options.skew ?? 0;
+    if (typeof payload.exp !== 'number' || payload.exp <= options.now) throw new JwtVerifyError('expired');
+    if (typeof payload.nbf === 'number' && payload.nbf > options.now + skew) throw new JwtVerifyError('invalid');
+    return { claims: payload as JwtClaims, kid };
+  } catch (error) {
+    if (error instanceof JwtVerifyError) throw error;
+    if (error instanceof joseErrors.JWTExpired) throw new JwtVerifyError('expired');
+    throw new JwtVerifyError('invalid');
+  }
+}

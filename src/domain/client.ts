@@ -1,0 +1,60 @@
+// An OAuth client ("consumer" in Simple OAuth), with every consumer field of COMPAT §4.
+import { type GrantType } from './grant-types.js';
+
+export interface Client {
+  clientId: string;
+  label: string;
+  description: string;
+  /** keyed digest of the secret; null for public clients */
+  secretDigest: string | null;
+  confidential: boolean;
+  grantTypes: GrantType[];
+  redirectUris: string[];
+  /** client_credentials (and password) default scopes and allow-list */
+  scopes: string[];
+  /** default scopes of the authorization code grant when `scope` is absent */
+  authorizationCodeScopes: string[];
+  /** default user: whom client_credentials tokens act as */
+  userId: number | null;
+  pkce: boolean;
+  automaticAuthorization: boolean;
+  rememberApproval: boolean;
+  /** seconds */
+  accessTokenExpiration: number;
+  /** seconds */
+  refreshTokenExpiration: number;
+  /** false = disabled: cannot authenticate or obtain tokens */
+  status: boolean;
+  created: number;
+  changed: number;
+}
+
+export const MIN_CLIENT_SECRET_LENGTH = 32;
+export const DEFAULT_ACCESS_TOKEN_EXPIRATION = 300;
+export const DEFAULT_REFRESH_TOKEN_EXPIRATION = 1_209_600;
+export const MAX_ACCESS_TOKEN_EXPIRATION = 86_400;
+export const MAX_REFRESH_TOKEN_EXPIRATION = 31_536_000;
+
+// No ':' (it would break HTTP Basic) and nothing that needs escaping in a URL.
+const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
+
+export function isValidClientId(value: unknown): value is string {
+  return typeof value === 'string' && CLIENT_ID.test(value);
+}
+
+/**
+ * A registered redirect URI: absolute, no fragment (RFC 6749 §3.1.2). Custom schemes are
+ * allowed for native apps (RFC 8252 §7.1).
+ */
+export function redirectUriProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be an absolute URI';
+  }
+  if (url.hash || value.includes('#')) return 'must not contain a fragment';
+  if ((url.protocol === 'http:' || url.protocol === 'https:') && !url.hostname) return 'must name a host';
+  if (/^(javascript|data|vbscript|file):$/i.test(url.protocol)) return `scheme ${url.protocol} is not allowed`;
+  return null;
+}

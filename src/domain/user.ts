@@ -1,0 +1,45 @@
+// A user account with Drupal's base fields (COMPAT §6). uid 0 is the reserved anonymous
+// account and can never authenticate; uid 1 is the bootstrap administrator.
+export interface User {
+  uid: number;
+  uuid: string;
+  name: string;
+  mail: string | null;
+  /** password hash (argon2id, or a Drupal legacy hash awaiting upgrade); null = cannot log in */
+  passHash: string | null;
+  status: boolean;
+  langcode: string;
+  preferredLangcode: string;
+  preferredAdminLangcode: string | null;
+  timezone: string | null;
+  /** seconds since the epoch, as Drupal stores them */
+  created: number;
+  changed: number;
+  access: number;
+  login: number;
+  init: string | null;
+  /** explicit roles; `authenticated` is implied and never stored */
+  roles: string[];
+}
+
+export const ANONYMOUS_UID = 0;
+
+const USER_NAME = /^[^\x00-\x1f\x7f]{1,60}$/;
+
+/** Drupal allows most characters in names but not control characters, nor leading/trailing spaces. */
+export function isValidUserName(value: unknown): value is string {
+  return typeof value === 'string' && USER_NAME.test(value) && value.trim() === value && !value.includes('  ');
+}
+
+const MAIL = /^[^\s@]+@[^\s@]+$/;
+
+export function isValidMail(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 254 && MAIL.test(value);
+}
+
+/** Parses a path segment as a uid: only canonical non-negative decimal integers. */
+export function parseUid(segment: string): number | null {
+  if (!/^(0|[1-9][0-9]{0,14})$/.test(segment)) return null;
+  const uid = Number(segment);
+  return Number.isSafeInteger(uid) ? uid : null;
+}

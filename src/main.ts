@@ -1,0 +1,271 @@
+#!/usr/bin/env node
+// CLI entry: `gatehouse <command>`. Each command exits non-zero with a one-line reason on bad
+// input; `--json` prints machine-readable output.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { buildApp } from './app.js';
+import { applyFile } from './admin/apply.js';
+import { bootstrapAdministrator } from './admin/bootstrap.js';
+import { createClient } from './admin/clients.js';
+import { upsertRole, validateRole } from './admin/roles.js';
+import { upsertScope } from './admin/scopes.js';
+import { createUser, generatePassword } from './admin/users.js';
+import { ValidationError } from './admin/validation-error.js';
+import { systemClock } from './clock.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { ClientSecrets } from './crypto/client-secret.js';
+import { isSigningAlg } from './crypto/keys.js';
+import { ensureSigningKeys, rotateSigningKey } from './oauth/signing-keys.js';
+import { openStore } from './store/open-store.js';
+import type { KeyUse, Store } from './store/store.js';
+
+class UsageError extends Error {}
+
+const USAGE = `usage: gatehouse <command> [options]
+
+  serve                                   migrate, create keys if none, create the admin on an empty store, listen
+  migrate                                 bring the database schema up to date
+  apply FILE                              create or update roles, scopes, users, clients from JSON or YAML
+  user create NAME --mail M [--password-stdin] [--role R]... [--blocked]
+  client create CLIENT_ID [--label L] [--description D] [--public] [--redirect-uri U]... [--grant G]...
+                [--scope S]... [--user NAME] [--pkce] [--automatic-authorization]
+  scope create NAME --description D (--permission P | --role R) [--grant G]... [--umbrella] [--parent P]
+  role create NAME [--label L] [--permission P]...
+  keys list
+  keys rotate [--alg ES256|RS256|EdDSA] [--use access|id]
+
+  --json   machine-readable output`;
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+function parse(args: string[], options: ParseArgsConfig['options']): { values: Values; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' }, ...options }, allowPositionals: true, strict: true });
+    return { values: values as Values, positionals };
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+}
+
+function out(json: boolean, data: unknown, text: string): void {
+  process.stdout.write(json ? JSON.stringify(data) + '\n' : text + '\n');
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new UsageError('--password-stdin needs the password on standard input');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(config.databaseUrl);
+  try {
+    await store.migrate();
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function adminContext(config: Config, store: Store) {
+  return { store, clock: systemClock, secrets: new ClientSecrets(config.secret) };
+}
+
+function list(value: Values[string]): string[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function one(values: Values, name: string): string | undefined {
+  const v = values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+async function serve(config: Config): Promise<void> {
+  const store = await openStore(config.databaseUrl);
+  await store.migrate();
+  const ctx = adminContext(config, store);
+  await ensureSigningKeys(store, config.secret, systemClock);
+  const admin = await bootstrapAdministrator(ctx);
+  if (admin) {
+    process.stdout.write(`Created the administrator account "${admin.name}" (uid 1). Its password, shown only this once:\n\n    ${admin.password}\n\n`);
+  }
+  const app = await buildApp({ config, store });
+  const stop = async (signal: string): Promise<void> => {
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+}
+
+async function run(argv: string[]): Promise<void> {
+  const [command, sub, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE + '\n');
+    return;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'serve':
+      return serve(config);
+    case 'migrate': {
+      const { values } = parse([sub, ...rest].filter(Boolean), {});
+      await withStore(config, async () => undefined);
+      return out(values.json === true, { migrated: true }, 'Database schema is up to date.');
+    }
+    case 'apply': {
+      const { values, positionals } = parse([sub, ...rest].filter(Boolean), {});
+      if (positionals.length !== 1) throw new UsageError('apply takes exactly one FILE');
+      const report = await withStore(config, (store) => applyFile(adminContext(config, store), positionals[0]));
+      const lines = (['roles', 'scopes', 'users', 'clients'] as const).flatMap((section) =>
+        Object.entries(report[section]).map(([name, outcome]) => `${section.slice(0, -1)} ${name}: ${outcome}`),
+      );
+      for (const [id, secret] of Object.entries(report.generatedSecrets)) lines.push(`client ${id} secret (shown once): ${secret}`);
+      return out(values.json === true, report, lines.join('\n') || 'Nothing to apply.');
+    }
+    case 'user': {
+      if (sub !== 'create') throw new UsageError('expected: gatehouse user create NAME --mail M [...]');
+      const { values, positionals } = parse(rest, {
+        mail: { type: 'string' },
+        'password-stdin': { type: 'boolean' },
+        role: { type: 'string', multiple: true },
+        blocked: { type: 'boolean' },
+      });
+      if (positionals.length !== 1) throw new UsageError('user create takes exactly one NAME');
+      const mail = one(values, 'mail');
+      if (!mail) throw new UsageError('user create needs --mail');
+      const fromStdin = values['password-stdin'] === true;
+      const password = fromStdin ? await readStdin() : generatePassword();
+      const user = await withStore(config, (store) =>
+        createUser(adminContext(config, store), { name: positionals[0], mail, password, roles: list(values.role), status: values.blocked !== true }),
+      );
+      const data = { uid: user.uid, name: user.name, mail: user.mail, roles: user.roles, status: user.status, ...(fromStdin ? {} : { password }) };
+      return out(values.json === true, data, `Created user ${user.name} (uid ${user.uid}).` + (fromStdin ? '' : ` Password, shown once: ${password}`));
+    }
+    case 'client': {
+      if (sub !== 'create') throw new UsageError('expected: gatehouse client create CLIENT_ID [...]');
+      const { values, positionals } = parse(rest, {
+        label: { type: 'string' },
+        description: { type: 'string' },
+        public: { type: 'boolean' },
+        'redirect-uri': { type: 'string', multiple: true },
+        grant: { type: 'string', multiple: true },
+        scope: { type: 'string', multiple: true },
+        user: { type: 'string' },
+        pkce: { type: 'boolean' },
+        'automatic-authorization': { type: 'boolean' },
+      });
+      if (positionals.length !== 1) throw new UsageError('client create takes exactly one CLIENT_ID');
+      const grants = list(values.grant);
+      const { client, secret } = await withStore(config, (store) =>
+        createClient(adminContext(config, store), {
+          clientId: positionals[0],
+          label: one(values, 'label'),
+          description: one(values, 'description'),
+          confidential: values.public !== true,
+          redirectUris: list(values['redirect-uri']),
+          grantTypes: grants.length ? grants : undefined,
+          scopes: list(values.scope),
+          user: one(values, 'user'),
+          pkce: values.pkce === true ? true : undefined,
+          automaticAuthorization: values['automatic-authorization'] === true,
+        }),
+      );
+      const data = { clientId: client.clientId, confidential: client.confidential, grantTypes: client.grantTypes, scopes: client.scopes, secret };
+      return out(
+        values.json === true,
+        data,
+        `Created client ${client.clientId} (${client.confidential ? 'confidential' : 'public'}; grants: ${client.grantTypes.join(', ')}).` +
+          (secret ? `\nClient secret, shown only this once: ${secret}` : ''),
+      );
+    }
+    case 'scope': {
+      if (sub !== 'create') throw new UsageError('expected: gatehouse scope create NAME --description D (--permission P | --role R)');
+      const { values, positionals } = parse(rest, {
+        description: { type: 'string' },
+        permission: { type: 'string' },
+        role: { type: 'string' },
+        grant: { type: 'string', multiple: true },
+        umbrella: { type: 'boolean' },
+        parent: { type: 'string' },
+      });
+      if (positionals.length !== 1) throw new UsageError('scope create takes exactly one NAME');
+      const permission = one(values, 'permission');
+      const role = one(values, 'role');
+      const umbrella = values.umbrella === true;
+      if (!umbrella && (permission === undefined) === (role === undefined)) throw new UsageError('scope create needs exactly one of --permission or --role (or --umbrella)');
+      const grants = list(values.grant);
+      const name = positionals[0];
+      const outcome = await withStore(config, async (store) => {
+        if (await store.scopes.get(name)) throw new ValidationError('name', `a scope "${name}" already exists`);
+        return upsertScope(store, {
+          name,
+          description: one(values, 'description') ?? '',
+          grantTypes: grants.length ? grants : undefined,
+          umbrella,
+          parent: one(values, 'parent') ?? null,
+          permission: permission ?? null,
+          role: role ?? null,
+          granularity: umbrella ? null : role !== undefined ? 'role' : 'permission',
+        });
+      });
+      return out(values.json === true, { name, outcome }, `Created scope ${name}.`);
+    }
+    case 'role': {
+      if (sub !== 'create') throw new UsageError('expected: gatehouse role create NAME [--permission P]...');
+      const { values, positionals } = parse(rest, { label: { type: 'string' }, permission: { type: 'string', multiple: true } });
+      if (positionals.length !== 1) throw new UsageError('role create takes exactly one NAME');
+      const input = { id: positionals[0], label: one(values, 'label'), permissions: list(values.permission) };
+      validateRole(input);
+      await withStore(config, async (store) => {
+        if (await store.roles.get(input.id)) throw new ValidationError('id', `a role "${input.id}" already exists`);
+        await upsertRole(store, input);
+      });
+      return out(values.json === true, { id: input.id, permissions: input.permissions }, `Created role ${input.id}.`);
+    }
+    case 'keys': {
+      if (sub === 'list') {
+        const { values } = parse(rest, {});
+        const rows = await withStore(config, async (store) => {
+          await ensureSigningKeys(store, config.secret, systemClock);
+          return store.keys.list();
+        });
+        const data = rows.map(({ privateKeyEncrypted: _sealed, publicJwk: _jwk, ...row }) => row);
+        const iso = (s: number | null): string => (s === null ? '-' : new Date(s * 1000).toISOString());
+        return out(
+          values.json === true,
+          data,
+          data.map((k) => `${k.kid}  ${k.alg.padEnd(5)}  ${k.use.padEnd(6)}  ${k.state.padEnd(7)}  created ${iso(k.createdAt)}  retired ${iso(k.retiredAt)}  published until ${iso(k.publishUntil)}`).join('\n'),
+        );
+      }
+      if (sub === 'rotate') {
+        const { values } = parse(rest, { alg: { type: 'string' }, use: { type: 'string' } });
+        const alg = one(values, 'alg');
+        if (alg !== undefined && !isSigningAlg(alg)) throw new UsageError(`--alg must be ES256, RS256 or EdDSA, got "${alg}"`);
+        const use = (one(values, 'use') ?? 'access') as KeyUse;
+        if (use !== 'access' && use !== 'id') throw new UsageError(`--use must be access or id, got "${String(use)}"`);
+        const key = await withStore(config, async (store) => {
+          await ensureSigningKeys(store, config.secret, systemClock);
+          return rotateSigningKey(store, config.secret, systemClock, use, alg);
+        });
+        return out(values.json === true, { kid: key.kid, alg: key.alg, use: key.use, state: key.state }, `New current ${use}-token key ${key.kid} (${key.alg}); the previous one stays published until its tokens expire.`);
+      }
+      throw new UsageError('expected: gatehouse keys list | keys rotate [--alg A]');
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+run(process.argv.slice(2)).catch((error: unknown) => {
+  const message =
+    error instanceof UsageError ? `${error.message}\n(see: gatehouse help)` :
+    error instanceof ValidationError || error instanceof ConfigError ? error.message :
+    `${(error as Error).message ?? String(error)}`;
+  process.stderr.write(`gatehouse: ${message.split('\n').join('\ngatehouse: ')}\n`);
+  process.exit(error instanceof UsageError ? 2 : 1);
+});
+

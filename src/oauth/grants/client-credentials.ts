@@ -1,0 +1,39 @@
+// RFC 6749 §4.4 Client Credentials Grant. The token acts as a user, so that owner rules apply
+// (COMPAT §4): the client's default user, or — on the miniOrange endpoint only — a named user
+// the client vouches for.
+import type { Client } from '../../domain/client.js';
+import { ANONYMOUS_UID, type User } from '../../domain/user.js';
+import { GrantError } from '../errors.js';
+import type { Params } from '../params.js';
+import { resolveScopes } from '../scopes.js';
+import type { IssuedTokens } from '../token-service.js';
+import type { GrantContext } from './grant-context.js';
+
+export interface ClientCredentialsOptions {
+  /** user name the client acts for (miniOrange `username`); the default user when absent */
+  actAs?: string;
+  refresh: boolean;
+}
+
+async function actingUser(ctx: GrantContext, client: Client, actAs: string | undefined): Promise<User> {
+  if (actAs !== undefined) {
+    const user = await ctx.store.users.findByName(actAs);
+    if (!user || user.uid === ANONYMOUS_UID) throw new GrantError('invalid_credentials', 'The user credentials were incorrect.');
+    return user;
+  }
+  const user = client.userId === null ? null : await ctx.store.users.findById(client.userId);
+  if (!user || user.uid === ANONYMOUS_UID) {
+    // a token with no owner would escape every owner rule: refuse instead
+    throw new GrantError('no_default_user', 'The client has no default user to act as', { param: 'username' });
+  }
+  return user;
+}
+
+export async function clientCredentialsGrant(ctx: GrantContext, client: Client, params: Params, options: ClientCredentialsOptions): Promise<IssuedTokens> {
+  // §4.4: only confidential clients can use this grant
+  if (!client.confidential) throw new GrantError('unauthorized_client', 'Public clients cannot use the client_credentials grant');
+  const user = await actingUser(ctx, client, options.actAs);
+  if (!user.status) throw new GrantError('user_blocked', 'The user account is blocked.');
+  const scopes = resolveScopes(params.scope, client.scopes, 'client_credentials', ctx.catalog);
+  return ctx.tokens.issue(ctx.store, { client, userId: user.uid, scopes, refresh: options.refresh });
+}

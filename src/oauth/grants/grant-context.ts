@@ -1,0 +1,19 @@
+// What every grant receives: the collaborators it needs, passed in, so a grant is a plain
+// function of its inputs.
+import type { AccessCatalog } from '../../domain/access.js';
+import type { Clock } from '../../clock.js';
+import type { RevocationView } from '../../resource/revocation-view.js';
+import type { Store } from '../../store/store.js';
+import type { TokenService } from '../token-service.js';
+import type { UserAuthenticator } from '../user-authenticator.js';
+
+export interface GrantContext {
+  store: Store;
+  tokens: TokenService;
+  catalog: AccessCatalog;
+  clock: Clock;
+  users: UserAuthenticator;
+  revocations: RevocationView;
+  /** the requesting client's address, for flood control */
+  ip: string;
+}

@@ -1,0 +1,40 @@
+// RFC 6749 §6 Refreshing an Access Token, with rotation (OAuth 2.1 §4.3.1): the presented token
+// is spent, a new one continues its family, and a spent token presented again revokes the whole
+// family and the access tokens issued from it (RFC 9700 §4.14.2).
+import { nowSeconds } from '../../clock.js';
+import { tokenDigest } from '../../crypto/secrets.js';
+import type { Client } from '../../domain/client.js';
+import { GrantError } from '../errors.js';
+import type { Params } from '../params.js';
+import { revokeFamily } from '../revocation.js';
+import { narrowScopes } from '../scopes.js';
+import type { IssuedTokens } from '../token-service.js';
+import type { GrantContext } from './grant-context.js';
+
+const invalid = (message: string): GrantError => new GrantError('invalid_grant', message);
+
+export async function refreshTokenGrant(ctx: GrantContext, client: Client, params: Params): Promise<IssuedTokens> {
+  if (params.refresh_token === undefined) throw GrantError.missing('refresh_token');
+  const digest = tokenDigest(params.refresh_token);
+  const row = await ctx.store.refreshTokens.findByDigest(digest);
+  const now = nowSeconds(ctx.clock);
+  // another client's token is treated as unknown: nothing about it is revealed
+  if (!row || row.clientId !== client.clientId) throw invalid('The refresh token is invalid.');
+  if (row.revokedAt !== null) throw invalid('The refresh token has been revoked.');
+  if (row.expiresAt <= now) throw invalid('The refresh token has expired.');
+  const scopes = narrowScopes(params.scope, row.scopes);
+  const user = await ctx.store.users.findById(row.userId);
+  if (!user || !user.status) throw invalid('The refresh token is invalid.');
+
+  // spend and re-issue in one transaction: a failure in between loses no token
+  const outcome = await ctx.store.transaction(async (tx) => {
+    if (!(await tx.refreshTokens.spend(digest, now))) return null;
+    return ctx.tokens.issue(tx, { client, userId: row.userId, scopes, refresh: true, familyId: row.familyId });
+  });
+  if (outcome) return outcome;
+  await revokeFamily(ctx.store, ctx.clock, row.familyId);
+  await ctx.revocations.refresh();
+  throw new GrantError('invalid_grant', 'The refresh token was already used; every token of its family is now revoked.', {
+    event: 'refresh.reuse_detected',
+  });
+}

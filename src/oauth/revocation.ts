@@ -1,0 +1,36 @@
+// Revoking tokens: writes the rows the revocation feed carries to every instance. Access tokens
+// are JWTs and cannot be recalled, so they are refused by jti, or by user/client issued-before.
+import type { Clock } from '../clock.js';
+import { nowSeconds } from '../clock.js';
+import { MAX_ACCESS_TOKEN_EXPIRATION } from '../domain/client.js';
+import type { RefreshTokenRow, Store } from '../store/store.js';
+
+/** A user or client revocation must outlive the longest access token it could cover. */
+function horizon(clock: Clock): number {
+  return nowSeconds(clock) + MAX_ACCESS_TOKEN_EXPIRATION;
+}
+
+/** Every access and refresh token of a user (saved with a new password, roles or status). */
+export async function revokeUserTokens(store: Store, clock: Clock, userId: number): Promise<void> {
+  const now = clock.now();
+  await store.refreshTokens.revokeByUser(userId, nowSeconds(clock));
+  await store.revocations.add([{ kind: 'user', subject: String(userId), at: now, expiresAt: horizon(clock) }]);
+}
+
+/** Every token issued to a client (disabled, deleted, or its secret rotated). */
+export async function revokeClientTokens(store: Store, clock: Clock, clientId: string): Promise<void> {
+  const now = clock.now();
+  await store.refreshTokens.revokeByClient(clientId, nowSeconds(clock));
+  await store.revocations.add([{ kind: 'client', subject: clientId, at: now, expiresAt: horizon(clock) }]);
+}
+
+/** A whole refresh-token family and the access tokens issued with it (reuse detected). */
+export async function revokeFamily(store: Store, clock: Clock, familyId: string): Promise<RefreshTokenRow[]> {
+  const rows = await store.refreshTokens.revokeFamily(familyId, nowSeconds(clock));
+  const now = nowSeconds(clock);
+  const live = rows.filter((r) => r.accessExpiresAt > now);
+  if (live.length) {
+    await store.revocations.add(live.map((r) => ({ kind: 'jti' as const, subject: r.accessJti, at: clock.now(), expiresAt: r.accessExpiresAt })));
+  }
+  return rows;
+}

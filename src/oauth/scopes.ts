@@ -1,0 +1,38 @@
+// Which scopes a token gets: the requested ones if each is known, allowed for the client and
+// allowed with this grant; otherwise the client's defaults that this grant may carry.
+import type { AccessCatalog } from '../domain/access.js';
+import type { GrantType } from '../domain/grant-types.js';
+import { parseScopeParameter } from '../domain/scope.js';
+import { GrantError } from './errors.js';
+
+function invalidScope(hint: string): GrantError {
+  return new GrantError('invalid_scope', 'The requested scope is invalid, unknown, or malformed', { hint });
+}
+
+export function resolveScopes(
+  requested: string | undefined,
+  allowed: readonly string[],
+  grantType: GrantType,
+  catalog: AccessCatalog,
+): string[] {
+  const usable = (name: string): boolean => catalog.scopes.get(name)?.grantTypes.includes(grantType) ?? false;
+  if (requested === undefined || requested === '') return allowed.filter(usable);
+  const names = parseScopeParameter(requested);
+  if (names === null) throw invalidScope('The scope parameter must be space-separated scope names');
+  for (const name of names) {
+    if (!catalog.scopes.has(name)) throw invalidScope(`Unknown scope ${name}`);
+    if (!allowed.includes(name)) throw invalidScope(`The client may not request the scope ${name}`);
+    if (!usable(name)) throw invalidScope(`The scope ${name} may not be used with the ${grantType} grant`);
+  }
+  return names;
+}
+
+/** Refresh (RFC 6749 §6): the scope may narrow, never widen. */
+export function narrowScopes(requested: string | undefined, original: readonly string[]): string[] {
+  if (requested === undefined || requested === '') return [...original];
+  const names = parseScopeParameter(requested);
+  if (names === null) throw invalidScope('The scope parameter must be space-separated scope names');
+  const extra = names.find((n) => !original.includes(n));
+  if (extra) throw invalidScope(`The scope ${extra} was not granted originally`);
+  return names;
+}

@@ -1,0 +1,89 @@
+// The one place tokens are made, whichever endpoint asked: RFC 9068 JWT access tokens and
+// opaque refresh tokens stored only as digests, in rotating families.
+import type { Clock } from '../clock.js';
+import type { KeyRing } from '../crypto/keys.js';
+import { signJwt } from '../crypto/jwt.js';
+import { randomToken, tokenDigest } from '../crypto/secrets.js';
+import { newJti } from './jti.js';
+import type { Client } from '../domain/client.js';
+import type { Store } from '../store/store.js';
+
+export const ACCESS_TOKEN_TYP = 'at+jwt';
+
+export interface TokenGrant {
+  client: Client;
+  userId: number;
+  scopes: string[];
+  /** issue a refresh token alongside the access token */
+  refresh: boolean;
+  /** the family a rotated refresh token continues; a new family when absent */
+  familyId?: string;
+  /** seconds; when the user authenticated, if known (authorization code) */
+  authTime?: number;
+}
+
+export interface IssuedTokens {
+  accessToken: string;
+  jti: string;
+  expiresIn: number;
+  /** seconds */
+  expiresAt: number;
+  refreshToken?: string;
+  familyId?: string;
+  scopes: string[];
+  userId: number;
+}
+
+export interface TokenServiceDeps {
+  keys: KeyRing;
+  clock: Clock;
+  issuer: string;
+  audience: string;
+}
+
+export class TokenService {
+  constructor(private readonly deps: TokenServiceDeps) {}
+
+  /** Signs the access token and, in `store` (the caller's transaction if any), records the refresh token. */
+  async issue(store: Store, grant: TokenGrant): Promise<IssuedTokens> {
+    const { keys, clock, issuer, audience } = this.deps;
+    const issuedMs = clock.now();
+    const now = Math.floor(issuedMs / 1000);
+    const clientId = grant.client.clientId;
+    const expiresIn = grant.client.accessTokenExpiration;
+    const jti = newJti(issuedMs);
+    const accessToken = signJwt(keys.signingKey('access'), ACCESS_TOKEN_TYP, {
+      iss: issuer,
+      sub: String(grant.userId),
+      aud: audience,
+      client_id: clientId,
+      iat: now,
+      nbf: now,
+      exp: now + expiresIn,
+      jti,
+      scope: grant.scopes.join(' '),
+      ...(grant.authTime !== undefined ? { auth_time: grant.authTime } : {}),
+    });
+    const issued: IssuedTokens = { accessToken, jti, expiresIn, expiresAt: now + expiresIn, scopes: grant.scopes, userId: grant.userId };
+    if (grant.refresh) {
+      const refreshToken = randomToken(32);
+      const familyId = grant.familyId ?? randomToken(16);
+      await store.refreshTokens.insert({
+        digest: tokenDigest(refreshToken),
+        familyId,
+        clientId,
+        userId: grant.userId,
+        scopes: grant.scopes,
+        issuedAt: now,
+        expiresAt: now + grant.client.refreshTokenExpiration,
+        accessJti: jti,
+        accessExpiresAt: now + expiresIn,
+        spentAt: null,
+        revokedAt: null,
+      });
+      issued.refreshToken = refreshToken;
+      issued.familyId = familyId;
+    }
+    return issued;
+  }
+}

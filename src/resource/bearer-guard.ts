@@ -1,0 +1,105 @@
+// request → principal, or the resource error to answer. Verifies with keys held in memory and
+// consults the in-memory revocation view: no database round trip on this path.
+import type { Clock } from '../clock.js';
+import { nowSeconds } from '../clock.js';
+import { JwtVerifyError, verifyJwt, type JwtClaims } from '../crypto/jwt.js';
+import type { KeyRing } from '../crypto/keys.js';
+import { jtiIssuedAt } from '../oauth/jti.js';
+import { ACCESS_TOKEN_TYP } from '../oauth/token-service.js';
+import { resourceErrors } from './resource-errors.js';
+import type { RevocationView } from './revocation-view.js';
+
+export interface Principal {
+  uid: number;
+  clientId: string;
+  scopes: string[];
+  jti: string;
+  /** seconds */
+  expiresAt: number;
+  /** ms: from our jti, else from iat */
+  issuedMs: number;
+  claims: JwtClaims;
+}
+
+interface Cached {
+  principal: Principal;
+  nbf: number;
+  kid: string;
+}
+
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+const CACHE_LIMIT = 10_000;
+
+export interface BearerGuardDeps {
+  keys: KeyRing;
+  revocations: RevocationView;
+  clock: Clock;
+  issuer: string;
+  audience: string;
+}
+
+export class BearerGuard {
+  /** tokens whose signature and claims already verified; keyed by the exact token text */
+  private readonly verified = new Map<string, Cached>();
+
+  constructor(private readonly deps: BearerGuardDeps) {}
+
+  /** After the key ring changed: a token whose key is no longer published must verify again (and fail). */
+  forgetUnknownKeys(): void {
+    for (const [token, entry] of this.verified) if (!this.deps.keys.verificationKey(entry.kid)) this.verified.delete(token);
+  }
+
+  async authenticate(authorization: string | undefined): Promise<Principal> {
+    if (authorization === undefined || authorization.trim() === '') throw resourceErrors.missingHeader();
+    const match = BEARER.exec(authorization);
+    if (!match) {
+      if (/^Bearer(\s|$)/i.test(authorization)) throw resourceErrors.invalidToken();
+      throw resourceErrors.wrongScheme();
+    }
+    const token = match[1];
+    const now = nowSeconds(this.deps.clock);
+    const principal = await this.verify(token, now);
+    const { revocations } = this.deps;
+    if (revocations.isBlocked(principal.uid)) throw resourceErrors.userBlocked();
+    if (revocations.isRevoked({ jti: principal.jti, sub: String(principal.uid), clientId: principal.clientId, issuedMs: principal.issuedMs })) {
+      throw resourceErrors.invalidToken();
+    }
+    return principal;
+  }
+
+  private async verify(token: string, now: number): Promise<Principal> {
+    const cached = this.verified.get(token);
+    if (cached) {
+      if (cached.principal.expiresAt <= now) {
+        this.verified.delete(token);
+        throw resourceErrors.expired();
+      }
+      if (cached.nbf > now) throw resourceErrors.invalidToken();
+      return cached.principal;
+    }
+    let claims: JwtClaims;
+    let kid: string;
+    try {
+      ({ claims, kid } = await verifyJwt(this.deps.keys, token, { typ: ACCESS_TOKEN_TYP, keyUse: 'access', issuer: this.deps.issuer, audience: this.deps.audience, now }));
+    } catch (error) {
+      if (error instanceof JwtVerifyError && error.reason === 'expired') throw resourceErrors.expired();
+      throw resourceErrors.invalidToken();
+    }
+    const uid = typeof claims.sub === 'string' && /^[1-9][0-9]{0,14}$/.test(claims.sub) ? Number(claims.sub) : NaN;
+    if (!Number.isSafeInteger(uid) || typeof claims.jti !== 'string' || typeof claims.client_id !== 'string' || typeof claims.scope !== 'string') {
+      throw resourceErrors.invalidToken();
+    }
+    const principal: Principal = {
+      uid,
+      clientId: claims.client_id,
+      scopes: claims.scope === '' ? [] : claims.scope.split(' '),
+      jti: claims.jti,
+      expiresAt: claims.exp as number,
+      issuedMs: jtiIssuedAt(claims.jti) ?? (claims.iat as number) * 1000,
+      claims,
+    };
+    if (this.verified.size >= CACHE_LIMIT) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { principal, nbf: typeof claims.nbf === 'number' ? claims.nbf : 0, kid });
+    return principal;
+  }
+}

@@ -1,0 +1,43 @@
+// Which routes need a token is decided by each route's own configuration, never by matching the
+// URL; a route that does not say is refused outright (it never falls open).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { BearerGuard, Principal } from './bearer-guard.js';
+import { ResourceError, resourceErrors } from './resource-errors.js';
+
+export type RouteAccess = { kind: 'public' } | { kind: 'bearer' };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export const PUBLIC: { access: RouteAccess } = { access: { kind: 'public' } };
+export const BEARER: { access: RouteAccess } = { access: { kind: 'bearer' } };
+
+export function sendResourceError(reply: FastifyReply, error: ResourceError): FastifyReply {
+  return reply.code(error.status).header('www-authenticate', error.challenge).header('cache-control', 'no-store').send(error.body());
+}
+
+/** Installs the access policy on every route of `app` (call on the root instance). */
+export function installRouteAccess(app: FastifyInstance, guard: BearerGuard): void {
+  app.decorateRequest('principal', null);
+  app.addHook('onRoute', (route) => {
+    if (route.config?.access === undefined) app.log.warn({ url: route.url }, 'route has no access configuration: it will refuse every request');
+  });
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.is404) return;
+    const access = request.routeOptions.config.access;
+    if (access?.kind === 'public') return;
+    if (access?.kind !== 'bearer') return sendResourceError(reply, resourceErrors.notConfigured());
+    try {
+      request.principal = await guard.authenticate(request.headers.authorization);
+    } catch (error) {
+      if (error instanceof ResourceError) return sendResourceError(reply, error);
+      throw error;
+    }
+  });
+}

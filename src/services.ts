@@ -1,0 +1,84 @@
+// Everything one Gatehouse instance runs on, built once from config and store and handed to the
+// route plugins: no module-level state, so tests can build as many instances as they like.
+import type { FastifyBaseLogger } from 'fastify';
+import { AuditLog } from './audit-log.js';
+import type { Clock } from './clock.js';
+import { nowSeconds } from './clock.js';
+import type { Config } from './config.js';
+import { ClientSecrets } from './crypto/client-secret.js';
+import { KeyRing } from './crypto/keys.js';
+import { AccessCatalogCache } from './oauth/access-catalog.js';
+import { FloodControl } from './oauth/flood-control.js';
+import { TokenService } from './oauth/token-service.js';
+import { UserAuthenticator } from './oauth/user-authenticator.js';
+import { BearerGuard } from './resource/bearer-guard.js';
+import { RevocationView } from './resource/revocation-view.js';
+import { ensureSigningKeys } from './oauth/signing-keys.js';
+import type { Store } from './store/store.js';
+
+export interface Services {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  keys: KeyRing;
+  catalog: AccessCatalogCache;
+  revocations: RevocationView;
+  tokens: TokenService;
+  guard: BearerGuard;
+  secrets: ClientSecrets;
+  users: UserAuthenticator;
+  audit: AuditLog;
+  /** reloads keys, roles and scopes from the store (after a change made here or elsewhere) */
+  reload(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const RELOAD_MS = 5_000;
+
+export function createServices(config: Config, store: Store, clock: Clock, log: FastifyBaseLogger): Services {
+  const keys = new KeyRing();
+  const catalog = new AccessCatalogCache(store);
+  const revocations = new RevocationView(store, clock, log);
+  const audit = new AuditLog(store, clock, log);
+  const guard = new BearerGuard({ keys, revocations, clock, issuer: config.issuer, audience: config.audience });
+  const flood = new FloodControl(store, clock, config.flood);
+  let timer: NodeJS.Timeout | null = null;
+
+  const reloadKeys = async (): Promise<void> => {
+    keys.load(await store.keys.list(), config.secret, nowSeconds(clock));
+    guard.forgetUnknownKeys();
+  };
+
+  const services: Services = {
+    config,
+    store,
+    clock,
+    keys,
+    catalog,
+    revocations,
+    audit,
+    guard,
+    tokens: new TokenService({ keys, clock, issuer: config.issuer, audience: config.audience }),
+    secrets: new ClientSecrets(config.secret),
+    users: new UserAuthenticator(store, flood, clock),
+    async reload() {
+      await Promise.all([reloadKeys(), catalog.reload()]);
+    },
+    async start() {
+      await ensureSigningKeys(store, config.secret, clock);
+      await services.reload();
+      await revocations.start(config.revocationPollMs);
+      timer = setInterval(() => {
+        services.reload().catch((error: unknown) => log.warn({ err: error }, 'reloading keys and scopes failed; keeping the previous ones'));
+      }, RELOAD_MS);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      revocations.stop();
+      await audit.flush();
+    },
+  };
+  return services;
+}

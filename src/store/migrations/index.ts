@@ -1,0 +1,11 @@
+// Every migration, in order, provided statically so they work from dist/ and through tsx alike.
+import type { Migration, MigrationProvider } from 'kysely';
+import type { Engine } from '../engine.js';
+import { initial } from './001_initial.js';
+
+export function migrationProvider(engine: Engine): MigrationProvider {
+  const migrations: Record<string, Migration> = {
+    '001_initial': initial(engine),
+  };
+  return { getMigrations: async () => migrations };
+}

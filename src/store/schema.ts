@@ -1,0 +1,135 @@
+// Table typings for Kysely. Booleans are integers 0/1 and lists are JSON text on both engines,
+// so one store implementation serves SQLite and PostgreSQL alike.
+import type { Generated } from 'kysely';
+
+export interface UsersTable {
+  uid: Generated<number>;
+  uuid: string;
+  name: string;
+  /** lower-cased name: Drupal user names are unique regardless of case */
+  name_key: string;
+  mail: string | null;
+  pass_hash: string | null;
+  status: number;
+  langcode: string;
+  preferred_langcode: string;
+  preferred_admin_langcode: string | null;
+  timezone: string | null;
+  created: number;
+  changed: number;
+  access: number;
+  login: number;
+  init: string | null;
+}
+
+export interface UserRolesTable {
+  uid: number;
+  role_id: string;
+}
+
+export interface RolesTable {
+  id: string;
+  label: string;
+  permissions: string;
+  is_admin: number;
+}
+
+export interface ScopesTable {
+  name: string;
+  description: string;
+  grant_types: string;
+  umbrella: number;
+  parent: string | null;
+  granularity: string | null;
+  permission: string | null;
+  role: string | null;
+}
+
+export interface ClientsTable {
+  client_id: string;
+  label: string;
+  description: string;
+  secret_digest: string | null;
+  confidential: number;
+  grant_types: string;
+  redirect_uris: string;
+  scopes: string;
+  authorization_code_scopes: string;
+  user_id: number | null;
+  pkce: number;
+  automatic_authorization: number;
+  remember_approval: number;
+  access_token_expiration: number;
+  refresh_token_expiration: number;
+  status: number;
+  created: number;
+  changed: number;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  use: string;
+  state: string;
+  public_jwk: string;
+  private_key_encrypted: string;
+  created_at: number;
+  activated_at: number | null;
+  retired_at: number | null;
+  publish_until: number | null;
+}
+
+export interface RefreshTokensTable {
+  digest: string;
+  family_id: string;
+  client_id: string;
+  user_id: number;
+  scopes: string;
+  issued_at: number;
+  expires_at: number;
+  access_jti: string;
+  access_expires_at: number;
+  spent_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface RevocationsTable {
+  id: Generated<number>;
+  kind: string;
+  subject: string;
+  at: number;
+  expires_at: number;
+}
+
+export interface FloodTable {
+  id: Generated<number>;
+  event: string;
+  identifier: string;
+  timestamp: number;
+  expiration: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  event: string;
+  outcome: string;
+  user_id: number | null;
+  client_id: string | null;
+  ip: string | null;
+  endpoint: string | null;
+  detail: string | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  user_roles: UserRolesTable;
+  roles: RolesTable;
+  scopes: ScopesTable;
+  clients: ClientsTable;
+  signing_keys: SigningKeysTable;
+  refresh_tokens: RefreshTokensTable;
+  revocations: RevocationsTable;
+  flood: FloodTable;
+  audit_log: AuditLogTable;
+}

@@ -1,0 +1,552 @@
+// The one Store implementation: Kysely over SQLite or PostgreSQL. Row ↔ domain mapping lives
+// here, one function per table; nothing above this file sees a column name.
+import { randomUUID } from 'node:crypto';
+import { Migrator, type Kysely, type Selectable, type Updateable } from 'kysely';
+import type { Client } from '../domain/client.js';
+import type { GrantType } from '../domain/grant-types.js';
+import type { Role } from '../domain/role.js';
+import type { Scope, ScopeGranularity } from '../domain/scope.js';
+import type { User } from '../domain/user.js';
+import type { Engine } from './engine.js';
+import { migrationProvider } from './migrations/index.js';
+import type { ClientsTable, Database, RefreshTokensTable, RevocationsTable, ScopesTable, SigningKeysTable, UsersTable } from './schema.js';
+import type {
+  AuditEntry,
+  AuditRepository,
+  ClientRepository,
+  FloodRepository,
+  KeyState,
+  KeyUse,
+  NewUser,
+  RefreshTokenRepository,
+  RefreshTokenRow,
+  RevocationKind,
+  RevocationRepository,
+  RevocationRow,
+  RoleRepository,
+  ScopeRepository,
+  SigningKeyRepository,
+  SigningKeyRow,
+  Store,
+  UserPatch,
+  UserRepository,
+} from './store.js';
+
+const json = (value: unknown): string => JSON.stringify(value);
+const list = (text: string): string[] => JSON.parse(text) as string[];
+const bool = (value: boolean): number => (value ? 1 : 0);
+const num = (value: number | string | bigint): number => Number(value);
+const optNum = (value: number | string | bigint | null): number | null => (value === null ? null : Number(value));
+
+function toUser(row: Selectable<UsersTable>, roles: string[]): User {
+  return {
+    uid: num(row.uid),
+    uuid: row.uuid,
+    name: row.name,
+    mail: row.mail,
+    passHash: row.pass_hash,
+    status: row.status === 1,
+    langcode: row.langcode,
+    preferredLangcode: row.preferred_langcode,
+    preferredAdminLangcode: row.preferred_admin_langcode,
+    timezone: row.timezone,
+    created: num(row.created),
+    changed: num(row.changed),
+    access: num(row.access),
+    login: num(row.login),
+    init: row.init,
+    roles: [...roles].sort(),
+  };
+}
+
+function toClient(row: Selectable<ClientsTable>): Client {
+  return {
+    clientId: row.client_id,
+    label: row.label,
+    description: row.description,
+    secretDigest: row.secret_digest,
+    confidential: row.confidential === 1,
+    grantTypes: list(row.grant_types) as GrantType[],
+    redirectUris: list(row.redirect_uris),
+    scopes: list(row.scopes),
+    authorizationCodeScopes: list(row.authorization_code_scopes),
+    userId: optNum(row.user_id),
+    pkce: row.pkce === 1,
+    automaticAuthorization: row.automatic_authorization === 1,
+    rememberApproval: row.remember_approval === 1,
+    accessTokenExpiration: num(row.access_token_expiration),
+    refreshTokenExpiration: num(row.refresh_token_expiration),
+    status: row.status === 1,
+    created: num(row.created),
+    changed: num(row.changed),
+  };
+}
+
+function fromClient(client: Client): ClientsTable {
+  return {
+    client_id: client.clientId,
+    label: client.label,
+    description: client.description,
+    secret_digest: client.secretDigest,
+    confidential: bool(client.confidential),
+    grant_types: json(client.grantTypes),
+    redirect_uris: json(client.redirectUris),
+    scopes: json(client.scopes),
+    authorization_code_scopes: json(client.authorizationCodeScopes),
+    user_id: client.userId,
+    pkce: bool(client.pkce),
+    automatic_authorization: bool(client.automaticAuthorization),
+    remember_approval: bool(client.rememberApproval),
+    access_token_expiration: client.accessTokenExpiration,
+    refresh_token_expiration: client.refreshTokenExpiration,
+    status: bool(client.status),
+    created: client.created,
+    changed: client.changed,
+  };
+}
+
+function toScope(row: Selectable<ScopesTable>): Scope {
+  return {
+    name: row.name,
+    description: row.description,
+    grantTypes: list(row.grant_types) as GrantType[],
+    umbrella: row.umbrella === 1,
+    parent: row.parent,
+    granularity: row.granularity as ScopeGranularity | null,
+    permission: row.permission,
+    role: row.role,
+  };
+}
+
+function toKey(row: Selectable<SigningKeysTable>): SigningKeyRow {
+  return {
+    kid: row.kid,
+    alg: row.alg,
+    use: row.use as KeyUse,
+    state: row.state as KeyState,
+    publicJwk: row.public_jwk,
+    privateKeyEncrypted: row.private_key_encrypted,
+    createdAt: num(row.created_at),
+    activatedAt: optNum(row.activated_at),
+    retiredAt: optNum(row.retired_at),
+    publishUntil: optNum(row.publish_until),
+  };
+}
+
+function toRefresh(row: Selectable<RefreshTokensTable>): RefreshTokenRow {
+  return {
+    digest: row.digest,
+    familyId: row.family_id,
+    clientId: row.client_id,
+    userId: num(row.user_id),
+    scopes: list(row.scopes),
+    issuedAt: num(row.issued_at),
+    expiresAt: num(row.expires_at),
+    accessJti: row.access_jti,
+    accessExpiresAt: num(row.access_expires_at),
+    spentAt: optNum(row.spent_at),
+    revokedAt: optNum(row.revoked_at),
+  };
+}
+
+function toRevocation(row: Selectable<RevocationsTable>): RevocationRow {
+  return { id: num(row.id), kind: row.kind as RevocationKind, subject: row.subject, at: num(row.at), expiresAt: num(row.expires_at) };
+}
+
+class SqlUsers implements UserRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  private async withRoles(row: Selectable<UsersTable> | undefined): Promise<User | null> {
+    if (!row) return null;
+    const roles = await this.db.selectFrom('user_roles').select('role_id').where('uid', '=', row.uid).execute();
+    return toUser(row, roles.map((r) => r.role_id));
+  }
+
+  async findById(uid: number): Promise<User | null> {
+    if (!Number.isSafeInteger(uid)) return null;
+    return this.withRoles(await this.db.selectFrom('users').selectAll().where('uid', '=', uid).executeTakeFirst());
+  }
+
+  async findByName(name: string): Promise<User | null> {
+    return this.withRoles(await this.db.selectFrom('users').selectAll().where('name_key', '=', name.toLowerCase()).executeTakeFirst());
+  }
+
+  async findByMail(mail: string): Promise<User | null> {
+    return this.withRoles(await this.db.selectFrom('users').selectAll().where('mail', '=', mail).where('uid', '!=', 0).orderBy('uid').executeTakeFirst());
+  }
+
+  async create(user: NewUser): Promise<User> {
+    const now = Math.floor(Date.now() / 1000);
+    const values = {
+      uuid: user.uuid ?? randomUUID(),
+      name: user.name,
+      name_key: user.name.toLowerCase(),
+      mail: user.mail,
+      pass_hash: user.passHash,
+      status: bool(user.status),
+      langcode: user.langcode,
+      preferred_langcode: user.preferredLangcode,
+      preferred_admin_langcode: user.preferredAdminLangcode,
+      timezone: user.timezone,
+      created: user.created ?? now,
+      changed: user.changed ?? now,
+      access: 0,
+      login: 0,
+      init: user.init,
+    };
+    const inserted = await this.db
+      .insertInto('users')
+      .values(user.uid === undefined ? values : { ...values, uid: user.uid })
+      .returning('uid')
+      .executeTakeFirstOrThrow();
+    const uid = num(inserted.uid);
+    await this.setRoles(uid, user.roles);
+    return (await this.findById(uid))!;
+  }
+
+  private async setRoles(uid: number, roles: readonly string[]): Promise<void> {
+    await this.db.deleteFrom('user_roles').where('uid', '=', uid).execute();
+    const unique = [...new Set(roles)];
+    if (unique.length) await this.db.insertInto('user_roles').values(unique.map((role_id) => ({ uid, role_id }))).execute();
+  }
+
+  async update(uid: number, patch: UserPatch): Promise<User> {
+    const values: Updateable<UsersTable> = {};
+    if (patch.name !== undefined) {
+      values.name = patch.name;
+      values.name_key = patch.name.toLowerCase();
+    }
+    if (patch.mail !== undefined) values.mail = patch.mail;
+    if (patch.passHash !== undefined) values.pass_hash = patch.passHash;
+    if (patch.status !== undefined) values.status = bool(patch.status);
+    if (patch.langcode !== undefined) values.langcode = patch.langcode;
+    if (patch.preferredLangcode !== undefined) values.preferred_langcode = patch.preferredLangcode;
+    if (patch.preferredAdminLangcode !== undefined) values.preferred_admin_langcode = patch.preferredAdminLangcode;
+    if (patch.timezone !== undefined) values.timezone = patch.timezone;
+    if (patch.changed !== undefined) values.changed = patch.changed;
+    if (patch.access !== undefined) values.access = patch.access;
+    if (patch.login !== undefined) values.login = patch.login;
+    if (patch.init !== undefined) values.init = patch.init;
+    if (Object.keys(values).length) await this.db.updateTable('users').set(values).where('uid', '=', uid).execute();
+    if (patch.roles !== undefined) await this.setRoles(uid, patch.roles);
+    const user = await this.findById(uid);
+    if (!user) throw new Error(`no user ${uid}`);
+    return user;
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).where('uid', '!=', 0).executeTakeFirstOrThrow();
+    return num(row.n as number);
+  }
+
+  async blockedIds(): Promise<number[]> {
+    const rows = await this.db.selectFrom('users').select('uid').where('status', '=', 0).where('uid', '!=', 0).execute();
+    return rows.map((r) => num(r.uid));
+  }
+}
+
+class SqlRoles implements RoleRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async list(): Promise<Role[]> {
+    const rows = await this.db.selectFrom('roles').selectAll().orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, label: r.label, permissions: list(r.permissions), isAdmin: r.is_admin === 1 }));
+  }
+
+  async get(id: string): Promise<Role | null> {
+    const r = await this.db.selectFrom('roles').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? { id: r.id, label: r.label, permissions: list(r.permissions), isAdmin: r.is_admin === 1 } : null;
+  }
+
+  async upsert(role: Role): Promise<void> {
+    const values = { id: role.id, label: role.label, permissions: json(role.permissions), is_admin: bool(role.isAdmin) };
+    await this.db
+      .insertInto('roles')
+      .values(values)
+      .onConflict((oc) => oc.column('id').doUpdateSet({ label: values.label, permissions: values.permissions, is_admin: values.is_admin }))
+      .execute();
+  }
+}
+
+class SqlScopes implements ScopeRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async list(): Promise<Scope[]> {
+    return (await this.db.selectFrom('scopes').selectAll().orderBy('name').execute()).map(toScope);
+  }
+
+  async get(name: string): Promise<Scope | null> {
+    const row = await this.db.selectFrom('scopes').selectAll().where('name', '=', name).executeTakeFirst();
+    return row ? toScope(row) : null;
+  }
+
+  async upsert(scope: Scope): Promise<void> {
+    const values: ScopesTable = {
+      name: scope.name,
+      description: scope.description,
+      grant_types: json(scope.grantTypes),
+      umbrella: bool(scope.umbrella),
+      parent: scope.parent,
+      granularity: scope.granularity,
+      permission: scope.permission,
+      role: scope.role,
+    };
+    const { name: _name, ...rest } = values;
+    await this.db.insertInto('scopes').values(values).onConflict((oc) => oc.column('name').doUpdateSet(rest)).execute();
+  }
+}
+
+class SqlClients implements ClientRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async get(clientId: string): Promise<Client | null> {
+    const row = await this.db.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+    return row ? toClient(row) : null;
+  }
+
+  async list(): Promise<Client[]> {
+    return (await this.db.selectFrom('clients').selectAll().orderBy('client_id').execute()).map(toClient);
+  }
+
+  async create(client: Client): Promise<void> {
+    await this.db.insertInto('clients').values(fromClient(client)).execute();
+  }
+
+  async update(client: Client): Promise<void> {
+    const { client_id: id, ...rest } = fromClient(client);
+    await this.db.updateTable('clients').set(rest).where('client_id', '=', id).execute();
+  }
+}
+
+class SqlKeys implements SigningKeyRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async list(): Promise<SigningKeyRow[]> {
+    return (await this.db.selectFrom('signing_keys').selectAll().orderBy('created_at').orderBy('kid').execute()).map(toKey);
+  }
+
+  async insert(key: SigningKeyRow): Promise<void> {
+    await this.db
+      .insertInto('signing_keys')
+      .values({
+        kid: key.kid,
+        alg: key.alg,
+        use: key.use,
+        state: key.state,
+        public_jwk: key.publicJwk,
+        private_key_encrypted: key.privateKeyEncrypted,
+        created_at: key.createdAt,
+        activated_at: key.activatedAt,
+        retired_at: key.retiredAt,
+        publish_until: key.publishUntil,
+      })
+      .execute();
+  }
+
+  async update(kid: string, patch: Partial<Pick<SigningKeyRow, 'state' | 'activatedAt' | 'retiredAt' | 'publishUntil'>>): Promise<void> {
+    const values: Partial<SigningKeysTable> = {};
+    if (patch.state !== undefined) values.state = patch.state;
+    if (patch.activatedAt !== undefined) values.activated_at = patch.activatedAt;
+    if (patch.retiredAt !== undefined) values.retired_at = patch.retiredAt;
+    if (patch.publishUntil !== undefined) values.publish_until = patch.publishUntil;
+    if (Object.keys(values).length) await this.db.updateTable('signing_keys').set(values).where('kid', '=', kid).execute();
+  }
+
+  async deleteUnpublished(now: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('signing_keys')
+      .where('state', '=', 'retired')
+      .where('publish_until', 'is not', null)
+      .where('publish_until', '<=', now)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+class SqlRefreshTokens implements RefreshTokenRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(row: RefreshTokenRow): Promise<void> {
+    await this.db
+      .insertInto('refresh_tokens')
+      .values({
+        digest: row.digest,
+        family_id: row.familyId,
+        client_id: row.clientId,
+        user_id: row.userId,
+        scopes: json(row.scopes),
+        issued_at: row.issuedAt,
+        expires_at: row.expiresAt,
+        access_jti: row.accessJti,
+        access_expires_at: row.accessExpiresAt,
+        spent_at: row.spentAt,
+        revoked_at: row.revokedAt,
+      })
+      .execute();
+  }
+
+  async findByDigest(digest: string): Promise<RefreshTokenRow | null> {
+    const row = await this.db.selectFrom('refresh_tokens').selectAll().where('digest', '=', digest).executeTakeFirst();
+    return row ? toRefresh(row) : null;
+  }
+
+  async spend(digest: string, at: number): Promise<boolean> {
+    // one conditional UPDATE: of two concurrent refreshes, exactly one changes the row
+    const result = await this.db
+      .updateTable('refresh_tokens')
+      .set({ spent_at: at })
+      .where('digest', '=', digest)
+      .where('spent_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async revokeFamily(familyId: string, at: number): Promise<RefreshTokenRow[]> {
+    await this.db.updateTable('refresh_tokens').set({ revoked_at: at }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
+    return (await this.db.selectFrom('refresh_tokens').selectAll().where('family_id', '=', familyId).execute()).map(toRefresh);
+  }
+
+  async revokeByUser(userId: number, at: number): Promise<number> {
+    const r = await this.db.updateTable('refresh_tokens').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async revokeByClient(clientId: string, at: number): Promise<number> {
+    const r = await this.db.updateTable('refresh_tokens').set({ revoked_at: at }).where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+}
+
+class SqlRevocations implements RevocationRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async add(rows: Omit<RevocationRow, 'id'>[]): Promise<void> {
+    if (!rows.length) return;
+    await this.db
+      .insertInto('revocations')
+      .values(rows.map((r) => ({ kind: r.kind, subject: r.subject, at: r.at, expires_at: r.expiresAt })))
+      .execute();
+  }
+
+  async since(afterId: number, limit: number): Promise<RevocationRow[]> {
+    return (await this.db.selectFrom('revocations').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute()).map(toRevocation);
+  }
+
+  async active(now: number): Promise<RevocationRow[]> {
+    return (await this.db.selectFrom('revocations').selectAll().where('expires_at', '>', now).orderBy('id').execute()).map(toRevocation);
+  }
+
+  async latestId(): Promise<number> {
+    const row = await this.db.selectFrom('revocations').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+    return row?.id == null ? 0 : num(row.id as number);
+  }
+}
+
+class SqlFlood implements FloodRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async register(event: string, identifier: string, at: number, expiresAt: number): Promise<void> {
+    await this.db.insertInto('flood').values({ event, identifier, timestamp: at, expiration: expiresAt }).execute();
+  }
+
+  async count(event: string, identifier: string, since: number): Promise<{ count: number; oldest: number | null }> {
+    const row = await this.db
+      .selectFrom('flood')
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.min('timestamp').as('oldest')])
+      .where('event', '=', event)
+      .where('identifier', '=', identifier)
+      .where('timestamp', '>', since)
+      .executeTakeFirstOrThrow();
+    return { count: num(row.n as number), oldest: row.oldest == null ? null : num(row.oldest as number) };
+  }
+
+  async clear(event: string, identifier: string): Promise<void> {
+    await this.db.deleteFrom('flood').where('event', '=', event).where('identifier', '=', identifier).execute();
+  }
+}
+
+class SqlAudit implements AuditRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async append(entries: AuditEntry[]): Promise<void> {
+    if (!entries.length) return;
+    await this.db
+      .insertInto('audit_log')
+      .values(
+        entries.map((e) => ({
+          at: e.at,
+          event: e.event,
+          outcome: e.outcome,
+          user_id: e.userId,
+          client_id: e.clientId,
+          ip: e.ip,
+          endpoint: e.endpoint,
+          detail: e.detail,
+        })),
+      )
+      .execute();
+  }
+
+  async tail(limit: number): Promise<(AuditEntry & { id: number })[]> {
+    const rows = await this.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((r) => ({
+      id: num(r.id),
+      at: num(r.at),
+      event: r.event,
+      outcome: r.outcome as 'success' | 'failure',
+      userId: optNum(r.user_id),
+      clientId: r.client_id,
+      ip: r.ip,
+      endpoint: r.endpoint,
+      detail: r.detail,
+    }));
+  }
+}
+
+export class SqlStore implements Store {
+  readonly users: UserRepository;
+  readonly roles: RoleRepository;
+  readonly scopes: ScopeRepository;
+  readonly clients: ClientRepository;
+  readonly keys: SigningKeyRepository;
+  readonly refreshTokens: RefreshTokenRepository;
+  readonly revocations: RevocationRepository;
+  readonly flood: FloodRepository;
+  readonly audit: AuditRepository;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly engine: Engine,
+    private readonly onClose: () => Promise<void> = async () => db.destroy(),
+  ) {
+    this.users = new SqlUsers(db);
+    this.roles = new SqlRoles(db);
+    this.scopes = new SqlScopes(db);
+    this.clients = new SqlClients(db);
+    this.keys = new SqlKeys(db);
+    this.refreshTokens = new SqlRefreshTokens(db);
+    this.revocations = new SqlRevocations(db);
+    this.flood = new SqlFlood(db);
+    this.audit = new SqlAudit(db);
+  }
+
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    // already inside one: the work joins it (Kysely has no nested transactions)
+    if (this.db.isTransaction) return fn(this);
+    return this.db.transaction().execute((trx) => fn(new SqlStore(trx, this.engine, async () => undefined)));
+  }
+
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.engine) });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+      throw new Error(`database migration ${failed ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.onClose();
+  }
+}

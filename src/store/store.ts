@@ -1,0 +1,167 @@
+// The storage boundary: small repositories, one per concept. One SQL implementation
+// (sql-store.ts) serves every engine Kysely speaks to; nothing above this file knows SQL.
+import type { Client } from '../domain/client.js';
+import type { Role } from '../domain/role.js';
+import type { Scope } from '../domain/scope.js';
+import type { User } from '../domain/user.js';
+
+export type NewUser = Omit<User, 'uid' | 'uuid' | 'created' | 'changed' | 'access' | 'login'> &
+  Partial<Pick<User, 'uuid' | 'created' | 'changed'>> & { uid?: number };
+export type UserPatch = Partial<Omit<User, 'uid' | 'uuid' | 'created'>>;
+
+export interface UserRepository {
+  findById(uid: number): Promise<User | null>;
+  /** case-insensitive, as Drupal's user names are */
+  findByName(name: string): Promise<User | null>;
+  findByMail(mail: string): Promise<User | null>;
+  /** assigns the next uid (1 for the first account) unless `uid` is given */
+  create(user: NewUser): Promise<User>;
+  update(uid: number, patch: UserPatch): Promise<User>;
+  /** accounts other than uid 0 */
+  count(): Promise<number>;
+  /** uids of blocked accounts (status false), uid 0 excluded */
+  blockedIds(): Promise<number[]>;
+}
+
+export interface RoleRepository {
+  list(): Promise<Role[]>;
+  get(id: string): Promise<Role | null>;
+  upsert(role: Role): Promise<void>;
+}
+
+export interface ScopeRepository {
+  /** stored scopes only; the built-in OIDC scopes are not rows */
+  list(): Promise<Scope[]>;
+  get(name: string): Promise<Scope | null>;
+  upsert(scope: Scope): Promise<void>;
+}
+
+export interface ClientRepository {
+  get(clientId: string): Promise<Client | null>;
+  list(): Promise<Client[]>;
+  create(client: Client): Promise<void>;
+  /** replaces every field of an existing client */
+  update(client: Client): Promise<void>;
+}
+
+export type KeyUse = 'access' | 'id';
+export type KeyState = 'next' | 'current' | 'retired';
+
+export interface SigningKeyRow {
+  kid: string;
+  alg: string;
+  /** which tokens it signs: access tokens or id tokens */
+  use: KeyUse;
+  state: KeyState;
+  publicJwk: string;
+  /** private key, encrypted with GATEHOUSE_SECRET */
+  privateKeyEncrypted: string;
+  createdAt: number;
+  activatedAt: number | null;
+  retiredAt: number | null;
+  /** after this time the public key leaves the JWKS (every token it signed has expired) */
+  publishUntil: number | null;
+}
+
+export interface SigningKeyRepository {
+  list(): Promise<SigningKeyRow[]>;
+  insert(key: SigningKeyRow): Promise<void>;
+  update(kid: string, patch: Partial<Pick<SigningKeyRow, 'state' | 'activatedAt' | 'retiredAt' | 'publishUntil'>>): Promise<void>;
+  /** removes retired keys whose publishUntil has passed; returns how many */
+  deleteUnpublished(now: number): Promise<number>;
+}
+
+export interface RefreshTokenRow {
+  /** SHA-256 digest of the opaque token; the token itself is never stored */
+  digest: string;
+  familyId: string;
+  clientId: string;
+  userId: number;
+  scopes: string[];
+  issuedAt: number;
+  expiresAt: number;
+  /** the access token issued together with this refresh token, so a family revocation can kill it */
+  accessJti: string;
+  accessExpiresAt: number;
+  spentAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface RefreshTokenRepository {
+  insert(row: RefreshTokenRow): Promise<void>;
+  findByDigest(digest: string): Promise<RefreshTokenRow | null>;
+  /** marks the token spent only if it is neither spent nor revoked; true when this call spent it */
+  spend(digest: string, at: number): Promise<boolean>;
+  /** revokes every token of the family; returns the family's rows (to revoke their access tokens) */
+  revokeFamily(familyId: string, at: number): Promise<RefreshTokenRow[]>;
+  revokeByUser(userId: number, at: number): Promise<number>;
+  revokeByClient(clientId: string, at: number): Promise<number>;
+}
+
+export type RevocationKind = 'jti' | 'user' | 'client';
+
+/**
+ * One revocation: a single access token (`jti`), or every token a user or client was issued at
+ * or before `at`. Rows form an append-only feed (increasing `id`) that every instance follows.
+ */
+export interface RevocationRow {
+  id: number;
+  kind: RevocationKind;
+  subject: string;
+  /** ms since the epoch */
+  at: number;
+  /** seconds since the epoch: after this no token it covers can be valid anyway */
+  expiresAt: number;
+}
+
+export interface RevocationRepository {
+  add(rows: Omit<RevocationRow, 'id'>[]): Promise<void>;
+  /** rows with id > afterId, oldest first */
+  since(afterId: number, limit: number): Promise<RevocationRow[]>;
+  /** rows still in force at `now` (seconds), for an instance that starts */
+  active(now: number): Promise<RevocationRow[]>;
+  latestId(): Promise<number>;
+}
+
+export interface FloodRepository {
+  register(event: string, identifier: string, at: number, expiresAt: number): Promise<void>;
+  /** how many events since `since` (seconds), and the oldest one's time */
+  count(event: string, identifier: string, since: number): Promise<{ count: number; oldest: number | null }>;
+  clear(event: string, identifier: string): Promise<void>;
+}
+
+export interface AuditEntry {
+  /** ms since the epoch */
+  at: number;
+  event: string;
+  outcome: 'success' | 'failure';
+  userId: number | null;
+  clientId: string | null;
+  ip: string | null;
+  endpoint: string | null;
+  /** short, non-secret detail (an error code, a grant type) */
+  detail: string | null;
+}
+
+export interface AuditRepository {
+  append(entries: AuditEntry[]): Promise<void>;
+  /** newest first */
+  tail(limit: number): Promise<(AuditEntry & { id: number })[]>;
+}
+
+export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
+  readonly users: UserRepository;
+  readonly roles: RoleRepository;
+  readonly scopes: ScopeRepository;
+  readonly clients: ClientRepository;
+  readonly keys: SigningKeyRepository;
+  readonly refreshTokens: RefreshTokenRepository;
+  readonly revocations: RevocationRepository;
+  readonly flood: FloodRepository;
+  readonly audit: AuditRepository;
+  /** runs `fn` in one transaction; the store it receives is bound to that transaction */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}

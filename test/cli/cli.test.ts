@@ -1,0 +1,240 @@
+// The CLI as a subprocess (dist/main.js, as operators run it): apply, user/client/scope/role
+// create, keys, bad input; then `serve` on an empty store and the seed document's curl requests.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { WORLD } from '../helpers/gatehouse.js';
+
+const MAIN = join(process.cwd(), 'dist', 'main.js');
+let dir: string;
+
+before(() => {
+  assert.ok(existsSync(MAIN), 'dist/main.js is built by `npm install` / `npm test`');
+  dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function env(db: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { GATEHOUSE_SECRET: _s, DATABASE_URL: _d, ...rest } = process.env;
+  return { ...rest, DATABASE_URL: `sqlite:${join(dir, db)}`, LOG_LEVEL: 'warn', ...extra };
+}
+
+function cli(db: string, args: string[], input?: string): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { env: env(db), input, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function json(db: string, args: string[], input?: string): any {
+  const r = cli(db, [...args, '--json'], input);
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+function assertRefused(r: { status: number; stdout: string; stderr: string }, code: number, pattern: RegExp): void {
+  assert.equal(r.status, code, r.stdout + r.stderr);
+  assert.match(r.stderr, /^gatehouse: /);
+  assert.match(r.stderr, pattern);
+}
+
+describe('administration commands', () => {
+  test('apply is idempotent; the data folder gets a private generated secret', () => {
+    const file = join(dir, 'world.json');
+    writeFileSync(file, JSON.stringify(WORLD));
+    const first = json('a.db', ['apply', file]);
+    assert.equal(first.users.alice, 'created');
+    assert.equal(first.clients.backend, 'created');
+    const second = json('a.db', ['apply', file]);
+    for (const section of ['roles', 'scopes', 'users', 'clients']) {
+      for (const [name, outcome] of Object.entries(second[section])) assert.equal(outcome, 'unchanged', `${section} ${name}`);
+    }
+    const secretFile = join(dir, 'gatehouse.secret');
+    assert.ok(existsSync(secretFile));
+    assert.equal(statSync(secretFile).mode & 0o777, 0o600);
+  });
+
+  test('apply accepts YAML and reports the failing entry', () => {
+    const yaml = join(dir, 'roles.yaml');
+    writeFileSync(yaml, 'roles:\n  - id: auditor\n    permissions: ["view audit log"]\n');
+    assert.equal(json('a.db', ['apply', yaml]).roles.auditor, 'created');
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ clients: [{ clientId: 'weak', secret: 'short' }] }));
+    assertRefused(cli('a.db', ['apply', bad]), 1, /clients\[0 weak\]\.secret: a client secret must be at least 32 characters/);
+    writeFileSync(bad, '{"users": [');
+    assertRefused(cli('a.db', ['apply', bad]), 1, /not valid JSON/);
+    writeFileSync(bad, JSON.stringify({ widgets: [] }));
+    assertRefused(cli('a.db', ['apply', bad]), 1, /widgets/);
+    assertRefused(cli('a.db', ['apply', join(dir, 'missing.json')]), 1, /cannot be read/);
+  });
+
+  test('user, role, scope and client create', () => {
+    const role = json('a.db', ['role', 'create', 'writer', '--permission', 'write articles']);
+    assert.equal(role.id, 'writer');
+    const scope = json('a.db', ['scope', 'create', 'articles:write', '--description', 'Write articles', '--permission', 'write articles', '--grant', 'client_credentials']);
+    assert.equal(scope.outcome, 'created');
+    const user = json('a.db', ['user', 'create', 'dave', '--mail', 'dave@example.com', '--password-stdin', '--role', 'writer'], 'a long enough password\n');
+    assert.equal(user.name, 'dave');
+    assert.deepEqual(user.roles, ['writer']);
+    assert.equal(user.password, undefined);
+    const generated = json('a.db', ['user', 'create', 'erin', '--mail', 'erin@example.com']);
+    assert.ok(generated.password.length >= 20);
+    const client = json('a.db', ['client', 'create', 'cli_app', '--grant', 'client_credentials', '--scope', 'articles:write', '--user', 'dave']);
+    assert.ok(client.secret.length >= 43, 'secrets have at least 256 bits');
+    const pub = json('a.db', ['client', 'create', 'spa', '--public', '--redirect-uri', 'http://127.0.0.1:5173/cb', '--pkce']);
+    assert.equal(pub.secret, null);
+    assert.deepEqual(pub.grantTypes, ['authorization_code', 'refresh_token']);
+  });
+
+  test('bad input: non-zero exit and one line naming the problem', () => {
+    assertRefused(cli('a.db', ['bogus']), 2, /unknown command "bogus"/);
+    assertRefused(cli('a.db', ['user', 'create', 'frank']), 2, /--mail/);
+    assertRefused(cli('a.db', ['user', 'create', 'frank', '--mail', 'nope']), 1, /mail: "nope" is not a valid e-mail address/);
+    assertRefused(cli('a.db', ['user', 'create', 'alice', '--mail', 'x@example.com']), 1, /already exists/);
+    assertRefused(cli('a.db', ['user', 'create', 'gina', '--mail', 'g@example.com', '--role', 'ghost']), 1, /no role "ghost"/);
+    assertRefused(cli('a.db', ['client', 'create', 'bad id!']), 1, /not a valid client id/);
+    assertRefused(cli('a.db', ['client', 'create', 'x1', '--grant', 'implicit']), 1, /"implicit" is not a grant type/);
+    assertRefused(cli('a.db', ['client', 'create', 'x2', '--public', '--grant', 'client_credentials']), 1, /public client cannot use client_credentials/);
+    assertRefused(cli('a.db', ['client', 'create', 'x3', '--grant', 'authorization_code']), 1, /redirect URI/);
+    assertRefused(cli('a.db', ['client', 'create', 'x4', '--redirect-uri', 'https://a.example/cb#frag', '--grant', 'authorization_code']), 1, /fragment/);
+    assertRefused(cli('a.db', ['client', 'create', 'x5', '--scope', 'nope']), 1, /no scope "nope"/);
+    assertRefused(cli('a.db', ['client', 'create', 'x6', '--frobnicate']), 2, /frobnicate/);
+    assertRefused(cli('a.db', ['scope', 'create', 's1', '--description', 'd']), 2, /exactly one of --permission or --role/);
+    assertRefused(cli('a.db', ['scope', 'create', 'openid', '--description', 'd', '--permission', 'p']), 1, /built-in/);
+    assertRefused(cli('a.db', ['role', 'create', 'Bad Role']), 1, /not a valid role id/);
+    assertRefused(cli('a.db', ['keys', 'rotate', '--alg', 'HS256']), 2, /--alg must be/);
+    const badEnv = spawnSync(process.execPath, [MAIN, 'migrate'], { env: { ...env('a.db'), PORT: 'eighty' }, encoding: 'utf8' });
+    assert.equal(badEnv.status, 1);
+    assert.match(badEnv.stderr, /PORT must be a whole number/);
+  });
+
+  test('keys list and rotate', () => {
+    const before = json('a.db', ['keys', 'list']);
+    assert.deepEqual(before.map((k: { use: string; state: string }) => `${k.use}:${k.state}`).sort(), ['access:current', 'id:current']);
+    assert.ok(before.every((k: Record<string, unknown>) => !('privateKeyEncrypted' in k)));
+    const rotated = json('a.db', ['keys', 'rotate']);
+    assert.equal(rotated.alg, 'ES256');
+    const eddsa = json('a.db', ['keys', 'rotate', '--alg', 'EdDSA']);
+    assert.equal(eddsa.alg, 'EdDSA');
+    const after = json('a.db', ['keys', 'list']);
+    const access = after.filter((k: { use: string }) => k.use === 'access');
+    assert.equal(access.filter((k: { state: string }) => k.state === 'current').length, 1);
+    assert.equal(access.filter((k: { state: string }) => k.state === 'retired').length, 2);
+    assert.ok(access.filter((k: { state: string }) => k.state === 'retired').every((k: { publishUntil: number }) => k.publishUntil > Date.now() / 1000));
+  });
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function curl(args: string[]): { status: number; body: any } {
+  const r = spawnSync('curl', ['-s', '-w', '\n%{http_code}', ...args], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  const status = Number(lines.pop());
+  return { status, body: JSON.parse(lines.join('\n')) };
+}
+
+describe('serve, then the seed document verbatim', () => {
+  let server: ChildProcess;
+  let base: string;
+  let output = '';
+
+  before(async () => {
+    // a client made before first start; the administrator is made by serve
+    const client = json('seed.db', ['client', 'create', 'seed_client', '--grant', 'password', '--grant', 'client_credentials']);
+    writeFileSync(join(dir, 'seed-secret'), client.secret);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    server = spawn(process.execPath, [MAIN, 'serve'], { env: env('seed.db', { PORT: String(port), HOST: '127.0.0.1' }) });
+    server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    server.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        if ((await fetch(`${base}/healthz`)).ok) break;
+      } catch {
+        /* not listening yet */
+      }
+      if (Date.now() > deadline) throw new Error(`serve did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+
+  after(async () => {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+  });
+
+  test('serve printed the bootstrap administrator password once', () => {
+    assert.match(output, /Created the administrator account "admin" \(uid 1\)/);
+    const password = /shown only this once:\s+(\S+)/.exec(output)?.[1];
+    assert.ok(password && password.length >= 20);
+    writeFileSync(join(dir, 'admin-password'), password);
+  });
+
+  test('password grant, as the seed writes it (stray space in client_id included), then GET /user/1', async () => {
+    const password = readFileSync(join(dir, 'admin-password'), 'utf8');
+    const token = curl([
+      '--location', '--request', 'POST', `${base}/rest_api/access_token`,
+      '--header', 'Accept: application/json',
+      '--header', 'Content-Type: application/x-www-form-urlencoded',
+      '--data-urlencode', 'grant_type=password',
+      '--data-urlencode', 'client_id= seed_client',
+      '--data-urlencode', 'username=admin',
+      '--data-urlencode', `password=${password}`,
+    ]);
+    assert.equal(token.status, 200, JSON.stringify(token.body));
+    assert.equal(token.body.status, 'success');
+    assert.equal(token.body.token_type, 'Bearer');
+    const user = curl(['--location', '--request', 'GET', `${base}/user/1?_format=json`, '--header', `Authorization: Bearer ${token.body.access_token}`, '--header', 'Accept: application/json']);
+    assert.equal(user.status, 200, JSON.stringify(user.body));
+    assert.deepEqual(user.body.uid, [{ value: 1 }]);
+    assert.deepEqual(user.body.name, [{ value: 'admin' }]);
+  });
+
+  test('client credentials grant, as the seed writes it', () => {
+    const secret = readFileSync(join(dir, 'seed-secret'), 'utf8');
+    const token = curl([
+      '--location', '--request', 'POST', `${base}/rest_api/access_token`,
+      '--header', 'Accept: application/json',
+      '--header', 'Content-Type: application/x-www-form-urlencoded',
+      '--data-urlencode', 'grant_type=client_credentials',
+      '--data-urlencode', 'client_id=seed_client',
+      '--data-urlencode', 'username=admin',
+      '--data-urlencode', `client_secret=${secret}`,
+    ]);
+    assert.equal(token.status, 200, JSON.stringify(token.body));
+    const user = curl([`${base}/user/1?_format=json`, '--header', `Authorization: Bearer ${token.body.access_token}`, '--header', 'Accept: application/json']);
+    assert.equal(user.status, 200);
+  });
+
+  test('the documented error examples', () => {
+    const wrong = curl(['--request', 'POST', `${base}/rest_api/access_token`, '--data-urlencode', 'grant_type=password', '--data-urlencode', 'client_id=seed_client', '--data-urlencode', 'username=admin', '--data-urlencode', 'password=wrong']);
+    assert.deepEqual(wrong.body, { status: 'error', error: 'INVALID_CREDENTIALS', error_description: 'Invalid username or password.' });
+    const noHeader = curl([`${base}/user/1?_format=json`]);
+    assert.deepEqual(noHeader.body, { status: 'error', error: 'MISSING_AUTHORIZATION_HEADER', error_description: 'Authorization header not received.' });
+    const badType = curl([`${base}/user/1?_format=json`, '--header', 'Authorization: Basic abc']);
+    assert.equal(badType.body.error, 'INVALID_AUTHORIZATION_HEADER_TOKEN_TYPE');
+    const badToken = curl([`${base}/user/1?_format=json`, '--header', 'Authorization: Bearer abc.def.ghi']);
+    assert.equal(badToken.body.error, 'INVALID_ACCESS_TOKEN');
+  });
+
+  test('nothing secret reached the log', () => {
+    const password = readFileSync(join(dir, 'admin-password'), 'utf8');
+    const secret = readFileSync(join(dir, 'seed-secret'), 'utf8');
+    const afterBanner = output.slice(output.indexOf(password) + password.length);
+    assert.ok(!afterBanner.includes(password), 'the admin password appears only in the one-time banner');
+    assert.ok(!output.includes(secret));
+    assert.ok(!/eyJ[A-Za-z0-9_-]{10,}\./.test(output), 'no JWT in the log');
+  });
+});

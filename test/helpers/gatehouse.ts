@@ -1,0 +1,145 @@
+// Starts a real Gatehouse (buildApp on an ephemeral 127.0.0.1 port) over a fresh SQLite
+// database, with a small world of roles, scopes, users and clients, for HTTP tests.
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { applyDocument, type ApplyDocument } from '../../src/admin/apply.js';
+import type { AdminContext } from '../../src/admin/admin-context.js';
+import { ManualClock, type Clock } from '../../src/clock.js';
+import { testConfig, type Config } from '../../src/config.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+
+export interface Running {
+  app: FastifyInstance;
+  url: string;
+  store: Store;
+  clock: ManualClock;
+  admin: AdminContext;
+  config: Config;
+  close(): Promise<void>;
+}
+
+export const SECRET = 'a-very-long-client-secret-for-tests-0123456789';
+export const PASSWORD = 'correct horse battery staple';
+
+/** The seed world: an editor who may view profiles, a plain user, a blocked user, and clients. */
+export const WORLD: ApplyDocument = {
+  roles: [
+    { id: 'editor', label: 'Editor', permissions: ['access user profiles', 'view user email addresses'] },
+    { id: 'viewer', label: 'Viewer', permissions: ['access user profiles'] },
+  ],
+  scopes: [
+    { name: 'profile:read', description: 'Read user profiles', granularity: 'permission', permission: 'access user profiles' },
+    { name: 'mail:read', description: 'Read e-mail addresses', granularity: 'permission', permission: 'view user email addresses' },
+    { name: 'users:admin', description: 'Administer users', granularity: 'permission', permission: 'administer users' },
+    { name: 'editor', description: 'Act as an editor', granularity: 'role', role: 'editor' },
+    { name: 'everything', description: 'All profile access', umbrella: true },
+    { name: 'child:profiles', description: 'Profiles (child)', granularity: 'permission', permission: 'access user profiles', parent: 'everything' },
+    { name: 'cc-only', description: 'Only for client credentials', granularity: 'permission', permission: 'access user profiles', grantTypes: ['client_credentials'] },
+  ],
+  users: [
+    { name: 'alice', mail: 'alice@example.com', password: PASSWORD, roles: ['editor'] },
+    { name: 'bob', mail: 'bob@example.com', password: PASSWORD, roles: [] },
+    { name: 'carol', mail: 'carol@example.com', password: PASSWORD, roles: ['editor'], status: false },
+    { name: 'root', mail: 'root@example.com', password: PASSWORD, roles: ['administrator'] },
+  ],
+  clients: [
+    {
+      clientId: 'backend',
+      label: 'Back end',
+      confidential: true,
+      secret: SECRET,
+      grantTypes: ['client_credentials', 'password', 'refresh_token'],
+      scopes: ['profile:read', 'mail:read', 'users:admin', 'editor', 'everything', 'child:profiles', 'cc-only'],
+      user: 'alice',
+    },
+    {
+      clientId: 'script',
+      label: 'Script (no refresh)',
+      confidential: true,
+      secret: SECRET,
+      grantTypes: ['client_credentials', 'password'],
+      scopes: ['profile:read'],
+      user: 'bob',
+    },
+    {
+      clientId: 'mobile',
+      label: 'Mobile app',
+      confidential: false,
+      grantTypes: ['password', 'refresh_token', 'authorization_code'],
+      redirectUris: ['http://127.0.0.1:5173/callback'],
+      scopes: ['profile:read'],
+    },
+    { clientId: 'nouser', label: 'No default user', confidential: true, secret: SECRET, grantTypes: ['client_credentials'], scopes: ['profile:read'] },
+    { clientId: 'ccblocked', label: 'Acts as blocked carol', confidential: true, secret: SECRET, grantTypes: ['client_credentials'], scopes: ['profile:read'], user: 'carol' },
+  ],
+};
+
+export async function startGatehouse(options: { config?: Partial<Config>; world?: ApplyDocument | null; clock?: ManualClock; databaseUrl?: string } = {}): Promise<Running> {
+  const clock = options.clock ?? new ManualClock(Date.now());
+  const config = testConfig({ revocationPollMs: 50, ...options.config });
+  const store = await openStore(options.databaseUrl ?? 'sqlite::memory:');
+  await store.migrate();
+  const app = await buildApp({ config, store, clock: clock as Clock, logger: false });
+  const admin: AdminContext = { store, clock, secrets: app.gatehouse.secrets };
+  if (options.world !== null) {
+    await applyDocument(admin, options.world ?? WORLD);
+    await app.gatehouse.reload();
+  }
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    store,
+    clock,
+    admin,
+    config,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+  text: string;
+}
+
+export async function request(url: string, init: RequestInit = {}): Promise<JsonResponse> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  return { status: response.status, headers: response.headers, body, text };
+}
+
+export function form(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<JsonResponse> {
+  return request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...headers },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+export function basic(id: string, secret: string): string {
+  return 'Basic ' + Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64');
+}
+
+export function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
+
+/** Decodes a JWT's header and claims without verifying (tests inspect what was issued). */
+export function decodeJwt(token: string): { header: any; claims: any } {
+  const [h, c] = token.split('.');
+  return { header: JSON.parse(Buffer.from(h, 'base64url').toString()), claims: JSON.parse(Buffer.from(c, 'base64url').toString()) };
+}
