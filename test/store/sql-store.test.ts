@@ -1,0 +1,242 @@
+// The one Store implementation on each engine: SQLite in memory, SQLite in a file, PostgreSQL.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Client } from '../../src/domain/client.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+import { dropSchema, freshSchemaName, POSTGRES_URL, postgresSkip } from '../helpers/postgres.js';
+
+function client(id: string, fields: Partial<Client> = {}): Client {
+  return {
+    clientId: id,
+    label: id,
+    description: '',
+    secretDigest: 'digest',
+    confidential: true,
+    grantTypes: ['client_credentials'],
+    redirectUris: [],
+    scopes: ['a', 'b'],
+    authorizationCodeScopes: [],
+    userId: null,
+    pkce: false,
+    automaticAuthorization: false,
+    rememberApproval: true,
+    accessTokenExpiration: 300,
+    refreshTokenExpiration: 1209600,
+    status: true,
+    created: 1,
+    changed: 1,
+    ...fields,
+  };
+}
+
+const newUser = (name: string) => ({
+  name,
+  mail: `${name.toLowerCase()}@example.com`,
+  passHash: null,
+  status: true,
+  langcode: 'en',
+  preferredLangcode: 'en',
+  preferredAdminLangcode: null,
+  timezone: 'UTC',
+  init: null,
+  roles: [] as string[],
+});
+
+function storeSuite(engine: string, open: () => Promise<{ store: Store; cleanup: () => Promise<void> }>, skip: () => Promise<false | string> = async () => false): void {
+  describe(`store on ${engine}`, async () => {
+    const reason = await skip();
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    before(async () => {
+      if (reason) return;
+      ({ store, cleanup } = await open());
+      await store.migrate();
+    });
+    after(async () => {
+      if (!reason) await cleanup();
+    });
+    const it = (name: string, fn: () => Promise<void>) => test(name, { skip: reason || false }, fn);
+
+    it('migrating twice is a no-op; uid 0 and the built-in roles exist', async () => {
+      await store.migrate();
+      const anonymous = await store.users.findById(0);
+      assert.equal(anonymous?.status, false);
+      assert.deepEqual((await store.roles.list()).map((r) => r.id), ['administrator', 'authenticated']);
+      assert.equal((await store.roles.get('administrator'))?.isAdmin, true);
+      assert.equal(await store.users.count(), 0);
+    });
+
+    it('the first user gets uid 1; names are unique regardless of case', async () => {
+      const first = await store.users.create({ ...newUser('Alice'), roles: ['administrator'] });
+      assert.equal(first.uid, 1);
+      assert.deepEqual(first.roles, ['administrator']);
+      assert.match(first.uuid, /^[0-9a-f-]{36}$/);
+      assert.equal((await store.users.findByName('ALICE'))?.uid, 1);
+      assert.equal((await store.users.findByMail('alice@example.com'))?.uid, 1);
+      await assert.rejects(store.users.create(newUser('alice')));
+      const second = await store.users.create(newUser('Bob'));
+      // PostgreSQL sequences are not transactional: the refused insert may have used up uid 2
+      assert.ok(second.uid > first.uid);
+      assert.equal(await store.users.count(), 2);
+    });
+
+    it('update patches fields and roles; blockedIds lists blocked accounts', async () => {
+      const bob = (await store.users.findByName('bob'))!;
+      const updated = await store.users.update(bob.uid, { status: false, roles: ['administrator'], timezone: 'Europe/Paris', login: 123 });
+      assert.equal(updated.status, false);
+      assert.deepEqual(updated.roles, ['administrator']);
+      assert.equal(updated.timezone, 'Europe/Paris');
+      assert.equal(updated.login, 123);
+      assert.deepEqual(await store.users.blockedIds(), [bob.uid]);
+      assert.equal(await store.users.findById(999), null);
+    });
+
+    it('roles and scopes upsert', async () => {
+      await store.roles.upsert({ id: 'editor', label: 'Editor', permissions: ['x', 'y'], isAdmin: false });
+      await store.roles.upsert({ id: 'editor', label: 'Editors', permissions: ['x'], isAdmin: false });
+      assert.deepEqual(await store.roles.get('editor'), { id: 'editor', label: 'Editors', permissions: ['x'], isAdmin: false });
+      const scope = { name: 'a:read', description: 'A', grantTypes: ['password' as const], umbrella: false, parent: null, granularity: 'permission' as const, permission: 'x', role: null };
+      await store.scopes.upsert(scope);
+      await store.scopes.upsert({ ...scope, description: 'A2' });
+      assert.deepEqual(await store.scopes.get('a:read'), { ...scope, description: 'A2' });
+      assert.equal((await store.scopes.list()).length, 1);
+    });
+
+    it('clients round-trip every field', async () => {
+      const c = client('c1', { userId: 1, grantTypes: ['authorization_code', 'refresh_token'], redirectUris: ['https://a/cb'], pkce: true, confidential: false, secretDigest: null });
+      await store.clients.create(c);
+      assert.deepEqual(await store.clients.get('c1'), c);
+      await store.clients.update({ ...c, label: 'renamed', status: false });
+      assert.equal((await store.clients.get('c1'))?.label, 'renamed');
+      assert.equal((await store.clients.get('c1'))?.status, false);
+      assert.equal(await store.clients.get('nope'), null);
+      await assert.rejects(store.clients.create(c), 'client ids are unique');
+    });
+
+    it('refresh tokens: spend once, revoke a family', async () => {
+      const base = { familyId: 'f1', clientId: 'c1', userId: 1, scopes: ['a'], issuedAt: 1, expiresAt: 2_000_000_000, accessJti: 'j', accessExpiresAt: 2_000_000_000, spentAt: null, revokedAt: null };
+      await store.refreshTokens.insert({ ...base, digest: 'd1' });
+      await store.refreshTokens.insert({ ...base, digest: 'd2', accessJti: 'j2' });
+      assert.equal(await store.refreshTokens.spend('d1', 5), true);
+      assert.equal(await store.refreshTokens.spend('d1', 6), false);
+      assert.equal((await store.refreshTokens.findByDigest('d1'))?.spentAt, 5);
+      const family = await store.refreshTokens.revokeFamily('f1', 7);
+      assert.deepEqual(family.map((r) => r.accessJti).sort(), ['j', 'j2']);
+      assert.equal(await store.refreshTokens.spend('d2', 8), false, 'revoked tokens cannot be spent');
+      await store.refreshTokens.insert({ ...base, digest: 'd3', familyId: 'f2' });
+      assert.equal(await store.refreshTokens.revokeByUser(1, 9), 1);
+      await store.refreshTokens.insert({ ...base, digest: 'd4', familyId: 'f3' });
+      assert.equal(await store.refreshTokens.revokeByClient('c1', 9), 1);
+    });
+
+    it('concurrent spends of one token: exactly one wins', async () => {
+      const base = { familyId: 'race', clientId: 'c1', userId: 1, scopes: [], issuedAt: 1, expiresAt: 2_000_000_000, accessJti: 'r', accessExpiresAt: 1, spentAt: null, revokedAt: null };
+      await store.refreshTokens.insert({ ...base, digest: 'race' });
+      const results = await Promise.all(Array.from({ length: 8 }, () => store.refreshTokens.spend('race', 10)));
+      assert.equal(results.filter(Boolean).length, 1);
+    });
+
+    it('revocation feed: ordered, incremental, expiring', async () => {
+      const start = await store.revocations.latestId();
+      await store.revocations.add([
+        { kind: 'jti', subject: 'x', at: 1000, expiresAt: 100 },
+        { kind: 'user', subject: '1', at: 2000, expiresAt: 5000 },
+      ]);
+      await store.revocations.add([{ kind: 'client', subject: 'c1', at: 3000, expiresAt: 5000 }]);
+      const rows = await store.revocations.since(start, 10);
+      assert.deepEqual(rows.map((r) => r.kind), ['jti', 'user', 'client']);
+      assert.ok(rows[0].id < rows[1].id && rows[1].id < rows[2].id);
+      assert.deepEqual((await store.revocations.since(rows[1].id, 10)).map((r) => r.subject), ['c1']);
+      assert.deepEqual((await store.revocations.since(start, 1)).length, 1);
+      assert.deepEqual((await store.revocations.active(200)).map((r) => r.kind), ['user', 'client']);
+      assert.equal(await store.revocations.latestId(), rows[2].id);
+    });
+
+    it('flood counts within a window, reports the oldest, clears', async () => {
+      await store.flood.register('e', 'id', 100, 200);
+      await store.flood.register('e', 'id', 150, 250);
+      await store.flood.register('e', 'other', 150, 250);
+      assert.deepEqual(await store.flood.count('e', 'id', 50), { count: 2, oldest: 100 });
+      assert.deepEqual(await store.flood.count('e', 'id', 120), { count: 1, oldest: 150 });
+      await store.flood.clear('e', 'id');
+      assert.deepEqual(await store.flood.count('e', 'id', 0), { count: 0, oldest: null });
+      assert.equal((await store.flood.count('e', 'other', 0)).count, 1);
+    });
+
+    it('audit: append in batches, tail newest first', async () => {
+      const entry = { at: 1, event: 'token.issued', outcome: 'success' as const, userId: 1, clientId: 'c1', ip: '127.0.0.1', endpoint: '/oauth/token', detail: 'password' };
+      await store.audit.append([entry, { ...entry, at: 2, outcome: 'failure' }]);
+      const tail = await store.audit.tail(10);
+      assert.deepEqual(tail.map((e) => e.at), [2, 1]);
+      assert.equal(tail[0].outcome, 'failure');
+    });
+
+    it('signing keys: insert, update, delete once unpublished', async () => {
+      const key = { kid: 'k1', alg: 'ES256', use: 'access' as const, state: 'current' as const, publicJwk: '{}', privateKeyEncrypted: 'v1.x', createdAt: 1, activatedAt: 1, retiredAt: null, publishUntil: null };
+      await store.keys.insert(key);
+      await store.keys.update('k1', { state: 'retired', retiredAt: 5, publishUntil: 10 });
+      assert.deepEqual(await store.keys.list(), [{ ...key, state: 'retired', retiredAt: 5, publishUntil: 10 }]);
+      assert.equal(await store.keys.deleteUnpublished(9), 0);
+      assert.equal(await store.keys.deleteUnpublished(10), 1);
+    });
+
+    it('transactions commit together and roll back on error', async () => {
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await tx.roles.upsert({ id: 'ghost', label: 'Ghost', permissions: [], isAdmin: false });
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      assert.equal(await store.roles.get('ghost'), null);
+      await store.transaction(async (tx) => {
+        await tx.roles.upsert({ id: 'kept', label: 'Kept', permissions: [], isAdmin: false });
+        // a nested transaction joins the outer one
+        await tx.transaction(async (inner) => inner.roles.upsert({ id: 'kept2', label: 'Kept 2', permissions: [], isAdmin: false }));
+      });
+      assert.ok(await store.roles.get('kept'));
+      assert.ok(await store.roles.get('kept2'));
+    });
+  });
+}
+
+storeSuite('SQLite (memory)', async () => {
+  const store = await openStore('sqlite::memory:');
+  return { store, cleanup: () => store.close() };
+});
+
+storeSuite('SQLite (file)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-store-'));
+  const store = await openStore(`sqlite:${join(dir, 'nested', 'gh.db')}`);
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+storeSuite(
+  'PostgreSQL',
+  async () => {
+    const schema = freshSchemaName();
+    const store = await openStore(POSTGRES_URL, { schema, poolSize: 4 });
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        await dropSchema(schema);
+      },
+    };
+  },
+  postgresSkip,
+);
+
+test('unknown DATABASE_URL schemes are refused with a reason', async () => {
+  await assert.rejects(openStore('mysql://x'), /sqlite: or postgres:/);
+});
