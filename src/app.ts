@@ -14,6 +14,7 @@ import { jwksRoutes } from './oauth/jwks.js';
 import { tokenEndpoint } from './oauth/token-endpoint.js';
 import { installRouteAccess, PUBLIC } from './resource/route-access.js';
 import { createServices, type Services } from './services.js';
+import { CachingStore } from './store/caching-store.js';
 import type { Store } from './store/store.js';
 
 declare module 'fastify' {
@@ -38,7 +39,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),
   });
-  const services = createServices(config, store, options.clock ?? systemClock, app.log);
+  const services = createServices(config, new CachingStore(store), options.clock ?? systemClock, app.log);
   app.decorate('gatehouse', services);
 
   await app.register(formbody, { bodyLimit: config.bodyLimit });

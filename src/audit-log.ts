@@ -19,7 +19,8 @@ export class AuditLog {
   ) {}
 
   record(event: AuditEvent): void {
-    this.buffer.push({ ...event, at: this.clock.now() });
+    (event as AuditEntry).at = this.clock.now();
+    this.buffer.push(event as AuditEntry);
     if (this.buffer.length >= 500) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.flushMs);

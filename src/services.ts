@@ -36,10 +36,10 @@ export interface Services {
 
 const RELOAD_MS = 5_000;
 
-export function createServices(config: Config, store: Store, clock: Clock, log: FastifyBaseLogger): Services {
+export function createServices(config: Config, store: Store & { invalidate?(): void }, clock: Clock, log: FastifyBaseLogger): Services {
   const keys = new KeyRing();
   const catalog = new AccessCatalogCache(store);
-  const revocations = new RevocationView(store, clock, log);
+  const revocations = new RevocationView(store, clock, log, () => store.invalidate?.());
   const audit = new AuditLog(store, clock, log);
   const guard = new BearerGuard({ keys, revocations, clock, issuer: config.issuer, audience: config.audience });
   const flood = new FloodControl(store, clock, config.flood);

@@ -24,8 +24,19 @@ function signatureOf(alg: SigningAlg, key: SigningKey, input: Buffer): Buffer {
   }
 }
 
+// the encoded header depends only on key and typ: encode it once
+const headers = new WeakMap<SigningKey, Map<string, string>>();
+
+function encodedHeader(key: SigningKey, typ: string): string {
+  let byTyp = headers.get(key);
+  if (!byTyp) headers.set(key, (byTyp = new Map()));
+  let header = byTyp.get(typ);
+  if (header === undefined) byTyp.set(typ, (header = b64json({ alg: key.alg, typ, kid: key.kid })));
+  return header;
+}
+
 export function signJwt(key: SigningKey, typ: string, claims: JwtClaims): string {
-  const head = `${b64json({ alg: key.alg, typ, kid: key.kid })}.${b64json(claims)}`;
+  const head = `${encodedHeader(key, typ)}.${b64json(claims)}`;
   return `${head}.${signatureOf(key.alg, key, Buffer.from(head, 'ascii')).toString('base64url')}`;
 }
 

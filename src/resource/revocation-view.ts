@@ -27,6 +27,8 @@ export class RevocationView {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly log: Pick<FastifyBaseLogger, 'warn'>,
+    /** told when the feed shows a user or client changed elsewhere, so caches can drop them */
+    private readonly onEntityChange: () => void = () => undefined,
   ) {}
 
   async start(pollMs: number): Promise<void> {
@@ -66,6 +68,7 @@ export class RevocationView {
           if (row.kind === 'user') userIds.add(Number(row.subject));
           this.lastId = Math.max(this.lastId, row.id);
         }
+        if (rows.some((r) => r.kind !== 'jti')) this.onEntityChange();
         for (const uid of userIds) {
           const user = await this.store.users.findById(uid);
           if (user && !user.status) this.blocked.add(uid);

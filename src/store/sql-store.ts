@@ -1,7 +1,7 @@
 // The one Store implementation: Kysely over SQLite or PostgreSQL. Row ↔ domain mapping lives
 // here, one function per table; nothing above this file sees a column name.
 import { randomUUID } from 'node:crypto';
-import { Migrator, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { Migrator, sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { Client } from '../domain/client.js';
 import type { GrantType } from '../domain/grant-types.js';
 import type { Role } from '../domain/role.js';
@@ -467,25 +467,23 @@ class SqlFlood implements FloodRepository {
 }
 
 class SqlAudit implements AuditRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: Engine,
+  ) {}
 
   async append(entries: AuditEntry[]): Promise<void> {
     if (!entries.length) return;
-    await this.db
-      .insertInto('audit_log')
-      .values(
-        entries.map((e) => ({
-          at: e.at,
-          event: e.event,
-          outcome: e.outcome,
-          user_id: e.userId,
-          client_id: e.clientId,
-          ip: e.ip,
-          endpoint: e.endpoint,
-          detail: e.detail,
-        })),
-      )
-      .execute();
+    // the hot path audits every token: one JSON parameter and a constant statement cost far
+    // less than a statement with nine placeholders per row
+    const rows = JSON.stringify(entries.map((e) => [e.at, e.event, e.outcome, e.userId, e.clientId, e.ip, e.endpoint, e.detail]));
+    if (this.engine === 'postgres') {
+      await sql`INSERT INTO audit_log (at, event, outcome, user_id, client_id, ip, endpoint, detail)
+        SELECT (r->>0)::bigint, r->>1, r->>2, (r->>3)::bigint, r->>4, r->>5, r->>6, r->>7 FROM jsonb_array_elements(${rows}::jsonb) AS r`.execute(this.db);
+    } else {
+      await sql`INSERT INTO audit_log (at, event, outcome, user_id, client_id, ip, endpoint, detail)
+        SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7 FROM json_each(${rows})`.execute(this.db);
+    }
   }
 
   async tail(limit: number): Promise<(AuditEntry & { id: number })[]> {
@@ -528,7 +526,7 @@ export class SqlStore implements Store {
     this.refreshTokens = new SqlRefreshTokens(db);
     this.revocations = new SqlRevocations(db);
     this.flood = new SqlFlood(db);
-    this.audit = new SqlAudit(db);
+    this.audit = new SqlAudit(db, engine);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
