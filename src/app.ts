@@ -1,5 +1,6 @@
 // buildApp(config, store) → a ready Fastify instance with every route; no listen, so tests and
 // embedders start it on whatever port they like.
+import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +13,12 @@ import { loggerOptions } from './http/logger.js';
 import { debugRoute } from './oauth/debug.js';
 import { jwksRoutes } from './oauth/jwks.js';
 import { tokenEndpoint } from './oauth/token-endpoint.js';
+import { authorizeEndpoint } from './oauth/authorize-endpoint.js';
+import { discoveryRoutes } from './oidc/discovery.js';
+import { endSessionRoutes } from './oidc/end-session.js';
+import { userinfoRoutes } from './oidc/userinfo.js';
+import { appsRoutes } from './web/apps-routes.js';
+import { loginRoutes } from './web/login-routes.js';
 import { installRouteAccess, PUBLIC } from './resource/route-access.js';
 import { createServices, type Services } from './services.js';
 import { CachingStore } from './store/caching-store.js';
@@ -43,6 +50,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.decorate('gatehouse', services);
 
   await app.register(formbody, { bodyLimit: config.bodyLimit });
+  await app.register(cookie);
   installRouteAccess(app, services.guard);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -60,6 +68,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(jwksRoutes, { services });
   await app.register(debugRoute, { services });
   await app.register(drupalUserRoute, { services });
+  await app.register(authorizeEndpoint, { services });
+  await app.register(loginRoutes, { services });
+  await app.register(appsRoutes, { services });
+  await app.register(userinfoRoutes, { services });
+  await app.register(discoveryRoutes, { services });
+  await app.register(endSessionRoutes, { services });
 
   await services.start();
   app.addHook('onClose', async () => services.stop());

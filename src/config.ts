@@ -26,6 +26,8 @@ export interface Config {
   flood: FloodSettings;
   /** seconds */
   idTokenTtl: number;
+  /** seconds a login session lasts */
+  sessionTtl: number;
   /** how often (ms) each instance reads the revocation feed */
   revocationPollMs: number;
   /** trust X-Forwarded-* from a reverse proxy (never for the issuer) */
@@ -50,6 +52,7 @@ const KEYS = {
   GATEHOUSE_FLOOD_IP_LIMIT: 'floodIpLimit',
   GATEHOUSE_FLOOD_IP_WINDOW: 'floodIpWindow',
   GATEHOUSE_ID_TOKEN_TTL: 'idTokenTtl',
+  GATEHOUSE_SESSION_TTL: 'sessionTtl',
   GATEHOUSE_REVOCATION_POLL_MS: 'revocationPollMs',
   GATEHOUSE_TRUST_PROXY: 'trustProxy',
   LOG_LEVEL: 'logLevel',
@@ -163,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ipWindow: integer(raw, 'GATEHOUSE_FLOOD_IP_WINDOW', 3_600, 1, 31_536_000),
     },
     idTokenTtl: integer(raw, 'GATEHOUSE_ID_TOKEN_TTL', 3600, 60, 86_400),
+    sessionTtl: integer(raw, 'GATEHOUSE_SESSION_TTL', 43_200, 60, 2_592_000),
     revocationPollMs: integer(raw, 'GATEHOUSE_REVOCATION_POLL_MS', 500, 50, 60_000),
     trustProxy: trust === 'true' || trust === '1',
     logLevel: raw.LOG_LEVEL || 'info',

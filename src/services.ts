@@ -15,6 +15,9 @@ import { BearerGuard } from './resource/bearer-guard.js';
 import { RevocationView } from './resource/revocation-view.js';
 import { ensureSigningKeys } from './oauth/signing-keys.js';
 import type { Store } from './store/store.js';
+import { IdTokens } from './oidc/id-token.js';
+import { Csrf } from './web/csrf.js';
+import { WebSessions } from './web/sessions.js';
 
 export interface Services {
   config: Config;
@@ -28,6 +31,8 @@ export interface Services {
   secrets: ClientSecrets;
   users: UserAuthenticator;
   audit: AuditLog;
+  idTokens: IdTokens;
+  web: { sessions: WebSessions; csrf: Csrf };
   /** reloads keys, roles and scopes from the store (after a change made here or elsewhere) */
   reload(): Promise<void>;
   start(): Promise<void>;
@@ -43,6 +48,8 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
   const audit = new AuditLog(store, clock, log);
   const guard = new BearerGuard({ keys, revocations, clock, issuer: config.issuer, audience: config.audience });
   const flood = new FloodControl(store, clock, config.flood);
+  // behind https (the issuer says so), cookies never travel in clear
+  const secureCookies = config.issuer.startsWith('https:');
   let timer: NodeJS.Timeout | null = null;
 
   const reloadKeys = async (): Promise<void> => {
@@ -62,6 +69,11 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
     tokens: new TokenService({ keys, clock, issuer: config.issuer, audience: config.audience }),
     secrets: new ClientSecrets(config.secret),
     users: new UserAuthenticator(store, flood, clock),
+    idTokens: new IdTokens({ keys, clock, issuer: config.issuer, ttl: config.idTokenTtl }),
+    web: {
+      sessions: new WebSessions(store, clock, secureCookies, config.sessionTtl),
+      csrf: new Csrf(config.secret, secureCookies),
+    },
     async reload() {
       await Promise.all([reloadKeys(), catalog.reload()]);
     },

@@ -79,7 +79,10 @@ export async function saveUser(ctx: AdminContext, uid: number, patch: UserPatch,
   const after = await store.users.update(uid, { ...patch, changed: now });
   const credentialsChanged =
     before.status !== after.status || before.passHash !== after.passHash || !sameList(before.roles, after.roles);
-  if (credentialsChanged) await revokeUserTokens(store, ctx.clock, uid);
+  if (credentialsChanged) {
+    await revokeUserTokens(store, ctx.clock, uid);
+    await store.sessions.deleteByUser(uid);
+  }
   return after;
 }
 

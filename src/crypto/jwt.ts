@@ -58,6 +58,8 @@ export interface VerifyOptions {
   now: number;
   /** tolerated clock skew in seconds for nbf (never for exp) */
   skew?: number;
+  /** accept an expired token (an id_token_hint at logout names the user, it grants nothing) */
+  allowExpired?: boolean;
 }
 
 /**
@@ -81,11 +83,12 @@ export async function verifyJwt(ring: KeyRing, token: string, options: VerifyOpt
         issuer: options.issuer,
         audience: options.audience,
         currentDate: new Date(options.now * 1000),
+        clockTolerance: options.allowExpired ? Number.MAX_SAFE_INTEGER : 0,
         requiredClaims: ['exp', 'iat', 'sub'],
       },
     );
     const skew = options.skew ?? 0;
-    if (typeof payload.exp !== 'number' || payload.exp <= options.now) throw new JwtVerifyError('expired');
+    if (typeof payload.exp !== 'number' || (!options.allowExpired && payload.exp <= options.now)) throw new JwtVerifyError('expired');
     if (typeof payload.nbf === 'number' && payload.nbf > options.now + skew) throw new JwtVerifyError('invalid');
     return { claims: payload as JwtClaims, kid };
   } catch (error) {

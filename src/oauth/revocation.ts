@@ -24,6 +24,12 @@ export async function revokeClientTokens(store: Store, clock: Clock, clientId: s
   await store.revocations.add([{ kind: 'client', subject: clientId, at: now, expiresAt: horizon(clock) }]);
 }
 
+/** Every token one user holds through one client (the user revoked the app). */
+export async function revokeGrant(store: Store, clock: Clock, userId: number, clientId: string): Promise<void> {
+  await store.refreshTokens.revokeByUserAndClient(userId, clientId, nowSeconds(clock));
+  await store.revocations.add([{ kind: 'grant', subject: `${userId}:${clientId}`, at: clock.now(), expiresAt: horizon(clock) }]);
+}
+
 /** A whole refresh-token family and the access tokens issued with it (reuse detected). */
 export async function revokeFamily(store: Store, clock: Clock, familyId: string): Promise<RefreshTokenRow[]> {
   const rows = await store.refreshTokens.revokeFamily(familyId, nowSeconds(clock));

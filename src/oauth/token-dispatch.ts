@@ -4,6 +4,7 @@ import type { AuditLog } from '../audit-log.js';
 import type { Client } from '../domain/client.js';
 import type { GrantType } from '../domain/grant-types.js';
 import { GrantError } from './errors.js';
+import { authorizationCodeGrant } from './grants/authorization-code.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
 import type { GrantContext } from './grants/grant-context.js';
 import { passwordGrant } from './grants/password.js';
@@ -35,7 +36,7 @@ export async function dispatchGrant(ctx: GrantContext, grantType: GrantType, cli
     case 'refresh_token':
       return refreshTokenGrant(ctx, client, params);
     case 'authorization_code':
-      throw new GrantError('unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
+      return authorizationCodeGrant(ctx, client, params);
   }
 }
 

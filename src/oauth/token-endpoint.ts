@@ -51,6 +51,7 @@ export async function tokenEndpoint(app: FastifyInstance, options: { services: S
         scope: issued.scopes.join(' '),
       };
       if (issued.refreshToken) body.refresh_token = issued.refreshToken;
+      if (issued.idToken) body.id_token = issued.idToken;
       return noStore(reply).send(body);
     } catch (error) {
       auditTokenRequest(services.audit, ENDPOINT, request.ip, params.grant_type, clientId?.slice(0, 128), { error });

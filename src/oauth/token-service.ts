@@ -30,6 +30,8 @@ export interface IssuedTokens {
   expiresAt: number;
   refreshToken?: string;
   familyId?: string;
+  /** OIDC: when `openid` was granted through the authorization code */
+  idToken?: string;
   scopes: string[];
   userId: number;
 }

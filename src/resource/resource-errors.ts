@@ -26,12 +26,13 @@ export const resourceErrors = {
   invalidToken: () => new ResourceError(401, 'INVALID_ACCESS_TOKEN', 'Invalid Access Token.', `${base}, error="invalid_token"`),
   expired: () =>
     new ResourceError(401, 'TOKEN_EXPIRED', 'Invalid request: Token Expired.', `${base}, error="invalid_token", error_description="The access token expired"`),
-  insufficientScope: (permission: string) =>
+  /** the token lacks a permission (or, for OIDC endpoints, a scope) the request needs */
+  insufficientScope: (needed: string, kind: 'permission' | 'scope' = 'permission') =>
     new ResourceError(
       403,
       'INSUFFICIENT_SCOPE',
-      `The access token does not grant the permission "${permission}".`,
-      `${base}, error="insufficient_scope", scope="${permission.replace(/["\\]/g, '')}"`,
+      `The access token does not grant the ${kind} "${needed}".`,
+      `${base}, error="insufficient_scope", scope="${needed.replace(/["\\]/g, '')}"`,
     ),
   userBlocked: () => new ResourceError(403, 'USER_BLOCKED', 'The user is blocked or inactive.', `${base}, error="invalid_token"`),
   notConfigured: () =>

@@ -19,6 +19,8 @@ export class RevocationView {
   /** subject → revoked-at (ms) and when that revocation stops mattering (s) */
   private readonly users = new Map<string, { at: number; expiresAt: number }>();
   private readonly clients = new Map<string, { at: number; expiresAt: number }>();
+  /** "uid:clientId" → revoked-at: one user's tokens through one client (an app revoked at /user/apps) */
+  private readonly grants = new Map<string, { at: number; expiresAt: number }>();
   private blocked = new Set<number>();
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
@@ -68,7 +70,7 @@ export class RevocationView {
           if (row.kind === 'user') userIds.add(Number(row.subject));
           this.lastId = Math.max(this.lastId, row.id);
         }
-        if (rows.some((r) => r.kind !== 'jti')) this.onEntityChange();
+        if (rows.some((r) => r.kind === 'user' || r.kind === 'client')) this.onEntityChange();
         for (const uid of userIds) {
           const user = await this.store.users.findById(uid);
           if (user && !user.status) this.blocked.add(uid);
@@ -86,12 +88,13 @@ export class RevocationView {
     const entry = { at: row.at, expiresAt: row.expiresAt };
     if (row.kind === 'jti') this.jtis.set(row.subject, row.expiresAt);
     else if (row.kind === 'user') this.users.set(row.subject, maxEntry(this.users.get(row.subject), entry));
+    else if (row.kind === 'grant') this.grants.set(row.subject, maxEntry(this.grants.get(row.subject), entry));
     else this.clients.set(row.subject, maxEntry(this.clients.get(row.subject), entry));
   }
 
   private prune(): void {
     const now = nowSeconds(this.clock);
-    for (const map of [this.users, this.clients]) for (const [k, v] of map) if (v.expiresAt <= now) map.delete(k);
+    for (const map of [this.users, this.clients, this.grants]) for (const [k, v] of map) if (v.expiresAt <= now) map.delete(k);
     for (const [k, exp] of this.jtis) if (exp <= now) this.jtis.delete(k);
   }
 
@@ -106,7 +109,9 @@ export class RevocationView {
     const user = this.users.get(token.sub);
     if (user && issuedMs <= user.at) return true;
     const client = this.clients.get(token.clientId);
-    return client !== undefined && issuedMs <= client.at;
+    if (client && issuedMs <= client.at) return true;
+    const grant = this.grants.get(`${token.sub}:${token.clientId}`);
+    return grant !== undefined && issuedMs <= grant.at;
   }
 
 }

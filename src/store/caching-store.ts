@@ -161,6 +161,15 @@ export class CachingStore implements Store {
   get audit() {
     return this.inner.audit;
   }
+  get sessions() {
+    return this.inner.sessions;
+  }
+  get codes() {
+    return this.inner.codes;
+  }
+  get consents() {
+    return this.inner.consents;
+  }
 
   /** Forgets every cached entry (a change feed says something changed elsewhere). */
   invalidate(): void {
@@ -219,6 +228,9 @@ function trackEntityWrites(tx: Store, onWrite: () => void): Store {
     revocations: tx.revocations,
     flood: tx.flood,
     audit: tx.audit,
+    sessions: tx.sessions,
+    codes: tx.codes,
+    consents: tx.consents,
     transaction: (fn) => fn(tracked),
     migrate: () => tx.migrate(),
     close: () => tx.close(),

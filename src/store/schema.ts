@@ -121,7 +121,44 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+export interface SessionsTable {
+  digest: string;
+  user_id: number;
+  created_at: number;
+  auth_time: number;
+  expires_at: number;
+}
+
+export interface AuthorizationCodesTable {
+  digest: string;
+  client_id: string;
+  user_id: number;
+  redirect_uri: string;
+  redirect_uri_given: number;
+  scopes: string;
+  code_challenge: string | null;
+  code_challenge_method: string | null;
+  nonce: string | null;
+  auth_time: number;
+  issued_at: number;
+  expires_at: number;
+  used_at: number | null;
+  family_id: string | null;
+  access_jti: string | null;
+  access_expires_at: number | null;
+}
+
+export interface ConsentsTable {
+  user_id: number;
+  client_id: string;
+  scopes: string;
+  granted_at: number;
+}
+
 export interface Database {
+  sessions: SessionsTable;
+  authorization_codes: AuthorizationCodesTable;
+  consents: ConsentsTable;
   users: UsersTable;
   user_roles: UserRolesTable;
   roles: RolesTable;

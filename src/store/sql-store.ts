@@ -9,9 +9,15 @@ import type { Scope, ScopeGranularity } from '../domain/scope.js';
 import type { User } from '../domain/user.js';
 import type { Engine } from './engine.js';
 import { migrationProvider } from './migrations/index.js';
-import type { ClientsTable, Database, RefreshTokensTable, RevocationsTable, ScopesTable, SigningKeysTable, UsersTable } from './schema.js';
+import type { AuthorizationCodesTable, ClientsTable, ConsentsTable, Database, RefreshTokensTable, RevocationsTable, ScopesTable, SigningKeysTable, UsersTable } from './schema.js';
 import type {
   AuditEntry,
+  AuthorizationCodeRepository,
+  AuthorizationCodeRow,
+  ConsentRepository,
+  ConsentRow,
+  SessionRepository,
+  SessionRow,
   AuditRepository,
   ClientRepository,
   FloodRepository,
@@ -416,6 +422,139 @@ class SqlRefreshTokens implements RefreshTokenRepository {
     const r = await this.db.updateTable('refresh_tokens').set({ revoked_at: at }).where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();
     return Number(r.numUpdatedRows);
   }
+
+  async revokeByUserAndClient(userId: number, clientId: string, at: number): Promise<number> {
+    const r = await this.db
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: at })
+      .where('user_id', '=', userId)
+      .where('client_id', '=', clientId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+}
+
+class SqlSessions implements SessionRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(row: SessionRow): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({ digest: row.digest, user_id: row.userId, created_at: row.createdAt, auth_time: row.authTime, expires_at: row.expiresAt })
+      .execute();
+  }
+
+  async get(digest: string): Promise<SessionRow | null> {
+    const r = await this.db.selectFrom('sessions').selectAll().where('digest', '=', digest).executeTakeFirst();
+    return r ? { digest: r.digest, userId: num(r.user_id), createdAt: num(r.created_at), authTime: num(r.auth_time), expiresAt: num(r.expires_at) } : null;
+  }
+
+  async delete(digest: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('digest', '=', digest).execute();
+  }
+
+  async deleteByUser(userId: number): Promise<number> {
+    const r = await this.db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+}
+
+function toCode(r: Selectable<AuthorizationCodesTable>): AuthorizationCodeRow {
+  return {
+    digest: r.digest,
+    clientId: r.client_id,
+    userId: num(r.user_id),
+    redirectUri: r.redirect_uri,
+    redirectUriGiven: r.redirect_uri_given === 1,
+    scopes: list(r.scopes),
+    codeChallenge: r.code_challenge,
+    codeChallengeMethod: r.code_challenge_method,
+    nonce: r.nonce,
+    authTime: num(r.auth_time),
+    issuedAt: num(r.issued_at),
+    expiresAt: num(r.expires_at),
+    usedAt: optNum(r.used_at),
+    familyId: r.family_id,
+    accessJti: r.access_jti,
+    accessExpiresAt: optNum(r.access_expires_at),
+  };
+}
+
+class SqlCodes implements AuthorizationCodeRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(row: AuthorizationCodeRow): Promise<void> {
+    await this.db
+      .insertInto('authorization_codes')
+      .values({
+        digest: row.digest,
+        client_id: row.clientId,
+        user_id: row.userId,
+        redirect_uri: row.redirectUri,
+        redirect_uri_given: bool(row.redirectUriGiven),
+        scopes: json(row.scopes),
+        code_challenge: row.codeChallenge,
+        code_challenge_method: row.codeChallengeMethod,
+        nonce: row.nonce,
+        auth_time: row.authTime,
+        issued_at: row.issuedAt,
+        expires_at: row.expiresAt,
+        used_at: row.usedAt,
+        family_id: row.familyId,
+        access_jti: row.accessJti,
+        access_expires_at: row.accessExpiresAt,
+      })
+      .execute();
+  }
+
+  async findByDigest(digest: string): Promise<AuthorizationCodeRow | null> {
+    const r = await this.db.selectFrom('authorization_codes').selectAll().where('digest', '=', digest).executeTakeFirst();
+    return r ? toCode(r) : null;
+  }
+
+  async spend(digest: string, at: number): Promise<boolean> {
+    const r = await this.db.updateTable('authorization_codes').set({ used_at: at }).where('digest', '=', digest).where('used_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async recordIssued(digest: string, issued: { familyId: string | null; accessJti: string; accessExpiresAt: number }): Promise<void> {
+    await this.db
+      .updateTable('authorization_codes')
+      .set({ family_id: issued.familyId, access_jti: issued.accessJti, access_expires_at: issued.accessExpiresAt })
+      .where('digest', '=', digest)
+      .execute();
+  }
+}
+
+class SqlConsents implements ConsentRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  private static row(r: Selectable<ConsentsTable>): ConsentRow {
+    return { userId: num(r.user_id), clientId: r.client_id, scopes: list(r.scopes), grantedAt: num(r.granted_at) };
+  }
+
+  async get(userId: number, clientId: string): Promise<ConsentRow | null> {
+    const r = await this.db.selectFrom('consents').selectAll().where('user_id', '=', userId).where('client_id', '=', clientId).executeTakeFirst();
+    return r ? SqlConsents.row(r) : null;
+  }
+
+  async upsert(row: ConsentRow): Promise<void> {
+    const values = { user_id: row.userId, client_id: row.clientId, scopes: json(row.scopes), granted_at: row.grantedAt };
+    await this.db
+      .insertInto('consents')
+      .values(values)
+      .onConflict((oc) => oc.columns(['user_id', 'client_id']).doUpdateSet({ scopes: values.scopes, granted_at: values.granted_at }))
+      .execute();
+  }
+
+  async delete(userId: number, clientId: string): Promise<void> {
+    await this.db.deleteFrom('consents').where('user_id', '=', userId).where('client_id', '=', clientId).execute();
+  }
+
+  async listByUser(userId: number): Promise<ConsentRow[]> {
+    return (await this.db.selectFrom('consents').selectAll().where('user_id', '=', userId).orderBy('client_id').execute()).map(SqlConsents.row);
+  }
 }
 
 class SqlRevocations implements RevocationRepository {
@@ -512,6 +651,9 @@ export class SqlStore implements Store {
   readonly revocations: RevocationRepository;
   readonly flood: FloodRepository;
   readonly audit: AuditRepository;
+  readonly sessions: SessionRepository;
+  readonly codes: AuthorizationCodeRepository;
+  readonly consents: ConsentRepository;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -527,6 +669,9 @@ export class SqlStore implements Store {
     this.revocations = new SqlRevocations(db);
     this.flood = new SqlFlood(db);
     this.audit = new SqlAudit(db, engine);
+    this.sessions = new SqlSessions(db);
+    this.codes = new SqlCodes(db);
+    this.consents = new SqlConsents(db);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

@@ -96,13 +96,78 @@ export interface RefreshTokenRepository {
   revokeFamily(familyId: string, at: number): Promise<RefreshTokenRow[]>;
   revokeByUser(userId: number, at: number): Promise<number>;
   revokeByClient(clientId: string, at: number): Promise<number>;
+  revokeByUserAndClient(userId: number, clientId: string, at: number): Promise<number>;
 }
 
-export type RevocationKind = 'jti' | 'user' | 'client';
+/** A browser login: the cookie holds a random id, the store only its digest. */
+export interface SessionRow {
+  digest: string;
+  userId: number;
+  /** seconds */
+  createdAt: number;
+  /** seconds: when the user last proved their password (OIDC auth_time) */
+  authTime: number;
+  expiresAt: number;
+}
+
+export interface SessionRepository {
+  insert(row: SessionRow): Promise<void>;
+  get(digest: string): Promise<SessionRow | null>;
+  delete(digest: string): Promise<void>;
+  deleteByUser(userId: number): Promise<number>;
+}
+
+/** An authorization code (RFC 6749 §4.1.2), bound to everything the token request must repeat. */
+export interface AuthorizationCodeRow {
+  digest: string;
+  clientId: string;
+  userId: number;
+  redirectUri: string;
+  /** whether the authorization request named the redirect URI (then the token request must too) */
+  redirectUriGiven: boolean;
+  scopes: string[];
+  codeChallenge: string | null;
+  codeChallengeMethod: string | null;
+  nonce: string | null;
+  authTime: number;
+  issuedAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+  /** what the exchange issued, so a replay can revoke it */
+  familyId: string | null;
+  accessJti: string | null;
+  accessExpiresAt: number | null;
+}
+
+export interface AuthorizationCodeRepository {
+  insert(row: AuthorizationCodeRow): Promise<void>;
+  findByDigest(digest: string): Promise<AuthorizationCodeRow | null>;
+  /** marks the code used only if unused; true when this call used it */
+  spend(digest: string, at: number): Promise<boolean>;
+  recordIssued(digest: string, issued: { familyId: string | null; accessJti: string; accessExpiresAt: number }): Promise<void>;
+}
+
+/** What a user approved for a client (remember_approval). */
+export interface ConsentRow {
+  userId: number;
+  clientId: string;
+  scopes: string[];
+  /** seconds */
+  grantedAt: number;
+}
+
+export interface ConsentRepository {
+  get(userId: number, clientId: string): Promise<ConsentRow | null>;
+  upsert(row: ConsentRow): Promise<void>;
+  delete(userId: number, clientId: string): Promise<void>;
+  listByUser(userId: number): Promise<ConsentRow[]>;
+}
+
+export type RevocationKind = 'jti' | 'user' | 'client' | 'grant';
 
 /**
- * One revocation: a single access token (`jti`), or every token a user or client was issued at
- * or before `at`. Rows form an append-only feed (increasing `id`) that every instance follows.
+ * One revocation: a single access token (`jti`), or every token a user, a client, or a user
+ * through one client (`grant`, subject "uid:clientId") was issued at or before `at`. Rows form an append-only feed (increasing `id`) that every instance follows.
  */
 export interface RevocationRow {
   id: number;
@@ -160,6 +225,9 @@ export interface Store {
   readonly revocations: RevocationRepository;
   readonly flood: FloodRepository;
   readonly audit: AuditRepository;
+  readonly sessions: SessionRepository;
+  readonly codes: AuthorizationCodeRepository;
+  readonly consents: ConsentRepository;
   /** runs `fn` in one transaction; the store it receives is bound to that transaction */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   migrate(): Promise<void>;

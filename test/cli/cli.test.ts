@@ -83,7 +83,7 @@ describe('administration commands', () => {
     assert.ok(generated.password.length >= 20);
     const client = json('a.db', ['client', 'create', 'cli_app', '--grant', 'client_credentials', '--scope', 'articles:write', '--user', 'dave']);
     assert.ok(client.secret.length >= 43, 'secrets have at least 256 bits');
-    const pub = json('a.db', ['client', 'create', 'spa', '--public', '--redirect-uri', 'http://127.0.0.1:5173/cb', '--pkce']);
+    const pub = json('a.db', ['client', 'create', 'spa2', '--public', '--redirect-uri', 'http://127.0.0.1:5173/cb', '--pkce']);
     assert.equal(pub.secret, null);
     assert.deepEqual(pub.grantTypes, ['authorization_code', 'refresh_token']);
   });

@@ -85,6 +85,6 @@ test('the refused requests changed no stored data', async () => {
   const users = await gh.store.users.count();
   const clients = (await gh.store.clients.list()).length;
   assert.equal(users, 4);
-  assert.equal(clients, 5);
+  assert.equal(clients, 7);
   assert.deepEqual(await gh.store.users.blockedIds(), [(await gh.store.users.findByName('carol'))!.uid]);
 });

@@ -4,12 +4,14 @@ import type { AccessCatalog } from '../../domain/access.js';
 import type { Clock } from '../../clock.js';
 import type { RevocationView } from '../../resource/revocation-view.js';
 import type { Store } from '../../store/store.js';
+import type { IdTokens } from '../../oidc/id-token.js';
 import type { TokenService } from '../token-service.js';
 import type { UserAuthenticator } from '../user-authenticator.js';
 
 export interface GrantContext {
   store: Store;
   tokens: TokenService;
+  idTokens: IdTokens;
   catalog: AccessCatalog;
   clock: Clock;
   users: UserAuthenticator;

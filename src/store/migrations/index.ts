@@ -2,10 +2,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { Engine } from '../engine.js';
 import { initial } from './001_initial.js';
+import { authorization } from './002_authorization.js';
 
 export function migrationProvider(engine: Engine): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '001_initial': initial(engine),
+    '002_authorization': authorization,
   };
   return { getMigrations: async () => migrations };
 }

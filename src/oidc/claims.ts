@@ -1,0 +1,23 @@
+// Standard OpenID Connect claims of a user (COMPAT §4), filtered by the granted OIDC scopes.
+import type { User } from '../domain/user.js';
+
+export const PROFILE_CLAIMS = ['name', 'preferred_username', 'locale', 'zoneinfo', 'updated_at', 'profile'] as const;
+export const EMAIL_CLAIMS = ['email', 'email_verified'] as const;
+
+export function userClaims(user: User, scopes: readonly string[], issuer: string): Record<string, unknown> {
+  const claims: Record<string, unknown> = { sub: String(user.uid) };
+  if (scopes.includes('profile')) {
+    claims.name = user.name;
+    claims.preferred_username = user.name;
+    claims.locale = user.preferredLangcode;
+    if (user.timezone) claims.zoneinfo = user.timezone;
+    claims.updated_at = user.changed;
+    claims.profile = `${issuer}/user/${user.uid}`;
+  }
+  if (scopes.includes('email') && user.mail) {
+    claims.email = user.mail;
+    // Gatehouse does not verify addresses itself; a relying party must not link accounts on it
+    claims.email_verified = false;
+  }
+  return claims;
+}

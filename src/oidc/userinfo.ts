@@ -1,0 +1,19 @@
+// GET|POST /oauth/userinfo (OIDC Core §5.3): the token's user, as its OIDC scopes allow.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { resourceErrors } from '../resource/resource-errors.js';
+import { BEARER, sendResourceError } from '../resource/route-access.js';
+import type { Services } from '../services.js';
+import { userClaims } from './claims.js';
+
+export async function userinfoRoutes(app: FastifyInstance, options: { services: Services }): Promise<void> {
+  const { store, config } = options.services;
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const principal = request.principal!;
+    if (!principal.scopes.includes('openid')) return sendResourceError(reply, resourceErrors.insufficientScope('openid', 'scope'));
+    const user = await store.users.findById(principal.uid);
+    if (!user) return sendResourceError(reply, resourceErrors.invalidToken());
+    return reply.header('cache-control', 'no-store').send(userClaims(user, principal.scopes, config.issuer));
+  };
+  app.get('/oauth/userinfo', { config: BEARER }, handler);
+  app.post('/oauth/userinfo', { config: BEARER }, handler);
+}

@@ -1,0 +1,45 @@
+// /user/apps: the applications a user approved, each revocable — which forgets the approval and
+// revokes every token the user holds through that application.
+import type { FastifyInstance } from 'fastify';
+import { revokeGrant } from '../oauth/revocation.js';
+import { PUBLIC } from '../resource/route-access.js';
+import type { Services } from '../services.js';
+import { CSRF_FIELD } from './csrf.js';
+import { appsPage, messagePage, type ApprovedApp } from './pages.js';
+import { sendPage } from './page-reply.js';
+import { STYLESHEET } from './stylesheet.js';
+
+export async function appsRoutes(app: FastifyInstance, options: { services: Services }): Promise<void> {
+  const { services } = options;
+  const { web, store } = services;
+
+  app.get('/user/apps', { config: PUBLIC }, async (request, reply) => {
+    const current = await web.sessions.current(request);
+    if (!current) return reply.redirect(`/user/login?${new URLSearchParams({ destination: '/user/apps' })}`, 302);
+    const apps: ApprovedApp[] = [];
+    for (const consent of await store.consents.listByUser(current.user.uid)) {
+      const client = await store.clients.get(consent.clientId);
+      if (client) apps.push({ clientId: client.clientId, label: client.label, scopes: consent.scopes, grantedAt: consent.grantedAt });
+    }
+    const notice = (request.query as Record<string, unknown>).revoked === '1' ? 'Access revoked.' : undefined;
+    return sendPage(reply, 200, appsPage({ userName: current.user.name, apps, csrf: web.csrf.token(request, reply), notice }));
+  });
+
+  app.post('/user/apps/revoke', { config: PUBLIC }, async (request, reply) => {
+    const form = (request.body ?? {}) as Record<string, unknown>;
+    const current = await web.sessions.current(request);
+    if (!current) return reply.redirect('/user/login', 303);
+    if (!web.csrf.verify(request, form[CSRF_FIELD])) return sendPage(reply, 403, messagePage('Form expired', 'The form has expired. Go back and try again.'));
+    const clientId = typeof form.client_id === 'string' ? form.client_id : '';
+    if (!(await store.consents.get(current.user.uid, clientId))) return sendPage(reply, 404, messagePage('Not found', 'You have not approved that application.'));
+    await store.consents.delete(current.user.uid, clientId);
+    await revokeGrant(store, services.clock, current.user.uid, clientId);
+    await services.revocations.refresh();
+    services.audit.record({ event: 'grant.revoked', outcome: 'success', userId: current.user.uid, clientId, ip: request.ip, endpoint: '/user/apps/revoke', detail: null });
+    return reply.redirect('/user/apps?revoked=1', 303);
+  });
+
+  app.get('/assets/gatehouse.css', { config: PUBLIC }, async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
+  );
+}

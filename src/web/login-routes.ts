@@ -1,0 +1,70 @@
+// /user/login and /user/logout: the login form (flood control shared with the password grant),
+// server-side sessions, and logout — also the end of RP-initiated logout.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GrantError } from '../oauth/errors.js';
+import { PUBLIC } from '../resource/route-access.js';
+import type { Services } from '../services.js';
+import { CSRF_FIELD } from './csrf.js';
+import { loginHintOf, safeDestination } from './destination.js';
+import { loginPage, logoutPage, messagePage } from './pages.js';
+import { sendPage } from './page-reply.js';
+import { resolveLogoutTarget, sendLoggedOut } from '../oidc/end-session.js';
+
+type Form = Record<string, unknown>;
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+export async function loginRoutes(app: FastifyInstance, options: { services: Services }): Promise<void> {
+  const { services } = options;
+  const { web } = services;
+
+  const showLogin = (request: FastifyRequest, reply: FastifyReply, status: number, destination: string, extra: { username?: string; error?: string } = {}) =>
+    sendPage(reply, status, loginPage({ csrf: web.csrf.token(request, reply), destination, username: extra.username ?? loginHintOf(destination), error: extra.error }));
+
+  app.get('/user/login', { config: PUBLIC }, async (request, reply) => {
+    const query = (request.query ?? {}) as Form;
+    return showLogin(request, reply, 200, safeDestination(query.destination));
+  });
+
+  app.post('/user/login', { config: PUBLIC }, async (request, reply) => {
+    const form = (request.body ?? {}) as Form;
+    const destination = safeDestination(form.destination);
+    const name = text(form.name)?.trim() ?? '';
+    const password = text(form.pass) ?? '';
+    if (!web.csrf.verify(request, form[CSRF_FIELD])) {
+      return showLogin(request, reply, 403, destination, { username: name, error: 'The form has expired or did not come from this site. Please try again.' });
+    }
+    if (!name || !password) return showLogin(request, reply, 400, destination, { username: name, error: 'Enter your username and password.' });
+    try {
+      const user = await services.users.authenticate(name, password, request.ip);
+      await web.sessions.end(request, reply); // a new login never continues an old session (fixation)
+      await web.sessions.start(reply, user);
+      services.audit.record({ event: 'user.login', outcome: 'success', userId: user.uid, clientId: null, ip: request.ip, endpoint: '/user/login', detail: null });
+      return reply.code(303).header('cache-control', 'no-store').redirect(destination, 303);
+    } catch (error) {
+      if (!(error instanceof GrantError)) throw error;
+      services.audit.record({ event: 'user.login', outcome: 'failure', userId: null, clientId: null, ip: request.ip, endpoint: '/user/login', detail: error.reason });
+      if (error.reason === 'too_many_attempts') {
+        reply.header('retry-after', String(error.detail.retryAfter ?? 60));
+        return showLogin(request, reply, 429, destination, { username: name, error: 'There have been too many failed login attempts. Try again later.' });
+      }
+      if (error.reason === 'user_blocked') return showLogin(request, reply, 403, destination, { username: name, error: 'This account is blocked.' });
+      return showLogin(request, reply, 401, destination, { username: name, error: 'Unrecognized username or password.' });
+    }
+  });
+
+  app.get('/user/logout', { config: PUBLIC }, async (request, reply) => {
+    if (!(await web.sessions.current(request))) return reply.redirect('/user/login', 302);
+    return sendPage(reply, 200, logoutPage({ csrf: web.csrf.token(request, reply), fields: {} }));
+  });
+
+  app.post('/user/logout', { config: PUBLIC }, async (request, reply) => {
+    const form = (request.body ?? {}) as Form;
+    if (!web.csrf.verify(request, form[CSRF_FIELD])) return sendPage(reply, 403, messagePage('Form expired', 'The form has expired. Go back and try again.'));
+    const target = await resolveLogoutTarget(services, form);
+    const current = await web.sessions.current(request);
+    await web.sessions.end(request, reply);
+    if (current) services.audit.record({ event: 'user.logout', outcome: 'success', userId: current.user.uid, clientId: null, ip: request.ip, endpoint: '/user/logout', detail: null });
+    return sendLoggedOut(reply, target.kind === 'redirect' ? target : null);
+  });
+}
