@@ -98,7 +98,7 @@ export const WORLD: ApplyDocument = {
   ],
 };
 
-export async function startGatehouse(options: { config?: Partial<Config>; world?: ApplyDocument | null; clock?: ManualClock; databaseUrl?: string } = {}): Promise<Running> {
+export async function startGatehouse(options: { config?: Partial<Config>; world?: ApplyDocument | null; clock?: ManualClock; databaseUrl?: string; port?: number } = {}): Promise<Running> {
   const clock = options.clock ?? new ManualClock(Date.now());
   const config = testConfig({ revocationPollMs: 50, ...options.config });
   const store = await openStore(options.databaseUrl ?? 'sqlite::memory:');
@@ -109,7 +109,7 @@ export async function startGatehouse(options: { config?: Partial<Config>; world?
     await applyDocument(admin, options.world ?? WORLD);
     await app.gatehouse.reload();
   }
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
@@ -124,6 +124,18 @@ export async function startGatehouse(options: { config?: Partial<Config>; world?
       await store.close();
     },
   };
+}
+
+/** A free port on 127.0.0.1, for servers whose URL must be known before they listen. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
 }
 
 export interface JsonResponse {
