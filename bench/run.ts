@@ -17,7 +17,25 @@ const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
 interface Scenario {
   name: string;
   target?: number;
+  /** HTTP requests per measured unit (a whole flow is two requests) */
+  requestsPerUnit?: number;
   options: Partial<autocannon.Options>;
+}
+
+/** Logs in through the login form and returns the session cookie. */
+async function loginCookie(base: string): Promise<string> {
+  const page = await fetch(`${base}/user/login`);
+  const csrfCookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const token = /name="csrf_token" value="([^"]+)"/.exec(await page.text())![1];
+  const login = await fetch(`${base}/user/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
+    body: new URLSearchParams({ name: 'bench', pass: 'bench-password-123', destination: '/user/apps', csrf_token: token }).toString(),
+  });
+  const session = login.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('gh_session='));
+  if (!session) throw new Error(`login failed: ${login.status}`);
+  return session;
 }
 
 interface Result {
@@ -51,7 +69,18 @@ async function main(): Promise<void> {
     roles: [{ id: 'reader', label: 'Reader', permissions: ['access user profiles'] }],
     scopes: [{ name: 'profile:read', description: 'Read profiles', granularity: 'permission', permission: 'access user profiles' }],
     users: [{ name: 'bench', mail: 'bench@example.com', password: 'bench-password-123', roles: ['reader'] }],
-    clients: [{ clientId: 'bench', secret: SECRET, grantTypes: ['client_credentials'], scopes: ['profile:read'], user: 'bench' }],
+    clients: [
+      { clientId: 'bench', secret: SECRET, grantTypes: ['client_credentials'], scopes: ['profile:read'], user: 'bench' },
+      {
+        clientId: 'bench-spa',
+        confidential: false,
+        grantTypes: ['authorization_code'],
+        redirectUris: ['https://app.example/cb'],
+        scopes: ['profile:read'],
+        authorizationCodeScopes: ['profile:read'],
+        automaticAuthorization: true,
+      },
+    ],
   };
   writeFileSync(join(dir, 'world.json'), JSON.stringify(world));
   const applied = spawnSync(process.execPath, [MAIN, 'apply', join(dir, 'world.json')], { env, encoding: 'utf8' });
@@ -76,6 +105,12 @@ async function main(): Promise<void> {
     const { access_token: token } = (await tokenRes.json()) as { access_token: string };
     const uid = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub;
 
+    const session = await loginCookie(base);
+    const verifier = 'bench-verifier-bench-verifier-bench-verifier-0123456789';
+    const { createHash } = await import('node:crypto');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const authorizePath = `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: 'bench-spa', redirect_uri: 'https://app.example/cb', code_challenge: challenge, code_challenge_method: 'S256', state: 'bench' })}`;
+
     const scenarios: Scenario[] = [
       { name: '(a) GET /healthz (trivial route)', options: { url: `${base}/healthz` } },
       {
@@ -88,13 +123,41 @@ async function main(): Promise<void> {
         target: 0.5,
         options: { url: `${base}/user/${uid}?_format=json`, headers: { authorization: `Bearer ${token}` } },
       },
+      {
+        name: '(d) authorization-code flows (authorize + token), per flow',
+        requestsPerUnit: 2,
+        options: {
+          url: base,
+          requests: [
+            {
+              method: 'GET',
+              path: authorizePath,
+              headers: { cookie: session },
+              onResponse: (_status: number, _body: string, context: Record<string, unknown>, headers: Record<string, string>) => {
+                context.code = new URL(headers.location).searchParams.get('code');
+              },
+            },
+            {
+              method: 'POST',
+              path: '/oauth/token',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => ({
+                ...req,
+                body: new URLSearchParams({ grant_type: 'authorization_code', client_id: 'bench-spa', code: String(context.code), redirect_uri: 'https://app.example/cb', code_verifier: verifier }).toString(),
+              }),
+            },
+          ] as unknown as autocannon.Request[],
+        },
+      },
     ];
     const results: Result[] = [];
     const measure = async (scenario: Scenario): Promise<Result> => {
       const url = scenario.options.url as string;
       await run(url, scenario.options, WARMUP);
       const r = await run(url, scenario.options, DURATION);
-      return { name: scenario.name, rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, ratio: 0, target: scenario.target };
+      // the authorize step answers 302: a redirect is its success
+      const failures = scenario.requestsPerUnit ? r.non2xx - (r['3xx'] ?? 0) : r.non2xx;
+      return { name: scenario.name, rps: r.requests.average / (scenario.requestsPerUnit ?? 1), p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: failures, ratio: 0, target: scenario.target };
     };
     for (const scenario of scenarios) results.push(await measure(scenario));
     // the machine's speed drifts during a run: the baseline is measured first and last, and averaged
