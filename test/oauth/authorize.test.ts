@@ -223,6 +223,20 @@ describe('login, consent and code exchange', () => {
     assert.equal((await agent.get(authorizePath({ ...spaRequest(pkcePair().challenge), decision: 'allow' }))).status, 400);
   });
 
+  test('a consent form tampered with (redirect URI, client) is validated again', async () => {
+    const agent = new BrowserAgent(gh.url);
+    await agent.login('bob', PASSWORD);
+    const consent = await agent.get(authorizePath(spaRequest(pkcePair().challenge)));
+    const fields = hiddenFields(consent.text);
+    const evil = await agent.post('/oauth/authorize', { ...fields, redirect_uri: 'https://evil.example/cb', decision: 'allow' });
+    assert.equal(evil.status, 400);
+    assert.equal(evil.location, null);
+    const otherClient = await agent.post('/oauth/authorize', { ...fields, client_id: 'webapp', decision: 'allow' });
+    assert.equal(otherClient.status, 400, 'webapp has not registered the spa redirect URI');
+    const state = redirectParams(await agent.post('/oauth/authorize', { ...fields, state: 'changed', decision: 'deny' }));
+    assert.equal(state.get('state'), 'changed', 'state is the client\'s to check; it is returned as sent');
+  });
+
   test('remember_approval skips consent when every scope was approved; a new scope asks again', async () => {
     const agent = new BrowserAgent(gh.url);
     await codeFor(agent, spaRequest(pkcePair().challenge, { scope: 'openid profile:read' }), 'root');
