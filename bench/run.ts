@@ -149,6 +149,15 @@ async function main(): Promise<void> {
           ] as unknown as autocannon.Request[],
         },
       },
+      {
+        name: '(e) POST /oauth/introspect of a valid token',
+        options: {
+          url: `${base}/oauth/introspect`,
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic ' + Buffer.from(`bench:${SECRET}`).toString('base64') },
+          body: `token=${token}`,
+        },
+      },
     ];
     const results: Result[] = [];
     const measure = async (scenario: Scenario): Promise<Result> => {

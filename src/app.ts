@@ -14,6 +14,9 @@ import { debugRoute } from './oauth/debug.js';
 import { jwksRoutes } from './oauth/jwks.js';
 import { tokenEndpoint } from './oauth/token-endpoint.js';
 import { authorizeEndpoint } from './oauth/authorize-endpoint.js';
+import { introspectionEndpoint } from './oauth/introspection-endpoint.js';
+import { revocationEndpoint } from './oauth/revocation-endpoint.js';
+import { restApiRevoke } from './compat/rest-api-revoke.js';
 import { discoveryRoutes } from './oidc/discovery.js';
 import { endSessionRoutes } from './oidc/end-session.js';
 import { userinfoRoutes } from './oidc/userinfo.js';
@@ -74,6 +77,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(userinfoRoutes, { services });
   await app.register(discoveryRoutes, { services });
   await app.register(endSessionRoutes, { services });
+  await app.register(introspectionEndpoint, { services });
+  await app.register(revocationEndpoint, { services });
+  await app.register(restApiRevoke, { services });
 
   await services.start();
   app.addHook('onClose', async () => services.stop());

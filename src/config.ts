@@ -28,6 +28,10 @@ export interface Config {
   idTokenTtl: number;
   /** seconds a login session lasts */
   sessionTtl: number;
+  keyRotation: { everyDays: number; publishAhead: number };
+  /** seconds between cleanup runs */
+  cleanupInterval: number;
+  auditRetentionDays: number;
   /** how often (ms) each instance reads the revocation feed */
   revocationPollMs: number;
   /** trust X-Forwarded-* from a reverse proxy (never for the issuer) */
@@ -53,6 +57,10 @@ const KEYS = {
   GATEHOUSE_FLOOD_IP_WINDOW: 'floodIpWindow',
   GATEHOUSE_ID_TOKEN_TTL: 'idTokenTtl',
   GATEHOUSE_SESSION_TTL: 'sessionTtl',
+  GATEHOUSE_KEY_ROTATION_DAYS: 'keyRotationDays',
+  GATEHOUSE_KEY_PUBLISH_AHEAD: 'keyPublishAhead',
+  GATEHOUSE_CLEANUP_INTERVAL: 'cleanupInterval',
+  GATEHOUSE_AUDIT_RETENTION_DAYS: 'auditRetentionDays',
   GATEHOUSE_REVOCATION_POLL_MS: 'revocationPollMs',
   GATEHOUSE_TRUST_PROXY: 'trustProxy',
   LOG_LEVEL: 'logLevel',
@@ -167,6 +175,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     idTokenTtl: integer(raw, 'GATEHOUSE_ID_TOKEN_TTL', 3600, 60, 86_400),
     sessionTtl: integer(raw, 'GATEHOUSE_SESSION_TTL', 43_200, 60, 2_592_000),
+    keyRotation: {
+      everyDays: integer(raw, 'GATEHOUSE_KEY_ROTATION_DAYS', 90, 0, 3650),
+      publishAhead: integer(raw, 'GATEHOUSE_KEY_PUBLISH_AHEAD', 86_400, 0, 2_592_000),
+    },
+    cleanupInterval: integer(raw, 'GATEHOUSE_CLEANUP_INTERVAL', 300, 1, 86_400),
+    auditRetentionDays: integer(raw, 'GATEHOUSE_AUDIT_RETENTION_DAYS', 90, 1, 36_500),
     revocationPollMs: integer(raw, 'GATEHOUSE_REVOCATION_POLL_MS', 500, 50, 60_000),
     trustProxy: trust === 'true' || trust === '1',
     logLevel: raw.LOG_LEVEL || 'info',

@@ -32,6 +32,7 @@ const USAGE = `usage: gatehouse <command> [options]
   role create NAME [--label L] [--permission P]...
   keys list
   keys rotate [--alg ES256|RS256|EdDSA] [--use access|id]
+  audit tail [-n N]                       the newest audit entries, oldest first
 
   --json   machine-readable output`;
 
@@ -69,6 +70,14 @@ async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): P
 
 function adminContext(config: Config, store: Store) {
   return { store, clock: systemClock, secrets: new ClientSecrets(config.secret) };
+}
+
+/** Administrative changes made from the command line land in the audit log too. */
+async function auditCli(config: Config, entries: { event: string; detail: string }[]): Promise<void> {
+  if (!entries.length) return;
+  await withStore(config, (store) =>
+    store.audit.append(entries.map((e) => ({ at: Date.now(), event: e.event, outcome: 'success' as const, userId: null, clientId: null, ip: null, endpoint: 'cli', detail: e.detail }))),
+  );
 }
 
 function list(value: Values[string]): string[] {
@@ -120,6 +129,14 @@ async function run(argv: string[]): Promise<void> {
       const { values, positionals } = parse([sub, ...rest].filter(Boolean), {});
       if (positionals.length !== 1) throw new UsageError('apply takes exactly one FILE');
       const report = await withStore(config, (store) => applyFile(adminContext(config, store), positionals[0]));
+      await auditCli(
+        config,
+        (['roles', 'scopes', 'users', 'clients'] as const).flatMap((section) =>
+          Object.entries(report[section])
+            .filter(([, outcome]) => outcome !== 'unchanged')
+            .map(([name, outcome]) => ({ event: `admin.${section.slice(0, -1)}.${outcome}`, detail: name })),
+        ),
+      );
       const lines = (['roles', 'scopes', 'users', 'clients'] as const).flatMap((section) =>
         Object.entries(report[section]).map(([name, outcome]) => `${section.slice(0, -1)} ${name}: ${outcome}`),
       );
@@ -142,6 +159,7 @@ async function run(argv: string[]): Promise<void> {
       const user = await withStore(config, (store) =>
         createUser(adminContext(config, store), { name: positionals[0], mail, password, roles: list(values.role), status: values.blocked !== true }),
       );
+      await auditCli(config, [{ event: 'admin.user.created', detail: user.name }]);
       const data = { uid: user.uid, name: user.name, mail: user.mail, roles: user.roles, status: user.status, ...(fromStdin ? {} : { password }) };
       return out(values.json === true, data, `Created user ${user.name} (uid ${user.uid}).` + (fromStdin ? '' : ` Password, shown once: ${password}`));
     }
@@ -174,6 +192,7 @@ async function run(argv: string[]): Promise<void> {
           automaticAuthorization: values['automatic-authorization'] === true,
         }),
       );
+      await auditCli(config, [{ event: 'admin.client.created', detail: client.clientId }]);
       const data = { clientId: client.clientId, confidential: client.confidential, grantTypes: client.grantTypes, scopes: client.scopes, secret };
       return out(
         values.json === true,
@@ -212,6 +231,7 @@ async function run(argv: string[]): Promise<void> {
           granularity: umbrella ? null : role !== undefined ? 'role' : 'permission',
         });
       });
+      await auditCli(config, [{ event: 'admin.scope.created', detail: name }]);
       return out(values.json === true, { name, outcome }, `Created scope ${name}.`);
     }
     case 'role': {
@@ -224,6 +244,7 @@ async function run(argv: string[]): Promise<void> {
         if (await store.roles.get(input.id)) throw new ValidationError('id', `a role "${input.id}" already exists`);
         await upsertRole(store, input);
       });
+      await auditCli(config, [{ event: 'admin.role.created', detail: input.id }]);
       return out(values.json === true, { id: input.id, permissions: input.permissions }, `Created role ${input.id}.`);
     }
     case 'keys': {
@@ -251,9 +272,24 @@ async function run(argv: string[]): Promise<void> {
           await ensureSigningKeys(store, config.secret, systemClock);
           return rotateSigningKey(store, config.secret, systemClock, use, alg);
         });
+        await auditCli(config, [{ event: 'admin.keys.rotated', detail: `${use} ${key.kid}` }]);
         return out(values.json === true, { kid: key.kid, alg: key.alg, use: key.use, state: key.state }, `New current ${use}-token key ${key.kid} (${key.alg}); the previous one stays published until its tokens expire.`);
       }
       throw new UsageError('expected: gatehouse keys list | keys rotate [--alg A]');
+    }
+    case 'audit': {
+      if (sub !== 'tail') throw new UsageError('expected: gatehouse audit tail [-n N] [--json]');
+      const { values } = parse(rest, { n: { type: 'string', short: 'n' } });
+      const count = one(values, 'n') ?? '50';
+      if (!/^\d{1,5}$/.test(count) || Number(count) < 1) throw new UsageError(`-n must be a whole number from 1 to 99999, got "${count}"`);
+      const entries = (await withStore(config, (store) => store.audit.tail(Number(count)))).reverse();
+      return out(
+        values.json === true,
+        entries,
+        entries
+          .map((e) => [new Date(e.at).toISOString(), e.outcome.padEnd(7), e.event, e.userId !== null ? `user=${e.userId}` : '', e.clientId ? `client=${e.clientId}` : '', e.ip ? `ip=${e.ip}` : '', e.endpoint ?? '', e.detail ?? ''].filter(Boolean).join('  '))
+          .join('\n') || 'The audit log is empty.',
+      );
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

@@ -2,6 +2,7 @@
 // route plugins: no module-level state, so tests can build as many instances as they like.
 import type { FastifyBaseLogger } from 'fastify';
 import { AuditLog } from './audit-log.js';
+import { Maintenance } from './maintenance.js';
 import type { Clock } from './clock.js';
 import { nowSeconds } from './clock.js';
 import type { Config } from './config.js';
@@ -33,6 +34,7 @@ export interface Services {
   audit: AuditLog;
   idTokens: IdTokens;
   web: { sessions: WebSessions; csrf: Csrf };
+  maintenance: Maintenance;
   /** reloads keys, roles and scopes from the store (after a change made here or elsewhere) */
   reload(): Promise<void>;
   start(): Promise<void>;
@@ -46,16 +48,24 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
   const catalog = new AccessCatalogCache(store);
   const revocations = new RevocationView(store, clock, log, () => store.invalidate?.());
   const audit = new AuditLog(store, clock, log);
-  const guard = new BearerGuard({ keys, revocations, clock, issuer: config.issuer, audience: config.audience });
+  let lastKeyRefresh = 0;
+  const refreshKeys = async (): Promise<boolean> => {
+    // an unknown kid can be sent by anyone: at most one reload a second
+    if (performance.now() - lastKeyRefresh < 1000) return false;
+    lastKeyRefresh = performance.now();
+    await reloadKeys();
+    return true;
+  };
+  const guard = new BearerGuard({ keys, refreshKeys, revocations, clock, issuer: config.issuer, audience: config.audience });
   const flood = new FloodControl(store, clock, config.flood);
   // behind https (the issuer says so), cookies never travel in clear
   const secureCookies = config.issuer.startsWith('https:');
   let timer: NodeJS.Timeout | null = null;
 
-  const reloadKeys = async (): Promise<void> => {
+  async function reloadKeys(): Promise<void> {
     keys.load(await store.keys.list(), config.secret, nowSeconds(clock));
     guard.forgetUnknownKeys();
-  };
+  }
 
   const services: Services = {
     config,
@@ -70,6 +80,7 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
     secrets: new ClientSecrets(config.secret),
     users: new UserAuthenticator(store, flood, clock),
     idTokens: new IdTokens({ keys, clock, issuer: config.issuer, ttl: config.idTokenTtl }),
+    maintenance: new Maintenance(store, clock, config, log, async () => reloadKeys()),
     web: {
       sessions: new WebSessions(store, clock, secureCookies, config.sessionTtl),
       csrf: new Csrf(config.secret, secureCookies),
@@ -81,6 +92,8 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
       await ensureSigningKeys(store, config.secret, clock);
       await services.reload();
       await revocations.start(config.revocationPollMs);
+      await services.maintenance.run();
+      services.maintenance.start();
       timer = setInterval(() => {
         services.reload().catch((error: unknown) => log.warn({ err: error }, 'reloading keys and scopes failed; keeping the previous ones'));
       }, RELOAD_MS);
@@ -89,6 +102,7 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
     async stop() {
       if (timer) clearInterval(timer);
       revocations.stop();
+      services.maintenance.stop();
       await audit.flush();
     },
   };

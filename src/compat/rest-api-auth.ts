@@ -1,8 +1,8 @@
 // POST /rest_api/access_token — miniOrange REST API Authentication (COMPAT §1): the password
 // and client_credentials grants through the same grants and token service as /oauth/token,
 // answered in the module's own vocabulary.
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { contentTypeOf, describeClientError, isClientError, noStore } from '../http/reply-helpers.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { contentTypeOf, noStore } from '../http/reply-helpers.js';
 import { GrantError } from '../oauth/errors.js';
 import { singleValuedParams, type Params } from '../oauth/params.js';
 import { auditTokenRequest, dispatchGrant, requireGrantAllowed } from '../oauth/token-dispatch.js';
@@ -14,16 +14,15 @@ import {
   INVALID_HTTP_METHOD,
   INVALID_REQUEST,
   UNSUPPORTED_GRANT_TYPE,
-  restApiError,
+  restApiErrorHandler,
+  sendRestApiError,
   toRestApiError,
   type RestApiErrorResponse,
 } from './rest-api-errors.js';
 
 const ENDPOINT = '/rest_api/access_token';
 
-function send(reply: FastifyReply, answer: RestApiErrorResponse): FastifyReply {
-  return noStore(reply).code(answer.status).headers(answer.headers).send(answer.body);
-}
+const send = sendRestApiError;
 
 /**
  * The module's own documentation writes `client_id= <id>` (a stray space) and `Username`: clients
@@ -49,11 +48,7 @@ class RestApiRefusal extends Error {
 export async function restApiAuth(app: FastifyInstance, options: { services: Services }): Promise<void> {
   const { services } = options;
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (isClientError(error)) return send(reply, restApiError(error.statusCode ?? 400, 'INVALID_REQUEST', describeClientError(error)));
-    request.log.error({ err: error }, 'rest_api token endpoint failed');
-    return send(reply, restApiError(500, 'SERVER_ERROR', 'The server encountered an unexpected condition.'));
-  });
+  restApiErrorHandler(app, 'rest_api token endpoint');
 
   app.post(ENDPOINT, { config: PUBLIC }, async (request: FastifyRequest, reply: FastifyReply) => {
     let params: Params = {};

@@ -1,5 +1,7 @@
 // miniOrange REST API Authentication's error vocabulary (COMPAT §1): the same grant failures
 // as /oauth/token, rendered as {"status":"error","error":CODE,"error_description":TEXT}.
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { describeClientError, isClientError, noStore } from '../http/reply-helpers.js';
 import type { GrantError } from '../oauth/errors.js';
 
 export interface RestApiErrorResponse {
@@ -54,6 +56,20 @@ export function toRestApiError(error: GrantError): RestApiErrorResponse {
       return TOO_MANY_ATTEMPTS(error.detail.retryAfter ?? 60);
     case 'invalid_scope':
     case 'invalid_grant':
+    case 'unsupported_token_type':
       return INVALID_REQUEST(error.message);
   }
+}
+
+export function sendRestApiError(reply: FastifyReply, answer: RestApiErrorResponse): FastifyReply {
+  return noStore(reply).code(answer.status).headers(answer.headers).send(answer.body);
+}
+
+/** Fastify's own refusals (bad JSON, body too large) and unexpected failures, in this vocabulary. */
+export function restApiErrorHandler(app: FastifyInstance, label: string): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isClientError(error)) return sendRestApiError(reply, restApiError(error.statusCode ?? 400, 'INVALID_REQUEST', describeClientError(error)));
+    request.log.error({ err: error }, `${label} failed`);
+    return sendRestApiError(reply, restApiError(500, 'SERVER_ERROR', 'The server encountered an unexpected condition.'));
+  });
 }

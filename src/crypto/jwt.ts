@@ -43,7 +43,11 @@ export function signJwt(key: SigningKey, typ: string, claims: JwtClaims): string
 export type JwtVerifyFailure = 'expired' | 'invalid';
 
 export class JwtVerifyError extends Error {
-  constructor(readonly reason: JwtVerifyFailure) {
+  constructor(
+    readonly reason: JwtVerifyFailure,
+    /** the header named a key this ring does not hold (perhaps one another instance just made) */
+    readonly unknownKey = false,
+  ) {
     super(reason === 'expired' ? 'token expired' : 'token invalid');
   }
 }
@@ -73,7 +77,8 @@ export async function verifyJwt(ring: KeyRing, token: string, options: VerifyOpt
       token,
       (header: JWTHeaderParameters) => {
         const key = typeof header.kid === 'string' ? ring.verificationKey(header.kid) : undefined;
-        if (!key || key.use !== options.keyUse || header.alg !== key.alg) throw new JwtVerifyError('invalid');
+        if (!key) throw new JwtVerifyError('invalid', typeof header.kid === 'string');
+        if (key.use !== options.keyUse || header.alg !== key.alg) throw new JwtVerifyError('invalid');
         kid = key.kid;
         return key.publicKey;
       },

@@ -14,7 +14,8 @@ export type GrantFailure =
   | 'user_blocked'
   | 'too_many_attempts'
   | 'invalid_scope'
-  | 'invalid_grant';
+  | 'invalid_grant'
+  | 'unsupported_token_type';
 
 export class GrantError extends Error {
   constructor(
@@ -60,6 +61,7 @@ const RFC_CODES: Record<GrantFailure, { error: string; status: number }> = {
   too_many_attempts: { error: 'invalid_grant', status: 429 },
   invalid_scope: { error: 'invalid_scope', status: 400 },
   invalid_grant: { error: 'invalid_grant', status: 400 },
+  unsupported_token_type: { error: 'unsupported_token_type', status: 400 },
 };
 
 /** The RFC 6749 answer; `usedBasic` adds the WWW-Authenticate challenge RFC 6749 §5.2 asks for. */

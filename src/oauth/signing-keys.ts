@@ -31,18 +31,65 @@ async function retirementHorizon(store: Store, use: KeyUse): Promise<number> {
   return Math.max(DEFAULT_ACCESS_TOKEN_EXPIRATION, ...clients.map((c) => c.accessTokenExpiration));
 }
 
-/** Makes a new current key for `use`; the previous current key retires but stays published. */
+/**
+ * Makes a new current key for `use`: the published `next` key when there is one (resource
+ * servers already know it), else a fresh one. The previous current key retires but stays
+ * published until every token it signed has expired.
+ */
 export async function rotateSigningKey(store: Store, masterSecret: string, clock: Clock, use: KeyUse, alg?: SigningAlg): Promise<SigningKeyRow> {
   const now = nowSeconds(clock);
   const horizon = await retirementHorizon(store, use);
-  const fresh = await generateSigningKey(alg ?? DEFAULT_ALG[use], use, 'current', masterSecret, now);
+  const rows = await store.keys.list();
+  const current = rows.find((r) => r.use === use && r.state === 'current');
+  const wanted = alg ?? (current?.alg as SigningAlg | undefined) ?? DEFAULT_ALG[use];
+  const next = rows.find((r) => r.use === use && r.state === 'next' && r.alg === wanted);
+  const promoted = next ? { ...next, state: 'current' as const, activatedAt: now } : await generateSigningKey(wanted, use, 'current', masterSecret, now);
   await store.transaction(async (tx) => {
     for (const row of await tx.keys.list()) {
       if (row.use === use && row.state === 'current') {
         await tx.keys.update(row.kid, { state: 'retired', retiredAt: now, publishUntil: now + horizon + SKEW_SECONDS });
       }
     }
-    await tx.keys.insert(fresh);
+    if (next) await tx.keys.update(next.kid, { state: 'current', activatedAt: now });
+    else await tx.keys.insert(promoted);
   });
-  return fresh;
+  return promoted;
+}
+
+export interface RotationSettings {
+  /** rotate the current key this many days after it became current; 0 = never by itself */
+  everyDays: number;
+  /** publish the next key this many seconds before it starts signing */
+  publishAhead: number;
+}
+
+/**
+ * Scheduled key upkeep: publishes each use's next key ahead of its rotation, rotates when due,
+ * and drops retired keys whose last token has expired. Returns what it did, for the log.
+ */
+export async function maintainSigningKeys(store: Store, masterSecret: string, clock: Clock, settings: RotationSettings): Promise<string[]> {
+  const done: string[] = [];
+  for (const key of await ensureSigningKeys(store, masterSecret, clock)) done.push(`created ${key.use} key ${key.kid}`);
+  if (settings.everyDays > 0) {
+    const now = nowSeconds(clock);
+    for (const use of ['access', 'id'] as const) {
+      const rows = await store.keys.list();
+      const current = rows.filter((r) => r.use === use && r.state === 'current').sort((a, b) => (b.activatedAt ?? 0) - (a.activatedAt ?? 0))[0];
+      if (!current) continue;
+      const due = (current.activatedAt ?? current.createdAt) + settings.everyDays * 86_400;
+      const alg = current.alg as SigningAlg;
+      if (now >= due - settings.publishAhead && !rows.some((r) => r.use === use && r.state === 'next' && r.alg === alg)) {
+        const next = await generateSigningKey(alg, use, 'next', masterSecret, now);
+        await store.keys.insert(next);
+        done.push(`published next ${use} key ${next.kid}`);
+      }
+      if (now >= due) {
+        const key = await rotateSigningKey(store, masterSecret, clock, use, alg);
+        done.push(`rotated ${use} key: ${key.kid} now signs`);
+      }
+    }
+  }
+  const removed = await store.keys.deleteUnpublished(nowSeconds(clock));
+  if (removed) done.push(`removed ${removed} retired key(s) whose tokens have all expired`);
+  return done;
 }

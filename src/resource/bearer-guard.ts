@@ -32,6 +32,8 @@ const CACHE_LIMIT = 10_000;
 
 export interface BearerGuardDeps {
   keys: KeyRing;
+  /** reloads the key ring (throttled); true when it may now hold more keys */
+  refreshKeys?: () => Promise<boolean>;
   revocations: RevocationView;
   clock: Clock;
   issuer: string;
@@ -56,7 +58,11 @@ export class BearerGuard {
       if (/^Bearer(\s|$)/i.test(authorization)) throw resourceErrors.invalidToken();
       throw resourceErrors.wrongScheme();
     }
-    const token = match[1];
+    return this.check(match[1]);
+  }
+
+  /** Verifies a bare token: signature, claims, revocation, the user's status. */
+  async check(token: string): Promise<Principal> {
     const now = nowSeconds(this.deps.clock);
     const principal = await this.verify(token, now);
     const { revocations } = this.deps;
@@ -79,8 +85,15 @@ export class BearerGuard {
     }
     let claims: JwtClaims;
     let kid: string;
+    const options = { typ: ACCESS_TOKEN_TYP, keyUse: 'access' as const, issuer: this.deps.issuer, audience: this.deps.audience, now };
     try {
-      ({ claims, kid } = await verifyJwt(this.deps.keys, token, { typ: ACCESS_TOKEN_TYP, keyUse: 'access', issuer: this.deps.issuer, audience: this.deps.audience, now }));
+      try {
+        ({ claims, kid } = await verifyJwt(this.deps.keys, token, options));
+      } catch (error) {
+        // a key made by another instance moments ago: look again before refusing
+        if (!(error instanceof JwtVerifyError && error.unknownKey && this.deps.refreshKeys && (await this.deps.refreshKeys()))) throw error;
+        ({ claims, kid } = await verifyJwt(this.deps.keys, token, options));
+      }
     } catch (error) {
       if (error instanceof JwtVerifyError && error.reason === 'expired') throw resourceErrors.expired();
       throw resourceErrors.invalidToken();

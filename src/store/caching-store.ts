@@ -170,6 +170,9 @@ export class CachingStore implements Store {
   get consents() {
     return this.inner.consents;
   }
+  get cleanup() {
+    return this.inner.cleanup;
+  }
 
   /** Forgets every cached entry (a change feed says something changed elsewhere). */
   invalidate(): void {
@@ -231,6 +234,7 @@ function trackEntityWrites(tx: Store, onWrite: () => void): Store {
     sessions: tx.sessions,
     codes: tx.codes,
     consents: tx.consents,
+    cleanup: tx.cleanup,
     transaction: (fn) => fn(tracked),
     migrate: () => tx.migrate(),
     close: () => tx.close(),

@@ -11,6 +11,8 @@ import type { Engine } from './engine.js';
 import { migrationProvider } from './migrations/index.js';
 import type { AuthorizationCodesTable, ClientsTable, ConsentsTable, Database, RefreshTokensTable, RevocationsTable, ScopesTable, SigningKeysTable, UsersTable } from './schema.js';
 import type {
+  CleanupRepository,
+  ExpiringKind,
   AuditEntry,
   AuthorizationCodeRepository,
   AuthorizationCodeRow,
@@ -625,8 +627,10 @@ class SqlAudit implements AuditRepository {
     }
   }
 
-  async tail(limit: number): Promise<(AuditEntry & { id: number })[]> {
-    const rows = await this.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(limit).execute();
+  async tail(limit: number, beforeId?: number): Promise<(AuditEntry & { id: number })[]> {
+    let query = this.db.selectFrom('audit_log').selectAll();
+    if (beforeId !== undefined) query = query.where('id', '<', beforeId);
+    const rows = await query.orderBy('id', 'desc').limit(limit).execute();
     return rows.map((r) => ({
       id: num(r.id),
       at: num(r.at),
@@ -638,6 +642,28 @@ class SqlAudit implements AuditRepository {
       endpoint: r.endpoint,
       detail: r.detail,
     }));
+  }
+}
+
+/** For each table: its key column and the column saying when a row stops mattering (seconds). */
+const EXPIRY: Record<ExpiringKind, { key: string; column: string; ms?: boolean }> = {
+  refresh_tokens: { key: 'digest', column: 'expires_at' },
+  authorization_codes: { key: 'digest', column: 'expires_at' },
+  revocations: { key: 'id', column: 'expires_at' },
+  sessions: { key: 'digest', column: 'expires_at' },
+  flood: { key: 'id', column: 'expiration' },
+  audit_log: { key: 'id', column: 'at', ms: true },
+};
+
+class SqlCleanup implements CleanupRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async deleteExpired(what: ExpiringKind, before: number, limit: number): Promise<number> {
+    const { key, column, ms } = EXPIRY[what];
+    const cutoff = ms ? before * 1000 : before;
+    // a bounded batch, in a form both engines accept (neither DELETE … LIMIT nor ctid is portable)
+    const result = await sql`DELETE FROM ${sql.table(what)} WHERE ${sql.ref(key)} IN (SELECT ${sql.ref(key)} FROM ${sql.table(what)} WHERE ${sql.ref(column)} < ${cutoff} LIMIT ${limit})`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0);
   }
 }
 
@@ -654,6 +680,7 @@ export class SqlStore implements Store {
   readonly sessions: SessionRepository;
   readonly codes: AuthorizationCodeRepository;
   readonly consents: ConsentRepository;
+  readonly cleanup: CleanupRepository;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -672,6 +699,7 @@ export class SqlStore implements Store {
     this.sessions = new SqlSessions(db);
     this.codes = new SqlCodes(db);
     this.consents = new SqlConsents(db);
+    this.cleanup = new SqlCleanup(db);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

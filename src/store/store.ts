@@ -210,9 +210,17 @@ export interface AuditEntry {
 
 export interface AuditRepository {
   append(entries: AuditEntry[]): Promise<void>;
-  /** newest first */
-  tail(limit: number): Promise<(AuditEntry & { id: number })[]>;
+  /** newest first; `beforeId` pages further back */
+  tail(limit: number, beforeId?: number): Promise<(AuditEntry & { id: number })[]>;
 }
+
+/** Deletes rows that can no longer matter, a bounded batch at a time. */
+export interface CleanupRepository {
+  /** deletes up to `limit` rows of `what` that expired before `before` (seconds); returns how many */
+  deleteExpired(what: ExpiringKind, before: number, limit: number): Promise<number>;
+}
+
+export type ExpiringKind = 'refresh_tokens' | 'authorization_codes' | 'revocations' | 'sessions' | 'flood' | 'audit_log';
 
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
@@ -228,6 +236,7 @@ export interface Store {
   readonly sessions: SessionRepository;
   readonly codes: AuthorizationCodeRepository;
   readonly consents: ConsentRepository;
+  readonly cleanup: CleanupRepository;
   /** runs `fn` in one transaction; the store it receives is bound to that transaction */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   migrate(): Promise<void>;

@@ -3,11 +3,10 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { WORLD } from '../helpers/gatehouse.js';
+import { freePort, waitForHttp, WORLD } from '../helpers/gatehouse.js';
 
 const MAIN = join(process.cwd(), 'dist', 'main.js');
 let dir: string;
@@ -126,15 +125,21 @@ describe('administration commands', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
+describe('audit', () => {
+  test('audit tail shows administrative changes, oldest first, and refuses a bad -n', () => {
+    const entries = json('a.db', ['audit', 'tail', '-n', '500']);
+    const events = entries.map((e: { event: string; detail: string }) => `${e.event} ${e.detail}`);
+    for (const expected of ['admin.user.created alice', 'admin.client.created cli_app', 'admin.role.created writer', 'admin.scope.created articles:write']) {
+      assert.ok(events.some((e: string) => e.startsWith(expected)), expected);
+    }
+    assert.ok(events.some((e: string) => e.startsWith('admin.keys.rotated access')));
+    assert.ok(entries.every((e: { at: number }, i: number) => i === 0 || entries[i - 1].at <= e.at));
+    const text = cli('a.db', ['audit', 'tail', '-n', '3']);
+    assert.equal(text.status, 0);
+    assert.equal(text.stdout.trim().split('\n').length, 3);
+    assertRefused(cli('a.db', ['audit', 'tail', '-n', 'lots']), 2, /-n must be a whole number/);
   });
-}
+});
 
 function curl(args: string[]): { status: number; body: any } {
   const r = spawnSync('curl', ['-s', '-w', '\n%{http_code}', ...args], { encoding: 'utf8', timeout: 30_000 });
@@ -158,16 +163,7 @@ describe('serve, then the seed document verbatim', () => {
     server = spawn(process.execPath, [MAIN, 'serve'], { env: env('seed.db', { PORT: String(port), HOST: '127.0.0.1' }) });
     server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     server.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      try {
-        if ((await fetch(`${base}/healthz`)).ok) break;
-      } catch {
-        /* not listening yet */
-      }
-      if (Date.now() > deadline) throw new Error(`serve did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitForHttp(`${base}/healthz`, 30_000, () => output);
   });
 
   after(async () => {

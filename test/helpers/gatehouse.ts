@@ -19,6 +19,23 @@ export interface Running {
   close(): Promise<void>;
 }
 
+/** Real time behind the ManualClock interface (advance and set shift it by an offset). */
+class SystemClockForTests extends ManualClock {
+  private offset = 0;
+  override now(): number {
+    return Date.now() + this.offset;
+  }
+  override advance(seconds: number): void {
+    this.offset += seconds * 1000;
+  }
+  override tick(): void {
+    this.offset += 1;
+  }
+  override set(ms: number): void {
+    this.offset = ms - Date.now();
+  }
+}
+
 export const SECRET = 'a-very-long-client-secret-for-tests-0123456789';
 export const PASSWORD = 'correct horse battery staple';
 
@@ -98,8 +115,9 @@ export const WORLD: ApplyDocument = {
   ],
 };
 
-export async function startGatehouse(options: { config?: Partial<Config>; world?: ApplyDocument | null; clock?: ManualClock; databaseUrl?: string; port?: number } = {}): Promise<Running> {
-  const clock = options.clock ?? new ManualClock(Date.now());
+export async function startGatehouse(options: { config?: Partial<Config>; world?: ApplyDocument | null; clock?: ManualClock | 'system'; databaseUrl?: string; port?: number } = {}): Promise<Running> {
+  // 'system': real time, for tests that share the database with other processes
+  const clock = options.clock === 'system' ? new SystemClockForTests() : (options.clock ?? new ManualClock(Date.now()));
   const config = testConfig({ revocationPollMs: 50, ...options.config });
   const store = await openStore(options.databaseUrl ?? 'sqlite::memory:');
   await store.migrate();
@@ -136,6 +154,20 @@ export async function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/** Waits until a server answers 2xx at `url` (a child process starting up). */
+export async function waitForHttp(url: string, timeoutMs = 30_000, describe: () => string = () => ''): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms ${describe()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export interface JsonResponse {

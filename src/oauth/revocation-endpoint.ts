@@ -1,0 +1,32 @@
+// POST /oauth/revoke (RFC 7009): the client authenticates as at the token endpoint; the answer
+// is 200 whether or not the token was known, live or the client's own.
+import type { FastifyInstance } from 'fastify';
+import { contentTypeOf, noStore } from '../http/reply-helpers.js';
+import { PUBLIC } from '../resource/route-access.js';
+import type { Services } from '../services.js';
+import { GrantError } from './errors.js';
+import { authenticatedFormRequest, oauthErrorHandler, sendOAuthFailure } from './oauth-request.js';
+import { TOKEN_TYPE_HINTS } from './token-lookup.js';
+import { revokePresentedToken } from './token-revocation.js';
+
+export async function revocationEndpoint(app: FastifyInstance, options: { services: Services }): Promise<void> {
+  const { services } = options;
+  oauthErrorHandler(app, 'revocation');
+
+  app.post('/oauth/revoke', { config: PUBLIC }, async (request, reply) => {
+    const usedBasic = /^basic\s/i.test(request.headers.authorization ?? '');
+    try {
+      const { params, client } = await authenticatedFormRequest(services, request, contentTypeOf(request));
+      if (params.token === undefined) throw GrantError.missing('token');
+      const hint = params.token_type_hint;
+      if (hint !== undefined && !(TOKEN_TYPE_HINTS as readonly string[]).includes(hint)) {
+        throw new GrantError('unsupported_token_type', `token_type_hint must be access_token or refresh_token, not ${hint}.`);
+      }
+      await revokePresentedToken(services, client, params.token, hint, request.ip, '/oauth/revoke');
+      return noStore(reply).code(200).send();
+    } catch (error) {
+      if (error instanceof GrantError) return sendOAuthFailure(reply, error, usedBasic);
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,40 @@
+// Finds what an opaque string presented to introspection or revocation is: one of our live
+// access tokens (a JWT the guard accepts) or a live refresh token. The hint orders the search;
+// it is never trusted to end it (RFC 7009 §2.1, RFC 7662 §2.1).
+import { nowSeconds } from '../clock.js';
+import { tokenDigest } from '../crypto/secrets.js';
+import type { Principal } from '../resource/bearer-guard.js';
+import type { Services } from '../services.js';
+import type { RefreshTokenRow } from '../store/store.js';
+
+export type LiveToken = { kind: 'access'; principal: Principal } | { kind: 'refresh'; row: RefreshTokenRow };
+
+export const TOKEN_TYPE_HINTS = ['access_token', 'refresh_token'] as const;
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+async function liveAccessToken(services: Services, token: string): Promise<LiveToken | null> {
+  if (!JWT_SHAPE.test(token)) return null;
+  try {
+    return { kind: 'access', principal: await services.guard.check(token) };
+  } catch {
+    return null;
+  }
+}
+
+async function liveRefreshToken(services: Services, token: string): Promise<LiveToken | null> {
+  if (token.length > 512) return null;
+  const row = await services.store.refreshTokens.findByDigest(tokenDigest(token));
+  if (!row || row.revokedAt !== null || row.spentAt !== null || row.expiresAt <= nowSeconds(services.clock)) return null;
+  if (services.revocations.isBlocked(row.userId)) return null;
+  return { kind: 'refresh', row };
+}
+
+export async function findLiveToken(services: Services, token: string, hint: string | undefined): Promise<LiveToken | null> {
+  const order = hint === 'refresh_token' ? [liveRefreshToken, liveAccessToken] : [liveAccessToken, liveRefreshToken];
+  for (const find of order) {
+    const found = await find(services, token);
+    if (found) return found;
+  }
+  return null;
+}
