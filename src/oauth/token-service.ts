@@ -46,15 +46,18 @@ export interface TokenServiceDeps {
 export class TokenService {
   constructor(private readonly deps: TokenServiceDeps) {}
 
-  /** Signs the access token and, in `store` (the caller's transaction if any), records the refresh token. */
-  async issue(store: Store, grant: TokenGrant): Promise<IssuedTokens> {
+  /**
+   * Makes the tokens — signing happens here, outside any transaction, so no database connection
+   * waits on a signature — and returns them with the one write that records them.
+   */
+  async prepare(grant: TokenGrant): Promise<PreparedTokens> {
     const { keys, clock, issuer, audience } = this.deps;
     const issuedMs = clock.now();
     const now = Math.floor(issuedMs / 1000);
     const clientId = grant.client.clientId;
     const expiresIn = grant.client.accessTokenExpiration;
     const jti = newJti(issuedMs);
-    const accessToken = signJwt(keys.signingKey('access'), ACCESS_TOKEN_TYP, {
+    const accessToken = await signJwt(keys.signingKey('access'), ACCESS_TOKEN_TYP, {
       iss: issuer,
       sub: String(grant.userId),
       aud: audience,
@@ -67,25 +70,40 @@ export class TokenService {
       ...(grant.authTime !== undefined ? { auth_time: grant.authTime } : {}),
     });
     const issued: IssuedTokens = { accessToken, jti, expiresIn, expiresAt: now + expiresIn, scopes: grant.scopes, userId: grant.userId };
-    if (grant.refresh) {
-      const refreshToken = randomToken(32);
-      const familyId = grant.familyId ?? randomToken(16);
-      await store.refreshTokens.insert({
-        digest: tokenDigest(refreshToken),
-        familyId,
-        clientId,
-        userId: grant.userId,
-        scopes: grant.scopes,
-        issuedAt: now,
-        expiresAt: now + grant.client.refreshTokenExpiration,
-        accessJti: jti,
-        accessExpiresAt: now + expiresIn,
-        spentAt: null,
-        revokedAt: null,
-      });
-      issued.refreshToken = refreshToken;
-      issued.familyId = familyId;
-    }
-    return issued;
+    if (!grant.refresh) return { issued, persist: async () => undefined };
+    const refreshToken = randomToken(32);
+    const familyId = grant.familyId ?? randomToken(16);
+    issued.refreshToken = refreshToken;
+    issued.familyId = familyId;
+    return {
+      issued,
+      persist: (store) =>
+        store.refreshTokens.insert({
+          digest: tokenDigest(refreshToken),
+          familyId,
+          clientId,
+          userId: grant.userId,
+          scopes: grant.scopes,
+          issuedAt: now,
+          expiresAt: now + grant.client.refreshTokenExpiration,
+          accessJti: jti,
+          accessExpiresAt: now + expiresIn,
+          spentAt: null,
+          revokedAt: null,
+        }),
+    };
   }
+
+  /** Makes the tokens and records the refresh token in `store`. */
+  async issue(store: Store, grant: TokenGrant): Promise<IssuedTokens> {
+    const prepared = await this.prepare(grant);
+    await prepared.persist(store);
+    return prepared.issued;
+  }
+}
+
+export interface PreparedTokens {
+  issued: IssuedTokens;
+  /** records the refresh token, if any, in the given store (a transaction's, say) */
+  persist(store: Store): Promise<void>;
 }

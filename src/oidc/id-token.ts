@@ -21,7 +21,7 @@ export class IdTokens {
     private readonly deps: { keys: KeyRing; clock: Clock; issuer: string; ttl: number },
   ) {}
 
-  issue(options: { user: User; clientId: string; scopes: readonly string[]; nonce: string | null; authTime: number; accessToken: string }): string {
+  issue(options: { user: User; clientId: string; scopes: readonly string[]; nonce: string | null; authTime: number; accessToken: string }): Promise<string> {
     const key = this.deps.keys.signingKey('id');
     const now = nowSeconds(this.deps.clock);
     return signJwt(key, ID_TOKEN_TYP, {

@@ -515,17 +515,14 @@ class SqlCodes implements AuthorizationCodeRepository {
     return r ? toCode(r) : null;
   }
 
-  async spend(digest: string, at: number): Promise<boolean> {
-    const r = await this.db.updateTable('authorization_codes').set({ used_at: at }).where('digest', '=', digest).where('used_at', 'is', null).executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
-  }
-
-  async recordIssued(digest: string, issued: { familyId: string | null; accessJti: string; accessExpiresAt: number }): Promise<void> {
-    await this.db
+  async spend(digest: string, at: number, issued: { familyId: string | null; accessJti: string; accessExpiresAt: number }): Promise<boolean> {
+    const r = await this.db
       .updateTable('authorization_codes')
-      .set({ family_id: issued.familyId, access_jti: issued.accessJti, access_expires_at: issued.accessExpiresAt })
+      .set({ used_at: at, family_id: issued.familyId, access_jti: issued.accessJti, access_expires_at: issued.accessExpiresAt })
       .where('digest', '=', digest)
-      .execute();
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 }
 

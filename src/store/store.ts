@@ -142,9 +142,11 @@ export interface AuthorizationCodeRow {
 export interface AuthorizationCodeRepository {
   insert(row: AuthorizationCodeRow): Promise<void>;
   findByDigest(digest: string): Promise<AuthorizationCodeRow | null>;
-  /** marks the code used only if unused; true when this call used it */
-  spend(digest: string, at: number): Promise<boolean>;
-  recordIssued(digest: string, issued: { familyId: string | null; accessJti: string; accessExpiresAt: number }): Promise<void>;
+  /**
+   * Marks the code used, with what its exchange issues (so a replay can revoke it), only if it
+   * was unused; true when this call used it.
+   */
+  spend(digest: string, at: number, issued: { familyId: string | null; accessJti: string; accessExpiresAt: number }): Promise<boolean>;
 }
 
 /** What a user approved for a client (remember_approval). */

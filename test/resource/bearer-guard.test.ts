@@ -160,10 +160,10 @@ describe('forged tokens are refused with INVALID_ACCESS_TOKEN', () => {
     const signer = gh.app.gatehouse.keys.signingKey('access');
     const { signJwt } = await import('../../src/crypto/jwt.js');
     const base = await claimsLike(await tokenFor(gh, 'bob', 'profile:read'));
-    await assertRefused(signJwt(signer, 'at+jwt', { ...base, iss: 'https://evil.example' }));
-    await assertRefused(signJwt(signer, 'at+jwt', { ...base, aud: 'https://other.example' }));
-    await assertRefused(signJwt(signer, 'JWT', base));
+    await assertRefused(await signJwt(signer, 'at+jwt', { ...base, iss: 'https://evil.example' }));
+    await assertRefused(await signJwt(signer, 'at+jwt', { ...base, aud: 'https://other.example' }));
+    await assertRefused(await signJwt(signer, 'JWT', base));
     // an id-token key must not verify access tokens
-    await assertRefused(signJwt(gh.app.gatehouse.keys.signingKey('id'), 'at+jwt', base));
+    await assertRefused(await signJwt(gh.app.gatehouse.keys.signingKey('id'), 'at+jwt', base));
   });
 });

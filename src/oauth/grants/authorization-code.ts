@@ -27,7 +27,10 @@ export async function authorizationCodeGrant(ctx: GrantContext, client: Client, 
   if (!code) throw invalid('The authorization code is invalid.');
   const now = nowSeconds(ctx.clock);
 
-  if (!(await ctx.store.codes.spend(digest, now))) {
+  // the tokens are made first so the one write that spends the code also records them
+  const prepared = await ctx.tokens.prepare({ client, userId: code.userId, scopes: code.scopes, refresh: client.grantTypes.includes('refresh_token'), authTime: code.authTime });
+  const { issued } = prepared;
+  if (!(await ctx.store.codes.spend(digest, now, { familyId: issued.familyId ?? null, accessJti: issued.jti, accessExpiresAt: issued.expiresAt }))) {
     // a second use: whoever holds it, what the first exchange issued is no longer safe
     if (code.familyId) await revokeFamily(ctx.store, ctx.clock, code.familyId);
     if (code.accessJti && code.accessExpiresAt && code.accessExpiresAt > now) {
@@ -51,16 +54,9 @@ export async function authorizationCodeGrant(ctx: GrantContext, client: Client, 
 
   const user = await ctx.store.users.findById(code.userId);
   if (!user || !user.status) throw invalid('The user of this authorization code is blocked or gone.');
-  const issued = await ctx.tokens.issue(ctx.store, {
-    client,
-    userId: user.uid,
-    scopes: code.scopes,
-    refresh: client.grantTypes.includes('refresh_token'),
-    authTime: code.authTime,
-  });
-  await ctx.store.codes.recordIssued(digest, { familyId: issued.familyId ?? null, accessJti: issued.jti, accessExpiresAt: issued.expiresAt });
+  await prepared.persist(ctx.store);
   if (code.scopes.includes('openid')) {
-    issued.idToken = ctx.idTokens.issue({ user, clientId: client.clientId, scopes: code.scopes, nonce: code.nonce, authTime: code.authTime, accessToken: issued.accessToken });
+    issued.idToken = await ctx.idTokens.issue({ user, clientId: client.clientId, scopes: code.scopes, nonce: code.nonce, authTime: code.authTime, accessToken: issued.accessToken });
   }
   return issued;
 }

@@ -26,12 +26,15 @@ export async function refreshTokenGrant(ctx: GrantContext, client: Client, param
   const user = await ctx.store.users.findById(row.userId);
   if (!user || !user.status) throw invalid('The refresh token is invalid.');
 
-  // spend and re-issue in one transaction: a failure in between loses no token
-  const outcome = await ctx.store.transaction(async (tx) => {
-    if (!(await tx.refreshTokens.spend(digest, now))) return null;
-    return ctx.tokens.issue(tx, { client, userId: row.userId, scopes, refresh: true, familyId: row.familyId });
+  // signed before, recorded with the spend in one transaction: a failure in between loses no
+  // token, and no connection waits on a signature
+  const prepared = await ctx.tokens.prepare({ client, userId: row.userId, scopes, refresh: true, familyId: row.familyId });
+  const spent = await ctx.store.transaction(async (tx) => {
+    if (!(await tx.refreshTokens.spend(digest, now))) return false;
+    await prepared.persist(tx);
+    return true;
   });
-  if (outcome) return outcome;
+  if (spent) return prepared.issued;
   await revokeFamily(ctx.store, ctx.clock, row.familyId);
   await ctx.revocations.refresh();
   throw new GrantError('invalid_grant', 'The refresh token was already used; every token of its family is now revoked.', {

@@ -1,0 +1,2 @@
+// oidc-provider ships no types; the benchmark uses a handful of its documented calls.
+declare module 'oidc-provider';
