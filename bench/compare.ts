@@ -306,7 +306,7 @@ async function main(): Promise<void> {
 }
 
 function fmt(m: Measured | undefined): string {
-  if (!m) return '—';
+  if (!m) return '— | | ';
   return m.valid ? `${Math.round(m.rps)} | ${m.p50} | ${m.p99}` : `invalid (${m.errors} errors, ${m.non2xx} non-2xx) | | `;
 }
 

@@ -4,6 +4,7 @@
 import { Algorithm, hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import bcrypt from 'bcryptjs';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 
 /** OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1. */
 const ARGON2 = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -11,8 +12,29 @@ const ARGON2 = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2,
 /** Longer passwords are refused outright: hashing megabytes is a denial-of-service lever. */
 export const MAX_PASSWORD_BYTES = 4096;
 
+/**
+ * Argon2 runs in libuv's thread pool, which token signing shares. Hashing at most one password per
+ * core leaves the other pool threads free, so a burst of logins never queues a signature behind
+ * it; further logins wait their turn here instead.
+ */
+const HASH_SLOTS = Math.max(1, Number(process.env.GATEHOUSE_PASSWORD_CONCURRENCY) || availableParallelism());
+let busy = 0;
+const waiting: (() => void)[] = [];
+
+async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (busy >= HASH_SLOTS) await new Promise<void>((resolve) => waiting.push(resolve));
+  else busy++;
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else busy--;
+  }
+}
+
 export async function hashPassword(password: string): Promise<string> {
-  return argon2Hash(password, ARGON2);
+  return withHashSlot(() => argon2Hash(password, ARGON2));
 }
 
 let decoy: Promise<string> | null = null;
@@ -100,11 +122,12 @@ export async function verifyPassword(password: string, hash: string | null): Pro
   if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) return { ok: false, needsRehash: false };
   try {
     if (hash === null || hash === '') {
-      await argon2Verify(await decoyHash(), password);
+      const decoyValue = await decoyHash();
+      await withHashSlot(() => argon2Verify(decoyValue, password));
       return { ok: false, needsRehash: false };
     }
     if (hash.startsWith('$argon2')) {
-      const ok = await argon2Verify(hash, password);
+      const ok = await withHashSlot(() => argon2Verify(hash, password));
       return { ok, needsRehash: ok && needsArgonRehash(hash) };
     }
     if (/^\$2[aby]\$\d\d\$/.test(hash)) {
