@@ -18,5 +18,17 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+const run = (list, env) => spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...list], { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+
+// first pass: everything on the default engine (SQLite)
+const first = run(files, {});
+// second pass: every test that runs a server through startGatehouse, again on PostgreSQL (the store,
+// CLI and benchmark tests pick their engines themselves). GATEHOUSE_TEST_ENGINES=sqlite skips it.
+const engines = (process.env.GATEHOUSE_TEST_ENGINES ?? 'sqlite,postgres').split(',');
+const serverTests = files.filter((f) => !/^test[\/](store|cli|bench|domain|crypto)[\/]/.test(f) && !f.includes('drupal-user.test'));
+let second = 0;
+if (engines.includes('postgres') && serverTests.length) {
+  console.log('\n# the same server tests on PostgreSQL\n');
+  second = run(serverTests, { GATEHOUSE_TEST_ENGINE: 'postgres' });
+}
+process.exit(first || second);

@@ -52,13 +52,15 @@ export type AuthorizationOutcome = { kind: 'ok'; request: AuthorizationRequest }
 
 const KNOWN_PROMPTS = new Set(['none', 'login', 'consent', 'select_account']);
 
-/** Reads the request's parameters, refusing repeats (RFC 6749 §3.1) by naming them. */
+/** Reads the request's parameters, refusing repeats (RFC 6749 §3.1) and NULs by naming them. */
 export function authorizationParams(source: unknown): { params: Record<string, string>; repeated: string | null } {
   const params: Record<string, string> = {};
   let repeated: string | null = null;
   if (source && typeof source === 'object') {
     for (const [name, value] of Object.entries(source as Record<string, unknown>)) {
       if (Array.isArray(value)) repeated ??= name;
+      // a NUL cannot be part of any valid parameter; it is refused like a repeat, by name
+      else if (typeof value === 'string' && value.includes('\u0000')) repeated ??= name;
       else if (typeof value === 'string' && value !== '') params[name] = value;
     }
   }
@@ -72,7 +74,7 @@ export async function validateAuthorizationRequest(
 ): Promise<AuthorizationOutcome> {
   const { params, repeated } = authorizationParams(source);
   const page = (title: string, message: string): AuthorizationPageError => ({ kind: 'page', title, message });
-  if (repeated === 'client_id' || repeated === 'redirect_uri') return page('Invalid request', `The ${repeated} parameter must not be repeated.`);
+  if (repeated === 'client_id' || repeated === 'redirect_uri') return page('Invalid request', `The ${repeated} parameter must appear once, without control characters.`);
   if (!params.client_id) return page('Invalid request', 'The request has no client_id.');
   const client = await store.clients.get(params.client_id);
   if (!client || !client.status) return page('Unknown application', 'The application that sent you here is not registered with this server.');
@@ -95,7 +97,7 @@ export async function validateAuthorizationRequest(
   const state = params.state;
   const fail = (error: string, description: string): AuthorizationRedirectError => ({ kind: 'redirect', redirectUri, responseMode, state, error, description });
 
-  if (repeated) return fail('invalid_request', `The ${repeated} parameter must not be repeated.`);
+  if (repeated) return fail('invalid_request', `The ${repeated} parameter must appear once, without control characters.`);
   if (responseModeParam !== 'query' && responseModeParam !== 'form_post') return fail('invalid_request', `response_mode ${responseModeParam} is not supported (query, form_post).`);
   if (params.request !== undefined) return fail('request_not_supported', 'Request objects are not supported.');
   if (params.request_uri !== undefined) return fail('request_uri_not_supported', 'Request URIs are not supported.');

@@ -12,6 +12,7 @@ export function singleValuedParams(body: unknown): Params {
   const params: Record<string, string | undefined> = Object.create(null);
   for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
     if (Array.isArray(value)) throw GrantError.invalid(name, `The ${name} parameter must not be repeated.`);
+    if (typeof value === 'string' && value.includes('\u0000')) throw GrantError.invalid(name, `The ${name} parameter must not contain a NUL character.`);
     if (typeof value === 'string') params[name] = value === '' ? undefined : value;
     else if (typeof value === 'number' || typeof value === 'boolean') params[name] = String(value);
     else if (value !== null && value !== undefined) throw GrantError.invalid(name, `The ${name} parameter must be a string.`);

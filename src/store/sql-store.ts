@@ -41,6 +41,8 @@ import type {
 } from './store.js';
 
 const json = (value: unknown): string => JSON.stringify(value);
+/** PostgreSQL text cannot hold NUL: a key containing one names nothing, on every engine alike. */
+const unstorable = (key: string): boolean => key.includes('\u0000');
 const list = (text: string): string[] => JSON.parse(text) as string[];
 const bool = (value: boolean): number => (value ? 1 : 0);
 const num = (value: number | string | bigint): number => Number(value);
@@ -176,10 +178,12 @@ class SqlUsers implements UserRepository {
   }
 
   async findByName(name: string): Promise<User | null> {
+    if (unstorable(name)) return null;
     return this.withRoles(await this.db.selectFrom('users').selectAll().where('name_key', '=', name.toLowerCase()).executeTakeFirst());
   }
 
   async findByMail(mail: string): Promise<User | null> {
+    if (unstorable(mail)) return null;
     return this.withRoles(await this.db.selectFrom('users').selectAll().where('mail', '=', mail).where('uid', '!=', 0).orderBy('uid').executeTakeFirst());
   }
 
@@ -308,6 +312,7 @@ class SqlClients implements ClientRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async get(clientId: string): Promise<Client | null> {
+    if (unstorable(clientId)) return null;
     const row = await this.db.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
     return row ? toClient(row) : null;
   }

@@ -7,6 +7,7 @@ import type { AdminContext } from '../../src/admin/admin-context.js';
 import { ManualClock, type Clock } from '../../src/clock.js';
 import { testConfig, type Config } from '../../src/config.js';
 import { openStore } from '../../src/store/open-store.js';
+import { dropSchema, freshSchemaName, POSTGRES_URL, postgresSkip } from './postgres.js';
 import type { Store } from '../../src/store/store.js';
 
 export interface Running {
@@ -119,7 +120,11 @@ export async function startGatehouse(options: { config?: Partial<Config>; world?
   // 'system': real time, for tests that share the database with other processes
   const clock = options.clock === 'system' ? new SystemClockForTests() : (options.clock ?? new ManualClock(Date.now()));
   const config = testConfig({ revocationPollMs: 50, ...options.config });
-  const store = await openStore(options.databaseUrl ?? 'sqlite::memory:');
+  // GATEHOUSE_TEST_ENGINE=postgres runs the same tests on PostgreSQL, each server in a fresh schema
+  // (unreachable PostgreSQL: a failure under CI=true, SQLite with a warning elsewhere)
+  const onPostgres = options.databaseUrl === undefined && process.env.GATEHOUSE_TEST_ENGINE === 'postgres' && !(await postgresSkip());
+  const schema = onPostgres ? freshSchemaName() : undefined;
+  const store = onPostgres ? await openStore(POSTGRES_URL, { schema, poolSize: 5 }) : await openStore(options.databaseUrl ?? 'sqlite::memory:');
   await store.migrate();
   const app = await buildApp({ config, store, clock: clock as Clock, logger: false });
   const admin: AdminContext = { store, clock, secrets: app.gatehouse.secrets };
@@ -140,6 +145,7 @@ export async function startGatehouse(options: { config?: Partial<Config>; world?
     async close() {
       await app.close();
       await store.close();
+      if (schema) await dropSchema(schema);
     },
   };
 }
