@@ -58,8 +58,129 @@ async function freePort(): Promise<number> {
   });
 }
 
-function run(url: string, options: Partial<autocannon.Options>, duration: number): Promise<autocannon.Result> {
-  return autocannon({ url, connections: CONNECTIONS, duration, ...options } as autocannon.Options);
+function run(url: string, options: Partial<autocannon.Options>, duration: number, connections = CONNECTIONS): Promise<autocannon.Result> {
+  return autocannon({ url, connections, duration, ...options } as autocannon.Options);
+}
+
+/** Starts `gatehouse serve` and waits until it answers. */
+async function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; stop(): void }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(process.execPath, [MAIN, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'ignore' });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      /* starting */
+    }
+    if (Date.now() > deadline) {
+      server.kill('SIGTERM');
+      throw new Error('server did not start');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { base, stop: () => server.kill('SIGTERM') };
+}
+
+const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' };
+
+/**
+ * The refresh grant under load: each connection follows its own chain of rotated refresh
+ * tokens (a token is single-use), starting from one of `tokens`.
+ */
+function refreshRequests(tokens: string[], basic: string): autocannon.Request[] {
+  return [
+    {
+      method: 'POST',
+      path: '/oauth/token',
+      headers: { ...formHeaders, authorization: basic },
+      setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => {
+        context.refresh ??= tokens.pop();
+        return { ...req, body: `grant_type=refresh_token&refresh_token=${context.refresh}` };
+      },
+      onResponse: (status: number, body: string, context: Record<string, unknown>) => {
+        context.refresh = status === 200 ? (JSON.parse(body) as { refresh_token: string }).refresh_token : undefined;
+      },
+    },
+  ] as unknown as autocannon.Request[];
+}
+
+/** Runs one scenario against several instances at once (the connections split between them). */
+async function measureAcross(name: string, bases: string[], optionsFor: (base: string) => Partial<autocannon.Options>, target?: number): Promise<Result> {
+  const each = Math.max(1, Math.floor(CONNECTIONS / bases.length));
+  await Promise.all(bases.map((base) => run(base, optionsFor(base), WARMUP, each)));
+  const runs = await Promise.all(bases.map((base) => run(base, optionsFor(base), DURATION, each)));
+  return {
+    name,
+    rps: runs.reduce((sum, r) => sum + r.requests.average, 0),
+    p99: Math.max(...runs.map((r) => r.latency.p99)),
+    errors: runs.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
+    non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
+    ratio: 0,
+    target,
+  };
+}
+
+const refreshBasic = 'Basic ' + Buffer.from(`bench-refresh:${SECRET}`).toString('base64');
+
+/** Refresh tokens to start the chains from, issued by the password grant. */
+async function refreshTokens(base: string, count: number): Promise<string[]> {
+  const tokens: string[] = [];
+  while (tokens.length < count) {
+    const batch = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const res = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { ...formHeaders, authorization: refreshBasic }, body: 'grant_type=password&username=bench&password=bench-password-123' });
+        if (!res.ok) throw new Error(`password grant for the refresh bench: ${res.status} ${await res.text()}`);
+        return ((await res.json()) as { refresh_token: string }).refresh_token;
+      }),
+    );
+    tokens.push(...batch);
+  }
+  return tokens;
+}
+
+async function measureRefresh(name: string, bases: string[]): Promise<Result> {
+  const pools = await Promise.all(bases.map(() => refreshTokens(bases[0], 2 * CONNECTIONS + 16)));
+  let next = 0;
+  const poolFor = new Map<string, string[]>();
+  return measureAcross(name, bases, (base) => {
+    if (!poolFor.has(base)) poolFor.set(base, pools[next++]);
+    return { url: base, requests: refreshRequests(poolFor.get(base)!, refreshBasic) };
+  });
+}
+
+/**
+ * The same issuance and refresh on PostgreSQL (127.0.0.1:5432, database test, a schema of its
+ * own), with one instance and with two sharing it. Skipped with a note when PostgreSQL is down.
+ */
+async function postgresResults(worldFile: string, ccForm: string): Promise<Result[]> {
+  const url = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `gh_bench_${process.pid}_${Date.now()}`;
+  const env = { ...process.env, DATABASE_URL: `${url}?schema=${schema}`, GATEHOUSE_SECRET: `${SECRET}-postgres`, LOG_LEVEL: 'warn' };
+  const applied = spawnSync(process.execPath, [MAIN, 'apply', worldFile], { env, encoding: 'utf8' });
+  if (applied.status !== 0) {
+    console.log(`PostgreSQL scenarios skipped: ${applied.stderr.trim()}`);
+    return [];
+  }
+  const servers = [await startServer(env), await startServer(env)];
+  try {
+    const bases = servers.map((s) => s.base);
+    const cc = (base: string): Partial<autocannon.Options> => ({ url: `${base}/oauth/token`, method: 'POST', headers: formHeaders, body: ccForm });
+    return [
+      await measureAcross('(g) client_credentials, PostgreSQL, one instance', bases.slice(0, 1), cc),
+      await measureAcross('(h) client_credentials, PostgreSQL, two instances', bases, cc),
+      await measureRefresh('(i) refresh_token, PostgreSQL, one instance', bases.slice(0, 1)),
+      await measureRefresh('(j) refresh_token, PostgreSQL, two instances', bases),
+    ];
+  } finally {
+    for (const server of servers) server.stop();
+    const pg = (await import('pg')).default;
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  }
 }
 
 async function main(): Promise<void> {
@@ -71,6 +192,7 @@ async function main(): Promise<void> {
     users: [{ name: 'bench', mail: 'bench@example.com', password: 'bench-password-123', roles: ['reader'] }],
     clients: [
       { clientId: 'bench', secret: SECRET, grantTypes: ['client_credentials'], scopes: ['profile:read'], user: 'bench' },
+      { clientId: 'bench-refresh', secret: SECRET, grantTypes: ['password', 'refresh_token'], scopes: ['profile:read'] },
       {
         clientId: 'bench-spa',
         confidential: false,
@@ -86,20 +208,9 @@ async function main(): Promise<void> {
   const applied = spawnSync(process.execPath, [MAIN, 'apply', join(dir, 'world.json')], { env, encoding: 'utf8' });
   if (applied.status !== 0) throw new Error(applied.stderr);
 
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [MAIN, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'ignore' });
+  const server = await startServer(env);
+  const base = server.base;
   try {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      try {
-        if ((await fetch(`${base}/healthz`)).ok) break;
-      } catch {
-        /* starting */
-      }
-      if (Date.now() > deadline) throw new Error('server did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
     const form = `grant_type=client_credentials&client_id=bench&client_secret=${SECRET}`;
     const tokenRes = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
     const { access_token: token } = (await tokenRes.json()) as { access_token: string };
@@ -169,6 +280,8 @@ async function main(): Promise<void> {
       return { name: scenario.name, rps: r.requests.average / (scenario.requestsPerUnit ?? 1), p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: failures, ratio: 0, target: scenario.target };
     };
     for (const scenario of scenarios) results.push(await measure(scenario));
+    results.push(await measureRefresh('(f) POST /oauth/token refresh_token (rotation), SQLite', [base]));
+    results.push(...(await postgresResults(join(dir, 'world.json'), form)));
     // the machine's speed drifts during a run: the baseline is measured first and last, and averaged
     const last = await measure(scenarios[0]);
     results[0] = { ...results[0], rps: (results[0].rps + last.rps) / 2, p99: Math.max(results[0].p99, last.p99), errors: results[0].errors + last.errors, non2xx: results[0].non2xx + last.non2xx };
@@ -187,7 +300,7 @@ async function main(): Promise<void> {
     console.log(missed ? `\n${missed} target(s) missed or run invalid` : '\nall targets met');
     if (process.env.BENCH_STRICT === '1' && missed) process.exitCode = 1;
   } finally {
-    server.kill('SIGTERM');
+    server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

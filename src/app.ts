@@ -12,6 +12,7 @@ import { isClientError } from './http/reply-helpers.js';
 import { loggerOptions } from './http/logger.js';
 import { debugRoute } from './oauth/debug.js';
 import { jwksRoutes } from './oauth/jwks.js';
+import { installRateLimit } from './limits/rate-limit.js';
 import { tokenEndpoint } from './oauth/token-endpoint.js';
 import { authorizeEndpoint } from './oauth/authorize-endpoint.js';
 import { introspectionEndpoint } from './oauth/introspection-endpoint.js';
@@ -25,6 +26,7 @@ import { loginRoutes } from './web/login-routes.js';
 import { installRouteAccess, PUBLIC } from './resource/route-access.js';
 import { createServices, type Services } from './services.js';
 import { CachingStore } from './store/caching-store.js';
+import { isStoreUnavailable, UNAVAILABLE_RETRY_AFTER } from './store/store-unavailable.js';
 import type { Store } from './store/store.js';
 
 declare module 'fastify' {
@@ -55,10 +57,15 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(formbody, { bodyLimit: config.bodyLimit });
   await app.register(cookie);
   installRouteAccess(app, services.guard);
+  await installRateLimit(app, config, services.shared);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isClientError(error)) {
       return reply.code(error.statusCode ?? 400).send({ error: 'invalid_request', error_description: error.message });
+    }
+    if (isStoreUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply.code(503).header('retry-after', String(UNAVAILABLE_RETRY_AFTER)).header('cache-control', 'no-store').send({ error: 'temporarily_unavailable', error_description: 'The server is temporarily unavailable. Try again shortly.' });
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'server_error', error_description: 'The server encountered an unexpected condition.' });
@@ -66,6 +73,14 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.setNotFoundHandler({}, (_request, reply) => reply.code(404).send({ message: 'Not found.' }));
 
   app.get('/healthz', { config: PUBLIC }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: PUBLIC }, async (_request, reply) => {
+    try {
+      await store.ping();
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).header('retry-after', String(UNAVAILABLE_RETRY_AFTER)).send({ status: 'unavailable', error: 'the database is unreachable' });
+    }
+  });
   await app.register(tokenEndpoint, { services });
   await app.register(restApiAuth, { services });
   await app.register(jwksRoutes, { services });

@@ -23,6 +23,10 @@ export interface Config {
   databaseUrl: string;
   secret: string;
   redisUrl: string | null;
+  /** prefix of every Redis key, so deployments can share one Redis */
+  redisPrefix: string;
+  /** requests per client IP per window on the token endpoints; null = no limit */
+  rateLimit: { max: number; windowMs: number } | null;
   flood: FloodSettings;
   /** seconds */
   idTokenTtl: number;
@@ -32,6 +36,10 @@ export interface Config {
   /** seconds between cleanup runs */
   cleanupInterval: number;
   auditRetentionDays: number;
+  /** PostgreSQL connections per instance */
+  dbPoolSize: number;
+  /** ms: longest wait for a connection and for a statement, so a dead database answers 503, not a hang */
+  dbTimeoutMs: number;
   /** how often (ms) each instance reads the revocation feed */
   revocationPollMs: number;
   /** trust X-Forwarded-* from a reverse proxy (never for the issuer) */
@@ -51,6 +59,8 @@ const KEYS = {
   DATABASE_URL: 'databaseUrl',
   GATEHOUSE_SECRET: 'secret',
   REDIS_URL: 'redisUrl',
+  GATEHOUSE_REDIS_PREFIX: 'redisPrefix',
+  GATEHOUSE_RATE_LIMIT: 'rateLimit',
   GATEHOUSE_FLOOD_USER_LIMIT: 'floodUserLimit',
   GATEHOUSE_FLOOD_USER_WINDOW: 'floodUserWindow',
   GATEHOUSE_FLOOD_IP_LIMIT: 'floodIpLimit',
@@ -61,6 +71,8 @@ const KEYS = {
   GATEHOUSE_KEY_PUBLISH_AHEAD: 'keyPublishAhead',
   GATEHOUSE_CLEANUP_INTERVAL: 'cleanupInterval',
   GATEHOUSE_AUDIT_RETENTION_DAYS: 'auditRetentionDays',
+  GATEHOUSE_DB_POOL_SIZE: 'dbPoolSize',
+  GATEHOUSE_DB_TIMEOUT_MS: 'dbTimeoutMs',
   GATEHOUSE_REVOCATION_POLL_MS: 'revocationPollMs',
   GATEHOUSE_TRUST_PROXY: 'trustProxy',
   LOG_LEVEL: 'logLevel',
@@ -144,6 +156,24 @@ function resolveSecret(raw: Raw, databaseUrl: string): string {
   return secret;
 }
 
+const WINDOWS: Record<string, number> = { second: 1000, minute: 60_000, hour: 3_600_000 };
+
+/** `GATEHOUSE_RATE_LIMIT=600/minute` (or `/second`, `/hour`); unset or `off`: no limit. */
+function rateLimit(raw: Raw): Config['rateLimit'] {
+  const value = raw.GATEHOUSE_RATE_LIMIT;
+  if (value === undefined || value === 'off') return null;
+  const match = /^(\d{1,7})\/(second|minute|hour)$/.exec(value);
+  if (!match || Number(match[1]) < 1) throw new ConfigError(`GATEHOUSE_RATE_LIMIT must look like 600/minute (a count per second, minute or hour) or off, got "${value}"`);
+  return { max: Number(match[1]), windowMs: WINDOWS[match[2]] };
+}
+
+function redisUrl(raw: Raw): string | null {
+  const value = raw.REDIS_URL;
+  if (!value) return null;
+  if (!/^rediss?:\/\//.test(value)) throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${value.replace(/\/\/[^@]*@/, '//…@')}"`);
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const file = env.GATEHOUSE_CONFIG ? readConfigFile(env.GATEHOUSE_CONFIG) : {};
   const raw: Raw = { ...file };
@@ -166,7 +196,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     audience: raw.GATEHOUSE_AUDIENCE ? url(raw, 'GATEHOUSE_AUDIENCE', issuer) : issuer,
     databaseUrl,
     secret: resolveSecret(raw, databaseUrl),
-    redisUrl: raw.REDIS_URL || null,
+    redisUrl: redisUrl(raw),
+    redisPrefix: raw.GATEHOUSE_REDIS_PREFIX ?? 'gatehouse:',
+    rateLimit: rateLimit(raw),
     flood: {
       userLimit: integer(raw, 'GATEHOUSE_FLOOD_USER_LIMIT', 5, 1, 1_000_000),
       userWindow: integer(raw, 'GATEHOUSE_FLOOD_USER_WINDOW', 21_600, 1, 31_536_000),
@@ -181,6 +213,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     cleanupInterval: integer(raw, 'GATEHOUSE_CLEANUP_INTERVAL', 300, 1, 86_400),
     auditRetentionDays: integer(raw, 'GATEHOUSE_AUDIT_RETENTION_DAYS', 90, 1, 36_500),
+    dbPoolSize: integer(raw, 'GATEHOUSE_DB_POOL_SIZE', 10, 1, 1000),
+    dbTimeoutMs: integer(raw, 'GATEHOUSE_DB_TIMEOUT_MS', 3000, 100, 600_000),
     revocationPollMs: integer(raw, 'GATEHOUSE_REVOCATION_POLL_MS', 500, 50, 60_000),
     trustProxy: trust === 'true' || trust === '1',
     logLevel: raw.LOG_LEVEL || 'info',

@@ -59,7 +59,7 @@ async function readStdin(): Promise<string> {
 }
 
 async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { poolSize: config.dbPoolSize, timeoutMs: config.dbTimeoutMs });
   try {
     await store.migrate();
     return await fn(store);
@@ -90,7 +90,7 @@ function one(values: Values, name: string): string | undefined {
 }
 
 async function serve(config: Config): Promise<void> {
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { poolSize: config.dbPoolSize, timeoutMs: config.dbTimeoutMs });
   await store.migrate();
   const ctx = adminContext(config, store);
   await ensureSigningKeys(store, config.secret, systemClock);

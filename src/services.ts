@@ -10,6 +10,8 @@ import { ClientSecrets } from './crypto/client-secret.js';
 import { KeyRing } from './crypto/keys.js';
 import { AccessCatalogCache } from './oauth/access-catalog.js';
 import { FloodControl } from './oauth/flood-control.js';
+import { RedisFloodCounts } from './limits/flood-counters.js';
+import { openSharedCounters, type SharedCounters } from './limits/shared-counters.js';
 import { TokenService } from './oauth/token-service.js';
 import { UserAuthenticator } from './oauth/user-authenticator.js';
 import { BearerGuard } from './resource/bearer-guard.js';
@@ -35,6 +37,8 @@ export interface Services {
   idTokens: IdTokens;
   web: { sessions: WebSessions; csrf: Csrf };
   maintenance: Maintenance;
+  /** Redis, when REDIS_URL names one: flood counts and rate limits shared by every instance */
+  shared: SharedCounters | null;
   /** reloads keys, roles and scopes from the store (after a change made here or elsewhere) */
   reload(): Promise<void>;
   start(): Promise<void>;
@@ -57,10 +61,14 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
     return true;
   };
   const guard = new BearerGuard({ keys, refreshKeys, revocations, clock, issuer: config.issuer, audience: config.audience });
-  const flood = new FloodControl(store, clock, config.flood);
+  const shared = config.redisUrl ? openSharedCounters(config.redisUrl, config.redisPrefix, log) : null;
+  const flood = new FloodControl(shared ? new RedisFloodCounts(shared) : store.flood, clock, config.flood);
   // behind https (the issuer says so), cookies never travel in clear
   const secureCookies = config.issuer.startsWith('https:');
   let timer: NodeJS.Timeout | null = null;
+  let unsubscribe: (() => Promise<void>) | null = null;
+  /** behind PostgreSQL notifications the feed is still polled, as a safety net, this often */
+  const NOTIFIED_POLL_MS = 10_000;
 
   async function reloadKeys(): Promise<void> {
     keys.load(await store.keys.list(), config.secret, nowSeconds(clock));
@@ -81,6 +89,7 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
     users: new UserAuthenticator(store, flood, clock),
     idTokens: new IdTokens({ keys, clock, issuer: config.issuer, ttl: config.idTokenTtl }),
     maintenance: new Maintenance(store, clock, config, log, async () => reloadKeys()),
+    shared,
     web: {
       sessions: new WebSessions(store, clock, secureCookies, config.sessionTtl),
       csrf: new Csrf(config.secret, secureCookies),
@@ -92,6 +101,23 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
       await ensureSigningKeys(store, config.secret, clock);
       await services.reload();
       await revocations.start(config.revocationPollMs);
+      if (store.changes) {
+        unsubscribe = await store.changes.subscribe(
+          (topic) => {
+            log.debug({ topic }, 'change notification');
+            const work =
+              topic === 'revocations' ? revocations.refresh()
+              : topic === 'keys' ? reloadKeys()
+              : topic === 'catalog' ? catalog.reload()
+              : Promise.resolve(store.invalidate?.());
+            void Promise.resolve(work).catch((error: unknown) => log.warn({ err: error, topic }, 'applying a change notification failed'));
+          },
+          (listening) => {
+            revocations.setPollInterval(listening ? Math.max(config.revocationPollMs, NOTIFIED_POLL_MS) : config.revocationPollMs);
+            if (!listening) log.warn('change notifications lost; polling the revocation feed until they are back');
+          },
+        );
+      }
       await services.maintenance.run();
       services.maintenance.start();
       timer = setInterval(() => {
@@ -103,7 +129,9 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
       if (timer) clearInterval(timer);
       revocations.stop();
       services.maintenance.stop();
+      if (unsubscribe) await unsubscribe();
       await audit.flush();
+      await shared?.close();
     },
   };
   return services;

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import type { AdminContext } from './admin-context.js';
+import { retryOnConflict } from '../store/write-conflict.js';
 import { upsertClient, type ClientInput } from './clients.js';
 import { upsertRole, type RoleInput } from './roles.js';
 import { upsertScope, type ScopeInput } from './scopes.js';
@@ -53,8 +54,11 @@ function at(section: string, index: number, label: unknown, error: unknown): nev
 }
 
 export async function applyDocument(ctx: AdminContext, doc: ApplyDocument): Promise<ApplyReport> {
-  const report: ApplyReport = { roles: {}, scopes: {}, users: {}, clients: {}, generatedSecrets: {} };
-  await ctx.store.transaction(async (store) => {
+  let report: ApplyReport = { roles: {}, scopes: {}, users: {}, clients: {}, generatedSecrets: {} };
+  // two applies at once (two deploys, two instances starting): the loser runs again and finds
+  // the winner's rows, so both end in the state the document describes
+  await retryOnConflict(() => ctx.store.transaction(async (store) => {
+    report = { roles: {}, scopes: {}, users: {}, clients: {}, generatedSecrets: {} };
     const tx = { ...ctx, store };
     for (const [i, role] of (doc.roles ?? []).entries()) {
       try {
@@ -88,7 +92,7 @@ export async function applyDocument(ctx: AdminContext, doc: ApplyDocument): Prom
         at('clients', i, client.clientId, error);
       }
     }
-  });
+  }));
   return report;
 }
 

@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { describeClientError, isClientError, noStore } from '../http/reply-helpers.js';
 import type { GrantError } from '../oauth/errors.js';
+import { isStoreUnavailable, UNAVAILABLE_RETRY_AFTER } from '../store/store-unavailable.js';
 
 export interface RestApiErrorResponse {
   status: number;
@@ -69,6 +70,10 @@ export function sendRestApiError(reply: FastifyReply, answer: RestApiErrorRespon
 export function restApiErrorHandler(app: FastifyInstance, label: string): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isClientError(error)) return sendRestApiError(reply, restApiError(error.statusCode ?? 400, 'INVALID_REQUEST', describeClientError(error)));
+    if (isStoreUnavailable(error)) {
+      request.log.warn({ err: error }, `${label}: database unavailable`);
+      return sendRestApiError(reply, restApiError(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable. Try again shortly.', { 'retry-after': String(UNAVAILABLE_RETRY_AFTER) }));
+    }
     request.log.error({ err: error }, `${label} failed`);
     return sendRestApiError(reply, restApiError(500, 'SERVER_ERROR', 'The server encountered an unexpected condition.'));
   });

@@ -4,14 +4,15 @@
 import type { Clock } from '../clock.js';
 import { nowSeconds } from '../clock.js';
 import type { FloodSettings } from '../config.js';
-import type { Store } from '../store/store.js';
+import type { FloodRepository } from '../store/store.js';
 
 const IP_EVENT = 'password.ip';
 const USER_EVENT = 'password.user';
 
 export class FloodControl {
   constructor(
-    private readonly store: Store,
+    /** the database's counts, or Redis's when instances share them there */
+    private readonly counts: FloodRepository,
     private readonly clock: Clock,
     private readonly settings: FloodSettings,
   ) {}
@@ -23,7 +24,7 @@ export class FloodControl {
   /** Seconds until another attempt is allowed, or null when attempts are allowed now. */
   async retryAfter(ip: string, userName: string): Promise<number | null> {
     const now = nowSeconds(this.clock);
-    const { flood } = this.store;
+    const flood = this.counts;
     const [byIp, byUser] = await Promise.all([
       flood.count(IP_EVENT, ip, now - this.settings.ipWindow),
       flood.count(USER_EVENT, FloodControl.userKey(userName), now - this.settings.userWindow),
@@ -37,13 +38,13 @@ export class FloodControl {
   async recordFailure(ip: string, userName: string): Promise<void> {
     const now = nowSeconds(this.clock);
     await Promise.all([
-      this.store.flood.register(IP_EVENT, ip, now, now + this.settings.ipWindow),
-      this.store.flood.register(USER_EVENT, FloodControl.userKey(userName), now, now + this.settings.userWindow),
+      this.counts.register(IP_EVENT, ip, now, now + this.settings.ipWindow),
+      this.counts.register(USER_EVENT, FloodControl.userKey(userName), now, now + this.settings.userWindow),
     ]);
   }
 
   /** After a successful login, as Drupal does: the user's count starts over (the IP's does not). */
   async recordSuccess(userName: string): Promise<void> {
-    await this.store.flood.clear(USER_EVENT, FloodControl.userKey(userName));
+    await this.counts.clear(USER_EVENT, FloodControl.userKey(userName));
   }
 }

@@ -7,6 +7,7 @@ import type { Services } from '../services.js';
 import { authenticateClient, readClientCredentials } from './client-auth.js';
 import { GrantError, toOAuthError } from './errors.js';
 import { singleValuedParams } from './params.js';
+import { isStoreUnavailable, UNAVAILABLE_RETRY_AFTER } from '../store/store-unavailable.js';
 
 export function sendOAuthFailure(reply: FastifyReply, error: GrantError, usedBasic: boolean): FastifyReply {
   const answer = toOAuthError(error, usedBasic, REALM);
@@ -16,6 +17,10 @@ export function sendOAuthFailure(reply: FastifyReply, error: GrantError, usedBas
 export function oauthErrorHandler(app: FastifyInstance, label: string): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isClientError(error)) return sendOAuthFailure(reply, new GrantError('invalid_parameter', describeClientError(error)), false);
+    if (isStoreUnavailable(error)) {
+      request.log.warn({ err: error }, `${label}: database unavailable`);
+      return noStore(reply).code(503).header('retry-after', String(UNAVAILABLE_RETRY_AFTER)).send({ error: 'temporarily_unavailable', error_description: 'The authorization server is temporarily unavailable. Try again shortly.' });
+    }
     request.log.error({ err: error }, `${label} failed`);
     return noStore(reply).code(500).send({ error: 'server_error', error_description: 'The authorization server encountered an unexpected condition.' });
   });

@@ -5,6 +5,7 @@ import { nowSeconds } from '../clock.js';
 import { DEFAULT_ALG, generateSigningKey, type SigningAlg } from '../crypto/keys.js';
 import { DEFAULT_ACCESS_TOKEN_EXPIRATION } from '../domain/client.js';
 import type { KeyUse, SigningKeyRow, Store } from '../store/store.js';
+import { isWriteConflict } from '../store/write-conflict.js';
 
 /** Tolerated clock skew between Gatehouse and resource servers, added to every retirement. */
 const SKEW_SECONDS = 60;
@@ -18,8 +19,13 @@ export async function ensureSigningKeys(store: Store, masterSecret: string, cloc
   for (const use of ['access', 'id'] as const) {
     if (rows.some((r) => r.use === use && r.state === 'current')) continue;
     const key = await generateSigningKey(DEFAULT_ALG[use], use, 'current', masterSecret, nowSeconds(clock));
-    await store.keys.insert(key);
-    created.push(key);
+    try {
+      await store.keys.insert(key);
+      created.push(key);
+    } catch (error) {
+      // another instance starting at the same moment made it first; its key serves
+      if (!isWriteConflict(error)) throw error;
+    }
   }
   return created;
 }
@@ -50,6 +56,12 @@ export async function rotateSigningKey(store: Store, masterSecret: string, clock
         await tx.keys.update(row.kid, { state: 'retired', retiredAt: now, publishUntil: now + horizon + SKEW_SECONDS });
       }
     }
+    // a next key of another algorithm never signed anything: it leaves with no grace period
+    for (const row of await tx.keys.list()) {
+      if (row.use === use && row.state === 'next' && row.kid !== next?.kid) {
+        await tx.keys.update(row.kid, { state: 'retired', retiredAt: now, publishUntil: now + SKEW_SECONDS });
+      }
+    }
     if (next) await tx.keys.update(next.kid, { state: 'current', activatedAt: now });
     else await tx.keys.insert(promoted);
   });
@@ -78,14 +90,21 @@ export async function maintainSigningKeys(store: Store, masterSecret: string, cl
       if (!current) continue;
       const due = (current.activatedAt ?? current.createdAt) + settings.everyDays * 86_400;
       const alg = current.alg as SigningAlg;
-      if (now >= due - settings.publishAhead && !rows.some((r) => r.use === use && r.state === 'next' && r.alg === alg)) {
-        const next = await generateSigningKey(alg, use, 'next', masterSecret, now);
-        await store.keys.insert(next);
-        done.push(`published next ${use} key ${next.kid}`);
-      }
-      if (now >= due) {
-        const key = await rotateSigningKey(store, masterSecret, clock, use, alg);
-        done.push(`rotated ${use} key: ${key.kid} now signs`);
+      // every instance runs this; when two do at once, the database's one-current-one-next
+      // indexes let one win and the other finds its work done on the next round
+      try {
+        if (now >= due - settings.publishAhead && !rows.some((r) => r.use === use && r.state === 'next' && r.alg === alg)) {
+          const next = await generateSigningKey(alg, use, 'next', masterSecret, now);
+          await store.keys.insert(next);
+          done.push(`published next ${use} key ${next.kid}`);
+        }
+        if (now >= due) {
+          const key = await rotateSigningKey(store, masterSecret, clock, use, alg);
+          done.push(`rotated ${use} key: ${key.kid} now signs`);
+        }
+      } catch (error) {
+        if (!isWriteConflict(error)) throw error;
+        done.push(`another instance changed the ${use} keys at the same moment; left as it made them`);
       }
     }
   }

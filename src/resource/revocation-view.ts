@@ -24,6 +24,8 @@ export class RevocationView {
   private blocked = new Set<number>();
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
+  /** the read queued behind the one under way */
+  private again: Promise<void> | null = null;
 
   constructor(
     private readonly store: Store,
@@ -52,9 +54,27 @@ export class RevocationView {
     this.timer = null;
   }
 
-  /** Reads new feed rows now (also called right after this instance writes one). */
+  /** How often to poll the feed: often when polling is all there is, rarely behind notifications. */
+  setPollInterval(pollMs: number): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = setInterval(() => void this.refresh(), pollMs);
+    this.timer.unref();
+  }
+
+  /**
+   * Reads new feed rows now (also called right after this instance writes one, and when another
+   * instance announces one). A read already under way may have started before the new row was
+   * committed, so the caller waits for one that starts after it asked.
+   */
   refresh(): Promise<void> {
-    this.polling ??= this.poll().finally(() => {
+    if (this.polling) {
+      this.again ??= this.polling.then(() => {
+        this.again = null;
+        return this.refresh();
+      });
+      return this.again;
+    }
+    this.polling = this.poll().finally(() => {
       this.polling = null;
     });
     return this.polling;

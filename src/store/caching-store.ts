@@ -173,6 +173,9 @@ export class CachingStore implements Store {
   get cleanup() {
     return this.inner.cleanup;
   }
+  get changes() {
+    return this.inner.changes;
+  }
 
   /** Forgets every cached entry (a change feed says something changed elsewhere). */
   invalidate(): void {
@@ -196,6 +199,10 @@ export class CachingStore implements Store {
 
   migrate(): Promise<void> {
     return this.inner.migrate();
+  }
+
+  ping(): Promise<void> {
+    return this.inner.ping();
   }
 
   close(): Promise<void> {
@@ -235,8 +242,10 @@ function trackEntityWrites(tx: Store, onWrite: () => void): Store {
     codes: tx.codes,
     consents: tx.consents,
     cleanup: tx.cleanup,
+    changes: tx.changes,
     transaction: (fn) => fn(tracked),
     migrate: () => tx.migrate(),
+    ping: () => tx.ping(),
     close: () => tx.close(),
   };
   return tracked;

@@ -6,6 +6,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { PostgresChangeFeed } from './change-feed.js';
 import { SqlStore } from './sql-store.js';
 import type { Store } from './store.js';
 
@@ -14,6 +15,8 @@ export interface OpenStoreOptions {
   poolSize?: number;
   /** PostgreSQL schema to use (created if missing); tests use one each */
   schema?: string;
+  /** ms to wait for a connection or a statement before failing (a 503 upstream) */
+  timeoutMs?: number;
 }
 
 /**
@@ -56,23 +59,43 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      // CREATE SCHEMA needs the CREATE privilege on the database even when the schema exists:
+      // a role given only its own schema must not need it
+      const found = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+      if (found.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     } finally {
       await client.end();
     }
   }
+  // the search path travels in the connection string: pg lets the string override options given beside it
+  const withPath = new URL(url);
+  if (schema) withPath.searchParams.set('options', `-c search_path=${schema}`);
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString: withPath.toString(),
     max: options.poolSize ?? 10,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    connectionTimeoutMillis: options.timeoutMs ?? 3000,
+    statement_timeout: options.timeoutMs ?? 3000,
+    query_timeout: (options.timeoutMs ?? 3000) + 1000,
     // bigint columns hold seconds and ids well inside 2^53: numbers, not strings
     types: { getTypeParser: ((oid: number, format?: string) => (oid === int8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser },
   });
-  return new SqlStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+  // a connection dropped by a restarted server must not take the process down: pg emits 'error'
+  // on the pool for idle clients, and on the client itself for one that is checked out (its
+  // query fails on its own, and the pool discards the client when it is released)
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new SqlStore(db, 'postgres', async () => db.destroy(), new PostgresChangeFeed(url, schema), schema);
 }
 
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
   if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length));
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return openPostgres(databaseUrl, options);
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    // `?schema=NAME` (ours, not libpq's) puts Gatehouse's tables in a schema of their own
+    const url = new URL(databaseUrl);
+    const schema = url.searchParams.get('schema') ?? undefined;
+    url.searchParams.delete('schema');
+    return openPostgres(url.toString(), { ...options, schema: options.schema ?? schema });
+  }
   throw new Error(`DATABASE_URL must start with sqlite: or postgres://`);
 }

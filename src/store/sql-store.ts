@@ -8,6 +8,7 @@ import type { Role } from '../domain/role.js';
 import type { Scope, ScopeGranularity } from '../domain/scope.js';
 import type { User } from '../domain/user.js';
 import type { Engine } from './engine.js';
+import type { ChangeFeed, ChangeTopic } from './change-feed.js';
 import { migrationProvider } from './migrations/index.js';
 import type { AuthorizationCodesTable, ClientsTable, ConsentsTable, Database, RefreshTokensTable, RevocationsTable, ScopesTable, SigningKeysTable, UsersTable } from './schema.js';
 import type {
@@ -41,6 +42,8 @@ import type {
 } from './store.js';
 
 const json = (value: unknown): string => JSON.stringify(value);
+
+type Notify = (topic: ChangeTopic) => Promise<void>;
 /** PostgreSQL text cannot hold NUL: a key containing one names nothing, on every engine alike. */
 const unstorable = (key: string): boolean => key.includes('\u0000');
 const list = (text: string): string[] => JSON.parse(text) as string[];
@@ -164,7 +167,10 @@ function toRevocation(row: Selectable<RevocationsTable>): RevocationRow {
 }
 
 class SqlUsers implements UserRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly notify: Notify,
+  ) {}
 
   private async withRoles(row: Selectable<UsersTable> | undefined): Promise<User | null> {
     if (!row) return null;
@@ -213,6 +219,7 @@ class SqlUsers implements UserRepository {
       .executeTakeFirstOrThrow();
     const uid = num(inserted.uid);
     await this.setRoles(uid, user.roles);
+    await this.notify('users');
     return (await this.findById(uid))!;
   }
 
@@ -241,6 +248,7 @@ class SqlUsers implements UserRepository {
     if (patch.init !== undefined) values.init = patch.init;
     if (Object.keys(values).length) await this.db.updateTable('users').set(values).where('uid', '=', uid).execute();
     if (patch.roles !== undefined) await this.setRoles(uid, patch.roles);
+    await this.notify('users');
     const user = await this.findById(uid);
     if (!user) throw new Error(`no user ${uid}`);
     return user;
@@ -258,7 +266,10 @@ class SqlUsers implements UserRepository {
 }
 
 class SqlRoles implements RoleRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly notify: Notify,
+  ) {}
 
   async list(): Promise<Role[]> {
     const rows = await this.db.selectFrom('roles').selectAll().orderBy('id').execute();
@@ -277,11 +288,15 @@ class SqlRoles implements RoleRepository {
       .values(values)
       .onConflict((oc) => oc.column('id').doUpdateSet({ label: values.label, permissions: values.permissions, is_admin: values.is_admin }))
       .execute();
+    await this.notify('catalog');
   }
 }
 
 class SqlScopes implements ScopeRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly notify: Notify,
+  ) {}
 
   async list(): Promise<Scope[]> {
     return (await this.db.selectFrom('scopes').selectAll().orderBy('name').execute()).map(toScope);
@@ -305,11 +320,15 @@ class SqlScopes implements ScopeRepository {
     };
     const { name: _name, ...rest } = values;
     await this.db.insertInto('scopes').values(values).onConflict((oc) => oc.column('name').doUpdateSet(rest)).execute();
+    await this.notify('catalog');
   }
 }
 
 class SqlClients implements ClientRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly notify: Notify,
+  ) {}
 
   async get(clientId: string): Promise<Client | null> {
     if (unstorable(clientId)) return null;
@@ -323,16 +342,21 @@ class SqlClients implements ClientRepository {
 
   async create(client: Client): Promise<void> {
     await this.db.insertInto('clients').values(fromClient(client)).execute();
+    await this.notify('clients');
   }
 
   async update(client: Client): Promise<void> {
     const { client_id: id, ...rest } = fromClient(client);
     await this.db.updateTable('clients').set(rest).where('client_id', '=', id).execute();
+    await this.notify('clients');
   }
 }
 
 class SqlKeys implements SigningKeyRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly notify: Notify,
+  ) {}
 
   async list(): Promise<SigningKeyRow[]> {
     return (await this.db.selectFrom('signing_keys').selectAll().orderBy('created_at').orderBy('kid').execute()).map(toKey);
@@ -354,6 +378,7 @@ class SqlKeys implements SigningKeyRepository {
         publish_until: key.publishUntil,
       })
       .execute();
+    await this.notify('keys');
   }
 
   async update(kid: string, patch: Partial<Pick<SigningKeyRow, 'state' | 'activatedAt' | 'retiredAt' | 'publishUntil'>>): Promise<void> {
@@ -363,6 +388,7 @@ class SqlKeys implements SigningKeyRepository {
     if (patch.retiredAt !== undefined) values.retired_at = patch.retiredAt;
     if (patch.publishUntil !== undefined) values.publish_until = patch.publishUntil;
     if (Object.keys(values).length) await this.db.updateTable('signing_keys').set(values).where('kid', '=', kid).execute();
+    await this.notify('keys');
   }
 
   async deleteUnpublished(now: number): Promise<number> {
@@ -562,7 +588,10 @@ class SqlConsents implements ConsentRepository {
 }
 
 class SqlRevocations implements RevocationRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly notify: Notify,
+  ) {}
 
   async add(rows: Omit<RevocationRow, 'id'>[]): Promise<void> {
     if (!rows.length) return;
@@ -570,6 +599,7 @@ class SqlRevocations implements RevocationRepository {
       .insertInto('revocations')
       .values(rows.map((r) => ({ kind: r.kind, subject: r.subject, at: r.at, expires_at: r.expiresAt })))
       .execute();
+    await this.notify('revocations');
   }
 
   async since(afterId: number, limit: number): Promise<RevocationRow[]> {
@@ -688,14 +718,23 @@ export class SqlStore implements Store {
     private readonly db: Kysely<Database>,
     readonly engine: Engine,
     private readonly onClose: () => Promise<void> = async () => db.destroy(),
+    readonly changes: ChangeFeed | null = null,
+    /** PostgreSQL schema holding the tables, when not the default one */
+    private readonly schema?: string,
   ) {
-    this.users = new SqlUsers(db);
-    this.roles = new SqlRoles(db);
-    this.scopes = new SqlScopes(db);
-    this.clients = new SqlClients(db);
-    this.keys = new SqlKeys(db);
+    // NOTIFY runs in the writer's transaction, so others hear of a change only once it is committed
+    const notify: Notify = changes
+      ? async (topic) => {
+          await sql`SELECT pg_notify(${changes.channel}, ${topic})`.execute(db);
+        }
+      : async () => undefined;
+    this.users = new SqlUsers(db, notify);
+    this.roles = new SqlRoles(db, notify);
+    this.scopes = new SqlScopes(db, notify);
+    this.clients = new SqlClients(db, notify);
+    this.keys = new SqlKeys(db, notify);
     this.refreshTokens = new SqlRefreshTokens(db);
-    this.revocations = new SqlRevocations(db);
+    this.revocations = new SqlRevocations(db, notify);
     this.flood = new SqlFlood(db);
     this.audit = new SqlAudit(db, engine);
     this.sessions = new SqlSessions(db);
@@ -707,16 +746,22 @@ export class SqlStore implements Store {
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     // already inside one: the work joins it (Kysely has no nested transactions)
     if (this.db.isTransaction) return fn(this);
-    return this.db.transaction().execute((trx) => fn(new SqlStore(trx, this.engine, async () => undefined)));
+    return this.db.transaction().execute((trx) => fn(new SqlStore(trx, this.engine, async () => undefined, this.changes, this.schema)));
   }
 
   async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.engine) });
+    // Kysely looks for its own tables by name in any schema unless told which: a kysely_migration
+    // in another schema (a second deployment on the same database) would be taken for ours
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.engine), migrationTableSchema: this.schema });
     const { error, results } = await migrator.migrateToLatest();
     if (error) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName;
       throw new Error(`database migration ${failed ?? ''} failed: ${(error as Error).message ?? String(error)}`);
     }
+  }
+
+  async ping(): Promise<void> {
+    await sql`SELECT 1`.execute(this.db);
   }
 
   async close(): Promise<void> {

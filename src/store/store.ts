@@ -4,6 +4,7 @@ import type { Client } from '../domain/client.js';
 import type { Role } from '../domain/role.js';
 import type { Scope } from '../domain/scope.js';
 import type { User } from '../domain/user.js';
+import type { ChangeFeed } from './change-feed.js';
 
 export type NewUser = Omit<User, 'uid' | 'uuid' | 'created' | 'changed' | 'access' | 'login'> &
   Partial<Pick<User, 'uuid' | 'created' | 'changed'>> & { uid?: number };
@@ -242,5 +243,9 @@ export interface Store {
   /** runs `fn` in one transaction; the store it receives is bound to that transaction */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   migrate(): Promise<void>;
+  /** a round trip to the database (readiness) */
+  ping(): Promise<void>;
+  /** notifications of changes made by any instance; absent where the engine has none (SQLite) */
+  readonly changes: ChangeFeed | null;
   close(): Promise<void>;
 }

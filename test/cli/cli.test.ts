@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort, waitForHttp, WORLD } from '../helpers/gatehouse.js';
+import { dropSchema, freshSchemaName, POSTGRES_URL, postgresSkip } from '../helpers/postgres.js';
 
 const MAIN = join(process.cwd(), 'dist', 'main.js');
 let dir: string;
@@ -38,6 +39,61 @@ function assertRefused(r: { status: number; stdout: string; stderr: string }, co
   assert.match(r.stderr, /^gatehouse: /);
   assert.match(r.stderr, pattern);
 }
+
+/** Runs the CLI without waiting for it, so that two can run at once. */
+function cliAsync(environment: NodeJS.ProcessEnv, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { env: environment });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
+}
+
+const postgresSkipped = await postgresSkip();
+
+describe('apply run twice at once ends in the state the document describes', () => {
+  const engines = [
+    { name: 'SQLite', skip: false as const, environment: () => env('race.db'), done: async () => undefined },
+    (() => {
+      const schema = freshSchemaName();
+      return {
+        name: 'PostgreSQL',
+        skip: postgresSkipped,
+        environment: () => env('unused', { DATABASE_URL: `${POSTGRES_URL}?schema=${schema}`, GATEHOUSE_SECRET: 'a-secret-for-the-concurrent-apply-test-0123456789' }),
+        done: () => dropSchema(schema),
+      };
+    })(),
+  ];
+  for (const engine of engines) {
+    test(engine.name, { skip: engine.skip }, async () => {
+      try {
+        const file = join(dir, 'race-world.json');
+        writeFileSync(file, JSON.stringify(WORLD));
+        const environment = engine.environment();
+        const migrated = await cliAsync(environment, ['migrate']);
+        assert.equal(migrated.status, 0, migrated.stderr);
+        const both = await Promise.all([cliAsync(environment, ['apply', file, '--json']), cliAsync(environment, ['apply', file, '--json'])]);
+        for (const run of both) assert.equal(run.status, 0, `both applies succeed: ${run.stderr}`);
+        const reports = both.map((run) => JSON.parse(run.stdout));
+        for (const client of WORLD.clients ?? []) {
+          const outcomes = reports.map((r) => r.clients[client.clientId]).sort();
+          assert.ok(outcomes.includes('created'), `${client.clientId} created by one of them: ${outcomes}`);
+          assert.ok(!outcomes.every((o) => o === 'created'), `${client.clientId} not created twice: ${outcomes}`);
+        }
+        const third = await cliAsync(environment, ['apply', file, '--json']);
+        const report = JSON.parse(third.stdout);
+        for (const section of ['roles', 'scopes', 'users', 'clients']) {
+          for (const [name, outcome] of Object.entries(report[section])) assert.equal(outcome, 'unchanged', `${section} ${name} is as the document says`);
+        }
+      } finally {
+        await engine.done();
+      }
+    });
+  }
+});
 
 describe('administration commands', () => {
   test('apply is idempotent; the data folder gets a private generated secret', () => {
@@ -107,6 +163,16 @@ describe('administration commands', () => {
     const badEnv = spawnSync(process.execPath, [MAIN, 'migrate'], { env: { ...env('a.db'), PORT: 'eighty' }, encoding: 'utf8' });
     assert.equal(badEnv.status, 1);
     assert.match(badEnv.stderr, /PORT must be a whole number/);
+    for (const [variable, value, reason] of [
+      ['GATEHOUSE_RATE_LIMIT', '600 per minute', /GATEHOUSE_RATE_LIMIT must look like 600\/minute/],
+      ['GATEHOUSE_RATE_LIMIT', '0/minute', /GATEHOUSE_RATE_LIMIT must look like/],
+      ['REDIS_URL', 'localhost:6379', /REDIS_URL must start with redis:\/\//],
+      ['GATEHOUSE_DB_POOL_SIZE', '0', /GATEHOUSE_DB_POOL_SIZE/],
+    ] as const) {
+      const bad = spawnSync(process.execPath, [MAIN, 'migrate'], { env: { ...env('a.db'), [variable]: value }, encoding: 'utf8' });
+      assert.equal(bad.status, 1, `${variable}=${value}`);
+      assert.match(bad.stderr, reason);
+    }
   });
 
   test('keys list and rotate', () => {

@@ -116,7 +116,7 @@ export const WORLD: ApplyDocument = {
   ],
 };
 
-export async function startGatehouse(options: { config?: Partial<Config>; world?: ApplyDocument | null; clock?: ManualClock | 'system'; databaseUrl?: string; port?: number } = {}): Promise<Running> {
+export async function startGatehouse(options: { config?: Partial<Config>; world?: ApplyDocument | null; clock?: ManualClock | 'system'; databaseUrl?: string; port?: number; logLines?: string[] } = {}): Promise<Running> {
   // 'system': real time, for tests that share the database with other processes
   const clock = options.clock === 'system' ? new SystemClockForTests() : (options.clock ?? new ManualClock(Date.now()));
   const config = testConfig({ revocationPollMs: 50, ...options.config });
@@ -126,7 +126,9 @@ export async function startGatehouse(options: { config?: Partial<Config>; world?
   const schema = onPostgres ? freshSchemaName() : undefined;
   const store = onPostgres ? await openStore(POSTGRES_URL, { schema, poolSize: 5 }) : await openStore(options.databaseUrl ?? 'sqlite::memory:');
   await store.migrate();
-  const app = await buildApp({ config, store, clock: clock as Clock, logger: false });
+  const logLines = options.logLines;
+  const logger = logLines ? { level: 'warn', stream: { write: (line: string) => void logLines.push(line) } } : false;
+  const app = await buildApp({ config, store, clock: clock as Clock, logger });
   const admin: AdminContext = { store, clock, secrets: app.gatehouse.secrets };
   if (options.world !== null) {
     await applyDocument(admin, options.world ?? WORLD);

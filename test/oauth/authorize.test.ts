@@ -3,49 +3,18 @@
 import assert from 'node:assert/strict';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { after, before, describe, test } from 'node:test';
+import { authorizePath, codeFor as codeForOn, exchangeCode, redirectParams, SPA_CB, spaRequest } from '../helpers/authorization.js';
 import { BrowserAgent, hiddenField, hiddenFields, pkcePair, type Page } from '../helpers/browser-http.js';
 import { basic, bearer, form, PASSWORD, request, SECRET, startGatehouse, type Running } from '../helpers/gatehouse.js';
 
 let gh: Running;
-const SPA_CB = 'http://127.0.0.1:5173/callback';
 before(async () => {
   gh = await startGatehouse();
 });
 after(() => gh.close());
 
-function authorizePath(fields: Record<string, string>): string {
-  return `/oauth/authorize?${new URLSearchParams(fields)}`;
-}
-
-function spaRequest(challenge: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { response_type: 'code', client_id: 'spa', redirect_uri: SPA_CB, scope: 'openid profile email profile:read', state: 'st-123', nonce: 'n-456', code_challenge: challenge, code_challenge_method: 'S256', ...extra };
-}
-
-function redirectParams(page: Page): URLSearchParams {
-  assert.equal(page.status, 302, page.text.slice(0, 300));
-  return new URL(page.location!).searchParams;
-}
-
-/** Logs in (if needed) and allows, returning the code. */
-async function codeFor(agent: BrowserAgent, fields: Record<string, string>, user = 'alice'): Promise<string> {
-  let page = await agent.get(authorizePath(fields));
-  if (page.status === 302 && page.location!.startsWith('/user/login')) {
-    const destination = new URL(page.location!, gh.url).searchParams.get('destination')!;
-    const login = await agent.login(user, PASSWORD, destination);
-    assert.equal(login.status, 303, login.text.slice(0, 500));
-    page = await agent.get(login.location!);
-  }
-  if (page.status === 200 && page.text.includes('name="decision"')) {
-    page = await agent.post('/oauth/authorize', { ...hiddenFields(page.text), decision: 'allow' });
-  }
-  const params = redirectParams(page);
-  assert.equal(params.get('iss'), gh.config.issuer);
-  return params.get('code')!;
-}
-
-function exchange(code: string, verifier: string | undefined, extra: Record<string, string> = {}) {
-  return form(`${gh.url}/oauth/token`, { grant_type: 'authorization_code', client_id: 'spa', code, redirect_uri: SPA_CB, ...(verifier ? { code_verifier: verifier } : {}), ...extra });
-}
+const codeFor = (agent: BrowserAgent, fields: Record<string, string>, user = 'alice') => codeForOn(gh, agent, fields, user);
+const exchange = (code: string, verifier: string | undefined, extra: Record<string, string> = {}) => exchangeCode(gh, code, verifier, extra);
 
 describe('requests that must never redirect', () => {
   test('unknown client, missing client_id, unregistered or repeated redirect URI: an error page', async () => {

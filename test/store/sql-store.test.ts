@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from '../../src/domain/client.js';
+import { ManualClock } from '../../src/clock.js';
+import { ensureSigningKeys } from '../../src/oauth/signing-keys.js';
 import { openStore } from '../../src/store/open-store.js';
+import { isWriteConflict } from '../../src/store/write-conflict.js';
 import type { Store } from '../../src/store/store.js';
 import { dropSchema, freshSchemaName, POSTGRES_URL, postgresSkip } from '../helpers/postgres.js';
 
@@ -182,6 +185,31 @@ function storeSuite(engine: string, open: () => Promise<{ store: Store; cleanup:
       assert.deepEqual(await store.keys.list(), [{ ...key, state: 'retired', retiredAt: 5, publishUntil: 10 }]);
       assert.equal(await store.keys.deleteUnpublished(9), 0);
       assert.equal(await store.keys.deleteUnpublished(10), 1);
+    });
+
+    it('one current and one next key per use: the database refuses a second, as a write conflict', async () => {
+      const key = (kid: string, state: 'current' | 'next') => ({ kid, alg: 'ES256', use: 'id' as const, state, publicJwk: '{}', privateKeyEncrypted: 'v1.x', createdAt: 1, activatedAt: 1, retiredAt: null, publishUntil: null });
+      await store.keys.insert(key('c1', 'current'));
+      await store.keys.insert(key('n1', 'next'));
+      for (const [kid, state] of [['c2', 'current'], ['n2', 'next']] as const) {
+        const error = await store.keys.insert(key(kid, state)).then(() => null, (e: unknown) => e);
+        assert.ok(isWriteConflict(error), `a second ${state} key: ${String(error)}`);
+      }
+      // retired keys are many
+      await store.keys.update('c1', { state: 'retired', retiredAt: 2, publishUntil: 3 });
+      await store.keys.insert(key('c2', 'current'));
+      await store.keys.update('c2', { state: 'retired', retiredAt: 2, publishUntil: 3 });
+      await store.keys.update('n1', { state: 'retired', retiredAt: 2, publishUntil: 3 });
+      assert.equal(await store.keys.deleteUnpublished(3), 3);
+    });
+
+    it('two instances starting at once make one current key per use', async () => {
+      const before = (await store.keys.list()).filter((k) => k.state === 'current');
+      for (const k of before) await store.keys.update(k.kid, { state: 'retired', retiredAt: 1, publishUntil: 1 });
+      await store.keys.deleteUnpublished(1);
+      await Promise.all([0, 1, 2].map(() => ensureSigningKeys(store, 'a-master-secret-for-the-store-test-0123456789', new ManualClock(Date.now()))));
+      const current = (await store.keys.list()).filter((k) => k.state === 'current');
+      assert.deepEqual(current.map((k) => k.use).sort(), ['access', 'id']);
     });
 
     it('transactions commit together and roll back on error', async () => {

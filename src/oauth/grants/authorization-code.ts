@@ -1,5 +1,5 @@
 // RFC 6749 §4.1.3 Access Token Request with an authorization code, with PKCE (RFC 7636 §4.6) and
-// RFC 9700's defences: the code is single-use and spent before anything else is checked, so a
+// RFC 9700's defences: the code is single-use and spent before any check can fail, so a
 // replay — by anyone — revokes what the first exchange issued (§4.2.4); it is bound to client,
 // redirect URI and challenge; a verifier with no bound challenge is refused (PKCE downgrade).
 import { nowSeconds } from '../../clock.js';
@@ -9,6 +9,7 @@ import { GrantError } from '../errors.js';
 import type { Params } from '../params.js';
 import { isValidVerifier, verifierMatches } from '../pkce.js';
 import { revokeFamily } from '../revocation.js';
+import type { AuthorizationCodeRow } from '../../store/store.js';
 import type { IssuedTokens } from '../token-service.js';
 import type { GrantContext } from './grant-context.js';
 
@@ -26,37 +27,49 @@ export async function authorizationCodeGrant(ctx: GrantContext, client: Client, 
   const code = await ctx.store.codes.findByDigest(digest);
   if (!code) throw invalid('The authorization code is invalid.');
   const now = nowSeconds(ctx.clock);
+  const user = await ctx.store.users.findById(code.userId);
 
-  // the tokens are made first so the one write that spends the code also records them
+  // The tokens are made first, so that one transaction spends the code, checks it and records
+  // what it issued: a concurrent second use waits for that transaction and then finds the code
+  // spent and its tokens in place to revoke.
   const prepared = await ctx.tokens.prepare({ client, userId: code.userId, scopes: code.scopes, refresh: client.grantTypes.includes('refresh_token'), authTime: code.authTime });
   const { issued } = prepared;
-  if (!(await ctx.store.codes.spend(digest, now, { familyId: issued.familyId ?? null, accessJti: issued.jti, accessExpiresAt: issued.expiresAt }))) {
+  const outcome = await ctx.store.transaction(async (tx): Promise<'replay' | GrantError | null> => {
+    if (!(await tx.codes.spend(digest, now, { familyId: issued.familyId ?? null, accessJti: issued.jti, accessExpiresAt: issued.expiresAt }))) return 'replay';
+    // a failed check still spends the code (it commits): a wrong verifier is one guess, not many
+    const refused = checkCode(code, client, params, now) ?? (!user || !user.status ? invalid('The user of this authorization code is blocked or gone.') : null);
+    if (!refused) await prepared.persist(tx);
+    return refused;
+  });
+  if (outcome === 'replay') {
     // a second use: whoever holds it, what the first exchange issued is no longer safe
-    if (code.familyId) await revokeFamily(ctx.store, ctx.clock, code.familyId);
-    if (code.accessJti && code.accessExpiresAt && code.accessExpiresAt > now) {
-      await ctx.store.revocations.add([{ kind: 'jti', subject: code.accessJti, at: ctx.clock.now(), expiresAt: code.accessExpiresAt }]);
+    const spent = await ctx.store.codes.findByDigest(digest);
+    if (spent?.familyId) await revokeFamily(ctx.store, ctx.clock, spent.familyId);
+    if (spent?.accessJti && spent.accessExpiresAt && spent.accessExpiresAt > now) {
+      await ctx.store.revocations.add([{ kind: 'jti', subject: spent.accessJti, at: ctx.clock.now(), expiresAt: spent.accessExpiresAt }]);
     }
     await ctx.revocations.refresh();
     throw new GrantError('invalid_grant', 'The authorization code was already used; the tokens issued for it are revoked.', { event: 'code.replay_detected' });
   }
-
-  if (code.clientId !== client.clientId) throw invalid('The authorization code was issued to another client.');
-  if (code.expiresAt <= now) throw invalid('The authorization code has expired.');
-  if (code.redirectUriGiven || params.redirect_uri !== undefined) {
-    if (params.redirect_uri !== code.redirectUri) throw invalid('redirect_uri does not match the one of the authorization request.');
-  }
-  if (code.codeChallenge !== null) {
-    if (params.code_verifier === undefined) throw invalid('code_verifier is required: the authorization request sent a code_challenge.');
-    if (!verifierMatches(params.code_verifier, code.codeChallenge)) throw invalid('code_verifier does not match the code_challenge.');
-  } else if (params.code_verifier !== undefined) {
-    throw invalid('code_verifier was sent but the authorization request had no code_challenge.');
-  }
-
-  const user = await ctx.store.users.findById(code.userId);
-  if (!user || !user.status) throw invalid('The user of this authorization code is blocked or gone.');
-  await prepared.persist(ctx.store);
+  if (outcome) throw outcome;
   if (code.scopes.includes('openid')) {
-    issued.idToken = await ctx.idTokens.issue({ user, clientId: client.clientId, scopes: code.scopes, nonce: code.nonce, authTime: code.authTime, accessToken: issued.accessToken });
+    issued.idToken = await ctx.idTokens.issue({ user: user!, clientId: client.clientId, scopes: code.scopes, nonce: code.nonce, authTime: code.authTime, accessToken: issued.accessToken });
   }
   return issued;
+}
+
+/** The bindings of RFC 6749 §4.1.3 and RFC 7636 §4.6: client, expiry, redirect URI, verifier. */
+function checkCode(code: AuthorizationCodeRow, client: Client, params: Params, now: number): GrantError | null {
+  if (code.clientId !== client.clientId) return invalid('The authorization code was issued to another client.');
+  if (code.expiresAt <= now) return invalid('The authorization code has expired.');
+  if (code.redirectUriGiven || params.redirect_uri !== undefined) {
+    if (params.redirect_uri !== code.redirectUri) return invalid('redirect_uri does not match the one of the authorization request.');
+  }
+  if (code.codeChallenge !== null) {
+    if (params.code_verifier === undefined) return invalid('code_verifier is required: the authorization request sent a code_challenge.');
+    if (!verifierMatches(params.code_verifier, code.codeChallenge)) return invalid('code_verifier does not match the code_challenge.');
+  } else if (params.code_verifier !== undefined) {
+    return invalid('code_verifier was sent but the authorization request had no code_challenge.');
+  }
+  return null;
 }

@@ -1,0 +1,75 @@
+// GATEHOUSE_RATE_LIMIT: requests per client IP per window on the endpoints that check credentials
+// (token, introspection, revocation, the miniOrange endpoints, the login form), counted in Redis
+// when REDIS_URL is set, so the limit holds across instances. @fastify/rate-limit does the
+// counting (its Lua script on Redis, an LRU in memory); this file chooses where, falls back to
+// memory while Redis is away, and answers 429 in each endpoint's own vocabulary.
+import { createRequire } from 'node:module';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { restApiError, sendRestApiError } from '../compat/rest-api-errors.js';
+import type { Config } from '../config.js';
+import { noStore } from '../http/reply-helpers.js';
+import type { SharedCounters } from './shared-counters.js';
+
+// the plugin's two stores are CommonJS files without type declarations
+const require = createRequire(import.meta.url);
+const LocalStore: unknown = require('@fastify/rate-limit/store/LocalStore.js');
+const RedisStore: unknown = require('@fastify/rate-limit/store/RedisStore.js');
+
+/** POST routes that check a password or a client secret */
+const LIMITED = new Set(['/oauth/token', '/oauth/introspect', '/oauth/revoke', '/rest_api/access_token', '/rest_api/revoke', '/user/login']);
+
+type Incr = (key: string, cb: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number, max: number) => void;
+interface CounterStore {
+  incr: Incr;
+  child(routeOptions: unknown): CounterStore;
+}
+
+/** Counts in Redis while it answers, in this process's memory while it does not. */
+function fallbackStore(shared: SharedCounters | null): new () => CounterStore {
+  const make = (remote: CounterStore | null, local: CounterStore): CounterStore => ({
+    incr(key, cb, timeWindow, max) {
+      if (!remote || !shared?.redis) return local.incr(key, cb, timeWindow, max);
+      remote.incr(
+        key,
+        (error, result) => {
+          if (!error) return cb(null, result);
+          shared.failed(error);
+          local.incr(key, cb, timeWindow, max);
+        },
+        timeWindow,
+        max,
+      );
+    },
+    child: (routeOptions) => make(remote?.child(routeOptions) ?? null, local.child(routeOptions)),
+  });
+  return class {
+    constructor() {
+      const local = new (LocalStore as unknown as new (continueExceeding: boolean, backoff: boolean, size: number) => CounterStore)(false, false, 10_000);
+      const remote = shared ? new (RedisStore as unknown as new (continueExceeding: boolean, backoff: boolean, redis: unknown, prefix: string) => CounterStore)(false, false, shared.connection, `${shared.prefix}rate:`) : null;
+      return make(remote, local);
+    }
+  } as unknown as new () => CounterStore;
+}
+
+function tooMany(request: FastifyRequest, reply: FastifyReply, retryAfter: number): FastifyReply {
+  const url = request.routeOptions.url ?? '';
+  if (url.startsWith('/rest_api/')) {
+    return sendRestApiError(reply, restApiError(429, 'TOO_MANY_REQUESTS', 'Too many requests. Try again later.', { 'retry-after': String(retryAfter) }));
+  }
+  noStore(reply).code(429).header('retry-after', String(retryAfter));
+  if (url === '/user/login') return reply.type('text/plain; charset=utf-8').send('Too many requests. Try again later.');
+  return reply.send({ error: 'temporarily_unavailable', error_description: `Too many requests from this address. Try again in ${retryAfter} s.` });
+}
+
+export async function installRateLimit(app: FastifyInstance, config: Config, shared: SharedCounters | null): Promise<void> {
+  if (!config.rateLimit) return;
+  const { max, windowMs } = config.rateLimit;
+  await app.register(rateLimit, { global: false, store: fallbackStore(shared) as never });
+  const check = app.createRateLimit({ max, timeWindow: windowMs, keyGenerator: (request) => request.ip });
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'POST' || !LIMITED.has(request.routeOptions.url ?? '')) return;
+    const result = await check(request);
+    if (!result.isAllowed && result.isExceeded) return tooMany(request, reply, Math.max(1, result.ttlInSeconds));
+  });
+}
