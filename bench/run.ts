@@ -86,21 +86,19 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; stop
 const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' };
 
 /**
- * The refresh grant under load: each connection follows its own chain of rotated refresh
- * tokens (a token is single-use), starting from one of `tokens`.
+ * The refresh grant under load. A refresh token is single-use, so the requests draw from a pool
+ * of live tokens and put back the one each answer carries (autocannon's per-connection context
+ * is reset after every pass through the request list, so it cannot hold a chain).
  */
-function refreshRequests(tokens: string[], basic: string): autocannon.Request[] {
+function refreshRequests(pool: string[], basic: string): autocannon.Request[] {
   return [
     {
       method: 'POST',
       path: '/oauth/token',
       headers: { ...formHeaders, authorization: basic },
-      setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => {
-        context.refresh ??= tokens.pop();
-        return { ...req, body: `grant_type=refresh_token&refresh_token=${context.refresh}` };
-      },
-      onResponse: (status: number, body: string, context: Record<string, unknown>) => {
-        context.refresh = status === 200 ? (JSON.parse(body) as { refresh_token: string }).refresh_token : undefined;
+      setupRequest: (req: Record<string, unknown>) => ({ ...req, body: `grant_type=refresh_token&refresh_token=${pool.shift()}` }),
+      onResponse: (status: number, body: string) => {
+        if (status === 200) pool.push((JSON.parse(body) as { refresh_token: string }).refresh_token);
       },
     },
   ] as unknown as autocannon.Request[];
@@ -141,13 +139,12 @@ async function refreshTokens(base: string, count: number): Promise<string[]> {
 }
 
 async function measureRefresh(name: string, bases: string[]): Promise<Result> {
-  const pools = await Promise.all(bases.map(() => refreshTokens(bases[0], 2 * CONNECTIONS + 16)));
-  let next = 0;
-  const poolFor = new Map<string, string[]>();
-  return measureAcross(name, bases, (base) => {
-    if (!poolFor.has(base)) poolFor.set(base, pools[next++]);
-    return { url: base, requests: refreshRequests(poolFor.get(base)!, refreshBasic) };
-  });
+  // a fresh pool per run and instance: a run's last requests are cut off in flight, and their
+  // tokens (spent, their successors never read) leave the pool
+  const perRun = Math.ceil(CONNECTIONS / bases.length) + 8;
+  const pools = new Map<string, string[][]>();
+  for (const base of bases) pools.set(base, [await refreshTokens(base, perRun), await refreshTokens(base, perRun)]);
+  return measureAcross(name, bases, (base) => ({ url: base, requests: refreshRequests(pools.get(base)!.shift()!, refreshBasic) }));
 }
 
 /**
