@@ -13,6 +13,11 @@ import { loggerOptions } from './http/logger.js';
 import { debugRoute } from './oauth/debug.js';
 import { jwksRoutes } from './oauth/jwks.js';
 import { installRateLimit } from './limits/rate-limit.js';
+import { metricsRoutes } from './metrics-routes.js';
+import { adminApi } from './admin-api/admin-api.js';
+import { consoleRoutes } from './web/admin/console-routes.js';
+import { installOpenApi } from './admin-api/openapi.js';
+import { VERSION } from './version.js';
 import { tokenEndpoint } from './oauth/token-endpoint.js';
 import { authorizeEndpoint } from './oauth/authorize-endpoint.js';
 import { introspectionEndpoint } from './oauth/introspection-endpoint.js';
@@ -50,6 +55,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),
+    // an unknown field is refused with its name (a typo must not be dropped in silence)
+    ajv: { customOptions: { removeAdditional: false } },
   });
   const services = createServices(config, new CachingStore(store), options.clock ?? systemClock, app.log);
   app.decorate('gatehouse', services);
@@ -58,6 +65,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(cookie);
   installRouteAccess(app, services.guard);
   await installRateLimit(app, config, services.shared);
+  services.metrics.install(app);
+  await installOpenApi(app, config.issuer, VERSION);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isClientError(error)) {
@@ -95,6 +104,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(introspectionEndpoint, { services });
   await app.register(revocationEndpoint, { services });
   await app.register(restApiRevoke, { services });
+  await app.register(metricsRoutes, { services });
+  await app.register(adminApi, { services, prefix: '/admin/api/v1' });
+  await app.register(consoleRoutes, { services });
 
   await services.start();
   app.addHook('onClose', async () => services.stop());

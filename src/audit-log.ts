@@ -16,9 +16,12 @@ export class AuditLog {
     private readonly clock: Clock,
     private readonly log: Pick<FastifyBaseLogger, 'error'>,
     private readonly flushMs = 200,
+    /** sees each event as it is recorded (metrics) */
+    private readonly onRecord: (event: AuditEvent) => void = () => undefined,
   ) {}
 
   record(event: AuditEvent): void {
+    this.onRecord(event);
     (event as AuditEntry).at = this.clock.now();
     this.buffer.push(event as AuditEntry);
     if (this.buffer.length >= 500) void this.flush();

@@ -28,6 +28,10 @@ export interface Config {
   /** requests per client IP per window on the token endpoints; null = no limit */
   rateLimit: { max: number; windowMs: number } | null;
   flood: FloodSettings;
+  /** Bearer token that opens /metrics on the public port; null: not served there */
+  metricsToken: string | null;
+  /** a second port serving only /metrics, without a token (bind HOST to a private interface); null: none */
+  metricsPort: number | null;
   /** seconds */
   idTokenTtl: number;
   /** seconds a login session lasts */
@@ -61,6 +65,8 @@ const KEYS = {
   REDIS_URL: 'redisUrl',
   GATEHOUSE_REDIS_PREFIX: 'redisPrefix',
   GATEHOUSE_RATE_LIMIT: 'rateLimit',
+  GATEHOUSE_METRICS_TOKEN: 'metricsToken',
+  GATEHOUSE_METRICS_PORT: 'metricsPort',
   GATEHOUSE_FLOOD_USER_LIMIT: 'floodUserLimit',
   GATEHOUSE_FLOOD_USER_WINDOW: 'floodUserWindow',
   GATEHOUSE_FLOOD_IP_LIMIT: 'floodIpLimit',
@@ -167,6 +173,13 @@ function rateLimit(raw: Raw): Config['rateLimit'] {
   return { max: Number(match[1]), windowMs: WINDOWS[match[2]] };
 }
 
+function metricsToken(raw: Raw): string | null {
+  const value = raw.GATEHOUSE_METRICS_TOKEN;
+  if (!value) return null;
+  if (value.length < 32) throw new ConfigError('GATEHOUSE_METRICS_TOKEN must be at least 32 characters (openssl rand -hex 32)');
+  return value;
+}
+
 function redisUrl(raw: Raw): string | null {
   const value = raw.REDIS_URL;
   if (!value) return null;
@@ -199,6 +212,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: redisUrl(raw),
     redisPrefix: raw.GATEHOUSE_REDIS_PREFIX ?? 'gatehouse:',
     rateLimit: rateLimit(raw),
+    metricsToken: metricsToken(raw),
+    metricsPort: raw.GATEHOUSE_METRICS_PORT ? integer(raw, 'GATEHOUSE_METRICS_PORT', 0, 1, 65535) : null,
     flood: {
       userLimit: integer(raw, 'GATEHOUSE_FLOOD_USER_LIMIT', 5, 1, 1_000_000),
       userWindow: integer(raw, 'GATEHOUSE_FLOOD_USER_WINDOW', 21_600, 1, 31_536_000),

@@ -3,6 +3,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { AuditLog } from './audit-log.js';
 import { Maintenance } from './maintenance.js';
+import { Metrics } from './metrics.js';
 import type { Clock } from './clock.js';
 import { nowSeconds } from './clock.js';
 import type { Config } from './config.js';
@@ -37,6 +38,7 @@ export interface Services {
   idTokens: IdTokens;
   web: { sessions: WebSessions; csrf: Csrf };
   maintenance: Maintenance;
+  metrics: Metrics;
   /** Redis, when REDIS_URL names one: flood counts and rate limits shared by every instance */
   shared: SharedCounters | null;
   /** reloads keys, roles and scopes from the store (after a change made here or elsewhere) */
@@ -51,7 +53,8 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
   const keys = new KeyRing();
   const catalog = new AccessCatalogCache(store);
   const revocations = new RevocationView(store, clock, log, () => store.invalidate?.());
-  const audit = new AuditLog(store, clock, log);
+  const metrics = new Metrics();
+  const audit = new AuditLog(store, clock, log, 200, (event) => metrics.observe(event));
   let lastKeyRefresh = 0;
   const refreshKeys = async (): Promise<boolean> => {
     // an unknown kid can be sent by anyone: at most one reload a second
@@ -86,7 +89,8 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
     guard,
     tokens: new TokenService({ keys, clock, issuer: config.issuer, audience: config.audience }),
     secrets: new ClientSecrets(config.secret),
-    users: new UserAuthenticator(store, flood, clock),
+    users: new UserAuthenticator(store, flood, clock, metrics),
+    metrics,
     idTokens: new IdTokens({ keys, clock, issuer: config.issuer, ttl: config.idTokenTtl }),
     maintenance: new Maintenance(store, clock, config, log, async () => reloadKeys()),
     shared,

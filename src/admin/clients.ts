@@ -16,7 +16,7 @@ import { revokeClientTokens } from '../oauth/revocation.js';
 import type { Store } from '../store/store.js';
 import type { AdminContext } from './admin-context.js';
 import { sameList } from './roles.js';
-import { ValidationError } from './validation-error.js';
+import { NotFoundError, ValidationError } from './validation-error.js';
 
 export interface ClientInput {
   clientId: string;
@@ -166,4 +166,22 @@ function sameClient(a: Client, b: Client): boolean {
     if (Array.isArray(x) && Array.isArray(y) ? !sameList(x, y) : x !== y) return false;
   }
   return true;
+}
+
+/** Deletes a client after revoking every token it holds. */
+export async function deleteClient(ctx: AdminContext, clientId: string, store: Store = ctx.store): Promise<void> {
+  if (!(await store.clients.get(clientId))) throw new NotFoundError(`no client "${clientId}" exists`);
+  await revokeClientTokens(store, ctx.clock, clientId);
+  await store.clients.delete(clientId);
+}
+
+/** A new generated secret for a confidential client, shown once; the old one stops working and the client's tokens are revoked. */
+export async function rotateClientSecret(ctx: AdminContext, clientId: string, store: Store = ctx.store): Promise<string> {
+  const existing = await store.clients.get(clientId);
+  if (!existing) throw new NotFoundError(`no client "${clientId}" exists`);
+  if (!existing.confidential) throw new ValidationError('confidential', 'a public client has no secret to rotate');
+  const secret = ctx.secrets.generate();
+  await store.clients.update({ ...existing, secretDigest: ctx.secrets.digest(secret), changed: Math.floor(ctx.clock.now() / 1000) });
+  await revokeClientTokens(store, ctx.clock, clientId);
+  return secret;
 }

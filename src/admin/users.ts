@@ -3,12 +3,12 @@
 import { hashPassword, verifyPassword } from '../crypto/passwords.js';
 import { randomToken } from '../crypto/secrets.js';
 import { AUTHENTICATED_ROLE } from '../domain/role.js';
-import { isValidMail, isValidUserName, type User } from '../domain/user.js';
+import { ANONYMOUS_UID, isValidMail, isValidUserName, type User } from '../domain/user.js';
 import { revokeUserTokens } from '../oauth/revocation.js';
 import type { Store, UserPatch } from '../store/store.js';
 import type { AdminContext } from './admin-context.js';
 import { sameList } from './roles.js';
-import { ValidationError } from './validation-error.js';
+import { NotFoundError, ValidationError } from './validation-error.js';
 
 export interface UserInput {
   name: string;
@@ -71,10 +71,23 @@ export async function createUser(ctx: AdminContext, input: UserInput, store: Sto
   });
 }
 
+/** Refuses a change that would leave no active account holding an administrator role. */
+async function keepAnAdministrator(store: Store, before: User, patch: UserPatch): Promise<void> {
+  const adminRoles = (await store.roles.list()).filter((r) => r.isAdmin).map((r) => r.id);
+  const wasAdmin = before.status && before.roles.some((r) => adminRoles.includes(r));
+  if (!wasAdmin) return;
+  const status = patch.status ?? before.status;
+  const roles = patch.roles ?? before.roles;
+  if (status && roles.some((r) => adminRoles.includes(r))) return;
+  if ((await store.users.countActiveWithRoles(adminRoles, before.uid)) > 0) return;
+  throw new ValidationError(patch.status === false ? 'status' : 'roles', 'is refused: this is the last active administrator, and the change would lock everyone out of administration');
+}
+
 /** Saves changes to a user; revokes their tokens when status, password or roles changed. */
 export async function saveUser(ctx: AdminContext, uid: number, patch: UserPatch, store: Store = ctx.store): Promise<User> {
   const before = await store.users.findById(uid);
   if (!before) throw new ValidationError('uid', `no user ${uid} exists`);
+  await keepAnAdministrator(store, before, patch);
   const now = Math.floor(ctx.clock.now() / 1000);
   const after = await store.users.update(uid, { ...patch, changed: now });
   const credentialsChanged =
@@ -86,21 +99,25 @@ export async function saveUser(ctx: AdminContext, uid: number, patch: UserPatch,
   return after;
 }
 
-/** Idempotent create-or-update by name (for `apply`): a password that already verifies is left as is. */
-export async function upsertUser(ctx: AdminContext, input: UserInput, store: Store = ctx.store): Promise<'created' | 'updated' | 'unchanged'> {
-  validateIdentity(input);
-  const existing = await store.users.findByName(input.name);
-  if (!existing) {
-    await createUser(ctx, input, store);
-    return 'created';
-  }
+/** The changes `input` makes to `existing`, validated; fields it leaves out stay as they are. */
+async function patchFor(store: Store, existing: User, input: Partial<UserInput>): Promise<UserPatch> {
   const patch: UserPatch = {};
+  if (input.name !== undefined && input.name !== existing.name) {
+    if (!isValidUserName(input.name)) throw new ValidationError('name', `"${String(input.name)}" is not a valid user name (1–60 characters, no control characters or surrounding spaces)`);
+    const holder = await store.users.findByName(input.name);
+    if (holder && holder.uid !== existing.uid) throw new ValidationError('name', `a user named "${input.name}" already exists`);
+    patch.name = input.name;
+  }
   if (input.mail !== undefined && input.mail !== existing.mail) {
+    if (input.mail !== null && !isValidMail(input.mail)) throw new ValidationError('mail', `"${String(input.mail)}" is not a valid e-mail address`);
     const holder = input.mail ? await store.users.findByMail(input.mail) : null;
     if (holder && holder.uid !== existing.uid) throw new ValidationError('mail', `the address ${input.mail} is already taken`);
     patch.mail = input.mail;
   }
-  if (input.status !== undefined && input.status !== existing.status) patch.status = input.status;
+  if (input.status !== undefined) {
+    if (typeof input.status !== 'boolean') throw new ValidationError('status', 'must be true (active) or false (blocked)');
+    if (input.status !== existing.status) patch.status = input.status;
+  }
   if (input.roles !== undefined) {
     const roles = await validateRoles(store, input.roles);
     if (!sameList(roles, existing.roles)) patch.roles = roles;
@@ -109,7 +126,27 @@ export async function upsertUser(ctx: AdminContext, input: UserInput, store: Sto
   if (input.password !== undefined && !(await verifyPassword(validatePassword(input.password), existing.passHash)).ok) {
     patch.passHash = await hashPassword(input.password);
   }
+  return patch;
+}
+
+/** Idempotent create-or-update by name (for `apply`): a password that already verifies is left as is. */
+export async function upsertUser(ctx: AdminContext, input: UserInput, store: Store = ctx.store): Promise<'created' | 'updated' | 'unchanged'> {
+  validateIdentity(input);
+  const existing = await store.users.findByName(input.name);
+  if (!existing) {
+    await createUser(ctx, input, store);
+    return 'created';
+  }
+  const patch = await patchFor(store, existing, { ...input, name: undefined });
   if (Object.keys(patch).length === 0) return 'unchanged';
   await saveUser(ctx, existing.uid, patch, store);
   return 'updated';
+}
+
+/** Changes some fields of user `uid` (admin API and console). */
+export async function updateUser(ctx: AdminContext, uid: number, input: Partial<UserInput>, store: Store = ctx.store): Promise<User> {
+  const existing = uid === ANONYMOUS_UID ? null : await store.users.findById(uid);
+  if (!existing) throw new NotFoundError(`no user ${uid} exists`);
+  const patch = await patchFor(store, existing, input);
+  return Object.keys(patch).length === 0 ? existing : saveUser(ctx, uid, patch, store);
 }

@@ -8,3 +8,6 @@ export class ValidationError extends Error {
     super(`${field}: ${message}`);
   }
 }
+
+/** The thing an administrative operation names does not exist (404 in the admin API). */
+export class NotFoundError extends Error {}

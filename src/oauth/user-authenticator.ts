@@ -13,18 +13,22 @@ export class UserAuthenticator {
     private readonly store: Store,
     private readonly flood: FloodControl,
     private readonly clock: Clock,
+    /** told of every failed check and flood refusal (metrics) */
+    private readonly observer: { passwordCheckFailed(): void; floodBlocked(): void } = { passwordCheckFailed() {}, floodBlocked() {} },
   ) {}
 
   /** The user whose name and password these are, or a GrantError saying why not. */
   async authenticate(name: string, password: string, ip: string): Promise<User> {
     const wait = await this.flood.retryAfter(ip, name);
     if (wait !== null) {
+      this.observer.floodBlocked();
       throw new GrantError('too_many_attempts', 'Too many failed login attempts. Try again later.', { retryAfter: wait });
     }
     const found = await this.store.users.findByName(name);
     const user = found && found.uid !== ANONYMOUS_UID ? found : null;
     const { ok, needsRehash } = await verifyPassword(password, user?.passHash ?? null);
     if (!user || !ok) {
+      this.observer.passwordCheckFailed();
       await this.flood.recordFailure(ip, name);
       throw new GrantError('invalid_credentials', 'The user credentials were incorrect.');
     }

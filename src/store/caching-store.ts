@@ -89,6 +89,14 @@ class CachedUsers implements UserRepository {
   blockedIds(): Promise<number[]> {
     return this.inner.blockedIds();
   }
+
+  search(filter: { query?: string; limit: number; offset: number }): Promise<{ users: User[]; total: number }> {
+    return this.inner.search(filter);
+  }
+
+  countActiveWithRoles(roleIds: readonly string[], exceptUid: number): Promise<number> {
+    return this.inner.countActiveWithRoles(roleIds, exceptUid);
+  }
 }
 
 class CachedClients implements ClientRepository {
@@ -117,6 +125,13 @@ class CachedClients implements ClientRepository {
     this.cache.delete(client.clientId);
     await this.inner.update(client);
     this.cache.delete(client.clientId);
+  }
+
+  async delete(clientId: string): Promise<boolean> {
+    this.cache.delete(clientId);
+    const deleted = await this.inner.delete(clientId);
+    this.cache.delete(clientId);
+    return deleted;
   }
 }
 
@@ -218,6 +233,8 @@ function trackEntityWrites(tx: Store, onWrite: () => void): Store {
     findByMail: (mail) => tx.users.findByMail(mail),
     count: () => tx.users.count(),
     blockedIds: () => tx.users.blockedIds(),
+    search: (filter) => tx.users.search(filter),
+    countActiveWithRoles: (roleIds, exceptUid) => tx.users.countActiveWithRoles(roleIds, exceptUid),
     create: (user) => (onWrite(), tx.users.create(user)),
     update: (uid, patch) => (onWrite(), tx.users.update(uid, patch)),
   };
@@ -226,6 +243,7 @@ function trackEntityWrites(tx: Store, onWrite: () => void): Store {
     list: () => tx.clients.list(),
     create: (client) => (onWrite(), tx.clients.create(client)),
     update: (client) => (onWrite(), tx.clients.update(client)),
+    delete: (clientId) => (onWrite(), tx.clients.delete(clientId)),
   };
   const tracked: Store = {
     engine: tx.engine,

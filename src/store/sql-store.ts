@@ -15,6 +15,8 @@ import type {
   CleanupRepository,
   ExpiringKind,
   AuditEntry,
+  AuditFilter,
+  HourlyActivity,
   AuthorizationCodeRepository,
   AuthorizationCodeRow,
   ConsentRepository,
@@ -263,6 +265,33 @@ class SqlUsers implements UserRepository {
     const rows = await this.db.selectFrom('users').select('uid').where('status', '=', 0).where('uid', '!=', 0).execute();
     return rows.map((r) => num(r.uid));
   }
+
+  async search(filter: { query?: string; limit: number; offset: number }): Promise<{ users: User[]; total: number }> {
+    if (filter.query !== undefined && unstorable(filter.query)) return { users: [], total: 0 };
+    let query = this.db.selectFrom('users').where('uid', '!=', 0);
+    const text = filter.query?.trim().toLowerCase();
+    if (text) {
+      const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query = query.where((eb) => eb.or([eb(eb.fn('lower', ['name']), 'like', sql<string>`${pattern} ESCAPE '\\'`), eb(eb.fn('lower', ['mail']), 'like', sql<string>`${pattern} ESCAPE '\\'`)]));
+    }
+    const [{ n }] = await query.select((eb) => eb.fn.countAll().as('n')).execute();
+    const rows = await query.selectAll().orderBy('uid').limit(filter.limit).offset(filter.offset).execute();
+    const users = await Promise.all(rows.map((row) => this.withRoles(row)));
+    return { users: users as User[], total: num(n as number) };
+  }
+
+  async countActiveWithRoles(roleIds: readonly string[], exceptUid: number): Promise<number> {
+    if (roleIds.length === 0) return 0;
+    const row = await this.db
+      .selectFrom('users')
+      .innerJoin('user_roles', 'user_roles.uid', 'users.uid')
+      .select((eb) => eb.fn.count('users.uid').distinct().as('n'))
+      .where('users.status', '=', 1)
+      .where('users.uid', '!=', exceptUid)
+      .where('user_roles.role_id', 'in', [...roleIds])
+      .executeTakeFirstOrThrow();
+    return num(row.n as number);
+  }
 }
 
 class SqlRoles implements RoleRepository {
@@ -277,6 +306,7 @@ class SqlRoles implements RoleRepository {
   }
 
   async get(id: string): Promise<Role | null> {
+    if (unstorable(id)) return null;
     const r = await this.db.selectFrom('roles').selectAll().where('id', '=', id).executeTakeFirst();
     return r ? { id: r.id, label: r.label, permissions: list(r.permissions), isAdmin: r.is_admin === 1 } : null;
   }
@@ -303,6 +333,7 @@ class SqlScopes implements ScopeRepository {
   }
 
   async get(name: string): Promise<Scope | null> {
+    if (unstorable(name)) return null;
     const row = await this.db.selectFrom('scopes').selectAll().where('name', '=', name).executeTakeFirst();
     return row ? toScope(row) : null;
   }
@@ -349,6 +380,13 @@ class SqlClients implements ClientRepository {
     const { client_id: id, ...rest } = fromClient(client);
     await this.db.updateTable('clients').set(rest).where('client_id', '=', id).execute();
     await this.notify('clients');
+  }
+
+  async delete(clientId: string): Promise<boolean> {
+    if (unstorable(clientId)) return false;
+    const result = await this.db.deleteFrom('clients').where('client_id', '=', clientId).executeTakeFirst();
+    await this.notify('clients');
+    return Number(result.numDeletedRows) === 1;
   }
 }
 
@@ -465,6 +503,13 @@ class SqlRefreshTokens implements RefreshTokenRepository {
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     return Number(r.numUpdatedRows);
+  }
+
+  async active(owner: { userId: number } | { clientId: string }, now: number): Promise<RefreshTokenRow[]> {
+    if ('clientId' in owner && unstorable(owner.clientId)) return [];
+    let query = this.db.selectFrom('refresh_tokens').selectAll().where('spent_at', 'is', null).where('revoked_at', 'is', null).where('expires_at', '>', now);
+    query = 'userId' in owner ? query.where('user_id', '=', owner.userId) : query.where('client_id', '=', owner.clientId);
+    return (await query.orderBy('issued_at', 'desc').limit(1000).execute()).map(toRefresh);
   }
 }
 
@@ -659,9 +704,30 @@ class SqlAudit implements AuditRepository {
     }
   }
 
-  async tail(limit: number, beforeId?: number): Promise<(AuditEntry & { id: number })[]> {
+  tail(limit: number, beforeId?: number): Promise<(AuditEntry & { id: number })[]> {
+    return this.search({ limit, beforeId });
+  }
+
+  async hourlyActivity(sinceMs: number): Promise<HourlyActivity[]> {
+    // a failed password check: the login form's failure, or a token request refused for bad credentials
+    const { rows } = await sql<{ hour: number | string; issued: number | string; refreshed: number | string; failed: number | string }>`
+      SELECT (at / 3600000) AS hour,
+        SUM(CASE WHEN event = 'token.issued' THEN 1 ELSE 0 END) AS issued,
+        SUM(CASE WHEN event = 'token.refreshed' THEN 1 ELSE 0 END) AS refreshed,
+        SUM(CASE WHEN outcome = 'failure' AND (event = 'user.login' OR detail LIKE '%invalid_credentials') THEN 1 ELSE 0 END) AS failed
+      FROM audit_log WHERE at >= ${sinceMs} GROUP BY (at / 3600000) ORDER BY 1`.execute(this.db);
+    return rows.map((r) => ({ hour: Number(r.hour) * 3_600_000, issued: Number(r.issued), refreshed: Number(r.refreshed), failedLogins: Number(r.failed) }));
+  }
+
+  async search(filter: AuditFilter): Promise<(AuditEntry & { id: number })[]> {
+    const { limit, beforeId } = filter;
     let query = this.db.selectFrom('audit_log').selectAll();
     if (beforeId !== undefined) query = query.where('id', '<', beforeId);
+    if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
+    if (filter.clientId !== undefined) query = unstorable(filter.clientId) ? query.where(sql<boolean>`1 = 0`) : query.where('client_id', '=', filter.clientId);
+    if (filter.outcome !== undefined) query = query.where('outcome', '=', filter.outcome);
+    if (filter.from !== undefined) query = query.where('at', '>=', filter.from);
+    if (filter.to !== undefined) query = query.where('at', '<', filter.to);
     const rows = await query.orderBy('id', 'desc').limit(limit).execute();
     return rows.map((r) => ({
       id: num(r.id),

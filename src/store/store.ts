@@ -22,6 +22,10 @@ export interface UserRepository {
   count(): Promise<number>;
   /** uids of blocked accounts (status false), uid 0 excluded */
   blockedIds(): Promise<number[]>;
+  /** a page of accounts (uid 0 excluded) whose name or mail contains `query`, by uid, and how many match */
+  search(filter: { query?: string; limit: number; offset: number }): Promise<{ users: User[]; total: number }>;
+  /** active accounts holding any of `roleIds`, other than `exceptUid` */
+  countActiveWithRoles(roleIds: readonly string[], exceptUid: number): Promise<number>;
 }
 
 export interface RoleRepository {
@@ -43,6 +47,8 @@ export interface ClientRepository {
   create(client: Client): Promise<void>;
   /** replaces every field of an existing client */
   update(client: Client): Promise<void>;
+  /** removes the client; true when it existed */
+  delete(clientId: string): Promise<boolean>;
 }
 
 export type KeyUse = 'access' | 'id';
@@ -98,6 +104,8 @@ export interface RefreshTokenRepository {
   revokeByUser(userId: number, at: number): Promise<number>;
   revokeByClient(clientId: string, at: number): Promise<number>;
   revokeByUserAndClient(userId: number, clientId: string, at: number): Promise<number>;
+  /** the live token of each active grant (family) of a user or a client, newest first */
+  active(owner: { userId: number } | { clientId: string }, now: number): Promise<RefreshTokenRow[]>;
 }
 
 /** A browser login: the cookie holds a random id, the store only its digest. */
@@ -215,6 +223,30 @@ export interface AuditRepository {
   append(entries: AuditEntry[]): Promise<void>;
   /** newest first; `beforeId` pages further back */
   tail(limit: number, beforeId?: number): Promise<(AuditEntry & { id: number })[]>;
+  /** newest first, filtered; `beforeId` pages further back */
+  search(filter: AuditFilter): Promise<(AuditEntry & { id: number })[]>;
+  /** per hour since `sinceMs`: tokens issued, refreshes and failed password checks */
+  hourlyActivity(sinceMs: number): Promise<HourlyActivity[]>;
+}
+
+export interface HourlyActivity {
+  /** start of the hour, ms since the epoch */
+  hour: number;
+  issued: number;
+  refreshed: number;
+  failedLogins: number;
+}
+
+export interface AuditFilter {
+  userId?: number;
+  clientId?: string;
+  outcome?: 'success' | 'failure';
+  /** ms since the epoch, inclusive */
+  from?: number;
+  /** ms since the epoch, exclusive */
+  to?: number;
+  limit: number;
+  beforeId?: number;
 }
 
 /** Deletes rows that can no longer matter, a bounded batch at a time. */

@@ -5,17 +5,22 @@ import type { Scope } from '../domain/scope.js';
 import { html, type Html } from './html.js';
 import { CSRF_FIELD } from './csrf.js';
 
-export function layout(title: string, body: Html, head: Html = html``): Html {
+/** The <head> of every page (the console's too). */
+export function documentHead(title: string, extra: Html = html``): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${title} · Gatehouse</title>
+<title>${title}</title>
 <link rel="stylesheet" href="/assets/gatehouse.css">
-${head}
-</head>
+${extra}
+</head>`;
+}
+
+export function layout(title: string, body: Html, head: Html = html``): Html {
+  return html`${documentHead(`${title} · Gatehouse`, head)}
 <body>
 <main>
 ${body}

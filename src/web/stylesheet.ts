@@ -18,4 +18,35 @@ ul.scopes { padding-left: 1.2rem; }
 table { width: 100%; border-collapse: collapse; }
 td, th { text-align: left; padding: .4rem 0; border-bottom: 1px solid var(--line); vertical-align: top; }
 @media (max-width: 30rem) { main { margin: 0; border-radius: 0; border-width: 0 0 1px; } }
+/* administration console */
+main.wide { max-width: 72rem; }
+.admin-bar { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.25rem; padding: .6rem 1.5rem; background: var(--card); border-bottom: 1px solid var(--line); }
+.admin-bar nav { display: flex; flex-wrap: wrap; gap: .25rem 1rem; flex: 1; }
+.admin-bar a { color: var(--accent); text-decoration: none; }
+.admin-bar a[aria-current=page] { font-weight: 700; text-decoration: underline; }
+form.inline { display: inline; }
+button.link { background: none; border: none; color: var(--accent); padding: 0; margin: 0; text-decoration: underline; }
+a.button { display: inline-block; padding: .5rem 1rem; border-radius: 8px; border: 1px solid var(--accent); background: var(--accent); color: #fff; text-decoration: none; }
+a.button.secondary { background: transparent; color: var(--accent); }
+a.button.danger { background: transparent; border-color: var(--danger); color: var(--danger); }
+h2 { font-size: 1.1rem; margin: 1.75rem 0 .5rem; }
+.field { margin-bottom: .5rem; }
+.field.check label, span.check label { display: inline; font-weight: 400; margin: 0; }
+span.check { display: inline-block; margin: .2rem 1rem .2rem 0; }
+fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 1rem 0; padding: .5rem .75rem; }
+legend { font-weight: 600; }
+.field-error { color: var(--danger); margin: .25rem 0 0; font-size: .9rem; }
+[aria-invalid=true] { border-color: var(--danger) !important; }
+input[type=number], input[type=email], input[type=search], input[type=datetime-local], select, textarea { width: 100%; padding: .5rem .6rem; font: inherit; border: 1px solid var(--line); border-radius: 8px; background: transparent; color: inherit; }
+input[type=search] { width: auto; }
+.wide-form, form.card { max-width: 40rem; }
+form.card { border: 1px solid var(--line); border-radius: 10px; padding: .25rem 1rem 1rem; margin: 1rem 0; }
+.notice { border: 1px solid var(--accent); border-radius: 8px; padding: .5rem .75rem; }
+output.secret { display: inline-block; font-family: ui-monospace, monospace; font-size: 1.05rem; padding: .5rem .75rem; border: 1px dashed var(--accent); border-radius: 8px; word-break: break-all; }
+.pager { display: flex; gap: 1rem; margin-top: 1rem; }
+form.filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: 0 1rem; align-items: end; }
+table.audit td { font-size: .85rem; }
+tr.failure td:nth-child(3) { color: var(--danger); }
+figure.chart { margin: 1rem 0; color: var(--fg); }
+figure.chart svg { width: 100%; height: auto; }
 `;

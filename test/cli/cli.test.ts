@@ -168,6 +168,8 @@ describe('administration commands', () => {
       ['GATEHOUSE_RATE_LIMIT', '0/minute', /GATEHOUSE_RATE_LIMIT must look like/],
       ['REDIS_URL', 'localhost:6379', /REDIS_URL must start with redis:\/\//],
       ['GATEHOUSE_DB_POOL_SIZE', '0', /GATEHOUSE_DB_POOL_SIZE/],
+      ['GATEHOUSE_METRICS_TOKEN', 'short', /GATEHOUSE_METRICS_TOKEN must be at least 32 characters/],
+      ['GATEHOUSE_METRICS_PORT', 'ninety', /GATEHOUSE_METRICS_PORT/],
     ] as const) {
       const bad = spawnSync(process.execPath, [MAIN, 'migrate'], { env: { ...env('a.db'), [variable]: value }, encoding: 'utf8' });
       assert.equal(bad.status, 1, `${variable}=${value}`);

@@ -1,0 +1,72 @@
+// The admin API under /admin/api/v1: JSON, a Bearer token whose scopes grant the permission each
+// operation names (administer clients, users, scopes, keys; view audit log). Every operation goes
+// through src/admin, the same code as the CLI and `apply`. Errors: { error, message, field? }.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { NotFoundError, ValidationError } from '../admin/validation-error.js';
+import type { AdminContext } from '../admin/admin-context.js';
+import { PERMISSIONS } from '../domain/permissions.js';
+import { principalAccess } from '../resource/principal-access.js';
+import { resourceErrors } from '../resource/resource-errors.js';
+import { BEARER, sendResourceError } from '../resource/route-access.js';
+import type { Services } from '../services.js';
+import { isStoreUnavailable, UNAVAILABLE_RETRY_AFTER } from '../store/store-unavailable.js';
+// shared schemas are added at the root by installOpenApi
+import { accessRoutes } from './access-routes.js';
+import { auditRoutes } from './audit-routes.js';
+import { clientRoutes } from './client-routes.js';
+import { keyRoutes } from './key-routes.js';
+import { userRoutes } from './user-routes.js';
+
+export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];
+
+export interface AdminApi {
+  services: Services;
+  ctx: AdminContext;
+  /** route options for an operation needing `permission` (also documents it) */
+  guarded(permission: Permission | Permission[], schema: Record<string, unknown>): { config: typeof BEARER; schema: Record<string, unknown>; preHandler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> };
+}
+
+export function apiError(reply: FastifyReply, status: number, error: string, message: string, field?: string): FastifyReply {
+  return reply.code(status).header('cache-control', 'no-store').send(field ? { error, message, field } : { error, message });
+}
+
+export async function adminApi(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
+  const ctx: AdminContext = { store: services.store, clock: services.clock, secrets: services.secrets };
+
+  const guarded: AdminApi['guarded'] = (permission, schema) => {
+    const needed = Array.isArray(permission) ? permission : [permission];
+    return {
+      config: BEARER,
+      schema: { tags: ['admin'], security: [{ bearer: [] }], description: `Needs a token granting ${needed.map((p) => `"${p}"`).join(' or ')}.`, ...schema },
+      preHandler: async (request, reply) => {
+        const viewer = await principalAccess(services.store, services.catalog, request.principal!);
+        if (!viewer || !needed.some((p) => viewer.access.permissions.has(p))) return sendResourceError(reply, resourceErrors.insufficientScope(needed[0]));
+      },
+    };
+  };
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) {
+      const first = error.validation[0];
+      const field = first?.instancePath ? first.instancePath.slice(1).replace(/\//g, '.') : ((first?.params as { missingProperty?: string; additionalProperty?: string })?.missingProperty ?? (first?.params as { additionalProperty?: string })?.additionalProperty);
+      return apiError(reply, 400, 'validation_failed', `${error.validationContext ?? 'body'}${field ? `.${field}` : ''} ${first?.message ?? 'is invalid'}`, field);
+    }
+    if (error instanceof ValidationError) return apiError(reply, 400, 'validation_failed', error.message, error.field);
+    if (error instanceof NotFoundError) return apiError(reply, 404, 'not_found', error.message);
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) return apiError(reply, error.statusCode, 'invalid_request', error.message);
+    if (isStoreUnavailable(error)) {
+      request.log.warn({ err: error }, 'admin API: database unavailable');
+      return apiError(reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER)), 503, 'unavailable', 'The database is unavailable. Try again shortly.');
+    }
+    request.log.error({ err: error }, 'admin API failed');
+    return apiError(reply, 500, 'server_error', 'The server encountered an unexpected condition.');
+  });
+  app.setNotFoundHandler((_request, reply) => apiError(reply, 404, 'not_found', 'No such admin API operation.'));
+
+  const api: AdminApi = { services, ctx, guarded };
+  await app.register(clientRoutes, { api });
+  await app.register(userRoutes, { api });
+  await app.register(accessRoutes, { api });
+  await app.register(keyRoutes, { api });
+  await app.register(auditRoutes, { api });
+}

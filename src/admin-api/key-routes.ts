@@ -1,0 +1,34 @@
+// Signing keys: their state (next, current, retired) and dates; rotate now.
+import type { FastifyInstance } from 'fastify';
+import type { SigningAlg } from '../crypto/keys.js';
+import { PERMISSIONS } from '../domain/permissions.js';
+import { rotateSigningKey } from '../oauth/signing-keys.js';
+import type { KeyUse } from '../store/store.js';
+import type { AdminApi } from './admin-api.js';
+import { ERROR_RESPONSES } from './schemas.js';
+import { keyView } from './views.js';
+
+const errors = ERROR_RESPONSES;
+
+export async function keyRoutes(app: FastifyInstance, { api }: { api: AdminApi }): Promise<void> {
+  const { services, guarded } = api;
+  const need = PERMISSIONS.administerKeys;
+
+  app.get('/keys', guarded(need, { summary: 'List signing keys', response: { 200: { type: 'array', items: { $ref: 'Key#' } }, ...errors } }), async () => (await services.store.keys.list()).map(keyView));
+
+  app.post<{ Body: { use?: KeyUse; alg?: SigningAlg } }>(
+    '/keys/rotate',
+    guarded(need, {
+      summary: 'Rotate a signing key now: the published next key (or a new one) starts signing; the old one stays published until its tokens expire',
+      body: { type: ['object', 'null'], additionalProperties: false, properties: { use: { type: 'string', enum: ['access', 'id'], default: 'access' }, alg: { type: 'string', enum: ['ES256', 'RS256', 'EdDSA'] } } },
+      response: { 200: { $ref: 'Key#' }, ...errors },
+    }),
+    async (request) => {
+      const use = request.body?.use ?? 'access';
+      const key = await rotateSigningKey(services.store, services.config.secret, services.clock, use, request.body?.alg);
+      services.audit.record({ event: 'admin.keys.rotated', outcome: 'success', userId: request.principal!.uid, clientId: null, ip: request.ip, endpoint: 'admin-api', detail: `${use} ${key.kid}` });
+      await services.reload();
+      return keyView(key);
+    },
+  );
+}

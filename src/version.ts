@@ -1,0 +1,4 @@
+// Gatehouse's own version, read once from package.json (beside dist/ and src/ alike).
+import { readFileSync } from 'node:fs';
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
