@@ -15,7 +15,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { ClientSecrets } from './crypto/client-secret.js';
 import { isSigningAlg } from './crypto/keys.js';
 import { ensureSigningKeys, rotateSigningKey } from './oauth/signing-keys.js';
-import { openStore } from './store/open-store.js';
+import { migrateStore, openStore } from './store/open-store.js';
 import type { KeyUse, Store } from './store/store.js';
 
 class UsageError extends Error {}
@@ -24,7 +24,7 @@ const USAGE = `usage: gatehouse <command> [options]
 
   serve                                   migrate, create keys if none, create the admin on an empty store, listen
   migrate                                 bring the database schema up to date
-  apply FILE                              create or update roles, scopes, users, clients from JSON or YAML
+  apply FILE|-                            create or update roles, scopes, users, clients from JSON or YAML (- reads standard input)
   user create NAME --mail M [--password-stdin] [--role R]... [--blocked]
   client create CLIENT_ID [--label L] [--description D] [--public] [--redirect-uri U]... [--grant G]...
                 [--scope S]... [--user NAME] [--pkce] [--automatic-authorization]
@@ -61,7 +61,7 @@ async function readStdin(): Promise<string> {
 async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = await openStore(config.databaseUrl, { poolSize: config.dbPoolSize, timeoutMs: config.dbTimeoutMs });
   try {
-    await store.migrate();
+    await migrateStore(store, config.databaseUrl);
     return await fn(store);
   } finally {
     await store.close();
@@ -91,7 +91,7 @@ function one(values: Values, name: string): string | undefined {
 
 async function serve(config: Config): Promise<void> {
   const store = await openStore(config.databaseUrl, { poolSize: config.dbPoolSize, timeoutMs: config.dbTimeoutMs });
-  await store.migrate();
+  await migrateStore(store, config.databaseUrl);
   const ctx = adminContext(config, store);
   await ensureSigningKeys(store, config.secret, systemClock);
   const admin = await bootstrapAdministrator(ctx);

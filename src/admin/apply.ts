@@ -96,12 +96,19 @@ export async function applyDocument(ctx: AdminContext, doc: ApplyDocument): Prom
   return report;
 }
 
+async function readStandardInput(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Applies a JSON or YAML file; `-` reads the document from standard input (YAML, of which JSON is a part). */
 export async function applyFile(ctx: AdminContext, path: string): Promise<ApplyReport> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = path === '-' ? await readStandardInput() : await readFile(path, 'utf8');
   } catch {
     throw new ValidationError(path, 'cannot be read');
   }
-  return applyDocument(ctx, parseApplyDocument(text, path));
+  return applyDocument(ctx, parseApplyDocument(text, path === '-' ? 'standard input' : path));
 }

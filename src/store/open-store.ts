@@ -15,7 +15,7 @@ export interface OpenStoreOptions {
   poolSize?: number;
   /** PostgreSQL schema to use (created if missing); tests use one each */
   schema?: string;
-  /** ms to wait for a connection or a statement before failing (a 503 upstream) */
+  /** ms to wait for a connection or a statement before failing (a 503 upstream); 0: no statement timeout (migrations) */
   timeoutMs?: number;
 }
 
@@ -52,6 +52,25 @@ function openSqlite(path: string): Store {
 
 const int8 = 20;
 
+/**
+ * The pg pool's settings. The search path travels in the connection string (pg lets the string
+ * override options given beside it). `timeoutMs: 0` is for migrations: no statement or query
+ * timeout, as a migration may rightly take longer than any request.
+ */
+export function poolConfig(url: string, options: OpenStoreOptions): pg.PoolConfig {
+  const withPath = new URL(url);
+  if (options.schema) withPath.searchParams.set('options', `-c search_path=${options.schema}`);
+  const timeoutMs = options.timeoutMs ?? 3000;
+  return {
+    connectionString: withPath.toString(),
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: timeoutMs === 0 ? 10_000 : timeoutMs,
+    ...(timeoutMs === 0 ? {} : { statement_timeout: timeoutMs, query_timeout: timeoutMs + 1000 }),
+    // bigint columns hold seconds and ids well inside 2^53: numbers, not strings
+    types: { getTypeParser: ((oid: number, format?: string) => (oid === int8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser },
+  };
+}
+
 async function openPostgres(url: string, options: OpenStoreOptions): Promise<Store> {
   const schema = options.schema;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}"`);
@@ -67,18 +86,7 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
       await client.end();
     }
   }
-  // the search path travels in the connection string: pg lets the string override options given beside it
-  const withPath = new URL(url);
-  if (schema) withPath.searchParams.set('options', `-c search_path=${schema}`);
-  const pool = new pg.Pool({
-    connectionString: withPath.toString(),
-    max: options.poolSize ?? 10,
-    connectionTimeoutMillis: options.timeoutMs ?? 3000,
-    statement_timeout: options.timeoutMs ?? 3000,
-    query_timeout: (options.timeoutMs ?? 3000) + 1000,
-    // bigint columns hold seconds and ids well inside 2^53: numbers, not strings
-    types: { getTypeParser: ((oid: number, format?: string) => (oid === int8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser },
-  });
+  const pool = new pg.Pool(poolConfig(url, options));
   // a connection dropped by a restarted server must not take the process down: pg emits 'error'
   // on the pool for idle clients, and on the client itself for one that is checked out (its
   // query fails on its own, and the pool discards the client when it is released)
@@ -98,4 +106,19 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     return openPostgres(url.toString(), { ...options, schema: options.schema ?? schema });
   }
   throw new Error(`DATABASE_URL must start with sqlite: or postgres://`);
+}
+
+/**
+ * Brings the schema up to date. On PostgreSQL this runs on a connection of its own without the
+ * request timeout: a migration may take longer than any request, and an instance starting beside
+ * another that is migrating waits for its lock instead of failing.
+ */
+export async function migrateStore(store: Store, databaseUrl: string, options: OpenStoreOptions = {}): Promise<void> {
+  if (store.engine !== 'postgres') return store.migrate();
+  const migrating = await openStore(databaseUrl, { ...options, poolSize: 1, timeoutMs: 0 });
+  try {
+    await migrating.migrate();
+  } finally {
+    await migrating.close();
+  }
 }

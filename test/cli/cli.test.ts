@@ -111,6 +111,14 @@ describe('administration commands', () => {
     assert.equal(statSync(secretFile).mode & 0o777, 0o600);
   });
 
+  test('apply - reads the document from standard input', () => {
+    const report = json('stdin.db', ['apply', '-'], JSON.stringify({ roles: [{ id: 'piped', label: 'Piped', permissions: [] }] }));
+    assert.equal(report.roles.piped, 'created');
+    const yaml = json('stdin.db', ['apply', '-'], 'roles:\n  - id: piped\n    label: Piped\n    permissions: []\n');
+    assert.equal(yaml.roles.piped, 'unchanged');
+    assertRefused(cli('stdin.db', ['apply', '-'], 'roles: [oops'), 1, /standard input: is not valid YAML/);
+  });
+
   test('apply accepts YAML and reports the failing entry', () => {
     const yaml = join(dir, 'roles.yaml');
     writeFileSync(yaml, 'roles:\n  - id: auditor\n    permissions: ["view audit log"]\n');
