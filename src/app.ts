@@ -65,7 +65,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(cookie);
   installRouteAccess(app, services.guard);
   await installRateLimit(app, config, services.shared);
-  services.metrics.install(app);
+  // counting costs every request a little: only when someone can read the counts
+  if (config.metricsToken || config.metricsPort !== null) services.metrics.install(app);
   await installOpenApi(app, config.issuer, VERSION);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -40,9 +40,17 @@ async function validateRoles(store: Store, roles: unknown): Promise<string[]> {
   return [...out].sort();
 }
 
+function checkName(name: unknown): void {
+  if (!isValidUserName(name)) throw new ValidationError('name', `"${String(name)}" is not a valid user name (1–60 characters, no control characters or surrounding spaces)`);
+}
+
+function checkMail(mail: unknown): void {
+  if (!isValidMail(mail)) throw new ValidationError('mail', `"${String(mail)}" is not a valid e-mail address`);
+}
+
 function validateIdentity(input: UserInput): void {
-  if (!isValidUserName(input.name)) throw new ValidationError('name', `"${String(input.name)}" is not a valid user name (1–60 characters, no control characters or surrounding spaces)`);
-  if (input.mail !== undefined && input.mail !== null && !isValidMail(input.mail)) throw new ValidationError('mail', `"${String(input.mail)}" is not a valid e-mail address`);
+  checkName(input.name);
+  if (input.mail !== undefined && input.mail !== null) checkMail(input.mail);
   if (input.status !== undefined && typeof input.status !== 'boolean') throw new ValidationError('status', 'must be true (active) or false (blocked)');
 }
 
@@ -103,13 +111,13 @@ export async function saveUser(ctx: AdminContext, uid: number, patch: UserPatch,
 async function patchFor(store: Store, existing: User, input: Partial<UserInput>): Promise<UserPatch> {
   const patch: UserPatch = {};
   if (input.name !== undefined && input.name !== existing.name) {
-    if (!isValidUserName(input.name)) throw new ValidationError('name', `"${String(input.name)}" is not a valid user name (1–60 characters, no control characters or surrounding spaces)`);
+    checkName(input.name);
     const holder = await store.users.findByName(input.name);
     if (holder && holder.uid !== existing.uid) throw new ValidationError('name', `a user named "${input.name}" already exists`);
     patch.name = input.name;
   }
   if (input.mail !== undefined && input.mail !== existing.mail) {
-    if (input.mail !== null && !isValidMail(input.mail)) throw new ValidationError('mail', `"${String(input.mail)}" is not a valid e-mail address`);
+    if (input.mail !== null) checkMail(input.mail);
     const holder = input.mail ? await store.users.findByMail(input.mail) : null;
     if (holder && holder.uid !== existing.uid) throw new ValidationError('mail', `the address ${input.mail} is already taken`);
     patch.mail = input.mail;
