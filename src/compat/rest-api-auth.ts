@@ -1,5 +1,5 @@
-// POST /rest_api/access_token — miniOrange REST API Authentication (COMPAT §1): the password
-// and client_credentials grants through the same grants and token service as /oauth/token,
+// POST /rest_api/access_token — miniOrange REST API Authentication (docs/compatibility.md §1): the
+// password and client_credentials grants through the same grants and token service as /oauth/token,
 // answered in the module's own vocabulary.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { contentTypeOf, noStore } from '../http/reply-helpers.js';

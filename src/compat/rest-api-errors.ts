@@ -1,5 +1,5 @@
-// miniOrange REST API Authentication's error vocabulary (COMPAT §1): the same grant failures
-// as /oauth/token, rendered as {"status":"error","error":CODE,"error_description":TEXT}.
+// miniOrange REST API Authentication's error vocabulary (docs/compatibility.md §1): the same grant
+// failures as /oauth/token, rendered as {"status":"error","error":CODE,"error_description":TEXT}.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { describeClientError, isClientError, noStore } from '../http/reply-helpers.js';
 import type { GrantError } from '../oauth/errors.js';

@@ -1,6 +1,6 @@
-// Effective access of a token: the user's permissions ∩ the permissions its scopes grant, and
-// the user's roles ∩ the roles its scopes grant (COMPAT §4; SA-CONTRIB-2025-114 was a bypass of
-// exactly this intersection).
+// Effective access of a token: the user's permissions ∩ the permissions its scopes grant, and the
+// user's roles ∩ the roles its scopes grant (docs/compatibility.md §4; SA-CONTRIB-2025-114 was a
+// bypass of exactly this intersection).
 import { ADMINISTRATOR_ROLE, AUTHENTICATED_ROLE, type Role } from './role.js';
 import type { Scope } from './scope.js';
 

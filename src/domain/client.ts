@@ -1,4 +1,5 @@
-// An OAuth client ("consumer" in Simple OAuth), with every consumer field of COMPAT §4.
+// An OAuth client ("consumer" in Simple OAuth), with every consumer field of
+// docs/compatibility.md §4.
 import { type GrantType } from './grant-types.js';
 
 export interface Client {

@@ -1,5 +1,5 @@
-// A user account with Drupal's base fields (COMPAT §6). uid 0 is the reserved anonymous
-// account and can never authenticate; uid 1 is the bootstrap administrator.
+// A user account with Drupal's base fields (docs/compatibility.md §6). uid 0 is the reserved
+// anonymous account and can never authenticate; uid 1 is the bootstrap administrator.
 export interface User {
   uid: number;
   uuid: string;

@@ -1,4 +1,4 @@
-// POST /rest_api/access_token: every row of COMPAT §1.
+// POST /rest_api/access_token: every row of docs/compatibility.md §1.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt, form, PASSWORD, request, SECRET, startGatehouse, type Running } from '../helpers/gatehouse.js';

@@ -1,4 +1,5 @@
-// Unit tests for the pure access rules: user permissions ∩ scope permissions (COMPAT §4).
+// Unit tests for the pure access rules: user permissions ∩ scope permissions
+// (docs/compatibility.md §4).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { effectiveAccess, expandScopes, PermissionSet, scopeGrants, userPermissions, type AccessCatalog } from '../../src/domain/access.js';
