@@ -1,12 +1,13 @@
 // POST /rest_api/access_token: every row of docs/compatibility.md §1.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { testConfig } from '../../src/config.js';
 import { decodeJwt, form, PASSWORD, request, SECRET, startGatehouse, type Running } from '../helpers/gatehouse.js';
 
 let gh: Running;
 let endpoint: string;
 before(async () => {
-  gh = await startGatehouse({ config: { flood: { userLimit: 3, userWindow: 21_600, ipLimit: 50, ipWindow: 3600 } } });
+  gh = await startGatehouse({ config: { flood: { ...testConfig().flood, userLimit: 3 } } });
   endpoint = `${gh.url}/rest_api/access_token`;
 });
 after(() => gh.close());

@@ -49,14 +49,18 @@ const newUser = (name: string) => ({
   roles: [] as string[],
 });
 
-function storeSuite(engine: string, open: () => Promise<{ store: Store; cleanup: () => Promise<void> }>, skip: () => Promise<false | string> = async () => false): void {
+/** `another` opens a second store over the same database (another connection, as another process would). */
+type OpenedStore = { store: Store; cleanup: () => Promise<void>; another?: () => Promise<Store> };
+
+function storeSuite(engine: string, open: () => Promise<OpenedStore>, skip: () => Promise<false | string> = async () => false): void {
   describe(`store on ${engine}`, async () => {
     const reason = await skip();
     let store: Store;
     let cleanup: () => Promise<void>;
+    let another: OpenedStore['another'];
     before(async () => {
       if (reason) return;
-      ({ store, cleanup } = await open());
+      ({ store, cleanup, another } = await open());
       await store.migrate();
     });
     after(async () => {
@@ -159,15 +163,44 @@ function storeSuite(engine: string, open: () => Promise<{ store: Store; cleanup:
       assert.equal(await store.revocations.latestId(), rows[2].id);
     });
 
-    it('flood counts within a window, reports the oldest, clears', async () => {
-      await store.flood.register('e', 'id', 100, 200);
-      await store.flood.register('e', 'id', 150, 250);
-      await store.flood.register('e', 'other', 150, 250);
-      assert.deepEqual(await store.flood.count('e', 'id', 50), { count: 2, oldest: 100 });
-      assert.deepEqual(await store.flood.count('e', 'id', 120), { count: 1, oldest: 150 });
+    it('flood: reserves in every counter or none, says how long to wait, releases, clears', async () => {
+      const a = { event: 'e', identifier: 'id', limit: 2, window: 100 };
+      const b = { event: 'e', identifier: 'other', limit: 5, window: 100 };
+      const first = await store.flood.reserve([a, b], 100);
+      assert.ok('reserved' in first);
+      assert.deepEqual(first.reserved.map((r) => r.identifier).sort(), ['id', 'other']);
+      const second = await store.flood.reserve([a, b], 150);
+      assert.ok('reserved' in second);
+      // a is full until its older event leaves the window: 100 + 100 - 160
+      assert.deepEqual(await store.flood.reserve([a, b], 160), { retryAfter: 40 });
+      // the refusal wrote nothing in b: three more fit, then b is full too
+      for (let i = 0; i < 3; i++) assert.ok('reserved' in (await store.flood.reserve([b], 160)));
+      assert.deepEqual(await store.flood.reserve([b], 160), { retryAfter: 40 });
+      await store.flood.release(second.reserved);
+      assert.ok('reserved' in (await store.flood.reserve([a], 160)), 'a released event no longer counts');
+      assert.ok('retryAfter' in (await store.flood.reserve([a], 160)));
+      assert.ok('reserved' in (await store.flood.reserve([a], 201)), 'the event at 100 has left the window');
       await store.flood.clear('e', 'id');
-      assert.deepEqual(await store.flood.count('e', 'id', 0), { count: 0, oldest: null });
-      assert.equal((await store.flood.count('e', 'other', 0)).count, 1);
+      assert.ok('reserved' in (await store.flood.reserve([a], 201)));
+      // b gave back the event of `second` with it, and clearing a left b alone: one more fits
+      assert.ok('reserved' in (await store.flood.reserve([b], 160)));
+      assert.ok('retryAfter' in (await store.flood.reserve([b], 160)), 'clearing one counter leaves the others');
+    });
+
+    it('flood: 40 reservations at once, through two connections, never pass the limit', async () => {
+      const others = another ? [await another()] : [];
+      try {
+        const stores = [store, ...others];
+        const limits = [
+          { event: 'race.ip', identifier: '192.0.2.1', limit: 50, window: 3600 },
+          { event: 'race.user', identifier: 'mallory', limit: 5, window: 3600 },
+        ];
+        const results = await Promise.all(Array.from({ length: 40 }, (_, i) => stores[i % stores.length].flood.reserve(limits, 1000)));
+        assert.equal(results.filter((r) => 'reserved' in r).length, 5);
+        for (const r of results) if ('retryAfter' in r) assert.equal(r.retryAfter, 3600);
+      } finally {
+        for (const other of others) await other.close();
+      }
     });
 
     it('audit: append in batches, tail newest first', async () => {
@@ -239,9 +272,11 @@ storeSuite('SQLite (memory)', async () => {
 
 storeSuite('SQLite (file)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-store-'));
-  const store = await openStore(`sqlite:${join(dir, 'nested', 'gh.db')}`);
+  const file = `sqlite:${join(dir, 'nested', 'gh.db')}`;
+  const store = await openStore(file);
   return {
     store,
+    another: () => openStore(file),
     cleanup: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -256,6 +291,7 @@ storeSuite(
     const store = await openStore(POSTGRES_URL, { schema, poolSize: 4 });
     return {
       store,
+      another: () => openStore(POSTGRES_URL, { schema, poolSize: 4 }),
       cleanup: async () => {
         await store.close();
         await dropSchema(schema);
