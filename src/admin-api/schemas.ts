@@ -40,6 +40,7 @@ const clientFields = {
   rememberApproval: { type: 'boolean' },
   accessTokenExpiration: seconds,
   refreshTokenExpiration: seconds,
+  refreshFamilyLifetime: { type: 'integer', minimum: 1, maximum: 315_360_000, description: 'seconds a refresh-token family lives however often it rotates; then the user authenticates again (default 2592000, 30 days)' },
   status: { type: 'boolean', description: 'false disables the client and revokes its tokens' },
 } as const;
 

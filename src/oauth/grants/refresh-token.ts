@@ -7,7 +7,7 @@ import type { Client } from '../../domain/client.js';
 import { GrantError } from '../errors.js';
 import type { Params } from '../params.js';
 import { revokeFamily } from '../revocation.js';
-import { narrowScopes } from '../scopes.js';
+import { refreshScopes } from '../scopes.js';
 import type { IssuedTokens } from '../token-service.js';
 import type { GrantContext } from './grant-context.js';
 
@@ -21,14 +21,16 @@ export async function refreshTokenGrant(ctx: GrantContext, client: Client, param
   // another client's token is treated as unknown: nothing about it is revealed
   if (!row || row.clientId !== client.clientId) throw invalid('The refresh token is invalid.');
   if (row.revokedAt !== null) throw invalid('The refresh token has been revoked.');
+  // RFC 9700 §4.14.2: a family has an absolute lifetime, however often it was rotated
+  if (now >= row.familyStartedAt + client.refreshFamilyLifetime) throw invalid('This grant has reached its maximum lifetime; the user must authenticate again.');
   if (row.expiresAt <= now) throw invalid('The refresh token has expired.');
-  const scopes = narrowScopes(params.scope, row.scopes);
   const user = await ctx.store.users.findById(row.userId);
   if (!user || !user.status) throw invalid('The refresh token is invalid.');
+  const scopes = refreshScopes(params.scope, row.scopes, client, user.roles, ctx.catalog);
 
   // signed before, recorded with the spend in one transaction: a failure in between loses no
   // token, and no connection waits on a signature
-  const prepared = await ctx.tokens.prepare({ client, userId: row.userId, scopes, refresh: true, familyId: row.familyId });
+  const prepared = await ctx.tokens.prepare({ client, userId: row.userId, scopes, refresh: true, familyId: row.familyId, familyStartedAt: row.familyStartedAt });
   const spent = await ctx.store.transaction(async (tx) => {
     if (!(await tx.refreshTokens.spend(digest, now))) return false;
     await prepared.persist(tx);
