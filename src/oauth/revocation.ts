@@ -47,10 +47,12 @@ export async function revokeGrant(store: Store, clock: Clock, userId: number, cl
 /** A whole refresh-token family and the access tokens issued with it (reuse detected). */
 export async function revokeFamily(store: Store, clock: Clock, familyId: string): Promise<RefreshTokenRow[]> {
   const rows = await store.refreshTokens.revokeFamily(familyId, nowSeconds(clock));
+  // read after the revocation: a reissue within a reuse interval is either recorded by now or refused
+  const reissued = await store.refreshTokens.reissuedAccessTokens(familyId);
   const now = nowSeconds(clock);
-  const live = rows.filter((r) => r.accessExpiresAt > now);
-  if (live.length) {
-    await store.revocations.add(live.map((r) => ({ kind: 'jti' as const, subject: r.accessJti, at: clock.now(), expiresAt: r.accessExpiresAt })));
+  const access = [...rows.map((r) => ({ jti: r.accessJti, expiresAt: r.accessExpiresAt })), ...reissued].filter((a) => a.expiresAt > now);
+  if (access.length) {
+    await store.revocations.add(access.map((a) => ({ kind: 'jti' as const, subject: a.jti, at: clock.now(), expiresAt: a.expiresAt })));
   }
   return rows;
 }
