@@ -34,6 +34,7 @@ import type {
   NewUser,
   RefreshTokenRepository,
   RefreshTokenRow,
+  ReissuedAccessToken,
   RevocationKind,
   RevocationRepository,
   RevocationRow,
@@ -94,6 +95,8 @@ function toClient(row: Selectable<ClientsTable>): Client {
     rememberApproval: row.remember_approval === 1,
     accessTokenExpiration: num(row.access_token_expiration),
     refreshTokenExpiration: num(row.refresh_token_expiration),
+    refreshFamilyLifetime: num(row.refresh_family_lifetime),
+    refreshReuseInterval: num(row.refresh_reuse_interval),
     status: row.status === 1,
     created: num(row.created),
     changed: num(row.changed),
@@ -117,6 +120,8 @@ function fromClient(client: Client): ClientsTable {
     remember_approval: bool(client.rememberApproval),
     access_token_expiration: client.accessTokenExpiration,
     refresh_token_expiration: client.refreshTokenExpiration,
+    refresh_family_lifetime: client.refreshFamilyLifetime,
+    refresh_reuse_interval: client.refreshReuseInterval,
     status: bool(client.status),
     created: client.created,
     changed: client.changed,
@@ -164,6 +169,9 @@ function toRefresh(row: Selectable<RefreshTokensTable>): RefreshTokenRow {
     accessExpiresAt: num(row.access_expires_at),
     spentAt: optNum(row.spent_at),
     revokedAt: optNum(row.revoked_at),
+    familyStartedAt: num(row.family_started_at ?? row.issued_at),
+    successorSealed: row.successor_sealed,
+    reuseUntil: optNum(row.reuse_until),
   };
 }
 
@@ -443,6 +451,9 @@ class SqlKeys implements SigningKeyRepository {
   }
 }
 
+/** A revoked token has nothing left to hand out: its sealed successor goes with it. */
+const revoked = (at: number) => ({ revoked_at: at, successor_sealed: null, reuse_until: null });
+
 class SqlRefreshTokens implements RefreshTokenRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -461,6 +472,9 @@ class SqlRefreshTokens implements RefreshTokenRepository {
         access_expires_at: row.accessExpiresAt,
         spent_at: row.spentAt,
         revoked_at: row.revokedAt,
+        family_started_at: row.familyStartedAt,
+        successor_sealed: row.successorSealed,
+        reuse_until: row.reuseUntil,
       })
       .execute();
   }
@@ -470,11 +484,12 @@ class SqlRefreshTokens implements RefreshTokenRepository {
     return row ? toRefresh(row) : null;
   }
 
-  async spend(digest: string, at: number): Promise<boolean> {
-    // one conditional UPDATE: of two concurrent refreshes, exactly one changes the row
+  async spend(digest: string, at: number, successor?: { sealed: string; until: number }): Promise<boolean> {
+    // one conditional UPDATE: of two concurrent refreshes, exactly one changes the row, and the
+    // sealed successor is there for the other the moment the spend is
     const result = await this.db
       .updateTable('refresh_tokens')
-      .set({ spent_at: at })
+      .set({ spent_at: at, successor_sealed: successor?.sealed ?? null, reuse_until: successor?.until ?? null })
       .where('digest', '=', digest)
       .where('spent_at', 'is', null)
       .where('revoked_at', 'is', null)
@@ -482,25 +497,48 @@ class SqlRefreshTokens implements RefreshTokenRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  async recordReissue(successorDigest: string, access: ReissuedAccessToken): Promise<boolean> {
+    const inTransaction = <T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> => (this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn));
+    return inTransaction(async (trx) => {
+      // a no-op UPDATE that matches only a live successor: on PostgreSQL it locks the row against
+      // a concurrent spend or family revocation until the access token below is recorded
+      const live = await trx
+        .updateTable('refresh_tokens')
+        .set({ revoked_at: null })
+        .where('digest', '=', successorDigest)
+        .where('spent_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(live.numUpdatedRows) !== 1) return false;
+      await trx.insertInto('reissued_access_tokens').values({ jti: access.jti, family_id: access.familyId, expires_at: access.expiresAt }).execute();
+      return true;
+    });
+  }
+
   async revokeFamily(familyId: string, at: number): Promise<RefreshTokenRow[]> {
-    await this.db.updateTable('refresh_tokens').set({ revoked_at: at }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
+    await this.db.updateTable('refresh_tokens').set(revoked(at)).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
     return (await this.db.selectFrom('refresh_tokens').selectAll().where('family_id', '=', familyId).execute()).map(toRefresh);
   }
 
+  async reissuedAccessTokens(familyId: string): Promise<ReissuedAccessToken[]> {
+    const rows = await this.db.selectFrom('reissued_access_tokens').selectAll().where('family_id', '=', familyId).execute();
+    return rows.map((r) => ({ jti: r.jti, familyId: r.family_id, expiresAt: num(r.expires_at) }));
+  }
+
   async revokeByUser(userId: number, at: number): Promise<number> {
-    const r = await this.db.updateTable('refresh_tokens').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+    const r = await this.db.updateTable('refresh_tokens').set(revoked(at)).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
     return Number(r.numUpdatedRows);
   }
 
   async revokeByClient(clientId: string, at: number): Promise<number> {
-    const r = await this.db.updateTable('refresh_tokens').set({ revoked_at: at }).where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();
+    const r = await this.db.updateTable('refresh_tokens').set(revoked(at)).where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();
     return Number(r.numUpdatedRows);
   }
 
   async revokeByUserAndClient(userId: number, clientId: string, at: number): Promise<number> {
     const r = await this.db
       .updateTable('refresh_tokens')
-      .set({ revoked_at: at })
+      .set(revoked(at))
       .where('user_id', '=', userId)
       .where('client_id', '=', clientId)
       .where('revoked_at', 'is', null)
@@ -554,6 +592,7 @@ function toCode(r: Selectable<AuthorizationCodesTable>): AuthorizationCodeRow {
     nonce: r.nonce,
     authTime: num(r.auth_time),
     issuedAt: num(r.issued_at),
+    issuedMs: num(r.issued_ms ?? num(r.issued_at) * 1000),
     expiresAt: num(r.expires_at),
     usedAt: optNum(r.used_at),
     familyId: r.family_id,
@@ -580,6 +619,7 @@ class SqlCodes implements AuthorizationCodeRepository {
         nonce: row.nonce,
         auth_time: row.authTime,
         issued_at: row.issuedAt,
+        issued_ms: row.issuedMs,
         expires_at: row.expiresAt,
         used_at: row.usedAt,
         family_id: row.familyId,
@@ -602,6 +642,13 @@ class SqlCodes implements AuthorizationCodeRepository {
       .where('used_at', 'is', null)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
+  }
+
+  async voidUnused(userId: number, clientId?: string): Promise<number> {
+    if (clientId !== undefined && unstorable(clientId)) return 0;
+    let query = this.db.deleteFrom('authorization_codes').where('user_id', '=', userId).where('used_at', 'is', null);
+    if (clientId !== undefined) query = query.where('client_id', '=', clientId);
+    return Number((await query.executeTakeFirst()).numDeletedRows);
   }
 }
 
@@ -628,6 +675,10 @@ class SqlConsents implements ConsentRepository {
 
   async delete(userId: number, clientId: string): Promise<void> {
     await this.db.deleteFrom('consents').where('user_id', '=', userId).where('client_id', '=', clientId).execute();
+  }
+
+  async deleteByUser(userId: number): Promise<number> {
+    return Number((await this.db.deleteFrom('consents').where('user_id', '=', userId).executeTakeFirst()).numDeletedRows);
   }
 
   async listByUser(userId: number): Promise<ConsentRow[]> {
@@ -805,6 +856,7 @@ class SqlAudit implements AuditRepository {
 /** For each table: its key column and the column saying when a row stops mattering (seconds). */
 const EXPIRY: Record<ExpiringKind, { key: string; column: string; ms?: boolean }> = {
   refresh_tokens: { key: 'digest', column: 'expires_at' },
+  reissued_access_tokens: { key: 'jti', column: 'expires_at' },
   authorization_codes: { key: 'digest', column: 'expires_at' },
   revocations: { key: 'id', column: 'expires_at' },
   sessions: { key: 'digest', column: 'expires_at' },
@@ -820,6 +872,12 @@ class SqlCleanup implements CleanupRepository {
     const cutoff = ms ? before * 1000 : before;
     // a bounded batch, in a form both engines accept (neither DELETE … LIMIT nor ctid is portable)
     const result = await sql`DELETE FROM ${sql.table(what)} WHERE ${sql.ref(key)} IN (SELECT ${sql.ref(key)} FROM ${sql.table(what)} WHERE ${sql.ref(column)} < ${cutoff} LIMIT ${limit})`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0);
+  }
+
+  async eraseSealedSuccessors(before: number, limit: number): Promise<number> {
+    const result = await sql`UPDATE refresh_tokens SET successor_sealed = NULL, reuse_until = NULL
+      WHERE digest IN (SELECT digest FROM refresh_tokens WHERE reuse_until < ${before} LIMIT ${limit})`.execute(this.db);
     return Number(result.numAffectedRows ?? 0);
   }
 }

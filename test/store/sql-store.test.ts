@@ -29,6 +29,8 @@ function client(id: string, fields: Partial<Client> = {}): Client {
     rememberApproval: true,
     accessTokenExpiration: 300,
     refreshTokenExpiration: 1209600,
+    refreshFamilyLifetime: 2592000,
+    refreshReuseInterval: 0,
     status: true,
     created: 1,
     changed: 1,
@@ -125,7 +127,7 @@ function storeSuite(engine: string, open: () => Promise<OpenedStore>, skip: () =
     });
 
     it('refresh tokens: spend once, revoke a family', async () => {
-      const base = { familyId: 'f1', clientId: 'c1', userId: 1, scopes: ['a'], issuedAt: 1, expiresAt: 2_000_000_000, accessJti: 'j', accessExpiresAt: 2_000_000_000, spentAt: null, revokedAt: null };
+      const base = { familyId: 'f1', clientId: 'c1', userId: 1, scopes: ['a'], issuedAt: 1, expiresAt: 2_000_000_000, accessJti: 'j', accessExpiresAt: 2_000_000_000, spentAt: null, revokedAt: null, familyStartedAt: 1, successorSealed: null, reuseUntil: null };
       await store.refreshTokens.insert({ ...base, digest: 'd1' });
       await store.refreshTokens.insert({ ...base, digest: 'd2', accessJti: 'j2' });
       assert.equal(await store.refreshTokens.spend('d1', 5), true);
@@ -141,10 +143,44 @@ function storeSuite(engine: string, open: () => Promise<OpenedStore>, skip: () =
     });
 
     it('concurrent spends of one token: exactly one wins', async () => {
-      const base = { familyId: 'race', clientId: 'c1', userId: 1, scopes: [], issuedAt: 1, expiresAt: 2_000_000_000, accessJti: 'r', accessExpiresAt: 1, spentAt: null, revokedAt: null };
+      const base = { familyId: 'race', clientId: 'c1', userId: 1, scopes: [], issuedAt: 1, expiresAt: 2_000_000_000, accessJti: 'r', accessExpiresAt: 1, spentAt: null, revokedAt: null, familyStartedAt: 1, successorSealed: null, reuseUntil: null };
       await store.refreshTokens.insert({ ...base, digest: 'race' });
       const results = await Promise.all(Array.from({ length: 8 }, () => store.refreshTokens.spend('race', 10)));
       assert.equal(results.filter(Boolean).length, 1);
+    });
+
+    it('refresh tokens: a sealed successor kept with the spend, reissues only while it is live, erased after its interval', async () => {
+      const base = { familyId: 'fr', clientId: 'c1', userId: 1, scopes: ['a'], issuedAt: 1, expiresAt: 2_000_000_000, accessJti: 'ja', accessExpiresAt: 2_000_000_000, spentAt: null, revokedAt: null, familyStartedAt: 1, successorSealed: null, reuseUntil: null };
+      await store.refreshTokens.insert({ ...base, digest: 'ra' });
+      assert.equal(await store.refreshTokens.spend('ra', 10, { sealed: 'v1.sealed', until: 40 }), true);
+      await store.refreshTokens.insert({ ...base, digest: 'rb', accessJti: 'jb', issuedAt: 10 });
+      const spent = await store.refreshTokens.findByDigest('ra');
+      assert.deepEqual([spent?.successorSealed, spent?.reuseUntil, spent?.familyStartedAt], ['v1.sealed', 40, 1]);
+      assert.equal(await store.refreshTokens.recordReissue('rb', { jti: 'jr1', familyId: 'fr', expiresAt: 2_000_000_000 }), true);
+      assert.equal(await store.refreshTokens.recordReissue('ra', { jti: 'jr2', familyId: 'fr', expiresAt: 2_000_000_000 }), false, 'a spent successor is not handed out again');
+      assert.deepEqual((await store.refreshTokens.reissuedAccessTokens('fr')).map((r) => r.jti), ['jr1']);
+      assert.equal(await store.cleanup.eraseSealedSuccessors(40, 100), 0, 'kept through its last second');
+      assert.equal(await store.cleanup.eraseSealedSuccessors(41, 100), 1);
+      assert.equal((await store.refreshTokens.findByDigest('ra'))?.successorSealed, null);
+      await store.refreshTokens.revokeFamily('fr', 50);
+      assert.equal(await store.refreshTokens.recordReissue('rb', { jti: 'jr3', familyId: 'fr', expiresAt: 2_000_000_000 }), false, 'a revoked successor is not handed out again');
+      assert.equal(await store.cleanup.deleteExpired('reissued_access_tokens', 2_000_000_001, 100), 1);
+    });
+
+    it('authorization codes and approvals of a user are voided; used codes stay for replay detection', async () => {
+      const code = { clientId: 'c1', userId: 7, redirectUri: 'https://a/cb', redirectUriGiven: true, scopes: [], codeChallenge: null, codeChallengeMethod: null, nonce: null, authTime: 1, issuedAt: 1, issuedMs: 1500, expiresAt: 61, usedAt: null, familyId: null, accessJti: null, accessExpiresAt: null };
+      await store.codes.insert({ ...code, digest: 'k1' });
+      await store.codes.insert({ ...code, digest: 'k2', clientId: 'c2' });
+      await store.codes.insert({ ...code, digest: 'k3', usedAt: 2 });
+      await store.codes.insert({ ...code, digest: 'k4', userId: 8 });
+      assert.equal((await store.codes.findByDigest('k1'))?.issuedMs, 1500);
+      assert.equal(await store.codes.voidUnused(7, 'c2'), 1);
+      assert.equal(await store.codes.voidUnused(7), 1);
+      assert.deepEqual(await Promise.all(['k1', 'k2', 'k3', 'k4'].map(async (d) => (await store.codes.findByDigest(d)) !== null)), [false, false, true, true]);
+      await store.consents.upsert({ userId: 7, clientId: 'c1', scopes: [], grantedAt: 1 });
+      await store.consents.upsert({ userId: 8, clientId: 'c1', scopes: [], grantedAt: 1 });
+      assert.equal(await store.consents.deleteByUser(7), 1);
+      assert.equal((await store.consents.listByUser(8)).length, 1);
     });
 
     it('revocation feed: ordered, incremental, expiring', async () => {

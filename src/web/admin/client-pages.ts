@@ -41,6 +41,8 @@ function inputFrom(form: Record<string, unknown>, clientId: string): ClientInput
     rememberApproval: field(form, 'rememberApproval') === '1',
     accessTokenExpiration: number('accessTokenExpiration'),
     refreshTokenExpiration: number('refreshTokenExpiration'),
+    refreshFamilyLifetime: number('refreshFamilyLifetime'),
+    refreshReuseInterval: number('refreshReuseInterval'),
     status: field(form, 'status') === '1',
   };
 }
@@ -60,11 +62,14 @@ interface FormValues {
   rememberApproval: boolean;
   accessTokenExpiration: string;
   refreshTokenExpiration: string;
+  refreshFamilyLifetime: string;
+  refreshReuseInterval: string;
   status: boolean;
 }
 
 function valuesOf(client: Client, userName: string): FormValues {
-  return { ...client, redirectUris: client.redirectUris.join('\n'), user: userName, accessTokenExpiration: String(client.accessTokenExpiration), refreshTokenExpiration: String(client.refreshTokenExpiration) };
+  return { ...client, redirectUris: client.redirectUris.join('\n'), user: userName, accessTokenExpiration: String(client.accessTokenExpiration), refreshTokenExpiration: String(client.refreshTokenExpiration),
+    refreshFamilyLifetime: String(client.refreshFamilyLifetime), refreshReuseInterval: String(client.refreshReuseInterval) };
 }
 
 function valuesFromForm(form: Record<string, unknown>, clientId: string): FormValues {
@@ -83,13 +88,15 @@ function valuesFromForm(form: Record<string, unknown>, clientId: string): FormVa
     rememberApproval: field(form, 'rememberApproval') === '1',
     accessTokenExpiration: field(form, 'accessTokenExpiration'),
     refreshTokenExpiration: field(form, 'refreshTokenExpiration'),
+    refreshFamilyLifetime: field(form, 'refreshFamilyLifetime'),
+    refreshReuseInterval: field(form, 'refreshReuseInterval'),
     status: field(form, 'status') === '1',
   };
 }
 
 const NEW_CLIENT: FormValues = {
   clientId: '', label: '', description: '', confidential: true, grantTypes: ['client_credentials'], redirectUris: '', scopes: [], authorizationCodeScopes: [], user: '',
-  pkce: false, automaticAuthorization: false, rememberApproval: true, accessTokenExpiration: '', refreshTokenExpiration: '', status: true,
+  pkce: false, automaticAuthorization: false, rememberApproval: true, accessTokenExpiration: '', refreshTokenExpiration: '', refreshFamilyLifetime: '', refreshReuseInterval: '', status: true,
 };
 
 /** Maps an operation's refusal to the form field it names (list fields share the list's name). */
@@ -127,6 +134,8 @@ ${checkbox({ name: 'automaticAuthorization', label: 'Automatic authorization (sk
 ${checkbox({ name: 'rememberApproval', label: 'Remember approval', checked: values.rememberApproval, errors })}
 ${textField({ name: 'accessTokenExpiration', label: 'Access token lifetime (seconds)', value: values.accessTokenExpiration, errors, type: 'number', help: 'Empty: 300.' })}
 ${textField({ name: 'refreshTokenExpiration', label: 'Refresh token lifetime (seconds)', value: values.refreshTokenExpiration, errors, type: 'number', help: 'Empty: 1209600 (14 days).' })}
+${textField({ name: 'refreshFamilyLifetime', label: 'Longest a sign-in lasts through refreshes (seconds)', value: values.refreshFamilyLifetime, errors, type: 'number', help: 'However often its refresh token rotates, a grant ends this long after the user authorized; then they sign in again. Empty: 2592000 (30 days).' })}
+${textField({ name: 'refreshReuseInterval', label: 'Refresh token reuse interval (seconds)', value: values.refreshReuseInterval, errors, type: 'number', help: 'A just-used refresh token presented again within this time (a lost reply, tabs refreshing at once) gets the same new token instead of ending the grant. 0 or empty: off, every reuse is treated as theft. At most 300.' })}
 <button type="submit">${isNew ? 'Create client' : 'Save'}</button>
 </form>`;
   }
