@@ -2,7 +2,7 @@
 // just-spent refresh token again for a short while — its reply was lost, or two tabs refreshed
 // at once — and gets the same successor with a fresh access token, instead of its family being
 // revoked. After the interval, once the successor was used, or from another client, a reuse is a
-// replay as before. Off (0) by default: then every reuse is a replay (COMPAT §4).
+// replay as before. Off (0) by default: then every reuse is a replay (docs/compatibility.md §4).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { tokenDigest } from '../../src/crypto/secrets.js';
