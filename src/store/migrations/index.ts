@@ -4,12 +4,14 @@ import type { Engine } from '../engine.js';
 import { initial } from './001_initial.js';
 import { authorization } from './002_authorization.js';
 import { oneSigningKeyPerState } from './003_one_signing_key_per_state.js';
+import { changeVersions } from './007_change_versions.js';
 
 export function migrationProvider(engine: Engine): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '001_initial': initial(engine),
     '002_authorization': authorization,
     '003_one_signing_key_per_state': oneSigningKeyPerState,
+    '007_change_versions': changeVersions,
   };
   return { getMigrations: async () => migrations };
 }
