@@ -65,19 +65,22 @@ class LockWaitingConnection implements DatabaseConnection {
   ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    // this call's own deadline: whoever uses the connection while we pause sets theirs
+    const deadline = this.deadline;
     for (let attempt = 0; ; attempt++) {
       try {
         return execute<R>(this.db, query);
       } catch (error) {
         // inside a transaction the write lock is ours already (BEGIN IMMEDIATE): nothing to wait for
-        if (!isBusy(error) || this.db.inTransaction || performance.now() >= this.deadline) throw error;
+        if (!isBusy(error) || this.db.inTransaction || performance.now() >= deadline) throw error;
       }
       const pause = Math.min(MAX_PAUSE_MS, 2 ** attempt) * (0.5 + Math.random());
       // not in a transaction, so nothing is half done: others may use the connection meanwhile
       // (reads need no lock in WAL mode)
       this.turn.give();
-      await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(pause, this.deadline - performance.now()))));
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(pause, deadline - performance.now()))));
       await this.turn.take();
+      this.deadline = deadline;
     }
   }
 
