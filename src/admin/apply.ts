@@ -71,13 +71,23 @@ async function preparePasswords(ctx: AdminContext, users: UserInput[]): Promise<
       at('users', i, user.name, error);
     }
   }
+  // a user listed twice with one password gets one hash: the second entry then finds it stored
+  const byUser = new Map<string, { user: UserInput; indexes: number[] }>();
+  for (const [i, user] of users.entries()) {
+    if (user.password === undefined) continue;
+    const key = `${String(user.name).toLowerCase()}\u0000${String(user.password)}`;
+    const entry = byUser.get(key) ?? { user, indexes: [] };
+    entry.indexes.push(i);
+    byUser.set(key, entry);
+  }
   const prepared = new Map<number, PreparedPassword>();
-  const pending = [...users.entries()].filter(([, user]) => user.password !== undefined);
+  const pending = [...byUser.values()];
   const worker = async (): Promise<void> => {
     for (let next = pending.shift(); next; next = pending.shift()) {
-      const [i, user] = next;
+      const { user, indexes } = next;
       const existing = typeof user.name === 'string' ? await ctx.store.users.findByName(user.name) : null;
-      prepared.set(i, await preparePassword(user.password, existing?.passHash ?? null));
+      const password = await preparePassword(user.password, existing?.passHash ?? null);
+      for (const i of indexes) prepared.set(i, password);
     }
   };
   await Promise.all(Array.from({ length: PREPARING }, worker));

@@ -172,7 +172,9 @@ async function patchFor(store: Store, existing: User, input: Partial<UserInput>,
   }
   if (input.timezone !== undefined && input.timezone !== existing.timezone) patch.timezone = input.timezone;
   if (prepared) {
-    if (prepared.verifies === null || prepared.verifies !== existing.passHash) {
+    // stored as checked, or already the fresh hash (an earlier entry of the same document set it)
+    const unchanged = existing.passHash !== null && (existing.passHash === prepared.verifies || existing.passHash === prepared.hash);
+    if (!unchanged) {
       if (prepared.hash === null) throw new StalePasswordError();
       patch.passHash = prepared.hash;
     }
