@@ -158,10 +158,11 @@ test('packets held (blackhole): every request answers 503 with Retry-After withi
   try {
     const refresh = (token: string) => form(`${server.url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: token }, { authorization: basic('backend', SECRET) });
     const tokens: string[] = [];
-    // several at once, so the pool holds several idle connections when the packets stop
+    // several at once (fewer than the per-user flood limit), so the pool holds several idle
+    // connections when the packets stop
     await Promise.all(
-      Array.from({ length: 6 }, async () => {
-        const res = await form(`${server.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'alice', password: PASSWORD });
+      ['alice', 'alice', 'alice', 'bob', 'bob', 'bob'].map(async (username) => {
+        const res = await form(`${server.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username, password: PASSWORD });
         assert.equal(res.status, 200, res.text);
         tokens.push(res.body.refresh_token);
       }),
