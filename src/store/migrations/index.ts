@@ -5,6 +5,7 @@ import { initial } from './001_initial.js';
 import { authorization } from './002_authorization.js';
 import { oneSigningKeyPerState } from './003_one_signing_key_per_state.js';
 import { tokenLifecycle } from './005_token_lifecycle.js';
+import { changeVersions } from './007_change_versions.js';
 
 export function migrationProvider(engine: Engine): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '002_authorization': authorization,
     '003_one_signing_key_per_state': oneSigningKeyPerState,
     '005_token_lifecycle': tokenLifecycle,
+    '007_change_versions': changeVersions,
   };
   return { getMigrations: async () => migrations };
 }
