@@ -10,6 +10,7 @@ import { drupalUserRoute } from './compat/drupal-user-route.js';
 import { restApiAuth } from './compat/rest-api-auth.js';
 import { isClientError } from './http/reply-helpers.js';
 import { loggerOptions } from './http/logger.js';
+import { installSecurityHeaders, refuseBeforeRouting } from './http/security-headers.js';
 import { debugRoute } from './oauth/debug.js';
 import { jwksRoutes } from './oauth/jwks.js';
 import { installRateLimit } from './limits/rate-limit.js';
@@ -54,6 +55,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     logger: options.logger ?? loggerOptions(config.logLevel),
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
+    frameworkErrors: refuseBeforeRouting,
     genReqId: () => randomUUID(),
     // an unknown field is refused with its name (a typo must not be dropped in silence)
     ajv: { customOptions: { removeAdditional: false } },
@@ -61,6 +63,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const services = createServices(config, new CachingStore(store), options.clock ?? systemClock, app.log);
   app.decorate('gatehouse', services);
 
+  installSecurityHeaders(app);
   await app.register(formbody, { bodyLimit: config.bodyLimit });
   await app.register(cookie);
   installRouteAccess(app, services.guard);
