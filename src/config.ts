@@ -51,6 +51,22 @@ export interface Config {
   logLevel: string;
   /** largest accepted request body, bytes */
   bodyLimit: number;
+  /** limits on every client connection, so slow or idle clients cannot hold the server's sockets */
+  http: HttpLimits;
+}
+
+/** ms, except maxConnections */
+export interface HttpLimits {
+  /** the request line and headers must arrive within this */
+  headersTimeoutMs: number;
+  /** the whole request, body included, must arrive within this */
+  requestTimeoutMs: number;
+  /** an idle keep-alive connection is closed after this */
+  keepAliveTimeoutMs: number;
+  /** a connection on which nothing moves for this long is closed */
+  connectionTimeoutMs: number;
+  /** open connections at most; more are closed at once */
+  maxConnections: number;
 }
 
 export class ConfigError extends Error {}
@@ -83,6 +99,11 @@ const KEYS = {
   GATEHOUSE_TRUST_PROXY: 'trustProxy',
   LOG_LEVEL: 'logLevel',
   GATEHOUSE_BODY_LIMIT: 'bodyLimit',
+  GATEHOUSE_HEADERS_TIMEOUT_MS: 'headersTimeoutMs',
+  GATEHOUSE_REQUEST_TIMEOUT_MS: 'requestTimeoutMs',
+  GATEHOUSE_KEEP_ALIVE_TIMEOUT_MS: 'keepAliveTimeoutMs',
+  GATEHOUSE_CONNECTION_TIMEOUT_MS: 'connectionTimeoutMs',
+  GATEHOUSE_MAX_CONNECTIONS: 'maxConnections',
 } as const;
 
 type Raw = Partial<Record<keyof typeof KEYS, string>>;
@@ -187,6 +208,23 @@ function redisUrl(raw: Raw): string | null {
   return value;
 }
 
+/** Slow-client limits (the defaults cut a 1-byte-every-few-seconds body; Node's own allow 5 minutes). */
+function httpLimits(raw: Raw): HttpLimits {
+  const limits: HttpLimits = {
+    headersTimeoutMs: integer(raw, 'GATEHOUSE_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+    requestTimeoutMs: integer(raw, 'GATEHOUSE_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    // above the 60 s idle timeout of common load balancers, so they never reuse a closed connection
+    keepAliveTimeoutMs: integer(raw, 'GATEHOUSE_KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 3_600_000),
+    connectionTimeoutMs: integer(raw, 'GATEHOUSE_CONNECTION_TIMEOUT_MS', 120_000, 100, 3_600_000),
+    maxConnections: integer(raw, 'GATEHOUSE_MAX_CONNECTIONS', 4096, 1, 1_000_000),
+  };
+  // Node refuses a headers timeout longer than the request timeout (it could never apply)
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new ConfigError(`GATEHOUSE_HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs}) must not exceed GATEHOUSE_REQUEST_TIMEOUT_MS (${limits.requestTimeoutMs})`);
+  }
+  return limits;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const file = env.GATEHOUSE_CONFIG ? readConfigFile(env.GATEHOUSE_CONFIG) : {};
   const raw: Raw = { ...file };
@@ -234,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trust === 'true' || trust === '1',
     logLevel: raw.LOG_LEVEL || 'info',
     bodyLimit: integer(raw, 'GATEHOUSE_BODY_LIMIT', 65_536, 1024, 10_485_760),
+    http: httpLimits(raw),
   };
 }
 
