@@ -1,9 +1,10 @@
 // Configuration from the environment (and an optional JSON/YAML file named by GATEHOUSE_CONFIG),
 // validated once at start; a bad value stops the process with a one-line reason.
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { randomToken } from './crypto/secrets.js';
+import { ensurePrivateDirectory, PRIVATE_FILE, reportWideMode, type Warn } from './private-files.js';
 
 export interface FloodSettings {
   /** failed password checks allowed per user name within userWindow */
@@ -161,7 +162,7 @@ function sqliteDirectory(databaseUrl: string): string | null {
 }
 
 /** GATEHOUSE_SECRET, or on SQLite the one generated into the data folder on first start. */
-function resolveSecret(raw: Raw, databaseUrl: string): string {
+function resolveSecret(raw: Raw, databaseUrl: string, warn: Warn): string {
   const given = raw.GATEHOUSE_SECRET;
   if (given) {
     if (given.length < 32) throw new ConfigError('GATEHOUSE_SECRET must be at least 32 characters');
@@ -172,14 +173,16 @@ function resolveSecret(raw: Raw, databaseUrl: string): string {
   if (!dir) return randomToken(32); // in-memory database: nothing outlives the process anyway
   const file = resolve(dir, 'gatehouse.secret');
   if (existsSync(file)) {
+    reportWideMode(file, PRIVATE_FILE, warn);
     const secret = readFileSync(file, 'utf8').trim();
     if (secret.length < 32) throw new ConfigError(`${file} holds a secret shorter than 32 characters`);
     return secret;
   }
-  mkdirSync(dir, { recursive: true });
+  // a folder that exists already is the store's to report (it opens the database there next)
+  if (!existsSync(dir)) ensurePrivateDirectory(dir, warn);
   const secret = randomToken(48);
-  writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
+  writeFileSync(file, secret + '\n', { mode: PRIVATE_FILE, flag: 'wx' });
+  chmodSync(file, PRIVATE_FILE);
   return secret;
 }
 
@@ -225,7 +228,8 @@ function httpLimits(raw: Raw): HttpLimits {
   return limits;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** `warn` hears of a data folder or secret file that others may read (default: a process warning). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn: Warn = (message) => process.emitWarning(message)): Config {
   const file = env.GATEHOUSE_CONFIG ? readConfigFile(env.GATEHOUSE_CONFIG) : {};
   const raw: Raw = { ...file };
   for (const key of Object.keys(KEYS) as (keyof Raw)[]) {
@@ -246,7 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     issuer,
     audience: raw.GATEHOUSE_AUDIENCE ? url(raw, 'GATEHOUSE_AUDIENCE', issuer) : issuer,
     databaseUrl,
-    secret: resolveSecret(raw, databaseUrl),
+    secret: resolveSecret(raw, databaseUrl, warn),
     redisUrl: redisUrl(raw),
     redisPrefix: raw.GATEHOUSE_REDIS_PREFIX ?? 'gatehouse:',
     rateLimit: rateLimit(raw),

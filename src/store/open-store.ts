@@ -1,6 +1,6 @@
 // Opens the store named by DATABASE_URL: `sqlite:PATH` (WAL; the default engine, no server) or
 // `postgres://…` (a pool; several instances share it). Migrating is the caller's explicit step.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
@@ -9,6 +9,7 @@ import type { Database } from './schema.js';
 import { PostgresChangeFeed } from './change-feed.js';
 import { SqlStore } from './sql-store.js';
 import type { Store } from './store.js';
+import { ensurePrivateDirectory, ensurePrivateFile, PRIVATE_FILE, reportWideMode, type Warn } from '../private-files.js';
 
 export interface OpenStoreOptions {
   /** PostgreSQL connections per instance */
@@ -17,6 +18,8 @@ export interface OpenStoreOptions {
   schema?: string;
   /** ms to wait for a connection or a statement before failing (a 503 upstream); 0: no statement timeout (migrations) */
   timeoutMs?: number;
+  /** told of a SQLite file or folder that others may read (default: a process warning) */
+  warn?: Warn;
 }
 
 /**
@@ -38,14 +41,27 @@ function cachePreparedStatements(database: SQLite.Database): void {
   }) as SQLite.Database['prepare'];
 }
 
-function openSqlite(path: string): Store {
+/** SQLite's companions of a database in WAL mode; it makes them when it needs them. */
+const COMPANIONS = ['-wal', '-shm'];
+
+function openSqlite(path: string, warn: Warn): Store {
   const inMemory = path === ':memory:' || path === '';
-  if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
+  const companions = inMemory ? [] : COMPANIONS.map((suffix) => ({ path: path + suffix, existed: existsSync(path + suffix) }));
+  if (!inMemory) {
+    ensurePrivateDirectory(dirname(resolve(path)), warn);
+    ensurePrivateFile(path, warn);
+    for (const companion of companions) if (companion.existed) reportWideMode(companion.path, PRIVATE_FILE, warn);
+  }
   const database = new SQLite(inMemory ? ':memory:' : path);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
+  // SQLite gives the WAL and SHM files it creates the database's mode; if that is private, make
+  // sure of theirs (a wide database was reported above, and its companions follow its choice)
+  if (!inMemory && (statSync(path).mode & 0o077) === 0) {
+    for (const companion of companions) if (!companion.existed && existsSync(companion.path)) chmodSync(companion.path, PRIVATE_FILE);
+  }
   cachePreparedStatements(database);
   return new SqlStore(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), 'sqlite');
 }
@@ -97,7 +113,7 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
 }
 
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
-  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length));
+  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length), options.warn ?? ((message) => process.emitWarning(message)));
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     // `?schema=NAME` (ours, not libpq's) puts Gatehouse's tables in a schema of their own
     const url = new URL(databaseUrl);
