@@ -98,15 +98,26 @@ function one(values: Values, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/**
+ * The first start's administrator password goes to standard error, framed for a person, never
+ * through the logger: standard output is the JSON log stream, which log shippers keep and index.
+ */
+function announceAdministrator(admin: { name: string; password: string }, issuer: string): void {
+  const rule = '-'.repeat(72);
+  process.stderr.write(
+    `${rule}\nCreated the administrator account "${admin.name}" (uid 1). Its password, shown only this once:\n\n    ${admin.password}\n\n` +
+      `Log in at ${issuer}/admin and keep it somewhere safe; it is stored only as a hash.\n${rule}\n`,
+  );
+}
+
 async function serve(config: Config, warnings: string[]): Promise<void> {
   const store = await openStore(config.databaseUrl, { poolSize: config.dbPoolSize, timeoutMs: config.dbTimeoutMs, warn: (message) => warnings.push(message) });
   await migrateStore(store, config.databaseUrl);
   const ctx = adminContext(config, store);
   await ensureSigningKeys(store, config.secret, systemClock);
   const admin = await bootstrapAdministrator(ctx);
-  if (admin) {
-    process.stdout.write(`Created the administrator account "${admin.name}" (uid 1). Its password, shown only this once:\n\n    ${admin.password}\n\n`);
-  }
+  // shown before anything else can fail: the password exists nowhere else
+  if (admin) announceAdministrator(admin, config.issuer);
   const app = await buildApp({ config, store });
   // found before the logger existed
   for (const message of warnings) app.log.warn(message);
