@@ -10,6 +10,8 @@ import { drupalUserRoute } from './compat/drupal-user-route.js';
 import { restApiAuth } from './compat/rest-api-auth.js';
 import { isClientError } from './http/reply-helpers.js';
 import { loggerOptions } from './http/logger.js';
+import { capConnections, connectionOptions } from './http/connection-limits.js';
+import { installSecurityHeaders, refuseBeforeRouting } from './http/security-headers.js';
 import { debugRoute } from './oauth/debug.js';
 import { jwksRoutes } from './oauth/jwks.js';
 import { installRateLimit } from './limits/rate-limit.js';
@@ -54,13 +56,17 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     logger: options.logger ?? loggerOptions(config.logLevel),
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
+    ...connectionOptions(config.http),
+    frameworkErrors: refuseBeforeRouting,
     genReqId: () => randomUUID(),
     // an unknown field is refused with its name (a typo must not be dropped in silence)
     ajv: { customOptions: { removeAdditional: false } },
   });
+  capConnections(app.server, config.http);
   const services = createServices(config, new CachingStore(store), options.clock ?? systemClock, app.log);
   app.decorate('gatehouse', services);
 
+  installSecurityHeaders(app);
   await app.register(formbody, { bodyLimit: config.bodyLimit });
   await app.register(cookie);
   installRouteAccess(app, services.guard);

@@ -1,9 +1,10 @@
 // Configuration from the environment (and an optional JSON/YAML file named by GATEHOUSE_CONFIG),
 // validated once at start; a bad value stops the process with a one-line reason.
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { randomToken } from './crypto/secrets.js';
+import { ensurePrivateDirectory, PRIVATE_FILE, reportWideMode, type Warn } from './private-files.js';
 
 export interface FloodSettings {
   /** failed password checks allowed per (user name, client IP) within userWindow */
@@ -56,6 +57,22 @@ export interface Config {
   logLevel: string;
   /** largest accepted request body, bytes */
   bodyLimit: number;
+  /** limits on every client connection, so slow or idle clients cannot hold the server's sockets */
+  http: HttpLimits;
+}
+
+/** ms, except maxConnections */
+export interface HttpLimits {
+  /** the request line and headers must arrive within this */
+  headersTimeoutMs: number;
+  /** the whole request, body included, must arrive within this */
+  requestTimeoutMs: number;
+  /** an idle keep-alive connection is closed after this */
+  keepAliveTimeoutMs: number;
+  /** a connection on which nothing moves for this long is closed */
+  connectionTimeoutMs: number;
+  /** open connections at most; more are closed at once */
+  maxConnections: number;
 }
 
 export class ConfigError extends Error {}
@@ -91,6 +108,11 @@ const KEYS = {
   GATEHOUSE_TRUST_PROXY: 'trustProxy',
   LOG_LEVEL: 'logLevel',
   GATEHOUSE_BODY_LIMIT: 'bodyLimit',
+  GATEHOUSE_HEADERS_TIMEOUT_MS: 'headersTimeoutMs',
+  GATEHOUSE_REQUEST_TIMEOUT_MS: 'requestTimeoutMs',
+  GATEHOUSE_KEEP_ALIVE_TIMEOUT_MS: 'keepAliveTimeoutMs',
+  GATEHOUSE_CONNECTION_TIMEOUT_MS: 'connectionTimeoutMs',
+  GATEHOUSE_MAX_CONNECTIONS: 'maxConnections',
 } as const;
 
 type Raw = Partial<Record<keyof typeof KEYS, string>>;
@@ -148,7 +170,7 @@ function sqliteDirectory(databaseUrl: string): string | null {
 }
 
 /** GATEHOUSE_SECRET, or on SQLite the one generated into the data folder on first start. */
-function resolveSecret(raw: Raw, databaseUrl: string): string {
+function resolveSecret(raw: Raw, databaseUrl: string, warn: Warn): string {
   const given = raw.GATEHOUSE_SECRET;
   if (given) {
     if (given.length < 32) throw new ConfigError('GATEHOUSE_SECRET must be at least 32 characters');
@@ -159,14 +181,16 @@ function resolveSecret(raw: Raw, databaseUrl: string): string {
   if (!dir) return randomToken(32); // in-memory database: nothing outlives the process anyway
   const file = resolve(dir, 'gatehouse.secret');
   if (existsSync(file)) {
+    reportWideMode(file, PRIVATE_FILE, warn);
     const secret = readFileSync(file, 'utf8').trim();
     if (secret.length < 32) throw new ConfigError(`${file} holds a secret shorter than 32 characters`);
     return secret;
   }
-  mkdirSync(dir, { recursive: true });
+  // a folder that exists already is the store's to report (it opens the database there next)
+  if (!existsSync(dir)) ensurePrivateDirectory(dir, warn);
   const secret = randomToken(48);
-  writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
+  writeFileSync(file, secret + '\n', { mode: PRIVATE_FILE, flag: 'wx' });
+  chmodSync(file, PRIVATE_FILE);
   return secret;
 }
 
@@ -195,7 +219,25 @@ function redisUrl(raw: Raw): string | null {
   return value;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** Slow-client limits (the defaults cut a 1-byte-every-few-seconds body; Node's own allow 5 minutes). */
+function httpLimits(raw: Raw): HttpLimits {
+  const limits: HttpLimits = {
+    headersTimeoutMs: integer(raw, 'GATEHOUSE_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+    requestTimeoutMs: integer(raw, 'GATEHOUSE_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    // above the 60 s idle timeout of common load balancers, so they never reuse a closed connection
+    keepAliveTimeoutMs: integer(raw, 'GATEHOUSE_KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 3_600_000),
+    connectionTimeoutMs: integer(raw, 'GATEHOUSE_CONNECTION_TIMEOUT_MS', 120_000, 100, 3_600_000),
+    maxConnections: integer(raw, 'GATEHOUSE_MAX_CONNECTIONS', 4096, 1, 1_000_000),
+  };
+  // Node refuses a headers timeout longer than the request timeout (it could never apply)
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new ConfigError(`GATEHOUSE_HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs}) must not exceed GATEHOUSE_REQUEST_TIMEOUT_MS (${limits.requestTimeoutMs})`);
+  }
+  return limits;
+}
+
+/** `warn` hears of a data folder or secret file that others may read (default: a process warning). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn: Warn = (message) => process.emitWarning(message)): Config {
   const file = env.GATEHOUSE_CONFIG ? readConfigFile(env.GATEHOUSE_CONFIG) : {};
   const raw: Raw = { ...file };
   for (const key of Object.keys(KEYS) as (keyof Raw)[]) {
@@ -216,7 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     issuer,
     audience: raw.GATEHOUSE_AUDIENCE ? url(raw, 'GATEHOUSE_AUDIENCE', issuer) : issuer,
     databaseUrl,
-    secret: resolveSecret(raw, databaseUrl),
+    secret: resolveSecret(raw, databaseUrl, warn),
     redisUrl: redisUrl(raw),
     redisPrefix: raw.GATEHOUSE_REDIS_PREFIX ?? 'gatehouse:',
     rateLimit: rateLimit(raw),
@@ -245,6 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trust === 'true' || trust === '1',
     logLevel: raw.LOG_LEVEL || 'info',
     bodyLimit: integer(raw, 'GATEHOUSE_BODY_LIMIT', 65_536, 1024, 10_485_760),
+    http: httpLimits(raw),
   };
 }
 

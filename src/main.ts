@@ -15,6 +15,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { ClientSecrets } from './crypto/client-secret.js';
 import { isSigningAlg } from './crypto/keys.js';
 import { ensureSigningKeys, rotateSigningKey } from './oauth/signing-keys.js';
+import type { Warn } from './private-files.js';
 import { migrateStore, openStore } from './store/open-store.js';
 import type { KeyUse, Store } from './store/store.js';
 
@@ -64,8 +65,16 @@ async function readStdin(): Promise<string> {
  */
 const CLI_LOCK_WAIT_MS = 30_000;
 
+/** Commands other than serve report a data file others may read on standard error, once each. */
+const told = new Set<string>();
+const cliWarn: Warn = (message) => {
+  if (told.has(message)) return;
+  told.add(message);
+  process.stderr.write(`gatehouse: warning: ${message}\n`);
+};
+
 async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(config.databaseUrl, { poolSize: config.dbPoolSize, timeoutMs: config.dbTimeoutMs, lockWaitMs: CLI_LOCK_WAIT_MS });
+  const store = await openStore(config.databaseUrl, { poolSize: config.dbPoolSize, timeoutMs: config.dbTimeoutMs, lockWaitMs: CLI_LOCK_WAIT_MS, warn: cliWarn });
   try {
     await migrateStore(store, config.databaseUrl);
     return await fn(store);
@@ -95,16 +104,29 @@ function one(values: Values, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-async function serve(config: Config): Promise<void> {
-  const store = await openStore(config.databaseUrl, { poolSize: config.dbPoolSize, timeoutMs: config.dbTimeoutMs, changePollMs: config.revocationPollMs });
+/**
+ * The first start's administrator password goes to standard error, framed for a person, never
+ * through the logger: standard output is the JSON log stream, which log shippers keep and index.
+ */
+function announceAdministrator(admin: { name: string; password: string }, issuer: string): void {
+  const rule = '-'.repeat(72);
+  process.stderr.write(
+    `${rule}\nCreated the administrator account "${admin.name}" (uid 1). Its password, shown only this once:\n\n    ${admin.password}\n\n` +
+      `Log in at ${issuer}/admin and keep it somewhere safe; it is stored only as a hash.\n${rule}\n`,
+  );
+}
+
+async function serve(config: Config, warnings: string[]): Promise<void> {
+  const store = await openStore(config.databaseUrl, { poolSize: config.dbPoolSize, timeoutMs: config.dbTimeoutMs, changePollMs: config.revocationPollMs, warn: (message) => warnings.push(message) });
   await migrateStore(store, config.databaseUrl);
   const ctx = adminContext(config, store);
   await ensureSigningKeys(store, config.secret, systemClock);
   const admin = await bootstrapAdministrator(ctx);
-  if (admin) {
-    process.stdout.write(`Created the administrator account "${admin.name}" (uid 1). Its password, shown only this once:\n\n    ${admin.password}\n\n`);
-  }
+  // shown before anything else can fail: the password exists nowhere else
+  if (admin) announceAdministrator(admin, config.issuer);
   const app = await buildApp({ config, store });
+  // found before the logger existed
+  for (const message of warnings) app.log.warn(message);
   const stop = async (signal: string): Promise<void> => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
@@ -122,10 +144,12 @@ async function run(argv: string[]): Promise<void> {
     process.stdout.write(USAGE + '\n');
     return;
   }
-  const config = loadConfig();
+  // serve logs what it finds once its logger exists; the other commands tell standard error
+  const warnings: string[] = [];
+  const config = loadConfig(process.env, command === 'serve' ? (message) => warnings.push(message) : cliWarn);
   switch (command) {
     case 'serve':
-      return serve(config);
+      return serve(config, warnings);
     case 'migrate': {
       const { values } = parse([sub, ...rest].filter(Boolean), {});
       await withStore(config, async () => undefined);

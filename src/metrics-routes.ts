@@ -3,6 +3,7 @@
 // scraper on the same host). Neither set: /metrics does not exist.
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { constantTimeEqual } from './crypto/secrets.js';
+import { capConnections, connectionOptions } from './http/connection-limits.js';
 import { PUBLIC } from './resource/route-access.js';
 import type { Services } from './services.js';
 
@@ -23,7 +24,8 @@ export async function metricsRoutes(app: FastifyInstance, { services }: { servic
     });
   }
   if (metricsPort !== null) {
-    const server = Fastify({ logger: false });
+    const server = Fastify({ logger: false, ...connectionOptions(services.config.http) });
+    capConnections(server.server, services.config.http);
     server.get('/metrics', async (_request, reply) => sendMetrics(services, reply));
     app.addHook('onListen', async () => {
       await server.listen({ port: metricsPort, host });

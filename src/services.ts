@@ -23,6 +23,7 @@ import type { Store } from './store/store.js';
 import { IdTokens } from './oidc/id-token.js';
 import { Csrf } from './web/csrf.js';
 import { WebSessions } from './web/sessions.js';
+import { webCookies } from './web/web-cookies.js';
 
 export interface Services {
   config: Config;
@@ -69,8 +70,8 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
   const guard = new BearerGuard({ keys, refreshKeys, revocations, clock, issuer: config.issuer, audience: config.audience });
   const shared = config.redisUrl ? openSharedCounters(config.redisUrl, config.redisPrefix, log) : null;
   const flood = new FloodControl(shared ? new RedisFloodCounts(shared) : store.flood, clock, config.flood);
-  // behind https (the issuer says so), cookies never travel in clear
-  const secureCookies = config.issuer.startsWith('https:');
+  // behind https (the issuer says so), cookies never travel in clear and carry `__Host-`
+  const cookies = webCookies(config.issuer.startsWith('https:'));
   let timer: NodeJS.Timeout | null = null;
   let unsubscribe: (() => Promise<void>) | null = null;
   /** behind change notifications (PostgreSQL NOTIFY, SQLite change versions) the revocation feed is still polled, as a safety net, this often */
@@ -107,8 +108,8 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
     maintenance: new Maintenance(store, clock, config, log, async () => reloadKeys()),
     shared,
     web: {
-      sessions: new WebSessions(store, clock, secureCookies, config.sessionTtl),
-      csrf: new Csrf(config.secret, secureCookies),
+      sessions: new WebSessions(store, clock, cookies, config.sessionTtl),
+      csrf: new Csrf(config.secret, cookies),
     },
     async reload() {
       await Promise.all([reloadKeys(), catalog.reload()]);

@@ -4,6 +4,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { docsCsp } from '../http/security-headers.js';
 import { PUBLIC } from '../resource/route-access.js';
 import { ALL_SCHEMAS } from './schemas.js';
 
@@ -26,6 +27,8 @@ export async function installOpenApi(app: FastifyInstance, issuer: string, versi
       route.config = { ...(route.config ?? {}), ...PUBLIC };
     });
     docs.get('/openapi.json', { config: PUBLIC, schema: { hide: true } }, async () => app.swagger());
-    await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true }, staticCSP: false });
+    // BaseLayout: the standalone layout's top bar draws a logo with an inline <style>, which the
+    // page's CSP (no inline style) refuses; the bar's "explore" box is of no use here anyway
+    await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true, layout: 'BaseLayout' }, staticCSP: docsCsp(issuer) });
   });
 }

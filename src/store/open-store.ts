@@ -1,6 +1,6 @@
 // Opens the store named by DATABASE_URL: `sqlite:PATH` (WAL; the default engine, no server) or
 // `postgres://…` (a pool; several instances share it). Migrating is the caller's explicit step.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -12,6 +12,7 @@ import { SqliteChangeFeed } from './sqlite-change-feed.js';
 import { LockWaitingSqliteDialect } from './sqlite-dialect.js';
 import { SqlStore } from './sql-store.js';
 import type { Store } from './store.js';
+import { ensurePrivateDirectory, ensurePrivateFile, PRIVATE_FILE, reportWideMode, type Warn } from '../private-files.js';
 
 export interface OpenStoreOptions {
   /** PostgreSQL connections per instance */
@@ -28,6 +29,8 @@ export interface OpenStoreOptions {
   lockWaitMs?: number;
   /** SQLite: how often a serving instance reads the change versions other processes bump (default 500 ms) */
   changePollMs?: number;
+  /** told of a SQLite file or folder that others may read (default: a process warning) */
+  warn?: Warn;
 }
 
 /**
@@ -49,13 +52,26 @@ function cachePreparedStatements(database: SQLite.Database): void {
   }) as SQLite.Database['prepare'];
 }
 
-function openSqlite(path: string, options: OpenStoreOptions): Store {
+/** SQLite's companions of a database in WAL mode; it makes them when it needs them. */
+const COMPANIONS = ['-wal', '-shm'];
+
+function openSqlite(path: string, options: OpenStoreOptions, warn: Warn): Store {
   const inMemory = path === ':memory:' || path === '';
-  if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
+  const companions = inMemory ? [] : COMPANIONS.map((suffix) => ({ path: path + suffix, existed: existsSync(path + suffix) }));
+  if (!inMemory) {
+    ensurePrivateDirectory(dirname(resolve(path)), warn);
+    ensurePrivateFile(path, warn);
+    for (const companion of companions) if (companion.existed) reportWideMode(companion.path, PRIVATE_FILE, warn);
+  }
   const database = new SQLite(inMemory ? ':memory:' : path);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
+  // SQLite gives the WAL and SHM files it creates the database's mode; if that is private, make
+  // sure of theirs (a wide database was reported above, and its companions follow its choice)
+  if (!inMemory && (statSync(path).mode & 0o077) === 0) {
+    for (const companion of companions) if (!companion.existed && existsSync(companion.path)) chmodSync(companion.path, PRIVATE_FILE);
+  }
   cachePreparedStatements(database);
   // the lock is waited for without blocking the event loop (sqlite-dialect.ts), never by SQLite
   const lockWaitMs = options.lockWaitMs ?? (options.timeoutMs || 3000);
@@ -115,7 +131,7 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
 }
 
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
-  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length), options);
+  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length), options, options.warn ?? ((message) => process.emitWarning(message)));
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     // `?schema=NAME` (ours, not libpq's) puts Gatehouse's tables in a schema of their own
     const url = new URL(databaseUrl);

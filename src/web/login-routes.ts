@@ -40,6 +40,7 @@ export async function loginRoutes(app: FastifyInstance, options: { services: Ser
       const user = await services.users.authenticate(name, password, request.ip);
       await web.sessions.end(request, reply); // a new login never continues an old session (fixation)
       await web.sessions.start(reply, user);
+      web.csrf.forgetNonce(request, reply); // forms from now on are bound to the new session
       services.audit.record({ event: 'user.login', outcome: 'success', userId: user.uid, clientId: null, ip: request.ip, endpoint: '/user/login', detail: null });
       return reply.code(303).header('cache-control', 'no-store').redirect(destination, 303);
     } catch (error) {

@@ -1,5 +1,5 @@
 // Server-side login sessions: the cookie holds a random id, the store its digest, so sessions are
-// revocable and a database leak yields none. HttpOnly, SameSite=Lax, Secure behind https.
+// revocable and a database leak yields none. HttpOnly, SameSite=Lax; `__Host-`, Secure behind https.
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
@@ -7,8 +7,7 @@ import { nowSeconds } from '../clock.js';
 import { randomToken, tokenDigest } from '../crypto/secrets.js';
 import type { User } from '../domain/user.js';
 import type { SessionRow, Store } from '../store/store.js';
-
-export const SESSION_COOKIE = 'gh_session';
+import type { WebCookies } from './web-cookies.js';
 
 export interface CurrentSession {
   session: SessionRow;
@@ -19,7 +18,7 @@ export class WebSessions {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly secureCookies: boolean,
+    private readonly cookies: WebCookies,
     /** seconds */
     private readonly ttl: number,
   ) {}
@@ -29,13 +28,13 @@ export class WebSessions {
     const now = nowSeconds(this.clock);
     const row: SessionRow = { digest: tokenDigest(id), userId: user.uid, createdAt: now, authTime: now, expiresAt: now + this.ttl };
     await this.store.sessions.insert(row);
-    reply.setCookie(SESSION_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'lax', secure: this.secureCookies, maxAge: this.ttl });
+    reply.setCookie(this.cookies.session, id, this.cookies.attributes(this.ttl));
     return row;
   }
 
   /** The logged-in user of this request, if the session is live and the account active. */
   async current(request: FastifyRequest): Promise<CurrentSession | null> {
-    const id = request.cookies[SESSION_COOKIE];
+    const id = request.cookies[this.cookies.session];
     if (!id || id.length > 128) return null;
     const session = await this.store.sessions.get(tokenDigest(id));
     if (!session || session.expiresAt <= nowSeconds(this.clock)) return null;
@@ -45,8 +44,8 @@ export class WebSessions {
   }
 
   async end(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const id = request.cookies[SESSION_COOKIE];
+    const id = request.cookies[this.cookies.session];
     if (id) await this.store.sessions.delete(tokenDigest(id));
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    reply.clearCookie(this.cookies.session, this.cookies.attributes());
   }
 }

@@ -1,0 +1,21 @@
+// The names and attributes of Gatehouse's two browser cookies (login session, CSRF nonce). Behind
+// https (the issuer says so) they carry the `__Host-` prefix (RFC 6265bis §4.1.3.2): the browser
+// then takes them only with Secure, Path=/ and no Domain, so neither a sibling subdomain nor a
+// plain-http page can plant or overwrite them.
+import type { CookieSerializeOptions } from '@fastify/cookie';
+
+export interface WebCookies {
+  session: string;
+  csrf: string;
+  /** attributes every set (and every clear: a `__Host-` cookie is only replaced with the same ones) */
+  attributes(maxAge?: number): CookieSerializeOptions;
+}
+
+export function webCookies(secure: boolean): WebCookies {
+  const prefix = secure ? '__Host-' : '';
+  return {
+    session: `${prefix}gh_session`,
+    csrf: `${prefix}gh_csrf`,
+    attributes: (maxAge) => ({ path: '/', httpOnly: true, sameSite: 'lax', secure, ...(maxAge === undefined ? {} : { maxAge }) }),
+  };
+}
