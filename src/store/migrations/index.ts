@@ -4,12 +4,14 @@ import type { Engine } from '../engine.js';
 import { initial } from './001_initial.js';
 import { authorization } from './002_authorization.js';
 import { oneSigningKeyPerState } from './003_one_signing_key_per_state.js';
+import { clientActAs } from './004_client_act_as.js';
 
 export function migrationProvider(engine: Engine): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '001_initial': initial(engine),
     '002_authorization': authorization,
     '003_one_signing_key_per_state': oneSigningKeyPerState,
+    '004_client_act_as': clientActAs,
   };
   return { getMigrations: async () => migrations };
 }
