@@ -52,11 +52,10 @@ const clientFields = {
 } as const;
 
 const actAsInput = {
-  description: 'user names the client may act for with miniOrange’s client_credentials + `username` (the default user always), or "*" for any user; none by default',
+  description: 'user names the client may act for with miniOrange’s client_credentials + `username` (the default user always), or "*" for any user; none by default ([] takes them all away)',
   anyOf: [
     { type: 'array', items: { type: 'string', minLength: 1, maxLength: 60 }, maxItems: 200 },
     { type: 'string', enum: ['*'] },
-    { type: 'null' },
   ],
 } as const;
 

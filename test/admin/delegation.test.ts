@@ -232,6 +232,14 @@ async function consoleAs(name: string): Promise<{ agent: BrowserAgent; csrf: str
 }
 
 describe('console', () => {
+  test('"May also act for": one name per line, shown back as the users’ names', async () => {
+    const { agent, csrf } = await consoleAs('root');
+    const saved = await agent.post('/admin/clients/new', { csrf_token: csrf, clientId: 'console-acting', status: '1', confidential: '1', grantTypes: 'client_credentials', user: 'root', actAs: 'BOB\r\nalice\n', pkce: '1' });
+    assert.equal(saved.status, 200, saved.text.slice(0, 300));
+    const page = await agent.get('/admin/clients/console-acting');
+    assert.match(page.text, /<textarea id="f-actAs" name="actAs" rows="3">alice\nbob<\/textarea>/, 'stored by user (uid order), named as stored');
+  });
+
   test('the attack through the client form: refused beside the default user field', async () => {
     const { agent, csrf } = await consoleAs('mallory');
     const page = await agent.post('/admin/clients/new', { csrf_token: csrf, clientId: 'evil-form', status: '1', confidential: '1', grantTypes: 'client_credentials', user: 'root', scopes: 'admin:users', pkce: '1' });
