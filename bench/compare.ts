@@ -74,7 +74,9 @@ const temp = mkdtempSync(join(tmpdir(), 'gatehouse-compare-'));
 
 /** A Gatehouse instance of its own (own SQLite file), its access-token key of `alg`. */
 async function startGatehouse(alg: 'ES256' | 'RS256'): Promise<string> {
-  const env = { ...process.env, DATABASE_URL: `sqlite:${join(temp, `gh-${alg}.db`)}`, LOG_LEVEL: 'warn', GATEHOUSE_SECRET: 'compare-master-secret-0123456789abcdef-xyz' };
+  // one user logs in over many connections at once: flood control holds an attempt per check in
+  // flight, so its per-(user, IP) limit must exceed the connections
+  const env = { ...process.env, DATABASE_URL: `sqlite:${join(temp, `gh-${alg}.db`)}`, LOG_LEVEL: 'warn', GATEHOUSE_SECRET: 'compare-master-secret-0123456789abcdef-xyz', GATEHOUSE_FLOOD_USER_LIMIT: '1000' };
   const world = {
     roles: [{ id: 'reader', label: 'Reader', permissions: ['access user profiles'] }],
     scopes: [{ name: 'api', description: 'The API', granularity: 'permission', permission: 'access user profiles' }],

@@ -6,9 +6,12 @@ import { parse as parseYaml } from 'yaml';
 import { randomToken } from './crypto/secrets.js';
 
 export interface FloodSettings {
-  /** failed password checks allowed per user name within userWindow */
+  /** failed password checks allowed per (user name, client IP) within userWindow */
   userLimit: number;
   userWindow: number;
+  /** failed password checks allowed per user name from all IPs together within userGlobalWindow */
+  userGlobalLimit: number;
+  userGlobalWindow: number;
   /** failed password checks allowed per client IP within ipWindow */
   ipLimit: number;
   ipWindow: number;
@@ -28,6 +31,8 @@ export interface Config {
   /** requests per client IP per window on the token endpoints; null = no limit */
   rateLimit: { max: number; windowMs: number } | null;
   flood: FloodSettings;
+  /** password checks that may wait for a hashing slot; beyond it a check is refused at once (503) */
+  passwordQueue: number;
   /** Bearer token that opens /metrics on the public port; null: not served there */
   metricsToken: string | null;
   /** a second port serving only /metrics, without a token (bind HOST to a private interface); null: none */
@@ -69,8 +74,11 @@ const KEYS = {
   GATEHOUSE_METRICS_PORT: 'metricsPort',
   GATEHOUSE_FLOOD_USER_LIMIT: 'floodUserLimit',
   GATEHOUSE_FLOOD_USER_WINDOW: 'floodUserWindow',
+  GATEHOUSE_FLOOD_USER_GLOBAL_LIMIT: 'floodUserGlobalLimit',
+  GATEHOUSE_FLOOD_USER_GLOBAL_WINDOW: 'floodUserGlobalWindow',
   GATEHOUSE_FLOOD_IP_LIMIT: 'floodIpLimit',
   GATEHOUSE_FLOOD_IP_WINDOW: 'floodIpWindow',
+  GATEHOUSE_PASSWORD_QUEUE: 'passwordQueue',
   GATEHOUSE_ID_TOKEN_TTL: 'idTokenTtl',
   GATEHOUSE_SESSION_TTL: 'sessionTtl',
   GATEHOUSE_KEY_ROTATION_DAYS: 'keyRotationDays',
@@ -217,9 +225,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     flood: {
       userLimit: integer(raw, 'GATEHOUSE_FLOOD_USER_LIMIT', 5, 1, 1_000_000),
       userWindow: integer(raw, 'GATEHOUSE_FLOOD_USER_WINDOW', 21_600, 1, 31_536_000),
+      userGlobalLimit: integer(raw, 'GATEHOUSE_FLOOD_USER_GLOBAL_LIMIT', 100, 1, 1_000_000),
+      userGlobalWindow: integer(raw, 'GATEHOUSE_FLOOD_USER_GLOBAL_WINDOW', 21_600, 1, 31_536_000),
       ipLimit: integer(raw, 'GATEHOUSE_FLOOD_IP_LIMIT', 50, 1, 1_000_000),
       ipWindow: integer(raw, 'GATEHOUSE_FLOOD_IP_WINDOW', 3_600, 1, 31_536_000),
     },
+    passwordQueue: integer(raw, 'GATEHOUSE_PASSWORD_QUEUE', 64, 0, 100_000),
     idTokenTtl: integer(raw, 'GATEHOUSE_ID_TOKEN_TTL', 3600, 60, 86_400),
     sessionTtl: integer(raw, 'GATEHOUSE_SESSION_TTL', 43_200, 60, 2_592_000),
     keyRotation: {

@@ -58,17 +58,18 @@ export class Maintenance {
   }
 
   /** Deletes expired rows table by table; returns the counts of what it deleted. */
-  async cleanup(): Promise<Partial<Record<ExpiringKind, number>>> {
+  async cleanup(): Promise<Partial<Record<ExpiringKind | 'sealed_successors', number>>> {
     const now = nowSeconds(this.clock);
     const cutoffs: Record<ExpiringKind, number> = {
       refresh_tokens: now,
+      reissued_access_tokens: now,
       authorization_codes: now - CODE_GRACE,
       revocations: now,
       sessions: now,
       flood: now,
       audit_log: now - this.config.auditRetentionDays * 86_400,
     };
-    const deleted: Partial<Record<ExpiringKind, number>> = {};
+    const deleted: Partial<Record<ExpiringKind | 'sealed_successors', number>> = {};
     for (const [kind, before] of Object.entries(cutoffs) as [ExpiringKind, number][]) {
       let total = 0;
       for (let batch = 0; batch < MAX_BATCHES; batch++) {
@@ -78,6 +79,14 @@ export class Maintenance {
       }
       if (total) deleted[kind] = total;
     }
+    // a spent refresh token keeps its successor sealed only through its reuse interval
+    let erased = 0;
+    for (let batch = 0; batch < MAX_BATCHES; batch++) {
+      const n = await this.store.cleanup.eraseSealedSuccessors(now, BATCH);
+      erased += n;
+      if (n < BATCH) break;
+    }
+    if (erased) deleted.sealed_successors = erased;
     return deleted;
   }
 }

@@ -1,11 +1,12 @@
 // Prometheus metrics (prom-client, a registry per app so embedded or test instances never mix):
 // HTTP requests and latency per route and status, tokens issued per grant, refresh and code
-// replays, failed password checks and flood-control refusals, and answers lost to an
-// unavailable database. Fed by one onResponse hook and by the audit trail, so no endpoint
+// replays, failed password checks, flood-control refusals and password checks refused by a full
+// hashing queue, and answers lost to an unavailable database. Fed by one onResponse hook and by the audit trail, so no endpoint
 // carries metrics code of its own.
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AuditEvent } from './audit-log.js';
+import { isBusyReply } from './http/reply-helpers.js';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -21,6 +22,7 @@ export class Metrics {
   private readonly replays = new Counter({ name: 'gatehouse_replays_detected_total', help: 'Refresh tokens or authorization codes used twice (their grants are revoked)', labelNames: ['kind'] as const, registers: [this.registry] });
   private readonly failedLogins = new Counter({ name: 'gatehouse_failed_logins_total', help: 'Password checks that failed (unknown user or wrong password)', registers: [this.registry] });
   private readonly floodBlocks = new Counter({ name: 'gatehouse_flood_blocks_total', help: 'Password checks refused by flood control', registers: [this.registry] });
+  private readonly passwordQueueFulls = new Counter({ name: 'gatehouse_password_queue_full_total', help: 'Password checks refused at once (503) because every hashing slot was busy and the queue full', registers: [this.registry] });
   private readonly storeUnavailable = new Counter({ name: 'gatehouse_store_unavailable_total', help: 'Requests answered 503 because the database was unreachable or too slow', registers: [this.registry] });
 
   constructor() {
@@ -33,7 +35,7 @@ export class Metrics {
       const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
       this.requests.inc(labels);
       this.latency.observe(labels, reply.elapsedTime / 1000);
-      if (reply.statusCode === 503) this.storeUnavailable.inc();
+      if (reply.statusCode === 503 && !isBusyReply(reply)) this.storeUnavailable.inc();
     });
   }
 
@@ -50,6 +52,10 @@ export class Metrics {
 
   floodBlocked(): void {
     this.floodBlocks.inc();
+  }
+
+  passwordQueueFull(): void {
+    this.passwordQueueFulls.inc();
   }
 
   text(): Promise<string> {

@@ -9,6 +9,7 @@ import { nowSeconds } from './clock.js';
 import type { Config } from './config.js';
 import { ClientSecrets } from './crypto/client-secret.js';
 import { KeyRing } from './crypto/keys.js';
+import { TokenSealer } from './crypto/token-sealing.js';
 import { AccessCatalogCache } from './oauth/access-catalog.js';
 import { FloodControl } from './oauth/flood-control.js';
 import { RedisFloodCounts } from './limits/flood-counters.js';
@@ -33,6 +34,8 @@ export interface Services {
   tokens: TokenService;
   guard: BearerGuard;
   secrets: ClientSecrets;
+  /** seals refresh-token successors kept through a client's reuse interval */
+  sealer: TokenSealer;
   users: UserAuthenticator;
   audit: AuditLog;
   idTokens: IdTokens;
@@ -49,7 +52,7 @@ export interface Services {
 
 const RELOAD_MS = 5_000;
 
-export function createServices(config: Config, store: Store & { invalidate?(): void }, clock: Clock, log: FastifyBaseLogger): Services {
+export function createServices(config: Config, store: Store & { invalidate?(): void; uncached?: Store }, clock: Clock, log: FastifyBaseLogger): Services {
   const keys = new KeyRing();
   const catalog = new AccessCatalogCache(store);
   const revocations = new RevocationView(store, clock, log, () => store.invalidate?.());
@@ -89,7 +92,16 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
     guard,
     tokens: new TokenService({ keys, clock, issuer: config.issuer, audience: config.audience }),
     secrets: new ClientSecrets(config.secret),
-    users: new UserAuthenticator(store, flood, clock, metrics),
+    sealer: new TokenSealer(config.secret),
+    users: new UserAuthenticator({
+      // a credential check reads past the cache: a block made by another process counts at once
+      accounts: (store.uncached ?? store).users,
+      users: store.users,
+      flood,
+      clock,
+      queueLimit: config.passwordQueue,
+      observer: metrics,
+    }),
     metrics,
     idTokens: new IdTokens({ keys, clock, issuer: config.issuer, ttl: config.idTokenTtl }),
     maintenance: new Maintenance(store, clock, config, log, async () => reloadKeys()),

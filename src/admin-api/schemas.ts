@@ -48,6 +48,8 @@ const clientFields = {
   rememberApproval: { type: 'boolean' },
   accessTokenExpiration: seconds,
   refreshTokenExpiration: seconds,
+  refreshFamilyLifetime: { type: 'integer', minimum: 1, maximum: 315_360_000, description: 'seconds a refresh-token family lives however often it rotates; then the user authenticates again (default 2592000, 30 days)' },
+  refreshReuseInterval: { type: 'integer', minimum: 0, maximum: 300, description: 'seconds in which the client may present a just-spent refresh token again and get the same successor instead of the family being revoked (default 0: off)' },
   status: { type: 'boolean', description: 'false disables the client and revokes its tokens' },
 } as const;
 

@@ -5,8 +5,12 @@ import { BUILT_IN_SCOPES } from '../domain/scope.js';
 import {
   ACT_AS_ANYONE,
   DEFAULT_ACCESS_TOKEN_EXPIRATION,
+  DEFAULT_REFRESH_FAMILY_LIFETIME,
+  DEFAULT_REFRESH_REUSE_INTERVAL,
   DEFAULT_REFRESH_TOKEN_EXPIRATION,
   MAX_ACCESS_TOKEN_EXPIRATION,
+  MAX_REFRESH_FAMILY_LIFETIME,
+  MAX_REFRESH_REUSE_INTERVAL,
   MAX_REFRESH_TOKEN_EXPIRATION,
   isValidClientId,
   redirectUriProblem,
@@ -41,6 +45,10 @@ export interface ClientInput {
   rememberApproval?: boolean;
   accessTokenExpiration?: number;
   refreshTokenExpiration?: number;
+  /** seconds a refresh-token family may live, however often it rotates */
+  refreshFamilyLifetime?: number;
+  /** seconds (0 = off) in which a spent refresh token may be presented again for the same successor */
+  refreshReuseInterval?: number;
   status?: boolean;
 }
 
@@ -50,9 +58,9 @@ function list(field: string, value: unknown): string[] {
   return [...new Set(value as string[])];
 }
 
-function seconds(field: string, value: unknown, fallback: number, max: number): number {
+function seconds(field: string, value: unknown, fallback: number, max: number, min = 1): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) throw new ValidationError(field, `must be a whole number of seconds from 1 to ${max}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new ValidationError(field, `must be a whole number of seconds from ${min} to ${max}`);
   return value;
 }
 
@@ -156,6 +164,8 @@ async function clientFrom(store: Store, input: ClientInput, existing: Client | n
     rememberApproval: flag('rememberApproval', input.rememberApproval, existing?.rememberApproval ?? true),
     accessTokenExpiration: seconds('accessTokenExpiration', input.accessTokenExpiration, existing?.accessTokenExpiration ?? DEFAULT_ACCESS_TOKEN_EXPIRATION, MAX_ACCESS_TOKEN_EXPIRATION),
     refreshTokenExpiration: seconds('refreshTokenExpiration', input.refreshTokenExpiration, existing?.refreshTokenExpiration ?? DEFAULT_REFRESH_TOKEN_EXPIRATION, MAX_REFRESH_TOKEN_EXPIRATION),
+    refreshFamilyLifetime: seconds('refreshFamilyLifetime', input.refreshFamilyLifetime, existing?.refreshFamilyLifetime ?? DEFAULT_REFRESH_FAMILY_LIFETIME, MAX_REFRESH_FAMILY_LIFETIME),
+    refreshReuseInterval: seconds('refreshReuseInterval', input.refreshReuseInterval, existing?.refreshReuseInterval ?? DEFAULT_REFRESH_REUSE_INTERVAL, MAX_REFRESH_REUSE_INTERVAL, 0),
     status: flag('status', input.status, existing?.status ?? true),
   };
 }

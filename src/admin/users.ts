@@ -1,5 +1,5 @@
 // Creating and saving user accounts. Saving a user whose status, password or roles changed
-// revokes every token they hold (COMPAT §4).
+// revokes every token they hold (docs/compatibility.md §4).
 import { hashPassword, verifyPassword } from '../crypto/passwords.js';
 import { randomToken } from '../crypto/secrets.js';
 import { AUTHENTICATED_ROLE } from '../domain/role.js';

@@ -1,6 +1,6 @@
-// GET /user/{id}?_format=json — Drupal core REST's user resource (COMPAT §6), behind the bearer
-// guard. Access is decided with the token's effective permissions; when the user could see the
-// account but the token's scopes do not allow it, the answer says which permission is missing.
+// GET /user/{id}?_format=json — Drupal core REST's user resource (docs/compatibility.md §6),
+// behind the bearer guard. Access is decided with the token's effective permissions; when the user
+// could see the account but the token's scopes do not allow it, the answer names the permission.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PERMISSIONS } from '../domain/permissions.js';
 import { parseUid } from '../domain/user.js';

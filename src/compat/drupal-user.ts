@@ -1,4 +1,4 @@
-// Drupal core REST's view of a user entity (COMPAT §6): who may view whom
+// Drupal core REST's view of a user entity (docs/compatibility.md §6): who may view whom
 // (UserAccessControlHandler) and the JSON normalization with field access, as Drupal outputs it.
 import { createHash } from 'node:crypto';
 import type { PermissionSet } from '../domain/access.js';

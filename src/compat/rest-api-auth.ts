@@ -1,8 +1,8 @@
-// POST /rest_api/access_token — miniOrange REST API Authentication (COMPAT §1): the password
-// and client_credentials grants through the same grants and token service as /oauth/token,
+// POST /rest_api/access_token — miniOrange REST API Authentication (docs/compatibility.md §1): the
+// password and client_credentials grants through the same grants and token service as /oauth/token,
 // answered in the module's own vocabulary.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { contentTypeOf, noStore } from '../http/reply-helpers.js';
+import { contentTypeOf, markBusy, noStore } from '../http/reply-helpers.js';
 import { GrantError } from '../oauth/errors.js';
 import { singleValuedParams, type Params } from '../oauth/params.js';
 import { auditTokenRequest, dispatchGrant, requireGrantAllowed } from '../oauth/token-dispatch.js';
@@ -80,7 +80,7 @@ export async function restApiAuth(app: FastifyInstance, options: { services: Ser
     } catch (error) {
       auditTokenRequest(services.audit, ENDPOINT, request.ip, params.grant_type, params.client_id?.slice(0, 128), { error });
       if (error instanceof RestApiRefusal) return send(reply, error.answer);
-      if (error instanceof GrantError) return send(reply, toRestApiError(error));
+      if (error instanceof GrantError) return send(error.reason === 'server_busy' ? markBusy(reply) : reply, toRestApiError(error));
       throw error;
     }
   });

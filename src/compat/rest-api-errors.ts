@@ -1,5 +1,5 @@
-// miniOrange REST API Authentication's error vocabulary (COMPAT §1): the same grant failures
-// as /oauth/token, rendered as {"status":"error","error":CODE,"error_description":TEXT}.
+// miniOrange REST API Authentication's error vocabulary (docs/compatibility.md §1): the same grant
+// failures as /oauth/token, rendered as {"status":"error","error":CODE,"error_description":TEXT}.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { describeClientError, isClientError, noStore } from '../http/reply-helpers.js';
 import type { GrantError } from '../oauth/errors.js';
@@ -29,6 +29,9 @@ export const UNAUTHORIZED_CLIENT = (): RestApiErrorResponse =>
 export const USER_BLOCKED = (): RestApiErrorResponse => restApiError(403, 'USER_BLOCKED', 'The user is blocked or inactive.');
 export const TOO_MANY_ATTEMPTS = (retryAfter: number): RestApiErrorResponse =>
   restApiError(429, 'TOO_MANY_ATTEMPTS', 'Too many failed attempts. Try again later.', { 'retry-after': String(retryAfter) });
+/** Not in the module's vocabulary: every password slot is busy and the queue is full. */
+export const SERVER_BUSY = (retryAfter: number): RestApiErrorResponse =>
+  restApiError(503, 'SERVER_BUSY', 'The server is busy checking other passwords. Try again shortly.', { 'retry-after': String(retryAfter) });
 export const INVALID_HTTP_METHOD = (): RestApiErrorResponse =>
   restApiError(405, 'INVALID_HTTP_METHOD', 'The used HTTP method should be a POST.', { allow: 'POST' });
 /** Not in the module's documented vocabulary: malformed bodies and repeated parameters. */
@@ -59,6 +62,8 @@ export function toRestApiError(error: GrantError): RestApiErrorResponse {
       return USER_BLOCKED();
     case 'too_many_attempts':
       return TOO_MANY_ATTEMPTS(error.detail.retryAfter ?? 60);
+    case 'server_busy':
+      return SERVER_BUSY(error.detail.retryAfter ?? 1);
     case 'invalid_scope':
     case 'invalid_grant':
     case 'unsupported_token_type':

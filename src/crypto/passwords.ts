@@ -15,15 +15,30 @@ export const MAX_PASSWORD_BYTES = 4096;
 /**
  * Argon2 runs in libuv's thread pool, which token signing shares. Hashing at most one password per
  * core leaves the other pool threads free, so a burst of logins never queues a signature behind
- * it; further logins wait their turn here instead.
+ * it; further logins wait their turn here instead — a bounded number of them (`maxWaiting`), so a
+ * flood of logins is refused at once rather than making everyone wait seconds.
  */
 const HASH_SLOTS = Math.max(1, Number(process.env.GATEHOUSE_PASSWORD_CONCURRENCY) || availableParallelism());
 let busy = 0;
 const waiting: (() => void)[] = [];
 
-async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (busy >= HASH_SLOTS) await new Promise<void>((resolve) => waiting.push(resolve));
-  else busy++;
+/** Every hashing slot is busy and `maxWaiting` checks already wait for one: try again shortly. */
+export class PasswordQueueFull extends Error {
+  constructor() {
+    super('too many password checks are waiting');
+  }
+}
+
+export interface HashQueueOptions {
+  /** refuse (PasswordQueueFull) instead of waiting when this many already wait; unset: always wait */
+  maxWaiting?: number;
+}
+
+async function withHashSlot<T>(work: () => Promise<T>, options: HashQueueOptions = {}): Promise<T> {
+  if (busy >= HASH_SLOTS) {
+    if (waiting.length >= (options.maxWaiting ?? Infinity)) throw new PasswordQueueFull();
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  } else busy++;
   try {
     return await work();
   } finally {
@@ -33,8 +48,8 @@ async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function hashPassword(password: string): Promise<string> {
-  return withHashSlot(() => argon2Hash(password, ARGON2));
+export async function hashPassword(password: string, options: HashQueueOptions = {}): Promise<string> {
+  return withHashSlot(() => argon2Hash(password, ARGON2), options);
 }
 
 let decoy: Promise<string> | null = null;
@@ -117,17 +132,20 @@ function needsArgonRehash(hash: string): boolean {
   return Number(params[1]) < ARGON2.memoryCost || Number(params[2]) < ARGON2.timeCost;
 }
 
-/** Checks a password against a stored hash of any accepted kind; never throws. */
-export async function verifyPassword(password: string, hash: string | null): Promise<{ ok: boolean; needsRehash: boolean }> {
+/**
+ * Checks a password against a stored hash of any accepted kind. Never throws, except
+ * PasswordQueueFull when `options.maxWaiting` is given and reached (nothing was checked).
+ */
+export async function verifyPassword(password: string, hash: string | null, options: HashQueueOptions = {}): Promise<{ ok: boolean; needsRehash: boolean }> {
   if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) return { ok: false, needsRehash: false };
   try {
     if (hash === null || hash === '') {
       const decoyValue = await decoyHash();
-      await withHashSlot(() => argon2Verify(decoyValue, password));
+      await withHashSlot(() => argon2Verify(decoyValue, password), options);
       return { ok: false, needsRehash: false };
     }
     if (hash.startsWith('$argon2')) {
-      const ok = await withHashSlot(() => argon2Verify(hash, password));
+      const ok = await withHashSlot(() => argon2Verify(hash, password), options);
       return { ok, needsRehash: ok && needsArgonRehash(hash) };
     }
     if (/^\$2[aby]\$\d\d\$/.test(hash)) {
@@ -137,7 +155,8 @@ export async function verifyPassword(password: string, hash: string | null): Pro
     }
     const ok = await verifyPhpass(password, hash);
     return { ok, needsRehash: ok };
-  } catch {
+  } catch (error) {
+    if (error instanceof PasswordQueueFull) throw error;
     return { ok: false, needsRehash: false };
   }
 }

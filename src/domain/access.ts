@@ -1,6 +1,6 @@
-// Effective access of a token: the user's permissions ∩ the permissions its scopes grant, and
-// the user's roles ∩ the roles its scopes grant (COMPAT §4; SA-CONTRIB-2025-114 was a bypass of
-// exactly this intersection).
+// Effective access of a token: the user's permissions ∩ the permissions its scopes grant, and the
+// user's roles ∩ the roles its scopes grant (docs/compatibility.md §4; SA-CONTRIB-2025-114 was a
+// bypass of exactly this intersection).
 import { ADMINISTRATOR_ROLE, AUTHENTICATED_ROLE, type Role } from './role.js';
 import type { Scope } from './scope.js';
 
@@ -127,4 +127,26 @@ export function effectiveAccess(userRoles: readonly string[], scopeNames: readon
   const permissions = permissionsOfRoles(held, catalog).intersect(granted.permissions);
   const roles = [AUTHENTICATED_ROLE, ...held.filter((r) => r !== AUTHENTICATED_ROLE && granted.roles.includes(r))];
   return { permissions, roles };
+}
+
+/**
+ * The granted scopes that still give this user something (on refresh): a permission scope whose
+ * permission they hold, a role scope whose role they hold, an umbrella with such a scope under it.
+ * Scopes that grant no permission or role (OIDC's) stay; scopes no longer defined are dropped.
+ */
+export function scopesStillHeld(names: readonly string[], userRoles: readonly string[], catalog: AccessCatalog): string[] {
+  const held = userRoleIds(userRoles, catalog);
+  const permissions = permissionsOfRoles(held, catalog);
+  const gives = (scope: Scope): boolean => {
+    if (scope.granularity === 'permission') return scope.permission !== null && permissions.has(scope.permission);
+    if (scope.granularity === 'role') return scope.role !== null && held.includes(scope.role);
+    return true; // grants nothing, so there is nothing for the user to have lost
+  };
+  return names.filter((name) => {
+    const scope = catalog.scopes.get(name);
+    if (!scope) return false;
+    if (!scope.umbrella) return gives(scope);
+    const leaves = expandScopes([name], catalog).filter((s) => !s.umbrella);
+    return leaves.length === 0 || leaves.some(gives);
+  });
 }

@@ -1,4 +1,5 @@
-// An OAuth client ("consumer" in Simple OAuth), with every consumer field of COMPAT §4.
+// An OAuth client ("consumer" in Simple OAuth), with every consumer field of
+// docs/compatibility.md §4.
 import { type GrantType } from './grant-types.js';
 
 export interface Client {
@@ -28,6 +29,13 @@ export interface Client {
   accessTokenExpiration: number;
   /** seconds */
   refreshTokenExpiration: number;
+  /** seconds: a refresh-token family ends this long after the grant that started it; then the user signs in again */
+  refreshFamilyLifetime: number;
+  /**
+   * seconds (0 = off): how long a spent refresh token may be presented again by its client and get
+   * the same successor, instead of counting as a replay (a reply lost in transit, tabs racing)
+   */
+  refreshReuseInterval: number;
   /** false = disabled: cannot authenticate or obtain tokens */
   status: boolean;
   created: number;
@@ -49,6 +57,11 @@ export const DEFAULT_ACCESS_TOKEN_EXPIRATION = 300;
 export const DEFAULT_REFRESH_TOKEN_EXPIRATION = 1_209_600;
 export const MAX_ACCESS_TOKEN_EXPIRATION = 86_400;
 export const MAX_REFRESH_TOKEN_EXPIRATION = 31_536_000;
+export const DEFAULT_REFRESH_FAMILY_LIFETIME = 2_592_000;
+export const MAX_REFRESH_FAMILY_LIFETIME = 315_360_000;
+export const DEFAULT_REFRESH_REUSE_INTERVAL = 0;
+/** Okta's grace period goes to 60 s; beyond a few minutes a "lost reply" is no longer the likely story */
+export const MAX_REFRESH_REUSE_INTERVAL = 300;
 
 // No ':' (it would break HTTP Basic) and nothing that needs escaping in a URL.
 const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;

@@ -1,5 +1,5 @@
-// A user account with Drupal's base fields (COMPAT §6). uid 0 is the reserved anonymous
-// account and can never authenticate; uid 1 is the bootstrap administrator.
+// A user account with Drupal's base fields (docs/compatibility.md §6). uid 0 is the reserved
+// anonymous account and can never authenticate; uid 1 is the bootstrap administrator.
 export interface User {
   uid: number;
   uuid: string;
@@ -24,7 +24,10 @@ export interface User {
 
 export const ANONYMOUS_UID = 0;
 
-const USER_NAME = /^[^\x00-\x1f\x7f]{1,60}$/;
+/** Drupal's UserInterface::USERNAME_MAX_LENGTH, in characters. */
+export const USER_NAME_MAX_LENGTH = 60;
+
+const USER_NAME = new RegExp(`^[^\\x00-\\x1f\\x7f]{1,${USER_NAME_MAX_LENGTH}}$`);
 
 /** Drupal allows most characters in names but not control characters, nor leading/trailing spaces. */
 export function isValidUserName(value: unknown): value is string {

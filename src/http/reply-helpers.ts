@@ -28,3 +28,15 @@ export function describeClientError(error: FastifyError): string {
 export function contentTypeOf(request: FastifyRequest): string {
   return (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 }
+
+const busyReplies = new WeakSet<FastifyReply>();
+
+/** Marks a 503 as "too busy right now" (a full password queue), so metrics do not blame the database. */
+export function markBusy(reply: FastifyReply): FastifyReply {
+  busyReplies.add(reply);
+  return reply;
+}
+
+export function isBusyReply(reply: FastifyReply): boolean {
+  return busyReplies.has(reply);
+}

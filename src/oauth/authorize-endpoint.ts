@@ -43,7 +43,8 @@ export async function authorizeEndpoint(app: FastifyInstance, options: { service
 
   async function issueCode(reply: FastifyReply, request: AuthorizationRequest, current: CurrentSession, ip: string): Promise<FastifyReply> {
     const code = randomToken(32);
-    const now = nowSeconds(clock);
+    const issuedMs = clock.now();
+    const now = Math.floor(issuedMs / 1000);
     await store.codes.insert({
       digest: tokenDigest(code),
       clientId: request.client.clientId,
@@ -56,6 +57,7 @@ export async function authorizeEndpoint(app: FastifyInstance, options: { service
       nonce: request.nonce ?? null,
       authTime: current.session.authTime,
       issuedAt: now,
+      issuedMs,
       expiresAt: now + CODE_TTL_SECONDS,
       usedAt: null,
       familyId: null,

@@ -14,6 +14,7 @@ export type GrantFailure =
   | 'invalid_credentials'
   | 'user_blocked'
   | 'too_many_attempts'
+  | 'server_busy'
   | 'invalid_scope'
   | 'invalid_grant'
   | 'unsupported_token_type';
@@ -61,6 +62,8 @@ const RFC_CODES: Record<GrantFailure, { error: string; status: number }> = {
   invalid_credentials: { error: 'invalid_grant', status: 400 },
   user_blocked: { error: 'invalid_grant', status: 400 },
   too_many_attempts: { error: 'invalid_grant', status: 429 },
+  // RFC 6749 §4.1.2.1's code for an overloaded server, with Retry-After (RFC 9110 §10.2.3)
+  server_busy: { error: 'temporarily_unavailable', status: 503 },
   invalid_scope: { error: 'invalid_scope', status: 400 },
   invalid_grant: { error: 'invalid_grant', status: 400 },
   unsupported_token_type: { error: 'unsupported_token_type', status: 400 },

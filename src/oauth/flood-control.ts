@@ -1,13 +1,25 @@
-// Flood control on every password check (Drupal's defaults: 5 failures per user name per 6 h,
-// 50 per IP per hour). Unknown and known user names are counted alike, so the answers do not
-// tell them apart.
+// Flood control on every password check, as Drupal's defaults: 5 failures per user name from one
+// client IP per 6 h, 50 per IP per hour; plus a higher limit per user name across all IPs, so a
+// distributed guesser is stopped too without letting anyone lock a user out of their usual IP.
+// An attempt is reserved before the password is hashed and kept as a failure when it is wrong,
+// so however requests are timed no more passwords are checked than the limits allow. Unknown and
+// known user names are counted alike, so the answers do not tell them apart.
 import type { Clock } from '../clock.js';
 import { nowSeconds } from '../clock.js';
 import type { FloodSettings } from '../config.js';
-import type { FloodRepository } from '../store/store.js';
+import type { FloodLimit, FloodRepository, FloodReservation } from '../store/store.js';
 
 const IP_EVENT = 'password.ip';
+/** per (user name, IP): Drupal's user.flood `uid_only: false` */
+const USER_IP_EVENT = 'password.user_ip';
+/** per user name, whatever the IP */
 const USER_EVENT = 'password.user';
+
+/** A password check allowed to run: its events are counted until it is settled. */
+export interface FloodAttempt {
+  readonly reservation: FloodReservation;
+  readonly userIpKey: string;
+}
 
 export class FloodControl {
   constructor(
@@ -17,34 +29,44 @@ export class FloodControl {
     private readonly settings: FloodSettings,
   ) {}
 
+  /** Names as Drupal compares them; control characters (never in a valid name) cannot reach a key. */
   private static userKey(name: string): string {
-    return name.trim().toLowerCase();
+    return name.trim().toLowerCase().replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
   }
 
-  /** Seconds until another attempt is allowed, or null when attempts are allowed now. */
-  async retryAfter(ip: string, userName: string): Promise<number | null> {
-    const now = nowSeconds(this.clock);
-    const flood = this.counts;
-    const [byIp, byUser] = await Promise.all([
-      flood.count(IP_EVENT, ip, now - this.settings.ipWindow),
-      flood.count(USER_EVENT, FloodControl.userKey(userName), now - this.settings.userWindow),
-    ]);
-    const waits: number[] = [];
-    if (byIp.count >= this.settings.ipLimit) waits.push((byIp.oldest ?? now) + this.settings.ipWindow - now);
-    if (byUser.count >= this.settings.userLimit) waits.push((byUser.oldest ?? now) + this.settings.userWindow - now);
-    return waits.length ? Math.max(1, ...waits) : null;
+  private limits(ip: string, userName: string): { limits: FloodLimit[]; userIpKey: string } {
+    const user = FloodControl.userKey(userName);
+    // an address never holds a '/', so "address/name" names one pair
+    const userIpKey = `${ip}/${user}`;
+    const s = this.settings;
+    return {
+      userIpKey,
+      limits: [
+        { event: IP_EVENT, identifier: ip, limit: s.ipLimit, window: s.ipWindow },
+        { event: USER_IP_EVENT, identifier: userIpKey, limit: s.userLimit, window: s.userWindow },
+        { event: USER_EVENT, identifier: user, limit: s.userGlobalLimit, window: s.userGlobalWindow },
+      ],
+    };
   }
 
-  async recordFailure(ip: string, userName: string): Promise<void> {
-    const now = nowSeconds(this.clock);
-    await Promise.all([
-      this.counts.register(IP_EVENT, ip, now, now + this.settings.ipWindow),
-      this.counts.register(USER_EVENT, FloodControl.userKey(userName), now, now + this.settings.userWindow),
-    ]);
+  /**
+   * Reserves one attempt on every counter at once, or says how many seconds to wait. A reserved
+   * attempt counts as a failure until settled: in flight, it holds its place against the limits.
+   */
+  async reserve(ip: string, userName: string): Promise<FloodAttempt | { retryAfter: number }> {
+    const { limits, userIpKey } = this.limits(ip, userName);
+    const result = await this.counts.reserve(limits, nowSeconds(this.clock));
+    return 'retryAfter' in result ? result : { reservation: result.reserved, userIpKey };
   }
 
-  /** After a successful login, as Drupal does: the user's count starts over (the IP's does not). */
-  async recordSuccess(userName: string): Promise<void> {
-    await this.counts.clear(USER_EVENT, FloodControl.userKey(userName));
+  /** The password was right: it was no failure, and (as Drupal does) the user's count from this IP starts over. */
+  async succeeded(attempt: FloodAttempt): Promise<void> {
+    await this.counts.release(attempt.reservation);
+    await this.counts.clear(USER_IP_EVENT, attempt.userIpKey);
+  }
+
+  /** No failed guess (the password was right, or was never checked): the attempt is given back. */
+  async release(attempt: FloodAttempt): Promise<void> {
+    await this.counts.release(attempt.reservation);
   }
 }

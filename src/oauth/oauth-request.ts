@@ -1,7 +1,7 @@
 // What the form-encoded OAuth endpoints share (token, introspection, revocation): reading the
 // body, authenticating the client, answering errors in RFC 6749 §5.2 vocabulary.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { describeClientError, isClientError, noStore } from '../http/reply-helpers.js';
+import { describeClientError, isClientError, markBusy, noStore } from '../http/reply-helpers.js';
 import { REALM } from '../resource/resource-errors.js';
 import type { Services } from '../services.js';
 import { authenticateClient, readClientCredentials } from './client-auth.js';
@@ -11,6 +11,7 @@ import { isStoreUnavailable, UNAVAILABLE_RETRY_AFTER } from '../store/store-unav
 
 export function sendOAuthFailure(reply: FastifyReply, error: GrantError, usedBasic: boolean): FastifyReply {
   const answer = toOAuthError(error, usedBasic, REALM);
+  if (error.reason === 'server_busy') markBusy(reply);
   return noStore(reply).code(answer.status).headers(answer.headers).send(answer.body);
 }
 

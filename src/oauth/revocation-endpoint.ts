@@ -6,7 +6,6 @@ import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
 import { GrantError } from './errors.js';
 import { authenticatedFormRequest, oauthErrorHandler, sendOAuthFailure } from './oauth-request.js';
-import { TOKEN_TYPE_HINTS } from './token-lookup.js';
 import { revokePresentedToken } from './token-revocation.js';
 
 export async function revocationEndpoint(app: FastifyInstance, options: { services: Services }): Promise<void> {
@@ -18,11 +17,8 @@ export async function revocationEndpoint(app: FastifyInstance, options: { servic
     try {
       const { params, client } = await authenticatedFormRequest(services, request, contentTypeOf(request));
       if (params.token === undefined) throw GrantError.missing('token');
-      const hint = params.token_type_hint;
-      if (hint !== undefined && !(TOKEN_TYPE_HINTS as readonly string[]).includes(hint)) {
-        throw new GrantError('unsupported_token_type', `token_type_hint must be access_token or refresh_token, not ${hint}.`);
-      }
-      await revokePresentedToken(services, client, params.token, hint, request.ip, '/oauth/revoke');
+      // RFC 7009 §2.1: a hint the server does not know is ignored, and the token still looked up
+      await revokePresentedToken(services, client, params.token, params.token_type_hint, request.ip, '/oauth/revoke');
       return noStore(reply).code(200).send();
     } catch (error) {
       if (error instanceof GrantError) return sendOAuthFailure(reply, error, usedBasic);

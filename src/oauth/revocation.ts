@@ -10,11 +10,24 @@ function horizon(clock: Clock): number {
   return nowSeconds(clock) + MAX_ACCESS_TOKEN_EXPIRATION;
 }
 
-/** Every access and refresh token of a user (saved with a new password, roles or status). */
+/**
+ * What a user had granted but not yet turned into tokens: codes not yet exchanged and remembered
+ * approvals — all of them, or through one client. Device codes (RFC 8628), once Gatehouse has
+ * them, are voided here too. A code minted concurrently and stored after this runs is still
+ * refused at the exchange, which compares its issue time with the revocation's.
+ */
+async function voidPendingGrants(store: Store, userId: number, clientId?: string): Promise<void> {
+  await store.codes.voidUnused(userId, clientId);
+  if (clientId === undefined) await store.consents.deleteByUser(userId);
+  else await store.consents.delete(userId, clientId);
+}
+
+/** Every access and refresh token of a user (saved with a new password, roles or status; "revoke all"), and their pending grants. */
 export async function revokeUserTokens(store: Store, clock: Clock, userId: number): Promise<void> {
   const now = clock.now();
   await store.refreshTokens.revokeByUser(userId, nowSeconds(clock));
   await store.revocations.add([{ kind: 'user', subject: String(userId), at: now, expiresAt: horizon(clock) }]);
+  await voidPendingGrants(store, userId);
 }
 
 /** Every token issued to a client (disabled, deleted, or its secret rotated). */
@@ -24,19 +37,22 @@ export async function revokeClientTokens(store: Store, clock: Clock, clientId: s
   await store.revocations.add([{ kind: 'client', subject: clientId, at: now, expiresAt: horizon(clock) }]);
 }
 
-/** Every token one user holds through one client (the user revoked the app). */
+/** Every token one user holds through one client, and their pending grants to it (the user revoked the app). */
 export async function revokeGrant(store: Store, clock: Clock, userId: number, clientId: string): Promise<void> {
   await store.refreshTokens.revokeByUserAndClient(userId, clientId, nowSeconds(clock));
   await store.revocations.add([{ kind: 'grant', subject: `${userId}:${clientId}`, at: clock.now(), expiresAt: horizon(clock) }]);
+  await voidPendingGrants(store, userId, clientId);
 }
 
 /** A whole refresh-token family and the access tokens issued with it (reuse detected). */
 export async function revokeFamily(store: Store, clock: Clock, familyId: string): Promise<RefreshTokenRow[]> {
   const rows = await store.refreshTokens.revokeFamily(familyId, nowSeconds(clock));
+  // read after the revocation: a reissue within a reuse interval is either recorded by now or refused
+  const reissued = await store.refreshTokens.reissuedAccessTokens(familyId);
   const now = nowSeconds(clock);
-  const live = rows.filter((r) => r.accessExpiresAt > now);
-  if (live.length) {
-    await store.revocations.add(live.map((r) => ({ kind: 'jti' as const, subject: r.accessJti, at: clock.now(), expiresAt: r.accessExpiresAt })));
+  const access = [...rows.map((r) => ({ jti: r.accessJti, expiresAt: r.accessExpiresAt })), ...reissued].filter((a) => a.expiresAt > now);
+  if (access.length) {
+    await store.revocations.add(access.map((a) => ({ kind: 'jti' as const, subject: a.jti, at: clock.now(), expiresAt: a.expiresAt })));
   }
   return rows;
 }

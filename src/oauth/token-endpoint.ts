@@ -1,5 +1,5 @@
 // POST /oauth/token (RFC 6749 §3.2): parse, authenticate the client, run the grant, answer in
-// RFC 6749 §5 vocabulary with Simple OAuth's shapes (COMPAT §3).
+// RFC 6749 §5 vocabulary with Simple OAuth's shapes (docs/compatibility.md §3).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isGrantType } from '../domain/grant-types.js';
 import { contentTypeOf, noStore } from '../http/reply-helpers.js';

@@ -1,6 +1,7 @@
 // Finds what an opaque string presented to introspection or revocation is: one of our live
 // access tokens (a JWT the guard accepts) or a live refresh token. The hint orders the search;
-// it is never trusted to end it (RFC 7009 §2.1, RFC 7662 §2.1).
+// it is never trusted to end it, and one the server does not know is ignored (RFC 7009 §2.1,
+// RFC 7662 §2.1).
 import { nowSeconds } from '../clock.js';
 import { tokenDigest } from '../crypto/secrets.js';
 import type { Principal } from '../resource/bearer-guard.js';
@@ -8,8 +9,6 @@ import type { Services } from '../services.js';
 import type { RefreshTokenRow } from '../store/store.js';
 
 export type LiveToken = { kind: 'access'; principal: Principal } | { kind: 'refresh'; row: RefreshTokenRow };
-
-export const TOKEN_TYPE_HINTS = ['access_token', 'refresh_token'] as const;
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 

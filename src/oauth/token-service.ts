@@ -18,6 +18,8 @@ export interface TokenGrant {
   refresh: boolean;
   /** the family a rotated refresh token continues; a new family when absent */
   familyId?: string;
+  /** seconds: when that family started (its absolute lifetime runs from here); now for a new family */
+  familyStartedAt?: number;
   /** seconds; when the user authenticated, if known (authorization code) */
   authTime?: number;
 }
@@ -73,6 +75,9 @@ export class TokenService {
     if (!grant.refresh) return { issued, persist: async () => undefined };
     const refreshToken = randomToken(32);
     const familyId = grant.familyId ?? randomToken(16);
+    const familyStartedAt = grant.familyStartedAt ?? now;
+    // no token of a family outlives the family
+    const expiresAt = Math.min(now + grant.client.refreshTokenExpiration, familyStartedAt + grant.client.refreshFamilyLifetime);
     issued.refreshToken = refreshToken;
     issued.familyId = familyId;
     return {
@@ -85,11 +90,14 @@ export class TokenService {
           userId: grant.userId,
           scopes: grant.scopes,
           issuedAt: now,
-          expiresAt: now + grant.client.refreshTokenExpiration,
+          expiresAt,
           accessJti: jti,
           accessExpiresAt: now + expiresIn,
           spentAt: null,
           revokedAt: null,
+          familyStartedAt,
+          successorSealed: null,
+          reuseUntil: null,
         }),
     };
   }

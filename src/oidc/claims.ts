@@ -1,4 +1,5 @@
-// Standard OpenID Connect claims of a user (COMPAT §4), filtered by the granted OIDC scopes.
+// Standard OpenID Connect claims of a user (docs/compatibility.md §4), filtered by the granted
+// OIDC scopes.
 import type { User } from '../domain/user.js';
 
 export const PROFILE_CLAIMS = ['name', 'preferred_username', 'locale', 'zoneinfo', 'updated_at', 'profile'] as const;

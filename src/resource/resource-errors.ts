@@ -1,4 +1,4 @@
-// Protected-resource failures in both vocabularies at once (COMPAT §2): the RFC 6750
+// Protected-resource failures in both vocabularies at once (docs/compatibility.md §2): the RFC 6750
 // WWW-Authenticate challenge for standard clients, the miniOrange body for theirs.
 export const REALM = 'gatehouse';
 

@@ -124,13 +124,20 @@ export class RevocationView {
 
   /** Is this token covered by a revocation: its own jti, or its user's or client's tokens issued until then. */
   isRevoked(token: TokenIdentity): boolean {
-    if (this.jtis.has(token.jti)) return true;
-    const { issuedMs } = token;
-    const user = this.users.get(token.sub);
+    return this.jtis.has(token.jti) || this.grantEnded(token.sub, token.clientId, token.issuedMs);
+  }
+
+  /**
+   * Was what user `sub` granted to `clientId` at `issuedMs` ended since — the user's tokens
+   * revoked (new password, status or roles; "revoke all"), the client's, or the user's through
+   * that client. Both times are ms, so a revocation in the same second still counts.
+   */
+  grantEnded(sub: string, clientId: string, issuedMs: number): boolean {
+    const user = this.users.get(sub);
     if (user && issuedMs <= user.at) return true;
-    const client = this.clients.get(token.clientId);
+    const client = this.clients.get(clientId);
     if (client && issuedMs <= client.at) return true;
-    const grant = this.grants.get(`${token.sub}:${token.clientId}`);
+    const grant = this.grants.get(`${sub}:${clientId}`);
     return grant !== undefined && issuedMs <= grant.at;
   }
 

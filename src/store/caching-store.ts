@@ -192,6 +192,11 @@ export class CachingStore implements Store {
     return this.inner.changes;
   }
 
+  /** The store underneath, for reads that must see another process's write at once (credential checks). */
+  get uncached(): Store {
+    return this.inner;
+  }
+
   /** Forgets every cached entry (a change feed says something changed elsewhere). */
   invalidate(): void {
     this.userCache.clear();

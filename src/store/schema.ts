@@ -63,6 +63,8 @@ export interface ClientsTable {
   remember_approval: number;
   access_token_expiration: number;
   refresh_token_expiration: number;
+  refresh_family_lifetime: number;
+  refresh_reuse_interval: number;
   status: number;
   created: number;
   changed: number;
@@ -93,6 +95,16 @@ export interface RefreshTokensTable {
   access_expires_at: number;
   spent_at: number | null;
   revoked_at: number | null;
+  /** null only on rows written before migration 005 had filled it */
+  family_started_at: number | null;
+  successor_sealed: string | null;
+  reuse_until: number | null;
+}
+
+export interface ReissuedAccessTokensTable {
+  jti: string;
+  family_id: string;
+  expires_at: number;
 }
 
 export interface RevocationsTable {
@@ -143,6 +155,7 @@ export interface AuthorizationCodesTable {
   nonce: string | null;
   auth_time: number;
   issued_at: number;
+  issued_ms: number | null;
   expires_at: number;
   used_at: number | null;
   family_id: string | null;
@@ -168,6 +181,7 @@ export interface Database {
   clients: ClientsTable;
   signing_keys: SigningKeysTable;
   refresh_tokens: RefreshTokensTable;
+  reissued_access_tokens: ReissuedAccessTokensTable;
   revocations: RevocationsTable;
   flood: FloodTable;
   audit_log: AuditLogTable;

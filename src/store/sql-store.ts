@@ -1,6 +1,6 @@
 // The one Store implementation: Kysely over SQLite or PostgreSQL. Row ↔ domain mapping lives
 // here, one function per table; nothing above this file sees a column name.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Migrator, sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import { ACT_AS_ANYONE, type ActAs, type Client } from '../domain/client.js';
 import type { GrantType } from '../domain/grant-types.js';
@@ -9,6 +9,7 @@ import type { Scope, ScopeGranularity } from '../domain/scope.js';
 import type { User } from '../domain/user.js';
 import type { Engine } from './engine.js';
 import type { ChangeFeed, ChangeTopic } from './change-feed.js';
+import { floodWait } from './flood-wait.js';
 import { migrationProvider } from './migrations/index.js';
 import type { AuthorizationCodesTable, ClientsTable, ConsentsTable, Database, RefreshTokensTable, RevocationsTable, ScopesTable, SigningKeysTable, UsersTable } from './schema.js';
 import type {
@@ -25,12 +26,15 @@ import type {
   SessionRow,
   AuditRepository,
   ClientRepository,
+  FloodLimit,
   FloodRepository,
+  FloodReservation,
   KeyState,
   KeyUse,
   NewUser,
   RefreshTokenRepository,
   RefreshTokenRow,
+  ReissuedAccessToken,
   RevocationKind,
   RevocationRepository,
   RevocationRow,
@@ -97,6 +101,8 @@ function toClient(row: Selectable<ClientsTable>): Client {
     rememberApproval: row.remember_approval === 1,
     accessTokenExpiration: num(row.access_token_expiration),
     refreshTokenExpiration: num(row.refresh_token_expiration),
+    refreshFamilyLifetime: num(row.refresh_family_lifetime),
+    refreshReuseInterval: num(row.refresh_reuse_interval),
     status: row.status === 1,
     created: num(row.created),
     changed: num(row.changed),
@@ -121,6 +127,8 @@ function fromClient(client: Client): ClientsTable {
     remember_approval: bool(client.rememberApproval),
     access_token_expiration: client.accessTokenExpiration,
     refresh_token_expiration: client.refreshTokenExpiration,
+    refresh_family_lifetime: client.refreshFamilyLifetime,
+    refresh_reuse_interval: client.refreshReuseInterval,
     status: bool(client.status),
     created: client.created,
     changed: client.changed,
@@ -168,6 +176,9 @@ function toRefresh(row: Selectable<RefreshTokensTable>): RefreshTokenRow {
     accessExpiresAt: num(row.access_expires_at),
     spentAt: optNum(row.spent_at),
     revokedAt: optNum(row.revoked_at),
+    familyStartedAt: num(row.family_started_at ?? row.issued_at),
+    successorSealed: row.successor_sealed,
+    reuseUntil: optNum(row.reuse_until),
   };
 }
 
@@ -447,6 +458,9 @@ class SqlKeys implements SigningKeyRepository {
   }
 }
 
+/** A revoked token has nothing left to hand out: its sealed successor goes with it. */
+const revoked = (at: number) => ({ revoked_at: at, successor_sealed: null, reuse_until: null });
+
 class SqlRefreshTokens implements RefreshTokenRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -465,6 +479,9 @@ class SqlRefreshTokens implements RefreshTokenRepository {
         access_expires_at: row.accessExpiresAt,
         spent_at: row.spentAt,
         revoked_at: row.revokedAt,
+        family_started_at: row.familyStartedAt,
+        successor_sealed: row.successorSealed,
+        reuse_until: row.reuseUntil,
       })
       .execute();
   }
@@ -474,11 +491,12 @@ class SqlRefreshTokens implements RefreshTokenRepository {
     return row ? toRefresh(row) : null;
   }
 
-  async spend(digest: string, at: number): Promise<boolean> {
-    // one conditional UPDATE: of two concurrent refreshes, exactly one changes the row
+  async spend(digest: string, at: number, successor?: { sealed: string; until: number }): Promise<boolean> {
+    // one conditional UPDATE: of two concurrent refreshes, exactly one changes the row, and the
+    // sealed successor is there for the other the moment the spend is
     const result = await this.db
       .updateTable('refresh_tokens')
-      .set({ spent_at: at })
+      .set({ spent_at: at, successor_sealed: successor?.sealed ?? null, reuse_until: successor?.until ?? null })
       .where('digest', '=', digest)
       .where('spent_at', 'is', null)
       .where('revoked_at', 'is', null)
@@ -486,25 +504,48 @@ class SqlRefreshTokens implements RefreshTokenRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  async recordReissue(successorDigest: string, access: ReissuedAccessToken): Promise<boolean> {
+    const inTransaction = <T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> => (this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn));
+    return inTransaction(async (trx) => {
+      // a no-op UPDATE that matches only a live successor: on PostgreSQL it locks the row against
+      // a concurrent spend or family revocation until the access token below is recorded
+      const live = await trx
+        .updateTable('refresh_tokens')
+        .set({ revoked_at: null })
+        .where('digest', '=', successorDigest)
+        .where('spent_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(live.numUpdatedRows) !== 1) return false;
+      await trx.insertInto('reissued_access_tokens').values({ jti: access.jti, family_id: access.familyId, expires_at: access.expiresAt }).execute();
+      return true;
+    });
+  }
+
   async revokeFamily(familyId: string, at: number): Promise<RefreshTokenRow[]> {
-    await this.db.updateTable('refresh_tokens').set({ revoked_at: at }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
+    await this.db.updateTable('refresh_tokens').set(revoked(at)).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
     return (await this.db.selectFrom('refresh_tokens').selectAll().where('family_id', '=', familyId).execute()).map(toRefresh);
   }
 
+  async reissuedAccessTokens(familyId: string): Promise<ReissuedAccessToken[]> {
+    const rows = await this.db.selectFrom('reissued_access_tokens').selectAll().where('family_id', '=', familyId).execute();
+    return rows.map((r) => ({ jti: r.jti, familyId: r.family_id, expiresAt: num(r.expires_at) }));
+  }
+
   async revokeByUser(userId: number, at: number): Promise<number> {
-    const r = await this.db.updateTable('refresh_tokens').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+    const r = await this.db.updateTable('refresh_tokens').set(revoked(at)).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
     return Number(r.numUpdatedRows);
   }
 
   async revokeByClient(clientId: string, at: number): Promise<number> {
-    const r = await this.db.updateTable('refresh_tokens').set({ revoked_at: at }).where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();
+    const r = await this.db.updateTable('refresh_tokens').set(revoked(at)).where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();
     return Number(r.numUpdatedRows);
   }
 
   async revokeByUserAndClient(userId: number, clientId: string, at: number): Promise<number> {
     const r = await this.db
       .updateTable('refresh_tokens')
-      .set({ revoked_at: at })
+      .set(revoked(at))
       .where('user_id', '=', userId)
       .where('client_id', '=', clientId)
       .where('revoked_at', 'is', null)
@@ -558,6 +599,7 @@ function toCode(r: Selectable<AuthorizationCodesTable>): AuthorizationCodeRow {
     nonce: r.nonce,
     authTime: num(r.auth_time),
     issuedAt: num(r.issued_at),
+    issuedMs: num(r.issued_ms ?? num(r.issued_at) * 1000),
     expiresAt: num(r.expires_at),
     usedAt: optNum(r.used_at),
     familyId: r.family_id,
@@ -584,6 +626,7 @@ class SqlCodes implements AuthorizationCodeRepository {
         nonce: row.nonce,
         auth_time: row.authTime,
         issued_at: row.issuedAt,
+        issued_ms: row.issuedMs,
         expires_at: row.expiresAt,
         used_at: row.usedAt,
         family_id: row.familyId,
@@ -606,6 +649,13 @@ class SqlCodes implements AuthorizationCodeRepository {
       .where('used_at', 'is', null)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
+  }
+
+  async voidUnused(userId: number, clientId?: string): Promise<number> {
+    if (clientId !== undefined && unstorable(clientId)) return 0;
+    let query = this.db.deleteFrom('authorization_codes').where('user_id', '=', userId).where('used_at', 'is', null);
+    if (clientId !== undefined) query = query.where('client_id', '=', clientId);
+    return Number((await query.executeTakeFirst()).numDeletedRows);
   }
 }
 
@@ -632,6 +682,10 @@ class SqlConsents implements ConsentRepository {
 
   async delete(userId: number, clientId: string): Promise<void> {
     await this.db.deleteFrom('consents').where('user_id', '=', userId).where('client_id', '=', clientId).execute();
+  }
+
+  async deleteByUser(userId: number): Promise<number> {
+    return Number((await this.db.deleteFrom('consents').where('user_id', '=', userId).executeTakeFirst()).numDeletedRows);
   }
 
   async listByUser(userId: number): Promise<ConsentRow[]> {
@@ -668,27 +722,83 @@ class SqlRevocations implements RevocationRepository {
   }
 }
 
-class SqlFlood implements FloodRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+/** A PostgreSQL advisory-lock id per flood counter (64 bits of SHA-256: collisions only serialize). */
+function floodLockId(limit: FloodLimit): bigint {
+  return createHash('sha256').update(`gatehouse flood\u0000${limit.event}\u0000${limit.identifier}`).digest().readBigInt64BE(0);
+}
 
-  async register(event: string, identifier: string, at: number, expiresAt: number): Promise<void> {
-    await this.db.insertInto('flood').values({ event, identifier, timestamp: at, expiration: expiresAt }).execute();
+class SqlFlood implements FloodRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: Engine,
+  ) {}
+
+  async reserve(limits: readonly FloodLimit[], at: number): Promise<{ reserved: FloodReservation } | { retryAfter: number }> {
+    if (!limits.length) return { reserved: [] };
+    let rows: { id: number | string; event: string; identifier: string }[];
+    if (this.engine === 'postgres') {
+      // READ COMMITTED lets two statements count the same rows: each counter's lock is held
+      // from before its count to the commit, taken in one global order so no two wait on each other
+      const locks = [...new Set(limits.map(floodLockId))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const lockAndInsert = async (trx: Kysely<Database>) => {
+        for (const id of locks) await sql`SELECT pg_advisory_xact_lock(CAST(${id.toString()} AS bigint))`.execute(trx);
+        return (await reserveStatement(limits, at).execute(trx)).rows;
+      };
+      rows = this.db.isTransaction ? await lockAndInsert(this.db) : await this.db.transaction().execute(lockAndInsert);
+    } else {
+      // one statement: SQLite takes the write lock before it reads, so the statement is atomic
+      // across connections and processes
+      rows = (await reserveStatement(limits, at).execute(this.db)).rows;
+    }
+    if (rows.length) return { reserved: rows.map((r) => ({ event: r.event, identifier: r.identifier, id: String(r.id) })) };
+    return { retryAfter: await this.retryAfter(limits, at) };
   }
 
-  async count(event: string, identifier: string, since: number): Promise<{ count: number; oldest: number | null }> {
-    const row = await this.db
-      .selectFrom('flood')
-      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.min('timestamp').as('oldest')])
-      .where('event', '=', event)
-      .where('identifier', '=', identifier)
-      .where('timestamp', '>', since)
-      .executeTakeFirstOrThrow();
-    return { count: num(row.n as number), oldest: row.oldest == null ? null : num(row.oldest as number) };
+  /** Seconds until every counter allows one more (read after a refusal; advisory, not atomic). */
+  private async retryAfter(limits: readonly FloodLimit[], at: number): Promise<number> {
+    const waits = await Promise.all(
+      limits.map(async (limit) => {
+        const row = await this.db
+          .selectFrom('flood')
+          .select('timestamp')
+          .where('event', '=', limit.event)
+          .where('identifier', '=', limit.identifier)
+          .where('timestamp', '>', at - limit.window)
+          .orderBy('timestamp', 'desc')
+          .limit(1)
+          .offset(limit.limit - 1)
+          .executeTakeFirst();
+        return floodWait(row ? num(row.timestamp) : null, limit.window, at) ?? 1;
+      }),
+    );
+    return Math.max(1, ...waits);
+  }
+
+  async release(reservation: FloodReservation): Promise<void> {
+    const ids = reservation.map((r) => Number(r.id)).filter((id) => Number.isSafeInteger(id));
+    if (ids.length) await this.db.deleteFrom('flood').where('id', 'in', ids).execute();
   }
 
   async clear(event: string, identifier: string): Promise<void> {
     await this.db.deleteFrom('flood').where('event', '=', event).where('identifier', '=', identifier).execute();
   }
+}
+
+/**
+ * INSERT one row per counter only if no counter is full, returning what it inserted: the counts
+ * and the insert are a single statement (on PostgreSQL, run under the counters' locks).
+ */
+function reserveStatement(limits: readonly FloodLimit[], at: number) {
+  const counters = sql.join(limits.map((l) => sql`(CAST(${l.event} AS text), CAST(${l.identifier} AS text), CAST(${l.limit} AS bigint), CAST(${l.window} AS bigint))`));
+  return sql<{ id: number | string; event: string; identifier: string }>`
+    WITH counters(event, identifier, lim, win) AS (VALUES ${counters})
+    INSERT INTO flood (event, identifier, timestamp, expiration)
+    SELECT event, identifier, CAST(${at} AS bigint), CAST(${at} AS bigint) + win FROM counters
+    WHERE NOT EXISTS (
+      SELECT 1 FROM counters AS c
+      WHERE (SELECT COUNT(*) FROM flood AS f WHERE f.event = c.event AND f.identifier = c.identifier AND f.timestamp > CAST(${at} AS bigint) - c.win) >= c.lim
+    )
+    RETURNING id, event, identifier`;
 }
 
 class SqlAudit implements AuditRepository {
@@ -753,6 +863,7 @@ class SqlAudit implements AuditRepository {
 /** For each table: its key column and the column saying when a row stops mattering (seconds). */
 const EXPIRY: Record<ExpiringKind, { key: string; column: string; ms?: boolean }> = {
   refresh_tokens: { key: 'digest', column: 'expires_at' },
+  reissued_access_tokens: { key: 'jti', column: 'expires_at' },
   authorization_codes: { key: 'digest', column: 'expires_at' },
   revocations: { key: 'id', column: 'expires_at' },
   sessions: { key: 'digest', column: 'expires_at' },
@@ -768,6 +879,12 @@ class SqlCleanup implements CleanupRepository {
     const cutoff = ms ? before * 1000 : before;
     // a bounded batch, in a form both engines accept (neither DELETE … LIMIT nor ctid is portable)
     const result = await sql`DELETE FROM ${sql.table(what)} WHERE ${sql.ref(key)} IN (SELECT ${sql.ref(key)} FROM ${sql.table(what)} WHERE ${sql.ref(column)} < ${cutoff} LIMIT ${limit})`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0);
+  }
+
+  async eraseSealedSuccessors(before: number, limit: number): Promise<number> {
+    const result = await sql`UPDATE refresh_tokens SET successor_sealed = NULL, reuse_until = NULL
+      WHERE digest IN (SELECT digest FROM refresh_tokens WHERE reuse_until < ${before} LIMIT ${limit})`.execute(this.db);
     return Number(result.numAffectedRows ?? 0);
   }
 }
@@ -808,7 +925,7 @@ export class SqlStore implements Store {
     this.keys = new SqlKeys(db, notify);
     this.refreshTokens = new SqlRefreshTokens(db);
     this.revocations = new SqlRevocations(db, notify);
-    this.flood = new SqlFlood(db);
+    this.flood = new SqlFlood(db, engine);
     this.audit = new SqlAudit(db, engine);
     this.sessions = new SqlSessions(db);
     this.codes = new SqlCodes(db);

@@ -92,15 +92,43 @@ export interface RefreshTokenRow {
   accessExpiresAt: number;
   spentAt: number | null;
   revokedAt: number | null;
+  /** seconds: when the family's first token was issued (the family's absolute lifetime runs from here) */
+  familyStartedAt: number;
+  /**
+   * A spent token's successor, sealed (AES-GCM) so it can be handed out again within the
+   * client's reuse interval; erased (null) once `reuseUntil` (seconds) has passed.
+   */
+  successorSealed: string | null;
+  reuseUntil: number | null;
+}
+
+/** An access token issued again with a successor during a reuse interval, kept so the family's revocation reaches it. */
+export interface ReissuedAccessToken {
+  jti: string;
+  familyId: string;
+  /** seconds */
+  expiresAt: number;
 }
 
 export interface RefreshTokenRepository {
   insert(row: RefreshTokenRow): Promise<void>;
   findByDigest(digest: string): Promise<RefreshTokenRow | null>;
-  /** marks the token spent only if it is neither spent nor revoked; true when this call spent it */
-  spend(digest: string, at: number): Promise<boolean>;
+  /**
+   * Marks the token spent only if it is neither spent nor revoked, keeping its sealed successor
+   * when given (reuse interval); true when this call spent it.
+   */
+  spend(digest: string, at: number, successor?: { sealed: string; until: number }): Promise<boolean>;
+  /**
+   * Records an access token issued again with the successor `successorDigest`, only while that
+   * successor is neither spent nor revoked; true when recorded. The check locks the successor's
+   * row, so a family revocation either waits for this and then sees the access token, or comes
+   * first and this refuses.
+   */
+  recordReissue(successorDigest: string, access: ReissuedAccessToken): Promise<boolean>;
   /** revokes every token of the family; returns the family's rows (to revoke their access tokens) */
   revokeFamily(familyId: string, at: number): Promise<RefreshTokenRow[]>;
+  /** the access tokens issued again within the family's reuse intervals */
+  reissuedAccessTokens(familyId: string): Promise<ReissuedAccessToken[]>;
   revokeByUser(userId: number, at: number): Promise<number>;
   revokeByClient(clientId: string, at: number): Promise<number>;
   revokeByUserAndClient(userId: number, clientId: string, at: number): Promise<number>;
@@ -140,6 +168,8 @@ export interface AuthorizationCodeRow {
   nonce: string | null;
   authTime: number;
   issuedAt: number;
+  /** ms: compared with revocations (also ms), so a revocation in the same second still voids the code */
+  issuedMs: number;
   expiresAt: number;
   usedAt: number | null;
   /** what the exchange issued, so a replay can revoke it */
@@ -156,6 +186,11 @@ export interface AuthorizationCodeRepository {
    * was unused; true when this call used it.
    */
   spend(digest: string, at: number, issued: { familyId: string | null; accessJti: string; accessExpiresAt: number }): Promise<boolean>;
+  /**
+   * Deletes the user's codes not yet exchanged (all clients, or one), so none outlives a password
+   * change or a revocation; used codes stay for replay detection. Returns how many.
+   */
+  voidUnused(userId: number, clientId?: string): Promise<number>;
 }
 
 /** What a user approved for a client (remember_approval). */
@@ -171,6 +206,7 @@ export interface ConsentRepository {
   get(userId: number, clientId: string): Promise<ConsentRow | null>;
   upsert(row: ConsentRow): Promise<void>;
   delete(userId: number, clientId: string): Promise<void>;
+  deleteByUser(userId: number): Promise<number>;
   listByUser(userId: number): Promise<ConsentRow[]>;
 }
 
@@ -199,10 +235,34 @@ export interface RevocationRepository {
   latestId(): Promise<number>;
 }
 
+/** One flood counter: at most `limit` events of (`event`, `identifier`) within `window` seconds. */
+export interface FloodLimit {
+  event: string;
+  identifier: string;
+  limit: number;
+  /** seconds */
+  window: number;
+}
+
+/** The events one reservation recorded, one per counter, so release() can take them back. */
+export type FloodReservation = readonly { event: string; identifier: string; id: string }[];
+
+/**
+ * Flood-control counters. reserve() is the only way to add an event and is atomic for every
+ * process sharing the counters: the counts are read and the events written as one step (one
+ * statement on SQLite, a transaction holding an advisory lock per counter on PostgreSQL, one
+ * Lua script on Redis), so N concurrent calls never record more than the limit.
+ */
 export interface FloodRepository {
-  register(event: string, identifier: string, at: number, expiresAt: number): Promise<void>;
-  /** how many events since `since` (seconds), and the oldest one's time */
-  count(event: string, identifier: string, since: number): Promise<{ count: number; oldest: number | null }>;
+  /**
+   * When every counter holds fewer than its limit of events newer than `at - window`, records one
+   * event in each (at `at`, expiring at `at + window`) and returns them; otherwise records
+   * nothing and returns the seconds until every counter would allow one more (≥ 1).
+   */
+  reserve(limits: readonly FloodLimit[], at: number): Promise<{ reserved: FloodReservation } | { retryAfter: number }>;
+  /** takes back the events of a reservation (the attempt proved right, or was never made) */
+  release(reservation: FloodReservation): Promise<void>;
+  /** forgets every event of one counter */
   clear(event: string, identifier: string): Promise<void>;
 }
 
@@ -253,9 +313,11 @@ export interface AuditFilter {
 export interface CleanupRepository {
   /** deletes up to `limit` rows of `what` that expired before `before` (seconds); returns how many */
   deleteExpired(what: ExpiringKind, before: number, limit: number): Promise<number>;
+  /** erases up to `limit` sealed refresh-token successors whose reuse interval ended before `before` (seconds) */
+  eraseSealedSuccessors(before: number, limit: number): Promise<number>;
 }
 
-export type ExpiringKind = 'refresh_tokens' | 'authorization_codes' | 'revocations' | 'sessions' | 'flood' | 'audit_log';
+export type ExpiringKind = 'refresh_tokens' | 'reissued_access_tokens' | 'authorization_codes' | 'revocations' | 'sessions' | 'flood' | 'audit_log';
 
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';

@@ -1,6 +1,7 @@
 // /user/login and /user/logout: the login form (flood control shared with the password grant),
 // server-side sessions, and logout — also the end of RP-initiated logout.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { markBusy } from '../http/reply-helpers.js';
 import { GrantError } from '../oauth/errors.js';
 import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
@@ -48,7 +49,12 @@ export async function loginRoutes(app: FastifyInstance, options: { services: Ser
         reply.header('retry-after', String(error.detail.retryAfter ?? 60));
         return showLogin(request, reply, 429, destination, { username: name, error: 'There have been too many failed login attempts. Try again later.' });
       }
+      if (error.reason === 'server_busy') {
+        markBusy(reply).header('retry-after', String(error.detail.retryAfter ?? 1));
+        return showLogin(request, reply, 503, destination, { username: name, error: 'The server is busy. Try again in a moment.' });
+      }
       if (error.reason === 'user_blocked') return showLogin(request, reply, 403, destination, { username: name, error: 'This account is blocked.' });
+      // a name longer than any account's (invalid_parameter) gets the ordinary answer
       return showLogin(request, reply, 401, destination, { username: name, error: 'Unrecognized username or password.' });
     }
   });

@@ -1,4 +1,4 @@
-// GET /user/{id}?_format=json through HTTP: COMPAT §6's access table and field sets.
+// GET /user/{id}?_format=json through HTTP: docs/compatibility.md §6's access table and field sets.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { bearer, request, startGatehouse, type Running } from '../helpers/gatehouse.js';

@@ -1,4 +1,4 @@
-// Unit tests of Drupal's user access and normalization rules (COMPAT §6).
+// Unit tests of Drupal's user access and normalization rules (docs/compatibility.md §6).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { canViewUser, negotiateFormat, normalizeUser, roleUuid } from '../../src/compat/drupal-user.js';
@@ -13,7 +13,7 @@ const llama: User = {
 const roles = new Map([['editor', { id: 'editor', label: 'Editor', permissions: [], isAdmin: false }]]);
 const viewer = (uid: number, ...perms: string[]) => ({ uid, permissions: PermissionSet.of(perms) });
 
-test('the COMPAT example, as another user with access user profiles sees it', () => {
+test('the docs/compatibility.md §6 example, as another user with access user profiles sees it', () => {
   assert.deepEqual(normalizeUser(llama, viewer(9, 'access user profiles'), roles), {
     uid: [{ value: 3 }],
     uuid: [{ value: 'u-3' }],

@@ -1,6 +1,7 @@
-// POST /rest_api/access_token: every row of COMPAT §1.
+// POST /rest_api/access_token: every row of docs/compatibility.md §1.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { testConfig } from '../../src/config.js';
 import { decodeJwt, form, PASSWORD, request, SECRET, startGatehouse, WORLD, type Running } from '../helpers/gatehouse.js';
 
 let gh: Running;
@@ -8,7 +9,7 @@ let endpoint: string;
 // miniOrange's password grant with client_id alone: only a client marked public may do that
 const APP = { clientId: 'app', label: 'Script (public)', confidential: false, grantTypes: ['password'], scopes: ['profile:read'] };
 before(async () => {
-  gh = await startGatehouse({ world: { ...WORLD, clients: [...WORLD.clients!, APP] }, config: { flood: { userLimit: 3, userWindow: 21_600, ipLimit: 50, ipWindow: 3600 } } });
+  gh = await startGatehouse({ world: { ...WORLD, clients: [...WORLD.clients!, APP] }, config: { flood: { ...testConfig().flood, userLimit: 3 } } });
   endpoint = `${gh.url}/rest_api/access_token`;
 });
 after(() => gh.close());

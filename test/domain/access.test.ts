@@ -1,7 +1,8 @@
-// Unit tests for the pure access rules: user permissions ∩ scope permissions (COMPAT §4).
+// Unit tests for the pure access rules: user permissions ∩ scope permissions
+// (docs/compatibility.md §4).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { effectiveAccess, expandScopes, PermissionSet, scopeGrants, userPermissions, type AccessCatalog } from '../../src/domain/access.js';
+import { effectiveAccess, expandScopes, PermissionSet, scopeGrants, scopesStillHeld, userPermissions, type AccessCatalog } from '../../src/domain/access.js';
 import type { Role } from '../../src/domain/role.js';
 import { BUILT_IN_SCOPES, parseScopeParameter, type Scope } from '../../src/domain/scope.js';
 import { parseUid } from '../../src/domain/user.js';
@@ -141,5 +142,27 @@ describe('parsing rules', () => {
     assert.notEqual(redirectUriProblem('/relative'), null);
     assert.notEqual(redirectUriProblem('https://app.example/cb#x'), null);
     assert.notEqual(redirectUriProblem('javascript:alert(1)'), null);
+  });
+});
+
+describe('scopes a user still holds (refresh)', () => {
+  test('a permission scope stays while a role of the user grants the permission', () => {
+    assert.deepEqual(scopesStillHeld(['articles:edit', 'profiles', 'content'], ['editor'], catalog), ['articles:edit', 'profiles', 'content']);
+    assert.deepEqual(scopesStillHeld(['articles:edit', 'profiles', 'content'], ['writer'], catalog), ['content'], 'only what authenticated grants is left');
+  });
+
+  test('a role scope stays only while the user holds the role; administrators hold every permission, not every role', () => {
+    assert.deepEqual(scopesStillHeld(['as-editor'], ['editor'], catalog), ['as-editor']);
+    assert.deepEqual(scopesStillHeld(['as-editor'], ['writer'], catalog), []);
+    assert.deepEqual(scopesStillHeld(['as-editor', 'articles:edit', 'as-admin'], ['administrator'], catalog), ['articles:edit', 'as-admin']);
+  });
+
+  test('an umbrella stays while any scope under it gives the user something', () => {
+    assert.deepEqual(scopesStillHeld(['umbrella'], ['writer'], catalog), ['umbrella']);
+    assert.deepEqual(scopesStillHeld(['umbrella'], [], catalog), []);
+  });
+
+  test('OIDC scopes stay; scopes no longer defined go', () => {
+    assert.deepEqual(scopesStillHeld(['openid', 'profile', 'email', 'gone'], [], catalog), ['openid', 'profile', 'email']);
   });
 });

@@ -29,7 +29,7 @@ test('without configuration /metrics does not exist', async () => {
 
 test('on the public port: a Bearer token is required, compared in constant time', async () => {
   const gh = await start({ metricsToken: TOKEN });
-  for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Basic ${TOKEN}` }, { authorization: `Bearer ${TOKEN}x` }]) {
+  for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Basic ${TOKEN}` }, { authorization: `Bearer ${TOKEN}x` }] as Record<string, string>[]) {
     const res = await request(`${gh.url}/metrics`, { headers });
     assert.equal(res.status, 401, JSON.stringify(headers));
     assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer/);

@@ -1,4 +1,5 @@
-// POST /oauth/token through HTTP: client authentication, the three grants, RFC 6749 errors (COMPAT §3).
+// POST /oauth/token through HTTP: client authentication, the three grants, RFC 6749 errors
+// (docs/compatibility.md §3).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { basic, decodeJwt, form, PASSWORD, request, SECRET, startGatehouse, type Running } from '../helpers/gatehouse.js';

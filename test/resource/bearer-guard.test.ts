@@ -1,4 +1,5 @@
-// The bearer guard on a protected route: every row of COMPAT §2, and forged tokens of every kind.
+// The bearer guard on a protected route: every row of docs/compatibility.md §2, and forged tokens
+// of every kind.
 import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { SignJWT, exportJWK, calculateJwkThumbprint } from 'jose';
@@ -28,7 +29,7 @@ async function claimsLike(token: string): Promise<Record<string, unknown>> {
   return decodeJwt(token).claims;
 }
 
-describe('COMPAT §2 rows', () => {
+describe('docs/compatibility.md §2 rows', () => {
   test('no Authorization header: 401 MISSING_AUTHORIZATION_HEADER', async () => {
     assertResourceError(await request(bobUrl), 401, 'MISSING_AUTHORIZATION_HEADER', 'Authorization header not received.', 'Bearer realm="gatehouse"');
   });

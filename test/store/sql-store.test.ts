@@ -30,6 +30,8 @@ function client(id: string, fields: Partial<Client> = {}): Client {
     rememberApproval: true,
     accessTokenExpiration: 300,
     refreshTokenExpiration: 1209600,
+    refreshFamilyLifetime: 2592000,
+    refreshReuseInterval: 0,
     status: true,
     created: 1,
     changed: 1,
@@ -50,14 +52,18 @@ const newUser = (name: string) => ({
   roles: [] as string[],
 });
 
-function storeSuite(engine: string, open: () => Promise<{ store: Store; cleanup: () => Promise<void> }>, skip: () => Promise<false | string> = async () => false): void {
+/** `another` opens a second store over the same database (another connection, as another process would). */
+type OpenedStore = { store: Store; cleanup: () => Promise<void>; another?: () => Promise<Store> };
+
+function storeSuite(engine: string, open: () => Promise<OpenedStore>, skip: () => Promise<false | string> = async () => false): void {
   describe(`store on ${engine}`, async () => {
     const reason = await skip();
     let store: Store;
     let cleanup: () => Promise<void>;
+    let another: OpenedStore['another'];
     before(async () => {
       if (reason) return;
-      ({ store, cleanup } = await open());
+      ({ store, cleanup, another } = await open());
       await store.migrate();
     });
     after(async () => {
@@ -123,7 +129,7 @@ function storeSuite(engine: string, open: () => Promise<{ store: Store; cleanup:
     });
 
     it('refresh tokens: spend once, revoke a family', async () => {
-      const base = { familyId: 'f1', clientId: 'c1', userId: 1, scopes: ['a'], issuedAt: 1, expiresAt: 2_000_000_000, accessJti: 'j', accessExpiresAt: 2_000_000_000, spentAt: null, revokedAt: null };
+      const base = { familyId: 'f1', clientId: 'c1', userId: 1, scopes: ['a'], issuedAt: 1, expiresAt: 2_000_000_000, accessJti: 'j', accessExpiresAt: 2_000_000_000, spentAt: null, revokedAt: null, familyStartedAt: 1, successorSealed: null, reuseUntil: null };
       await store.refreshTokens.insert({ ...base, digest: 'd1' });
       await store.refreshTokens.insert({ ...base, digest: 'd2', accessJti: 'j2' });
       assert.equal(await store.refreshTokens.spend('d1', 5), true);
@@ -139,10 +145,44 @@ function storeSuite(engine: string, open: () => Promise<{ store: Store; cleanup:
     });
 
     it('concurrent spends of one token: exactly one wins', async () => {
-      const base = { familyId: 'race', clientId: 'c1', userId: 1, scopes: [], issuedAt: 1, expiresAt: 2_000_000_000, accessJti: 'r', accessExpiresAt: 1, spentAt: null, revokedAt: null };
+      const base = { familyId: 'race', clientId: 'c1', userId: 1, scopes: [], issuedAt: 1, expiresAt: 2_000_000_000, accessJti: 'r', accessExpiresAt: 1, spentAt: null, revokedAt: null, familyStartedAt: 1, successorSealed: null, reuseUntil: null };
       await store.refreshTokens.insert({ ...base, digest: 'race' });
       const results = await Promise.all(Array.from({ length: 8 }, () => store.refreshTokens.spend('race', 10)));
       assert.equal(results.filter(Boolean).length, 1);
+    });
+
+    it('refresh tokens: a sealed successor kept with the spend, reissues only while it is live, erased after its interval', async () => {
+      const base = { familyId: 'fr', clientId: 'c1', userId: 1, scopes: ['a'], issuedAt: 1, expiresAt: 2_000_000_000, accessJti: 'ja', accessExpiresAt: 2_000_000_000, spentAt: null, revokedAt: null, familyStartedAt: 1, successorSealed: null, reuseUntil: null };
+      await store.refreshTokens.insert({ ...base, digest: 'ra' });
+      assert.equal(await store.refreshTokens.spend('ra', 10, { sealed: 'v1.sealed', until: 40 }), true);
+      await store.refreshTokens.insert({ ...base, digest: 'rb', accessJti: 'jb', issuedAt: 10 });
+      const spent = await store.refreshTokens.findByDigest('ra');
+      assert.deepEqual([spent?.successorSealed, spent?.reuseUntil, spent?.familyStartedAt], ['v1.sealed', 40, 1]);
+      assert.equal(await store.refreshTokens.recordReissue('rb', { jti: 'jr1', familyId: 'fr', expiresAt: 2_000_000_000 }), true);
+      assert.equal(await store.refreshTokens.recordReissue('ra', { jti: 'jr2', familyId: 'fr', expiresAt: 2_000_000_000 }), false, 'a spent successor is not handed out again');
+      assert.deepEqual((await store.refreshTokens.reissuedAccessTokens('fr')).map((r) => r.jti), ['jr1']);
+      assert.equal(await store.cleanup.eraseSealedSuccessors(40, 100), 0, 'kept through its last second');
+      assert.equal(await store.cleanup.eraseSealedSuccessors(41, 100), 1);
+      assert.equal((await store.refreshTokens.findByDigest('ra'))?.successorSealed, null);
+      await store.refreshTokens.revokeFamily('fr', 50);
+      assert.equal(await store.refreshTokens.recordReissue('rb', { jti: 'jr3', familyId: 'fr', expiresAt: 2_000_000_000 }), false, 'a revoked successor is not handed out again');
+      assert.equal(await store.cleanup.deleteExpired('reissued_access_tokens', 2_000_000_001, 100), 1);
+    });
+
+    it('authorization codes and approvals of a user are voided; used codes stay for replay detection', async () => {
+      const code = { clientId: 'c1', userId: 7, redirectUri: 'https://a/cb', redirectUriGiven: true, scopes: [], codeChallenge: null, codeChallengeMethod: null, nonce: null, authTime: 1, issuedAt: 1, issuedMs: 1500, expiresAt: 61, usedAt: null, familyId: null, accessJti: null, accessExpiresAt: null };
+      await store.codes.insert({ ...code, digest: 'k1' });
+      await store.codes.insert({ ...code, digest: 'k2', clientId: 'c2' });
+      await store.codes.insert({ ...code, digest: 'k3', usedAt: 2 });
+      await store.codes.insert({ ...code, digest: 'k4', userId: 8 });
+      assert.equal((await store.codes.findByDigest('k1'))?.issuedMs, 1500);
+      assert.equal(await store.codes.voidUnused(7, 'c2'), 1);
+      assert.equal(await store.codes.voidUnused(7), 1);
+      assert.deepEqual(await Promise.all(['k1', 'k2', 'k3', 'k4'].map(async (d) => (await store.codes.findByDigest(d)) !== null)), [false, false, true, true]);
+      await store.consents.upsert({ userId: 7, clientId: 'c1', scopes: [], grantedAt: 1 });
+      await store.consents.upsert({ userId: 8, clientId: 'c1', scopes: [], grantedAt: 1 });
+      assert.equal(await store.consents.deleteByUser(7), 1);
+      assert.equal((await store.consents.listByUser(8)).length, 1);
     });
 
     it('revocation feed: ordered, incremental, expiring', async () => {
@@ -161,15 +201,44 @@ function storeSuite(engine: string, open: () => Promise<{ store: Store; cleanup:
       assert.equal(await store.revocations.latestId(), rows[2].id);
     });
 
-    it('flood counts within a window, reports the oldest, clears', async () => {
-      await store.flood.register('e', 'id', 100, 200);
-      await store.flood.register('e', 'id', 150, 250);
-      await store.flood.register('e', 'other', 150, 250);
-      assert.deepEqual(await store.flood.count('e', 'id', 50), { count: 2, oldest: 100 });
-      assert.deepEqual(await store.flood.count('e', 'id', 120), { count: 1, oldest: 150 });
+    it('flood: reserves in every counter or none, says how long to wait, releases, clears', async () => {
+      const a = { event: 'e', identifier: 'id', limit: 2, window: 100 };
+      const b = { event: 'e', identifier: 'other', limit: 5, window: 100 };
+      const first = await store.flood.reserve([a, b], 100);
+      assert.ok('reserved' in first);
+      assert.deepEqual(first.reserved.map((r) => r.identifier).sort(), ['id', 'other']);
+      const second = await store.flood.reserve([a, b], 150);
+      assert.ok('reserved' in second);
+      // a is full until its older event leaves the window: 100 + 100 - 160
+      assert.deepEqual(await store.flood.reserve([a, b], 160), { retryAfter: 40 });
+      // the refusal wrote nothing in b: three more fit, then b is full too
+      for (let i = 0; i < 3; i++) assert.ok('reserved' in (await store.flood.reserve([b], 160)));
+      assert.deepEqual(await store.flood.reserve([b], 160), { retryAfter: 40 });
+      await store.flood.release(second.reserved);
+      assert.ok('reserved' in (await store.flood.reserve([a], 160)), 'a released event no longer counts');
+      assert.ok('retryAfter' in (await store.flood.reserve([a], 160)));
+      assert.ok('reserved' in (await store.flood.reserve([a], 201)), 'the event at 100 has left the window');
       await store.flood.clear('e', 'id');
-      assert.deepEqual(await store.flood.count('e', 'id', 0), { count: 0, oldest: null });
-      assert.equal((await store.flood.count('e', 'other', 0)).count, 1);
+      assert.ok('reserved' in (await store.flood.reserve([a], 201)));
+      // b gave back the event of `second` with it, and clearing a left b alone: one more fits
+      assert.ok('reserved' in (await store.flood.reserve([b], 160)));
+      assert.ok('retryAfter' in (await store.flood.reserve([b], 160)), 'clearing one counter leaves the others');
+    });
+
+    it('flood: 40 reservations at once, through two connections, never pass the limit', async () => {
+      const others = another ? [await another()] : [];
+      try {
+        const stores = [store, ...others];
+        const limits = [
+          { event: 'race.ip', identifier: '192.0.2.1', limit: 50, window: 3600 },
+          { event: 'race.user', identifier: 'mallory', limit: 5, window: 3600 },
+        ];
+        const results = await Promise.all(Array.from({ length: 40 }, (_, i) => stores[i % stores.length].flood.reserve(limits, 1000)));
+        assert.equal(results.filter((r) => 'reserved' in r).length, 5);
+        for (const r of results) if ('retryAfter' in r) assert.equal(r.retryAfter, 3600);
+      } finally {
+        for (const other of others) await other.close();
+      }
     });
 
     it('audit: append in batches, tail newest first', async () => {
@@ -241,9 +310,11 @@ storeSuite('SQLite (memory)', async () => {
 
 storeSuite('SQLite (file)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-store-'));
-  const store = await openStore(`sqlite:${join(dir, 'nested', 'gh.db')}`);
+  const file = `sqlite:${join(dir, 'nested', 'gh.db')}`;
+  const store = await openStore(file);
   return {
     store,
+    another: () => openStore(file),
     cleanup: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -258,6 +329,7 @@ storeSuite(
     const store = await openStore(POSTGRES_URL, { schema, poolSize: 4 });
     return {
       store,
+      another: () => openStore(POSTGRES_URL, { schema, poolSize: 4 }),
       cleanup: async () => {
         await store.close();
         await dropSchema(schema);

@@ -37,7 +37,12 @@ export async function authorizationCodeGrant(ctx: GrantContext, client: Client, 
   const outcome = await ctx.store.transaction(async (tx): Promise<'replay' | GrantError | null> => {
     if (!(await tx.codes.spend(digest, now, { familyId: issued.familyId ?? null, accessJti: issued.jti, accessExpiresAt: issued.expiresAt }))) return 'replay';
     // a failed check still spends the code (it commits): a wrong verifier is one guess, not many
-    const refused = checkCode(code, client, params, now) ?? (!user || !user.status ? invalid('The user of this authorization code is blocked or gone.') : null);
+    const refused =
+      checkCode(code, client, params, now) ??
+      (!user || !user.status ? invalid('The user of this authorization code is blocked or gone.') : null) ??
+      // the user's tokens and sessions were ended after the code was issued (password, status or
+      // roles changed, access revoked): the code goes with them
+      (ctx.revocations.grantEnded(String(code.userId), code.clientId, code.issuedMs) ? invalid("The authorization code was issued before the user's access was revoked; ask the user to authorize again.") : null);
     if (!refused) await prepared.persist(tx);
     return refused;
   });

@@ -1,6 +1,6 @@
 // RFC 6749 §4.4 Client Credentials Grant. The token acts as a user, so that owner rules apply
-// (COMPAT §4): the client's default user, or — on the miniOrange endpoint only — a named user
-// the client may act for (its `actAs` list, or anyone with "*").
+// (docs/compatibility.md §4): the client's default user, or — on the miniOrange endpoint only — a
+// named user the client may act for (its `actAs` list, or anyone with "*").
 import { ACT_AS_ANYONE, type Client } from '../../domain/client.js';
 import { ANONYMOUS_UID, type User } from '../../domain/user.js';
 import { GrantError } from '../errors.js';

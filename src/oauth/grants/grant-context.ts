@@ -2,6 +2,7 @@
 // function of its inputs.
 import type { AccessCatalog } from '../../domain/access.js';
 import type { Clock } from '../../clock.js';
+import type { TokenSealer } from '../../crypto/token-sealing.js';
 import type { RevocationView } from '../../resource/revocation-view.js';
 import type { Store } from '../../store/store.js';
 import type { IdTokens } from '../../oidc/id-token.js';
@@ -16,6 +17,7 @@ export interface GrantContext {
   clock: Clock;
   users: UserAuthenticator;
   revocations: RevocationView;
+  sealer: TokenSealer;
   /** the requesting client's address, for flood control */
   ip: string;
 }

@@ -5,6 +5,7 @@ import { initial } from './001_initial.js';
 import { authorization } from './002_authorization.js';
 import { oneSigningKeyPerState } from './003_one_signing_key_per_state.js';
 import { clientActAs } from './004_client_act_as.js';
+import { tokenLifecycle } from './005_token_lifecycle.js';
 
 export function migrationProvider(engine: Engine): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '002_authorization': authorization,
     '003_one_signing_key_per_state': oneSigningKeyPerState,
     '004_client_act_as': clientActAs,
+    '005_token_lifecycle': tokenLifecycle,
   };
   return { getMigrations: async () => migrations };
 }

@@ -42,6 +42,8 @@ function inputFrom(form: Record<string, unknown>, clientId: string): ClientInput
     rememberApproval: field(form, 'rememberApproval') === '1',
     accessTokenExpiration: number('accessTokenExpiration'),
     refreshTokenExpiration: number('refreshTokenExpiration'),
+    refreshFamilyLifetime: number('refreshFamilyLifetime'),
+    refreshReuseInterval: number('refreshReuseInterval'),
     status: field(form, 'status') === '1',
   };
 }
@@ -63,6 +65,8 @@ interface FormValues {
   rememberApproval: boolean;
   accessTokenExpiration: string;
   refreshTokenExpiration: string;
+  refreshFamilyLifetime: string;
+  refreshReuseInterval: string;
   status: boolean;
 }
 
@@ -75,6 +79,8 @@ function valuesOf(client: Client, userName: string, actAs: string[]): FormValues
     pkce: client.pkce || !client.confidential, // a public client always requires PKCE, whatever was stored
     accessTokenExpiration: String(client.accessTokenExpiration),
     refreshTokenExpiration: String(client.refreshTokenExpiration),
+    refreshFamilyLifetime: String(client.refreshFamilyLifetime),
+    refreshReuseInterval: String(client.refreshReuseInterval),
   };
 }
 
@@ -95,13 +101,15 @@ function valuesFromForm(form: Record<string, unknown>, clientId: string): FormVa
     rememberApproval: field(form, 'rememberApproval') === '1',
     accessTokenExpiration: field(form, 'accessTokenExpiration'),
     refreshTokenExpiration: field(form, 'refreshTokenExpiration'),
+    refreshFamilyLifetime: field(form, 'refreshFamilyLifetime'),
+    refreshReuseInterval: field(form, 'refreshReuseInterval'),
     status: field(form, 'status') === '1',
   };
 }
 
 const NEW_CLIENT: FormValues = {
   clientId: '', label: '', description: '', confidential: true, grantTypes: ['client_credentials'], redirectUris: '', scopes: [], authorizationCodeScopes: [], user: '', actAs: '',
-  pkce: true, automaticAuthorization: false, rememberApproval: true, accessTokenExpiration: '', refreshTokenExpiration: '', status: true,
+  pkce: true, automaticAuthorization: false, rememberApproval: true, accessTokenExpiration: '', refreshTokenExpiration: '', refreshFamilyLifetime: '', refreshReuseInterval: '', status: true,
 };
 
 /** 403 for a change the administrator may not make, 400 for input that is wrong. */
@@ -143,6 +151,8 @@ ${checkbox({ name: 'automaticAuthorization', label: 'Automatic authorization (sk
 ${checkbox({ name: 'rememberApproval', label: 'Remember approval', checked: values.rememberApproval, errors })}
 ${textField({ name: 'accessTokenExpiration', label: 'Access token lifetime (seconds)', value: values.accessTokenExpiration, errors, type: 'number', help: 'Empty: 300.' })}
 ${textField({ name: 'refreshTokenExpiration', label: 'Refresh token lifetime (seconds)', value: values.refreshTokenExpiration, errors, type: 'number', help: 'Empty: 1209600 (14 days).' })}
+${textField({ name: 'refreshFamilyLifetime', label: 'Longest a sign-in lasts through refreshes (seconds)', value: values.refreshFamilyLifetime, errors, type: 'number', help: 'However often its refresh token rotates, a grant ends this long after the user authorized; then they sign in again. Empty: 2592000 (30 days).' })}
+${textField({ name: 'refreshReuseInterval', label: 'Refresh token reuse interval (seconds)', value: values.refreshReuseInterval, errors, type: 'number', help: 'A just-used refresh token presented again within this time (a lost reply, tabs refreshing at once) gets the same new token instead of ending the grant. 0 or empty: off, every reuse is treated as theft. At most 300.' })}
 <button type="submit">${isNew ? 'Create client' : 'Save'}</button>
 </form>`;
   }
