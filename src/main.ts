@@ -59,8 +59,14 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
+/**
+ * How long a command waits for the SQLite write lock a running instance (or another command) holds
+ * at that moment, retrying with backoff: far longer than any request waits, as nobody is queued behind it.
+ */
+const CLI_LOCK_WAIT_MS = 30_000;
+
 async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(config.databaseUrl, { poolSize: config.dbPoolSize, timeoutMs: config.dbTimeoutMs });
+  const store = await openStore(config.databaseUrl, { poolSize: config.dbPoolSize, timeoutMs: config.dbTimeoutMs, lockWaitMs: CLI_LOCK_WAIT_MS });
   try {
     await migrateStore(store, config.databaseUrl);
     return await fn(store);
@@ -91,7 +97,7 @@ function one(values: Values, name: string): string | undefined {
 }
 
 async function serve(config: Config): Promise<void> {
-  const store = await openStore(config.databaseUrl, { poolSize: config.dbPoolSize, timeoutMs: config.dbTimeoutMs });
+  const store = await openStore(config.databaseUrl, { poolSize: config.dbPoolSize, timeoutMs: config.dbTimeoutMs, changePollMs: config.revocationPollMs });
   await migrateStore(store, config.databaseUrl);
   const ctx = adminContext(config, store);
   await ensureSigningKeys(store, config.secret, systemClock);
@@ -307,6 +313,7 @@ run(process.argv.slice(2)).catch((error: unknown) => {
   const message =
     error instanceof UsageError ? `${error.message}\n(see: gatehouse help)` :
     error instanceof ValidationError || error instanceof ConfigError ? error.message :
+    (error as { code?: unknown } | null)?.code === 'SQLITE_BUSY' ? `the database stayed locked by another process for ${CLI_LOCK_WAIT_MS / 1000} s (another apply, a backup?); try again` :
     `${(error as Error).message ?? String(error)}`;
   process.stderr.write(`gatehouse: ${message.split('\n').join('\ngatehouse: ')}\n`);
   process.exit(error instanceof UsageError ? 2 : 1);

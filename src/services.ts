@@ -73,7 +73,7 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
   const secureCookies = config.issuer.startsWith('https:');
   let timer: NodeJS.Timeout | null = null;
   let unsubscribe: (() => Promise<void>) | null = null;
-  /** behind PostgreSQL notifications the feed is still polled, as a safety net, this often */
+  /** behind change notifications (PostgreSQL NOTIFY, SQLite change versions) the revocation feed is still polled, as a safety net, this often */
   const NOTIFIED_POLL_MS = 10_000;
 
   async function reloadKeys(): Promise<void> {

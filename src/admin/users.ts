@@ -22,7 +22,7 @@ export interface UserInput {
 
 const MIN_PASSWORD_LENGTH = 8;
 
-function validatePassword(password: unknown): string {
+export function validatePassword(password: unknown): string {
   if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) throw new ValidationError('password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
   if (Buffer.byteLength(password) > 1024) throw new ValidationError('password', 'must be at most 1024 bytes');
   return password;
@@ -59,12 +59,41 @@ export function generatePassword(): string {
   return randomToken(18);
 }
 
-export async function createUser(ctx: AdminContext, input: UserInput, store: Store = ctx.store): Promise<User> {
+/**
+ * A password checked and hashed before any transaction opens: argon2 takes tens of milliseconds,
+ * and a transaction held open meanwhile would keep every other writer waiting (`apply` beside a
+ * running SQLite instance). Exactly one of the two is set.
+ */
+export interface PreparedPassword {
+  /** the stored hash the password was found to verify against */
+  verifies: string | null;
+  /** a fresh hash of the password, when it did not verify */
+  hash: string | null;
+}
+
+/** The prepared password was checked against a hash that changed since; prepare again. */
+export class StalePasswordError extends Error {
+  constructor() {
+    super('the stored password changed while the new one was being checked');
+  }
+}
+
+/** Checks `password` against the stored hash (when there is one) and hashes it unless it verifies. */
+export async function preparePassword(password: unknown, storedHash: string | null): Promise<PreparedPassword> {
+  const checked = validatePassword(password);
+  // with nothing stored there is nothing to verify: hash at once (one argon2 run, not two)
+  if (storedHash !== null && (await verifyPassword(checked, storedHash)).ok) return { verifies: storedHash, hash: null };
+  return { verifies: null, hash: await hashPassword(checked) };
+}
+
+export async function createUser(ctx: AdminContext, input: UserInput, store: Store = ctx.store, prepared?: PreparedPassword): Promise<User> {
   validateIdentity(input);
   if (await store.users.findByName(input.name)) throw new ValidationError('name', `a user named "${input.name}" already exists`);
   if (input.mail && (await store.users.findByMail(input.mail))) throw new ValidationError('mail', `the address ${input.mail} is already taken`);
   const roles = await validateRoles(store, input.roles);
-  const passHash = input.password === undefined ? null : await hashPassword(validatePassword(input.password));
+  let passHash: string | null = null;
+  if (prepared) passHash = prepared.hash;
+  else if (input.password !== undefined) passHash = await hashPassword(validatePassword(input.password));
   return store.users.create({
     name: input.name,
     mail: input.mail ?? null,
@@ -91,24 +120,35 @@ async function keepAnAdministrator(store: Store, before: User, patch: UserPatch)
   throw new ValidationError(patch.status === false ? 'status' : 'roles', 'is refused: this is the last active administrator, and the change would lock everyone out of administration');
 }
 
-/** Saves changes to a user; revokes their tokens when status, password or roles changed. */
+/** Taken by every save that could take administration away from someone (users.ts). */
+const ADMINISTRATORS_LOCK = 'administrators';
+
+/**
+ * Saves changes to a user; revokes their tokens when status, password or roles changed. The
+ * last-administrator check and the write are one transaction under one lock, so two
+ * administrators blocking each other at the same moment cannot both pass the check.
+ */
 export async function saveUser(ctx: AdminContext, uid: number, patch: UserPatch, store: Store = ctx.store): Promise<User> {
-  const before = await store.users.findById(uid);
-  if (!before) throw new ValidationError('uid', `no user ${uid} exists`);
-  await keepAnAdministrator(store, before, patch);
-  const now = Math.floor(ctx.clock.now() / 1000);
-  const after = await store.users.update(uid, { ...patch, changed: now });
-  const credentialsChanged =
-    before.status !== after.status || before.passHash !== after.passHash || !sameList(before.roles, after.roles);
-  if (credentialsChanged) {
-    await revokeUserTokens(store, ctx.clock, uid);
-    await store.sessions.deleteByUser(uid);
-  }
-  return after;
+  return store.transaction(async (tx) => {
+    if (patch.status === false || patch.roles !== undefined) await tx.lock(ADMINISTRATORS_LOCK);
+    // read under the lock: another save may just have blocked the other administrator
+    const before = await tx.users.findById(uid);
+    if (!before) throw new ValidationError('uid', `no user ${uid} exists`);
+    await keepAnAdministrator(tx, before, patch);
+    const now = Math.floor(ctx.clock.now() / 1000);
+    const after = await tx.users.update(uid, { ...patch, changed: now });
+    const credentialsChanged =
+      before.status !== after.status || before.passHash !== after.passHash || !sameList(before.roles, after.roles);
+    if (credentialsChanged) {
+      await revokeUserTokens(tx, ctx.clock, uid);
+      await tx.sessions.deleteByUser(uid);
+    }
+    return after;
+  });
 }
 
 /** The changes `input` makes to `existing`, validated; fields it leaves out stay as they are. */
-async function patchFor(store: Store, existing: User, input: Partial<UserInput>): Promise<UserPatch> {
+async function patchFor(store: Store, existing: User, input: Partial<UserInput>, prepared?: PreparedPassword): Promise<UserPatch> {
   const patch: UserPatch = {};
   if (input.name !== undefined && input.name !== existing.name) {
     checkName(input.name);
@@ -131,21 +171,33 @@ async function patchFor(store: Store, existing: User, input: Partial<UserInput>)
     if (!sameList(roles, existing.roles)) patch.roles = roles;
   }
   if (input.timezone !== undefined && input.timezone !== existing.timezone) patch.timezone = input.timezone;
-  if (input.password !== undefined && !(await verifyPassword(validatePassword(input.password), existing.passHash)).ok) {
+  if (prepared) {
+    // stored as checked, or already the fresh hash (an earlier entry of the same document set it)
+    const unchanged = existing.passHash !== null && (existing.passHash === prepared.verifies || existing.passHash === prepared.hash);
+    if (!unchanged) {
+      if (prepared.hash === null) throw new StalePasswordError();
+      patch.passHash = prepared.hash;
+    }
+  } else if (input.password !== undefined && !(await verifyPassword(validatePassword(input.password), existing.passHash)).ok) {
     patch.passHash = await hashPassword(input.password);
   }
   return patch;
 }
 
-/** Idempotent create-or-update by name (for `apply`): a password that already verifies is left as is. */
-export async function upsertUser(ctx: AdminContext, input: UserInput, store: Store = ctx.store): Promise<'created' | 'updated' | 'unchanged'> {
+/**
+ * Idempotent create-or-update by name (for `apply`): a password that already verifies is left as
+ * is. `prepared` is the input's password checked beforehand (preparePassword), so that inside
+ * apply's transaction no password is hashed.
+ */
+export async function upsertUser(ctx: AdminContext, input: UserInput, store: Store = ctx.store, prepared?: PreparedPassword): Promise<'created' | 'updated' | 'unchanged'> {
   validateIdentity(input);
   const existing = await store.users.findByName(input.name);
   if (!existing) {
-    await createUser(ctx, input, store);
+    if (prepared && prepared.hash === null) throw new StalePasswordError();
+    await createUser(ctx, input, store, prepared);
     return 'created';
   }
-  const patch = await patchFor(store, existing, { ...input, name: undefined });
+  const patch = await patchFor(store, existing, { ...input, name: undefined }, prepared);
   if (Object.keys(patch).length === 0) return 'unchanged';
   await saveUser(ctx, existing.uid, patch, store);
   return 'updated';

@@ -217,6 +217,10 @@ export class CachingStore implements Store {
     }
   }
 
+  lock(name: string): Promise<void> {
+    return this.inner.lock(name);
+  }
+
   migrate(): Promise<void> {
     return this.inner.migrate();
   }
@@ -267,6 +271,7 @@ function trackEntityWrites(tx: Store, onWrite: () => void): Store {
     cleanup: tx.cleanup,
     changes: tx.changes,
     transaction: (fn) => fn(tracked),
+    lock: (name) => tx.lock(name),
     migrate: () => tx.migrate(),
     ping: () => tx.ping(),
     close: () => tx.close(),

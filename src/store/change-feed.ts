@@ -1,21 +1,25 @@
-// Change notifications between instances. On PostgreSQL every write that other instances must
-// see (revocations, keys, clients, users, roles and scopes) also NOTIFYs, in its transaction, and
-// each instance LISTENs on one connection of its own; on SQLite there is no server to tell, and
-// instances fall back to polling.
+// Change notifications between instances. Every write that other instances must see
+// (revocations, keys, clients, users, roles and scopes) also announces its topic, in its
+// transaction. On PostgreSQL the announcement is a NOTIFY and each instance LISTENs on one
+// connection of its own; on SQLite it is a version bump that instances poll (sqlite-change-feed.ts).
+import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
+import type { Database } from './schema.js';
 
 export type ChangeTopic = 'revocations' | 'keys' | 'clients' | 'users' | 'catalog';
 
 export interface ChangeFeed {
-  /** the NOTIFY channel; one per schema, so test schemas never hear each other */
-  readonly channel: string;
+  /** records that `topic` changed, through `db` (the writer's transaction when there is one) */
+  announce(db: Kysely<Database>, topic: ChangeTopic): Promise<void>;
   /** listens until the returned function is called; reconnects by itself after a failure */
   subscribe(onChange: (topic: ChangeTopic) => void, onState: (listening: boolean) => void): Promise<() => Promise<void>>;
 }
 
-const TOPICS = new Set<string>(['revocations', 'keys', 'clients', 'users', 'catalog']);
+export const CHANGE_TOPICS: readonly ChangeTopic[] = ['revocations', 'keys', 'clients', 'users', 'catalog'];
+const TOPICS = new Set<string>(CHANGE_TOPICS);
 
 export class PostgresChangeFeed implements ChangeFeed {
+  /** the NOTIFY channel; one per schema, so test schemas never hear each other */
   readonly channel: string;
 
   constructor(
@@ -23,6 +27,11 @@ export class PostgresChangeFeed implements ChangeFeed {
     schema: string | undefined,
   ) {
     this.channel = `gatehouse_changes${schema ? `_${schema}` : ''}`;
+  }
+
+  async announce(db: Kysely<Database>, topic: ChangeTopic): Promise<void> {
+    // NOTIFY is delivered at commit: others hear of a change only once they can read it
+    await sql`SELECT pg_notify(${this.channel}, ${topic})`.execute(db);
   }
 
   async subscribe(onChange: (topic: ChangeTopic) => void, onState: (listening: boolean) => void): Promise<() => Promise<void>> {
@@ -51,10 +60,7 @@ export class PostgresChangeFeed implements ChangeFeed {
         client = next;
         onState(true);
         // whatever changed while nobody listened is picked up by the caller on reconnect
-        onChange('revocations');
-        onChange('keys');
-        onChange('catalog');
-        onChange('users');
+        for (const topic of CHANGE_TOPICS) onChange(topic);
       } catch {
         next.end().catch(() => undefined);
         if (!stopped) retry = setTimeout(() => void connect(), 1000);

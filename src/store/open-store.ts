@@ -3,10 +3,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { PostgresChangeFeed } from './change-feed.js';
+import { withQueryDeadline } from './query-deadline.js';
+import { SqliteChangeFeed } from './sqlite-change-feed.js';
+import { LockWaitingSqliteDialect } from './sqlite-dialect.js';
 import { SqlStore } from './sql-store.js';
 import type { Store } from './store.js';
 
@@ -15,8 +18,16 @@ export interface OpenStoreOptions {
   poolSize?: number;
   /** PostgreSQL schema to use (created if missing); tests use one each */
   schema?: string;
-  /** ms to wait for a connection or a statement before failing (a 503 upstream); 0: no statement timeout (migrations) */
+  /**
+   * ms a store call may wait before failing (a 503 upstream): PostgreSQL, for a connection and
+   * its statement together; SQLite, for another process's write lock. 0: no statement timeout
+   * (PostgreSQL migrations)
+   */
   timeoutMs?: number;
+  /** SQLite: ms to wait for another process's write lock, when it should differ from timeoutMs (the CLI waits longer) */
+  lockWaitMs?: number;
+  /** SQLite: how often a serving instance reads the change versions other processes bump (default 500 ms) */
+  changePollMs?: number;
 }
 
 /**
@@ -38,24 +49,28 @@ function cachePreparedStatements(database: SQLite.Database): void {
   }) as SQLite.Database['prepare'];
 }
 
-function openSqlite(path: string): Store {
+function openSqlite(path: string, options: OpenStoreOptions): Store {
   const inMemory = path === ':memory:' || path === '';
   if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
   const database = new SQLite(inMemory ? ':memory:' : path);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
-  database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   cachePreparedStatements(database);
-  return new SqlStore(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), 'sqlite');
+  // the lock is waited for without blocking the event loop (sqlite-dialect.ts), never by SQLite
+  const lockWaitMs = options.lockWaitMs ?? (options.timeoutMs || 3000);
+  const db = new Kysely<Database>({ dialect: new LockWaitingSqliteDialect(database, lockWaitMs) });
+  // an in-memory database has no other process to hear from
+  const changes = inMemory ? null : new SqliteChangeFeed(db, options.changePollMs ?? 500);
+  return new SqlStore(db, 'sqlite', async () => db.destroy(), changes);
 }
 
 const int8 = 20;
 
 /**
  * The pg pool's settings. The search path travels in the connection string (pg lets the string
- * override options given beside it). `timeoutMs: 0` is for migrations: no statement or query
- * timeout, as a migration may rightly take longer than any request.
+ * override options given beside it). `timeoutMs: 0` is for migrations: no statement timeout, as a
+ * migration may rightly take longer than any request.
  */
 export function poolConfig(url: string, options: OpenStoreOptions): pg.PoolConfig {
   const withPath = new URL(url);
@@ -65,7 +80,9 @@ export function poolConfig(url: string, options: OpenStoreOptions): pg.PoolConfi
     connectionString: withPath.toString(),
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: timeoutMs === 0 ? 10_000 : timeoutMs,
-    ...(timeoutMs === 0 ? {} : { statement_timeout: timeoutMs, query_timeout: timeoutMs + 1000 }),
+    // the server ends a slow statement cleanly; a statement the server never hears of is ended by
+    // withQueryDeadline, which also counts the wait for the connection
+    ...(timeoutMs === 0 ? {} : { statement_timeout: timeoutMs }),
     // bigint columns hold seconds and ids well inside 2^53: numbers, not strings
     types: { getTypeParser: ((oid: number, format?: string) => (oid === int8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser },
   };
@@ -92,12 +109,13 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
   // query fails on its own, and the pool discards the client when it is released)
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const timeoutMs = options.timeoutMs ?? 3000;
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: timeoutMs === 0 ? pool : withQueryDeadline(pool, timeoutMs) }) });
   return new SqlStore(db, 'postgres', async () => db.destroy(), new PostgresChangeFeed(url, schema), schema);
 }
 
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
-  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length));
+  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length), options);
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     // `?schema=NAME` (ours, not libpq's) puts Gatehouse's tables in a schema of their own
     const url = new URL(databaseUrl);

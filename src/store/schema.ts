@@ -170,6 +170,12 @@ export interface ConsentsTable {
   granted_at: number;
 }
 
+/** SQLite's change feed: one row per topic, bumped by every write others must see (PostgreSQL uses NOTIFY) */
+export interface ChangeVersionsTable {
+  topic: string;
+  version: number;
+}
+
 export interface Database {
   sessions: SessionsTable;
   authorization_codes: AuthorizationCodesTable;
@@ -185,4 +191,5 @@ export interface Database {
   revocations: RevocationsTable;
   flood: FloodTable;
   audit_log: AuditLogTable;
+  change_versions: ChangeVersionsTable;
 }

@@ -912,12 +912,8 @@ export class SqlStore implements Store {
     /** PostgreSQL schema holding the tables, when not the default one */
     private readonly schema?: string,
   ) {
-    // NOTIFY runs in the writer's transaction, so others hear of a change only once it is committed
-    const notify: Notify = changes
-      ? async (topic) => {
-          await sql`SELECT pg_notify(${changes.channel}, ${topic})`.execute(db);
-        }
-      : async () => undefined;
+    // announced in the writer's transaction, so others hear of a change only once it is committed
+    const notify: Notify = changes ? (topic) => changes.announce(db, topic) : async () => undefined;
     this.users = new SqlUsers(db, notify);
     this.roles = new SqlRoles(db, notify);
     this.scopes = new SqlScopes(db, notify);
@@ -937,6 +933,13 @@ export class SqlStore implements Store {
     // already inside one: the work joins it (Kysely has no nested transactions)
     if (this.db.isTransaction) return fn(this);
     return this.db.transaction().execute((trx) => fn(new SqlStore(trx, this.engine, async () => undefined, this.changes, this.schema)));
+  }
+
+  async lock(name: string): Promise<void> {
+    if (!this.db.isTransaction) throw new Error(`lock("${name}") outside a transaction would be released at once`);
+    if (this.engine !== 'postgres') return; // BEGIN IMMEDIATE took the write lock (sqlite-dialect.ts)
+    // per schema: deployments (and test schemas) sharing a database do not wait on each other
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${this.schema ?? ''}:${name}`}, 0))`.execute(this.db);
   }
 
   async migrate(): Promise<void> {

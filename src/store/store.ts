@@ -336,6 +336,13 @@ export interface Store {
   readonly cleanup: CleanupRepository;
   /** runs `fn` in one transaction; the store it receives is bound to that transaction */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /**
+   * Inside a transaction: waits until no other transaction, in any process, holds lock `name`,
+   * and holds it until this one ends (a check and the write it allows, as one). PostgreSQL: an
+   * advisory transaction lock; SQLite: nothing more to take, as every transaction holds the
+   * database's write lock from its start.
+   */
+  lock(name: string): Promise<void>;
   migrate(): Promise<void>;
   /** a round trip to the database (readiness) */
   ping(): Promise<void>;

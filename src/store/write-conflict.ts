@@ -1,6 +1,8 @@
 // Two writers racing for the same rows: the loser's transaction fails on a unique constraint (both
 // inserted what neither saw), a serialization failure or deadlock (PostgreSQL), or a busy snapshot
-// (SQLite WAL: its read snapshot went stale before it could write). Running the whole transaction
+// (SQLite WAL: its read snapshot went stale before it could write). A plain SQLITE_BUSY is not one:
+// it arrives only after the driver waited its whole budget for the lock (sqlite-dialect.ts), and
+// running again would wait as long again. Running the whole transaction
 // again sees the winner's rows and converges on the same state; no in-process lock is involved,
 // so this holds across processes and instances.
 const POSTGRES_CONFLICTS = new Set(['23505', '40001', '40P01']);
@@ -9,7 +11,7 @@ export function isWriteConflict(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string') return false;
-  return POSTGRES_CONFLICTS.has(code) || code.startsWith('SQLITE_BUSY') || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  return POSTGRES_CONFLICTS.has(code) || code === 'SQLITE_BUSY_SNAPSHOT' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 /** Runs `work` (a whole transaction) again while it loses a race, a few times at most. */

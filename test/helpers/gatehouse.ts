@@ -125,7 +125,9 @@ export async function startGatehouse(options: { config?: Partial<Config>; world?
   // (unreachable PostgreSQL: a failure under CI=true, SQLite with a warning elsewhere)
   const onPostgres = options.databaseUrl === undefined && process.env.GATEHOUSE_TEST_ENGINE === 'postgres' && !(await postgresSkip());
   const schema = onPostgres ? freshSchemaName() : undefined;
-  const store = onPostgres ? await openStore(POSTGRES_URL, { schema, poolSize: 5 }) : await openStore(options.databaseUrl ?? 'sqlite::memory:');
+  // as `serve` opens it: the request budget, and SQLite's change feed polled like the revocation feed
+  const storeOptions = { timeoutMs: config.dbTimeoutMs, changePollMs: config.revocationPollMs };
+  const store = onPostgres ? await openStore(POSTGRES_URL, { ...storeOptions, schema, poolSize: 5 }) : await openStore(options.databaseUrl ?? 'sqlite::memory:', storeOptions);
   await store.migrate();
   const logLines = options.logLines;
   const logger = logLines ? { level: 'warn', stream: { write: (line: string) => void logLines.push(line) } } : false;

@@ -6,6 +6,7 @@ import { authorization } from './002_authorization.js';
 import { oneSigningKeyPerState } from './003_one_signing_key_per_state.js';
 import { clientActAs } from './004_client_act_as.js';
 import { tokenLifecycle } from './005_token_lifecycle.js';
+import { changeVersions } from './007_change_versions.js';
 
 export function migrationProvider(engine: Engine): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '003_one_signing_key_per_state': oneSigningKeyPerState,
     '004_client_act_as': clientActAs,
     '005_token_lifecycle': tokenLifecycle,
+    '007_change_versions': changeVersions,
   };
   return { getMigrations: async () => migrations };
 }
