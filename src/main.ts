@@ -4,6 +4,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { buildApp } from './app.js';
 import { applyFile } from './admin/apply.js';
+import { OPERATOR } from './admin/actor.js';
 import { bootstrapAdministrator } from './admin/bootstrap.js';
 import { createClient } from './admin/clients.js';
 import { upsertRole, validateRole } from './admin/roles.js';
@@ -28,7 +29,7 @@ const USAGE = `usage: gatehouse <command> [options]
   apply FILE|-                            create or update roles, scopes, users, clients from JSON or YAML (- reads standard input)
   user create NAME --mail M [--password-stdin] [--role R]... [--blocked]
   client create CLIENT_ID [--label L] [--description D] [--public] [--redirect-uri U]... [--grant G]...
-                [--scope S]... [--user NAME] [--pkce] [--automatic-authorization]
+                [--scope S]... [--user NAME] [--act-as NAME|*]... [--no-pkce] [--automatic-authorization]
   scope create NAME --description D (--permission P | --role R) [--grant G]... [--umbrella] [--parent P]
   role create NAME [--label L] [--permission P]...
   keys list
@@ -203,11 +204,15 @@ async function run(argv: string[]): Promise<void> {
         grant: { type: 'string', multiple: true },
         scope: { type: 'string', multiple: true },
         user: { type: 'string' },
+        'act-as': { type: 'string', multiple: true },
         pkce: { type: 'boolean' },
+        'no-pkce': { type: 'boolean' },
         'automatic-authorization': { type: 'boolean' },
       });
       if (positionals.length !== 1) throw new UsageError('client create takes exactly one CLIENT_ID');
+      if (values.pkce === true && values['no-pkce'] === true) throw new UsageError('--pkce and --no-pkce contradict each other');
       const grants = list(values.grant);
+      const actAs = list(values['act-as']);
       const { client, secret } = await withStore(config, (store) =>
         createClient(adminContext(config, store), {
           clientId: positionals[0],
@@ -218,12 +223,14 @@ async function run(argv: string[]): Promise<void> {
           grantTypes: grants.length ? grants : undefined,
           scopes: list(values.scope),
           user: one(values, 'user'),
-          pkce: values.pkce === true ? true : undefined,
+          actAs: actAs.length ? actAs : undefined,
+          // PKCE is on by default (OAuth 2.1 §4.1.1); --pkce is kept for scripts that pass it
+          pkce: values['no-pkce'] === true ? false : undefined,
           automaticAuthorization: values['automatic-authorization'] === true,
-        }),
+        }, OPERATOR),
       );
       await auditCli(config, [{ event: 'admin.client.created', detail: client.clientId }]);
-      const data = { clientId: client.clientId, confidential: client.confidential, grantTypes: client.grantTypes, scopes: client.scopes, secret };
+      const data = { clientId: client.clientId, confidential: client.confidential, grantTypes: client.grantTypes, scopes: client.scopes, pkce: client.pkce, actAs: client.actAs === '*' ? ['*'] : actAs, secret };
       return out(
         values.json === true,
         data,
@@ -259,7 +266,7 @@ async function run(argv: string[]): Promise<void> {
           permission: permission ?? null,
           role: role ?? null,
           granularity: umbrella ? null : role !== undefined ? 'role' : 'permission',
-        });
+        }, OPERATOR);
       });
       await auditCli(config, [{ event: 'admin.scope.created', detail: name }]);
       return out(values.json === true, { name, outcome }, `Created scope ${name}.`);

@@ -8,11 +8,13 @@ import { PERMISSIONS } from '../domain/permissions.js';
 import type { AdminApi } from './admin-api.js';
 import { ERROR_RESPONSES } from './schemas.js';
 
+const SCOPE_RULE = 'Changing what a scope grants (permission, role, umbrella, parent, grant types) needs every permission it will grant, or "administer users": else 403 `forbidden` naming the missing permission.';
+
 const errors = ERROR_RESPONSES;
 const nameParam = (name: string) => ({ type: 'object', required: [name], properties: { [name]: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f]+$' } } });
 
 export async function accessRoutes(app: FastifyInstance, { api }: { api: AdminApi }): Promise<void> {
-  const { services, guarded } = api;
+  const { services, guarded, actor } = api;
   const { store } = services;
 
   app.get('/roles', guarded(PERMISSIONS.administerUsers, { summary: 'List roles', response: { 200: { type: 'array', items: { $ref: 'Role#' } }, ...errors } }), async () => store.roles.list());
@@ -38,9 +40,9 @@ export async function accessRoutes(app: FastifyInstance, { api }: { api: AdminAp
 
   app.put<{ Params: { name: string }; Body: Omit<ScopeInput, 'name'> }>(
     '/scopes/:name',
-    guarded(PERMISSIONS.administerScopes, { summary: 'Create or replace a scope', params: nameParam('name'), body: { $ref: 'Scope#' }, response: { 200: { $ref: 'Scope#' }, ...errors } }),
+    guarded(PERMISSIONS.administerScopes, { summary: 'Create or replace a scope', description: SCOPE_RULE, params: nameParam('name'), body: { $ref: 'Scope#' }, response: { 200: { $ref: 'Scope#' }, ...errors } }),
     async (request) => {
-      const outcome = await upsertScope(store, { ...request.body, name: request.params.name });
+      const outcome = await upsertScope(store, { ...request.body, name: request.params.name }, await actor(request));
       services.audit.record({ event: `admin.scope.${outcome}`, outcome: 'success', userId: request.principal!.uid, clientId: null, ip: request.ip, endpoint: 'admin-api', detail: request.params.name });
       await services.catalog.reload();
       return (await store.scopes.get(request.params.name))!;

@@ -2,8 +2,10 @@
 // operation names (administer clients, users, scopes, keys; view audit log). Every operation goes
 // through src/admin, the same code as the CLI and `apply`. Errors: { error, message, field? }.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { NotFoundError, ValidationError } from '../admin/validation-error.js';
+import { userActor, type Actor } from '../admin/actor.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../admin/validation-error.js';
 import type { AdminContext } from '../admin/admin-context.js';
+import { PermissionSet } from '../domain/access.js';
 import { PERMISSIONS } from '../domain/permissions.js';
 import { principalAccess } from '../resource/principal-access.js';
 import { resourceErrors } from '../resource/resource-errors.js';
@@ -24,6 +26,8 @@ export interface AdminApi {
   ctx: AdminContext;
   /** route options for an operation needing `permission` (also documents it) */
   guarded(permission: Permission | Permission[], schema: Record<string, unknown>): { config: typeof BEARER; schema: Record<string, unknown>; preHandler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> };
+  /** who makes the change: the token's user with what the token grants (user ∩ scopes) */
+  actor(request: FastifyRequest): Promise<Actor>;
 }
 
 export function apiError(reply: FastifyReply, status: number, error: string, message: string, field?: string): FastifyReply {
@@ -37,7 +41,7 @@ export async function adminApi(app: FastifyInstance, { services }: { services: S
     const needed = Array.isArray(permission) ? permission : [permission];
     return {
       config: BEARER,
-      schema: { tags: ['admin'], security: [{ bearer: [] }], description: `Needs a token granting ${needed.map((p) => `"${p}"`).join(' or ')}.`, ...schema },
+      schema: { tags: ['admin'], security: [{ bearer: [] }], ...schema, description: [`Needs a token granting ${needed.map((p) => `"${p}"`).join(' or ')}.`, schema.description].filter(Boolean).join(' ') },
       preHandler: async (request, reply) => {
         const viewer = await principalAccess(services.store, services.catalog, request.principal!);
         if (!viewer || !needed.some((p) => viewer.access.permissions.has(p))) return sendResourceError(reply, resourceErrors.insufficientScope(needed[0]));
@@ -51,6 +55,7 @@ export async function adminApi(app: FastifyInstance, { services }: { services: S
       const field = first?.instancePath ? first.instancePath.slice(1).replace(/\//g, '.') : ((first?.params as { missingProperty?: string; additionalProperty?: string })?.missingProperty ?? (first?.params as { additionalProperty?: string })?.additionalProperty);
       return apiError(reply, 400, 'validation_failed', `${error.validationContext ?? 'body'}${field ? `.${field}` : ''} ${first?.message ?? 'is invalid'}`, field);
     }
+    if (error instanceof ForbiddenError) return apiError(reply, 403, 'forbidden', error.message, error.field);
     if (error instanceof ValidationError) return apiError(reply, 400, 'validation_failed', error.message, error.field);
     if (error instanceof NotFoundError) return apiError(reply, 404, 'not_found', error.message);
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) return apiError(reply, error.statusCode, 'invalid_request', error.message);
@@ -63,7 +68,13 @@ export async function adminApi(app: FastifyInstance, { services }: { services: S
   });
   app.setNotFoundHandler((_request, reply) => apiError(reply, 404, 'not_found', 'No such admin API operation.'));
 
-  const api: AdminApi = { services, ctx, guarded };
+  const actor: AdminApi['actor'] = async (request) => {
+    const viewer = await principalAccess(services.store, services.catalog, request.principal!);
+    // the guard found this user a moment ago; gone since: they may hand out nothing
+    return userActor(request.principal!.uid, viewer ? viewer.access.permissions : PermissionSet.of([]));
+  };
+
+  const api: AdminApi = { services, ctx, guarded, actor };
   await app.register(clientRoutes, { api });
   await app.register(userRoutes, { api });
   await app.register(accessRoutes, { api });

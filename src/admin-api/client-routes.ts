@@ -1,22 +1,26 @@
 // Clients (Simple OAuth's consumers): list, read, create, change, rotate the secret, delete;
 // their active grants, revoked one or all. The secret is shown at creation and rotation only.
 import type { FastifyInstance } from 'fastify';
-import { createClient, deleteClient, rotateClientSecret, upsertClient, type ClientInput } from '../admin/clients.js';
+import { actAsNames, createClient, deleteClient, rotateClientSecret, upsertClient, type ClientInput } from '../admin/clients.js';
 import { NotFoundError } from '../admin/validation-error.js';
 import { nowSeconds } from '../clock.js';
 import { PERMISSIONS } from '../domain/permissions.js';
 import { revokeClientTokens, revokeFamily } from '../oauth/revocation.js';
 import type { AdminApi } from './admin-api.js';
-import { ERROR_RESPONSES } from './schemas.js';
+import { DELEGATION_RULE, ERROR_RESPONSES } from './schemas.js';
 import { clientView, grantView } from './views.js';
+import type { Client } from '../domain/client.js';
 
 const clientIdParam = { type: 'object', required: ['clientId'], properties: { clientId: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9._~-]+$' } } } as const;
 const errors = ERROR_RESPONSES;
 
 export async function clientRoutes(app: FastifyInstance, { api }: { api: AdminApi }): Promise<void> {
-  const { services, ctx, guarded } = api;
+  const { services, ctx, guarded, actor } = api;
   const { store } = services;
   const need = PERMISSIONS.administerClients;
+
+  /** the client as shown: `actAs` as user names */
+  const view = async (client: Client) => ({ ...clientView(client), actAs: await actAsNames(store, client) });
 
   async function existing(clientId: string) {
     const client = await store.clients.get(clientId);
@@ -25,37 +29,37 @@ export async function clientRoutes(app: FastifyInstance, { api }: { api: AdminAp
   }
 
   app.get('/clients', guarded(need, { summary: 'List clients', response: { 200: { type: 'array', items: { $ref: 'Client#' } }, ...errors } }), async () =>
-    (await store.clients.list()).map(clientView),
+    Promise.all((await store.clients.list()).map(view)),
   );
 
-  app.post<{ Body: ClientInput }>('/clients', guarded(need, { summary: 'Create a client', body: { $ref: 'ClientInput#' }, response: { 201: { $ref: 'ClientCreated#' }, ...errors } }), async (request, reply) => {
-    const { client, secret } = await createClient(ctx, request.body);
+  app.post<{ Body: ClientInput }>('/clients', guarded(need, { summary: 'Create a client', description: DELEGATION_RULE, body: { $ref: 'ClientInput#' }, response: { 201: { $ref: 'ClientCreated#' }, ...errors } }), async (request, reply) => {
+    const { client, secret } = await createClient(ctx, request.body, await actor(request));
     services.audit.record({ event: 'admin.client.created', outcome: 'success', userId: request.principal!.uid, clientId: client.clientId, ip: request.ip, endpoint: 'admin-api', detail: client.clientId });
-    return reply.code(201).header('cache-control', 'no-store').send({ client: clientView(client), secret });
+    return reply.code(201).header('cache-control', 'no-store').send({ client: await view(client), secret });
   });
 
   app.get<{ Params: { clientId: string } }>('/clients/:clientId', guarded(need, { summary: 'Read a client', params: clientIdParam, response: { 200: { $ref: 'Client#' }, ...errors } }), async (request) =>
-    clientView(await existing(request.params.clientId)),
+    view(await existing(request.params.clientId)),
   );
 
   app.patch<{ Params: { clientId: string }; Body: Omit<ClientInput, 'clientId' | 'secret'> }>(
     '/clients/:clientId',
-    guarded(need, { summary: 'Change a client (fields left out stay as they are; disabling revokes its tokens)', params: clientIdParam, body: { $ref: 'ClientPatch#' }, response: { 200: { $ref: 'Client#' }, ...errors } }),
+    guarded(need, { summary: 'Change a client (fields left out stay as they are; disabling revokes its tokens)', description: DELEGATION_RULE, params: clientIdParam, body: { $ref: 'ClientPatch#' }, response: { 200: { $ref: 'Client#' }, ...errors } }),
     async (request) => {
       await existing(request.params.clientId);
-      const { secret } = await upsertClient(ctx, { ...request.body, clientId: request.params.clientId });
+      const { secret } = await upsertClient(ctx, { ...request.body, clientId: request.params.clientId }, await actor(request));
       services.audit.record({ event: 'admin.client.updated', outcome: 'success', userId: request.principal!.uid, clientId: request.params.clientId, ip: request.ip, endpoint: 'admin-api', detail: Object.keys(request.body).join(',') || null });
       await services.revocations.refresh();
-      const client = clientView(await existing(request.params.clientId));
+      const client = await view(await existing(request.params.clientId));
       return secret ? { ...client, secret } : client;
     },
   );
 
   app.post<{ Params: { clientId: string } }>(
     '/clients/:clientId/secret',
-    guarded(need, { summary: 'Rotate the secret: a new one is generated and shown once; the old one stops working and the client’s tokens are revoked', params: clientIdParam, response: { 200: { type: 'object', required: ['secret'], properties: { secret: { type: 'string' } } }, ...errors } }),
+    guarded(need, { summary: 'Rotate the secret: a new one is generated and shown once; the old one stops working and the client’s tokens are revoked', description: `Whoever sees the new secret can do all the client can. ${DELEGATION_RULE}`, params: clientIdParam, response: { 200: { type: 'object', required: ['secret'], properties: { secret: { type: 'string' } } }, ...errors } }),
     async (request, reply) => {
-      const secret = await rotateClientSecret(ctx, request.params.clientId);
+      const secret = await rotateClientSecret(ctx, request.params.clientId, await actor(request));
       services.audit.record({ event: 'admin.client.secret_rotated', outcome: 'success', userId: request.principal!.uid, clientId: request.params.clientId, ip: request.ip, endpoint: 'admin-api', detail: null });
       await services.revocations.refresh();
       return reply.header('cache-control', 'no-store').send({ secret });

@@ -21,8 +21,16 @@ export const AuthError = {
   properties: { status: { type: 'string', const: 'error' }, error: { type: 'string', examples: ['INVALID_ACCESS_TOKEN'] }, error_description: { type: 'string' } },
 } as const;
 
-/** The error answers every admin operation documents. */
-export const ERROR_RESPONSES = { 400: { $ref: 'Error#' }, 401: { $ref: 'AuthError#' }, 403: { $ref: 'AuthError#' }, 404: { $ref: 'Error#' } } as const;
+/**
+ * The error answers every admin operation documents. 403 is the bearer guard's (the token lacks
+ * the operation's permission) or, in the Error shape with code `forbidden` and the field, a change
+ * that would hand out a permission the caller does not hold.
+ */
+export const ERROR_RESPONSES = { 400: { $ref: 'Error#' }, 401: { $ref: 'AuthError#' }, 403: { anyOf: [{ $ref: 'AuthError#' }, { $ref: 'Error#' }] }, 404: { $ref: 'Error#' } } as const;
+
+/** Why a change may be refused with 403 `forbidden` (src/admin/client-authority.ts). */
+export const DELEGATION_RULE =
+  'Making the client act as another user (default user, actAs) needs "administer users". A change that lets it reach further (default user, actAs, scopes, grant types, redirect URIs, automatic authorization), or hands you its secret, needs every permission its tokens could then carry (each user it acts as ∩ its scopes; with authorization_code, all its scopes), or "administer users". Else 403 `forbidden` naming the field and the missing permission.';
 
 const stringList = { type: 'array', items: { type: 'string', maxLength: 2048 }, maxItems: 200 } as const;
 const seconds = { type: 'integer', minimum: 1 } as const;
@@ -35,7 +43,7 @@ const clientFields = {
   redirectUris: stringList,
   scopes: stringList,
   authorizationCodeScopes: stringList,
-  pkce: { type: 'boolean' },
+  pkce: { type: 'boolean', description: 'require PKCE at /oauth/authorize (default true; a public client always requires it)' },
   automaticAuthorization: { type: 'boolean' },
   rememberApproval: { type: 'boolean' },
   accessTokenExpiration: seconds,
@@ -43,6 +51,14 @@ const clientFields = {
   refreshFamilyLifetime: { type: 'integer', minimum: 1, maximum: 315_360_000, description: 'seconds a refresh-token family lives however often it rotates; then the user authenticates again (default 2592000, 30 days)' },
   refreshReuseInterval: { type: 'integer', minimum: 0, maximum: 300, description: 'seconds in which the client may present a just-spent refresh token again and get the same successor instead of the family being revoked (default 0: off)' },
   status: { type: 'boolean', description: 'false disables the client and revokes its tokens' },
+} as const;
+
+const actAsInput = {
+  description: 'user names the client may act for with miniOrange’s client_credentials + `username` (the default user always), or "*" for any user; none by default ([] takes them all away)',
+  anyOf: [
+    { type: 'array', items: { type: 'string', minLength: 1, maxLength: 60 }, maxItems: 200 },
+    { type: 'string', enum: ['*'] },
+  ],
 } as const;
 
 export const ClientInput = {
@@ -54,6 +70,7 @@ export const ClientInput = {
     clientId: { type: 'string', minLength: 1, maxLength: 128 },
     ...clientFields,
     user: { type: ['string', 'null'], description: 'name of the default user (client_credentials acts as this user)' },
+    actAs: actAsInput,
     secret: { type: 'string', minLength: 32, maxLength: 512, description: 'omit to have one generated (shown once in the answer)' },
   },
 } as const;
@@ -62,7 +79,7 @@ export const ClientPatch = {
   $id: 'ClientPatch',
   type: 'object',
   additionalProperties: false,
-  properties: { ...clientFields, user: { type: ['string', 'null'] } },
+  properties: { ...clientFields, user: { type: ['string', 'null'] }, actAs: actAsInput },
 } as const;
 
 export const Client = {
@@ -73,6 +90,7 @@ export const Client = {
     clientId: { type: 'string' },
     ...clientFields,
     userId: { type: ['integer', 'null'] },
+    actAs: { type: 'array', items: { type: 'string' }, description: 'user names the client may act for besides its default user; ["*"]: any user' },
     secret: { type: 'string', description: 'only in the answer to a change that made the client confidential: its generated secret, shown this once' },
     created: { type: 'integer', description: 'seconds since the epoch' },
     changed: { type: 'integer' },

@@ -1,9 +1,10 @@
 // `gatehouse apply FILE`: the declared roles, scopes, users and clients are made to exist as
-// written, in one transaction; running it again changes nothing. Passwords are checked and hashed
-// before the transaction opens, so it holds the database's write lock only for quick reads and
-// writes (a running SQLite instance beside it waits milliseconds, not seconds).
+// written, in one transaction; running it again changes nothing. It runs as the operator. Passwords
+// are checked and hashed before the transaction opens, so it holds the database's write lock only
+// for quick reads and writes (a running SQLite instance beside it waits milliseconds, not seconds).
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
+import { OPERATOR } from './actor.js';
 import type { AdminContext } from './admin-context.js';
 import { retryOnConflict } from '../store/write-conflict.js';
 import { upsertClient, type ClientInput } from './clients.js';
@@ -124,7 +125,7 @@ async function applyPrepared(ctx: AdminContext, doc: ApplyDocument, passwords: M
     const scopes = (doc.scopes ?? []).map((s, i) => [s, i] as const).sort(([a], [b]) => Number(b.umbrella === true) - Number(a.umbrella === true));
     for (const [scope, i] of scopes) {
       try {
-        report.scopes[scope.name] = await upsertScope(store, scope);
+        report.scopes[scope.name] = await upsertScope(store, scope, OPERATOR);
       } catch (error) {
         at('scopes', i, scope.name, error);
       }
@@ -138,7 +139,7 @@ async function applyPrepared(ctx: AdminContext, doc: ApplyDocument, passwords: M
     }
     for (const [i, client] of (doc.clients ?? []).entries()) {
       try {
-        const { outcome, secret } = await upsertClient(tx, client, store);
+        const { outcome, secret } = await upsertClient(tx, client, OPERATOR, store);
         report.clients[client.clientId] = outcome;
         if (secret) report.generatedSecrets[client.clientId] = secret;
       } catch (error) {

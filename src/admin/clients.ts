@@ -3,6 +3,7 @@
 import { ClientSecrets } from '../crypto/client-secret.js';
 import { BUILT_IN_SCOPES } from '../domain/scope.js';
 import {
+  ACT_AS_ANYONE,
   DEFAULT_ACCESS_TOKEN_EXPIRATION,
   DEFAULT_REFRESH_FAMILY_LIFETIME,
   DEFAULT_REFRESH_REUSE_INTERVAL,
@@ -13,12 +14,15 @@ import {
   MAX_REFRESH_TOKEN_EXPIRATION,
   isValidClientId,
   redirectUriProblem,
+  type ActAs,
   type Client,
 } from '../domain/client.js';
 import { GRANT_TYPES, isGrantType, type GrantType } from '../domain/grant-types.js';
 import { revokeClientTokens } from '../oauth/revocation.js';
 import type { Store } from '../store/store.js';
+import { checkedActor, type Actor } from './actor.js';
 import type { AdminContext } from './admin-context.js';
+import { requireMayConfigureClient } from './client-authority.js';
 import { sameList } from './roles.js';
 import { NotFoundError, ValidationError } from './validation-error.js';
 
@@ -33,6 +37,8 @@ export interface ClientInput {
   authorizationCodeScopes?: string[];
   /** user name of the default user */
   user?: string | null;
+  /** user names the client may act for (miniOrange client_credentials + `username`), or "*" for anyone */
+  actAs?: string | string[] | null;
   secret?: string;
   pkce?: boolean;
   automaticAuthorization?: boolean;
@@ -62,6 +68,48 @@ function flag(field: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw new ValidationError(field, 'must be true or false');
   return value;
+}
+
+const ACT_AS_FORM = 'must be a list of user names, or "*" alone for any user';
+
+/** Resolves `actAs` names to user ids (sorted, unique); "*" stays "*". */
+async function actAsFrom(store: Store, value: unknown): Promise<ActAs> {
+  if (value === null || value === '') return [];
+  if (value === ACT_AS_ANYONE) return ACT_AS_ANYONE;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new ValidationError('actAs', ACT_AS_FORM);
+  if (value.includes(ACT_AS_ANYONE)) {
+    if (value.some((v) => v !== ACT_AS_ANYONE)) throw new ValidationError('actAs', ACT_AS_FORM);
+    return ACT_AS_ANYONE;
+  }
+  const ids = new Set<number>();
+  for (const name of value as string[]) {
+    const user = await store.users.findByName(name);
+    if (!user || user.uid === 0) throw new ValidationError('actAs', `no user named "${name}" exists`);
+    ids.add(user.uid);
+  }
+  return [...ids].sort((a, b) => a - b);
+}
+
+/** `actAs` as names, for showing: ["*"] for anyone; ids whose user is gone are left out. */
+export async function actAsNames(store: Store, client: Pick<Client, 'actAs'>): Promise<string[]> {
+  if (client.actAs === ACT_AS_ANYONE) return [ACT_AS_ANYONE];
+  const names: string[] = [];
+  for (const uid of client.actAs) {
+    const user = await store.users.findById(uid);
+    if (user) names.push(user.name);
+  }
+  return names;
+}
+
+/**
+ * PKCE is on unless turned off (OAuth 2.1 §4.1.1: for confidential clients too); a stored
+ * client keeps its value. A public client has nothing else to bind its code: always on.
+ */
+function pkceFrom(input: unknown, existing: Client | null, confidential: boolean): boolean {
+  const pkce = flag('pkce', input, existing?.pkce ?? true);
+  if (confidential) return pkce;
+  if (input === false) throw new ValidationError('pkce', 'cannot be turned off for a public client: PKCE is all that binds its authorization code to it (OAuth 2.1 §4.1.1)');
+  return true;
 }
 
 async function knownScopes(store: Store): Promise<Set<string>> {
@@ -97,6 +145,7 @@ async function clientFrom(store: Store, input: ClientInput, existing: Client | n
       userId = user.uid;
     }
   }
+  const actAs = input.actAs === undefined ? existing?.actAs ?? [] : await actAsFrom(store, input.actAs);
   if (input.label !== undefined && (typeof input.label !== 'string' || input.label.length > 255)) throw new ValidationError('label', 'must be text of at most 255 characters');
   if (input.description !== undefined && (typeof input.description !== 'string' || input.description.length > 4096)) throw new ValidationError('description', 'must be text of at most 4096 characters');
   return {
@@ -109,7 +158,8 @@ async function clientFrom(store: Store, input: ClientInput, existing: Client | n
     scopes,
     authorizationCodeScopes,
     userId,
-    pkce: flag('pkce', input.pkce, existing?.pkce ?? !confidential),
+    actAs,
+    pkce: pkceFrom(input.pkce, existing, confidential),
     automaticAuthorization: flag('automaticAuthorization', input.automaticAuthorization, existing?.automaticAuthorization ?? false),
     rememberApproval: flag('rememberApproval', input.rememberApproval, existing?.rememberApproval ?? true),
     accessTokenExpiration: seconds('accessTokenExpiration', input.accessTokenExpiration, existing?.accessTokenExpiration ?? DEFAULT_ACCESS_TOKEN_EXPIRATION, MAX_ACCESS_TOKEN_EXPIRATION),
@@ -127,10 +177,15 @@ function checkedSecret(secret: unknown): string {
   return secret;
 }
 
-/** Creates a client; returns the secret in clear exactly once (generated unless given). */
-export async function createClient(ctx: AdminContext, input: ClientInput, store: Store = ctx.store): Promise<{ client: Client; secret: string | null }> {
+/**
+ * Creates a client; returns the secret in clear exactly once (generated unless given). `actor`
+ * must hold what the client could obtain with its secret (src/admin/client-authority.ts).
+ */
+export async function createClient(ctx: AdminContext, input: ClientInput, actor: Actor, store: Store = ctx.store): Promise<{ client: Client; secret: string | null }> {
+  checkedActor(actor);
   if (await store.clients.get(input.clientId)) throw new ValidationError('clientId', `a client "${input.clientId}" already exists`);
   const fields = await clientFrom(store, input, null);
+  await requireMayConfigureClient(store, actor, null, fields);
   if (!fields.confidential && input.secret !== undefined) throw new ValidationError('secret', 'a public client has no secret');
   const secret = fields.confidential ? (input.secret === undefined ? ctx.secrets.generate() : checkedSecret(input.secret)) : null;
   const now = Math.floor(ctx.clock.now() / 1000);
@@ -140,13 +195,15 @@ export async function createClient(ctx: AdminContext, input: ClientInput, store:
 }
 
 /**
- * Idempotent create-or-update (for `apply`). A new secret, a disabled client or a switch to public
- * revokes the client's tokens. Returns the generated secret when one was made.
+ * Idempotent create-or-update (for `apply`, and changes from the admin API and console). A new
+ * secret, a disabled client or a switch to public revokes the client's tokens. Returns the
+ * generated secret when one was made.
  */
-export async function upsertClient(ctx: AdminContext, input: ClientInput, store: Store = ctx.store): Promise<{ outcome: 'created' | 'updated' | 'unchanged'; secret: string | null }> {
+export async function upsertClient(ctx: AdminContext, input: ClientInput, actor: Actor, store: Store = ctx.store): Promise<{ outcome: 'created' | 'updated' | 'unchanged'; secret: string | null }> {
+  checkedActor(actor);
   const existing = await store.clients.get(input.clientId);
   if (!existing) {
-    const { secret } = await createClient(ctx, input, store);
+    const { secret } = await createClient(ctx, input, actor, store);
     return { outcome: 'created', secret };
   }
   const fields = await clientFrom(store, input, existing);
@@ -163,6 +220,9 @@ export async function upsertClient(ctx: AdminContext, input: ClientInput, store:
   }
   const candidate: Client = { ...fields, secretDigest, created: existing.created, changed: existing.changed };
   if (sameClient(existing, candidate)) return { outcome: 'unchanged', secret: null };
+  // a secret of the actor's choosing, or a generated one shown to them, hands them the client
+  const secretField = generated !== null ? 'confidential' : secretDigest !== existing.secretDigest ? 'secret' : null;
+  await requireMayConfigureClient(store, actor, existing, candidate, secretField);
   candidate.changed = Math.floor(ctx.clock.now() / 1000);
   await store.clients.update(candidate);
   if (existing.secretDigest !== secretDigest || (existing.status && !candidate.status)) await revokeClientTokens(store, ctx.clock, existing.clientId);
@@ -173,7 +233,7 @@ function sameClient(a: Client, b: Client): boolean {
   for (const key of Object.keys(a) as (keyof Client)[]) {
     const x = a[key];
     const y = b[key];
-    if (Array.isArray(x) && Array.isArray(y) ? !sameList(x, y) : x !== y) return false;
+    if (Array.isArray(x) && Array.isArray(y) ? !sameList(x.map(String), y.map(String)) : x !== y) return false;
   }
   return true;
 }
@@ -185,11 +245,17 @@ export async function deleteClient(ctx: AdminContext, clientId: string, store: S
   await store.clients.delete(clientId);
 }
 
-/** A new generated secret for a confidential client, shown once; the old one stops working and the client's tokens are revoked. */
-export async function rotateClientSecret(ctx: AdminContext, clientId: string, store: Store = ctx.store): Promise<string> {
+/**
+ * A new generated secret for a confidential client, shown once; the old one stops working and the
+ * client's tokens are revoked. Whoever sees the new secret can do all the client can: `actor`
+ * must be allowed to configure it as it stands.
+ */
+export async function rotateClientSecret(ctx: AdminContext, clientId: string, actor: Actor, store: Store = ctx.store): Promise<string> {
+  checkedActor(actor);
   const existing = await store.clients.get(clientId);
   if (!existing) throw new NotFoundError(`no client "${clientId}" exists`);
   if (!existing.confidential) throw new ValidationError('confidential', 'a public client has no secret to rotate');
+  await requireMayConfigureClient(store, actor, existing, existing, 'secret');
   const secret = ctx.secrets.generate();
   await store.clients.update({ ...existing, secretDigest: ctx.secrets.digest(secret), changed: Math.floor(ctx.clock.now() / 1000) });
   await revokeClientTokens(store, ctx.clock, clientId);

@@ -1,9 +1,11 @@
 // Creating and updating scopes (Simple OAuth 6 model): one permission or one role per scope,
 // allowed grant types, umbrella scopes whose children are what they grant.
+import { scopeGrants } from '../domain/access.js';
 import { GRANT_TYPES, isGrantType, type GrantType } from '../domain/grant-types.js';
 import { isValidPermissionName } from '../domain/permissions.js';
 import { isBuiltInScope, isValidScopeName, type Scope, type ScopeGranularity } from '../domain/scope.js';
 import type { Store } from '../store/store.js';
+import { administersUsers, checkedActor, currentCatalog, requireMayGrant, type Actor } from './actor.js';
 import { sameList } from './roles.js';
 import { ValidationError } from './validation-error.js';
 
@@ -65,11 +67,35 @@ async function checkReferences(store: Store, scope: Scope): Promise<void> {
   }
 }
 
-export async function upsertScope(store: Store, input: ScopeInput): Promise<'created' | 'updated' | 'unchanged'> {
+/**
+ * What a scope hands out changes with its permission, role, umbrella, parent (its grants flow
+ * into the parent umbrella) and grant types (which tokens may carry it). Whoever changes that must
+ * hold what the scope will grant — else `administer scopes` could re-point a scope already held
+ * by a client acting as the administrator.
+ */
+async function requireMayDefine(store: Store, actor: Actor, existing: Scope | null, scope: Scope): Promise<void> {
+  if (actor.kind === 'operator' || administersUsers(actor)) return;
+  const grantsChanged =
+    existing === null ||
+    (['granularity', 'permission', 'role', 'umbrella', 'parent'] as const).some((k) => existing[k] !== scope[k]) ||
+    !sameList(existing.grantTypes, scope.grantTypes);
+  if (!grantsChanged) return;
+  const catalog = await currentCatalog(store);
+  const scopes = new Map(catalog.scopes);
+  scopes.set(scope.name, scope);
+  const granted = scopeGrants([scope.name], { roles: catalog.roles, scopes }).permissions;
+  const field = scope.umbrella ? 'umbrella' : scope.granularity === 'role' ? 'role' : 'permission';
+  requireMayGrant(actor, granted, field, `The scope "${scope.name}"`);
+}
+
+/** Creates or replaces a scope; `actor` must hold what it will grant (the CLI and apply: OPERATOR). */
+export async function upsertScope(store: Store, input: ScopeInput, actor: Actor): Promise<'created' | 'updated' | 'unchanged'> {
+  checkedActor(actor);
   const scope = validateScope(input);
   await checkReferences(store, scope);
   const existing = await store.scopes.get(scope.name);
   if (existing && sameScope(existing, scope)) return 'unchanged';
+  await requireMayDefine(store, actor, existing, scope);
   await store.scopes.upsert(scope);
   return existing ? 'updated' : 'created';
 }

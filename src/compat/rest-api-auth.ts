@@ -63,12 +63,10 @@ export async function restApiAuth(app: FastifyInstance, options: { services: Ser
       if (params.client_id === undefined) throw GrantError.missing('client_id');
       const client = await services.store.clients.get(params.client_id);
       if (!client || !client.status) throw new RestApiRefusal(INVALID_CLIENT_ID());
-      // the password grant needs no secret here; a secret that is sent must still be right
-      const secretRequired = grantType === 'client_credentials' && client.confidential;
-      if (secretRequired || (params.client_secret !== undefined && client.confidential)) {
-        if (params.client_secret === undefined || !services.secrets.matches(params.client_secret, client.secretDigest)) {
-          throw new RestApiRefusal(INVALID_CLIENT_SECRET());
-        }
+      // a confidential client always proves itself (RFC 6749 §3.2.1), whatever the grant; only a
+      // client marked public may use miniOrange's password grant with client_id alone
+      if (client.confidential && (params.client_secret === undefined || !services.secrets.matches(params.client_secret, client.secretDigest))) {
+        throw new RestApiRefusal(INVALID_CLIENT_SECRET());
       }
       requireGrantAllowed(client, grantType);
       const issued = await dispatchGrant({ ...services, ip: request.ip }, grantType, client, params, {

@@ -16,6 +16,8 @@ export function restApiError(status: number, error: string, description: string,
 }
 
 export const INVALID_CREDENTIALS = (): RestApiErrorResponse => restApiError(401, 'INVALID_CREDENTIALS', 'Invalid username or password.');
+/** The client may not act for the named user (its `actAs` list): refused like bad credentials. */
+export const ACT_AS_REFUSED = (): RestApiErrorResponse => restApiError(401, 'INVALID_CREDENTIALS', 'The client may not act for this user.');
 export const INVALID_CLIENT_ID = (): RestApiErrorResponse => restApiError(401, 'INVALID_CLIENT_ID', 'Invalid Client ID.');
 export const INVALID_CLIENT_SECRET = (): RestApiErrorResponse => restApiError(401, 'INVALID_CLIENT_SECRET', 'Invalid Client Secret.');
 export const MISSING_USERNAME = (): RestApiErrorResponse => restApiError(400, 'MISSING_USERNAME', 'The username is missing from the request');
@@ -54,6 +56,8 @@ export function toRestApiError(error: GrantError): RestApiErrorResponse {
       return MISSING_USERNAME();
     case 'invalid_credentials':
       return INVALID_CREDENTIALS();
+    case 'act_as_refused':
+      return ACT_AS_REFUSED();
     case 'user_blocked':
       return USER_BLOCKED();
     case 'too_many_attempts':

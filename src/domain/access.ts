@@ -29,6 +29,18 @@ export class PermissionSet {
     return PermissionSet.of([...this.names].filter((p) => other.names.has(p)));
   }
 
+  union(other: PermissionSet): PermissionSet {
+    if (this.all || other.all) return PermissionSet.everything();
+    return PermissionSet.of([...this.names, ...other.names]);
+  }
+
+  /** What of this set `holder` lacks: `'all'` when this is every permission and the holder is not. */
+  notHeldBy(holder: PermissionSet): string[] | 'all' {
+    if (holder.all) return [];
+    if (this.all) return 'all';
+    return this.list().filter((p) => !holder.has(p));
+  }
+
   /** the named permissions (empty when `all`: "every permission" has no finite list) */
   list(): string[] {
     return [...this.names].sort();

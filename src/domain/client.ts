@@ -17,6 +17,11 @@ export interface Client {
   authorizationCodeScopes: string[];
   /** default user: whom client_credentials tokens act as */
   userId: number | null;
+  /**
+   * whom else the client may act for with miniOrange's client_credentials + `username`: user ids,
+   * or `'*'` for anyone (the module's own behaviour). The default user is always allowed.
+   */
+  actAs: ActAs;
   pkce: boolean;
   automaticAuthorization: boolean;
   rememberApproval: boolean;
@@ -35,6 +40,16 @@ export interface Client {
   status: boolean;
   created: number;
   changed: number;
+}
+
+/** `'*'`: any user; otherwise the user ids listed (none by default). */
+export type ActAs = '*' | number[];
+
+export const ACT_AS_ANYONE = '*';
+
+/** Whether a client may act for user `uid` (its default user always). */
+export function mayActFor(client: Pick<Client, 'userId' | 'actAs'>, uid: number): boolean {
+  return client.userId === uid || client.actAs === ACT_AS_ANYONE || client.actAs.includes(uid);
 }
 
 export const MIN_CLIENT_SECRET_LENGTH = 32;

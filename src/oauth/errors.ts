@@ -10,6 +10,7 @@ export type GrantFailure =
   | 'invalid_client_auth'
   | 'unauthorized_client'
   | 'no_default_user'
+  | 'act_as_refused'
   | 'invalid_credentials'
   | 'user_blocked'
   | 'too_many_attempts'
@@ -56,6 +57,7 @@ const RFC_CODES: Record<GrantFailure, { error: string; status: number }> = {
   bad_client_secret: { error: 'invalid_client', status: 401 },
   invalid_client_auth: { error: 'invalid_client', status: 401 },
   no_default_user: { error: 'invalid_client', status: 401 },
+  act_as_refused: { error: 'invalid_grant', status: 400 },
   unauthorized_client: { error: 'unauthorized_client', status: 400 },
   invalid_credentials: { error: 'invalid_grant', status: 400 },
   user_blocked: { error: 'invalid_grant', status: 400 },

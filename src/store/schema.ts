@@ -56,6 +56,8 @@ export interface ClientsTable {
   scopes: string;
   authorization_code_scopes: string;
   user_id: number | null;
+  /** JSON: "*" or a list of user ids */
+  act_as: string;
   pkce: number;
   automatic_authorization: number;
   remember_approval: number;

@@ -2,7 +2,7 @@
 // here, one function per table; nothing above this file sees a column name.
 import { createHash, randomUUID } from 'node:crypto';
 import { Migrator, sql, type Kysely, type Selectable, type Updateable } from 'kysely';
-import type { Client } from '../domain/client.js';
+import { ACT_AS_ANYONE, type ActAs, type Client } from '../domain/client.js';
 import type { GrantType } from '../domain/grant-types.js';
 import type { Role } from '../domain/role.js';
 import type { Scope, ScopeGranularity } from '../domain/scope.js';
@@ -78,6 +78,11 @@ function toUser(row: Selectable<UsersTable>, roles: string[]): User {
   };
 }
 
+function toActAs(text: string): ActAs {
+  const value = JSON.parse(text) as unknown;
+  return value === ACT_AS_ANYONE ? ACT_AS_ANYONE : (value as (number | string)[]).map(Number);
+}
+
 function toClient(row: Selectable<ClientsTable>): Client {
   return {
     clientId: row.client_id,
@@ -90,6 +95,7 @@ function toClient(row: Selectable<ClientsTable>): Client {
     scopes: list(row.scopes),
     authorizationCodeScopes: list(row.authorization_code_scopes),
     userId: optNum(row.user_id),
+    actAs: toActAs(row.act_as),
     pkce: row.pkce === 1,
     automaticAuthorization: row.automatic_authorization === 1,
     rememberApproval: row.remember_approval === 1,
@@ -115,6 +121,7 @@ function fromClient(client: Client): ClientsTable {
     scopes: json(client.scopes),
     authorization_code_scopes: json(client.authorizationCodeScopes),
     user_id: client.userId,
+    act_as: json(client.actAs),
     pkce: bool(client.pkce),
     automatic_authorization: bool(client.automaticAuthorization),
     remember_approval: bool(client.rememberApproval),

@@ -137,6 +137,36 @@ describe('clients', () => {
   });
 });
 
+describe('client actAs', () => {
+  test('names in, names out ("*" for anyone); stored as users, so a rename shows the new name', async () => {
+    const created = await call('POST', '/clients', { clientId: 'acting', user: 'alice', actAs: ['bob', 'BOB', 'root'] });
+    assert.equal(created.status, 201, created.text);
+    assert.deepEqual(created.body.client.actAs, ['bob', 'root']);
+    assert.equal(created.body.client.userId, (await gh.store.users.findByName('alice'))!.uid);
+    assert.deepEqual((await call('PATCH', '/clients/acting', { actAs: '*' })).body.actAs, ['*']);
+    assert.deepEqual((await call('PATCH', '/clients/acting', { actAs: ['*'] })).body.actAs, ['*']);
+    assert.deepEqual((await call('PATCH', '/clients/acting', { label: 'Acting' })).body.actAs, ['*'], 'left out: unchanged');
+    assert.deepEqual((await call('PATCH', '/clients/acting', { actAs: [] })).body.actAs, []);
+    assert.deepEqual((await call('GET', '/clients')).body.find((c: { clientId: string }) => c.clientId === 'acting').actAs, []);
+  });
+
+  test('bad values: 400 naming the field', async () => {
+    for (const [actAs, field, pattern] of [
+      [['nobody'], 'actAs', /no user named "nobody" exists/],
+      [['*', 'bob'], 'actAs', /must be a list of user names, or "\*" alone for any user/],
+      [[''], 'actAs.0', /fewer than 1 characters/],
+      [null, 'actAs.0', /fewer than 1 characters/],
+      [{ a: 1 }, 'actAs', /must be array/],
+    ] as const) {
+      const res = await call('PATCH', '/clients/script', { actAs });
+      assert.equal(res.status, 400, `${JSON.stringify(actAs)}: ${res.text}`);
+      assert.equal(res.body.error, 'validation_failed');
+      assert.equal(res.body.field, field, res.text);
+      assert.match(res.body.message, pattern);
+    }
+  });
+});
+
 describe('users', () => {
   test('search and page; create (password generated once); change; block (tokens refused); set roles and password', async () => {
     const page = await call('GET', '/users?limit=2&offset=0');

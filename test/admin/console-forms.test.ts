@@ -49,6 +49,7 @@ describe('forms', () => {
       [{ clientId: 'ok-id', grantTypes: 'client_credentials', redirectUris: 'https://app.example/cb#top' }, 'redirectUris', /must not contain a fragment/],
       [{ clientId: 'ok-id', grantTypes: 'client_credentials', accessTokenExpiration: 'soon' }, 'accessTokenExpiration', /whole number/],
       [{ clientId: 'ok-id', grantTypes: 'client_credentials', user: 'nobody' }, 'user', /no user named "nobody"/],
+      [{ clientId: 'ok-id', grantTypes: 'client_credentials', actAs: 'bob\nnobody' }, 'actAs', /no user named "nobody"/],
       [{ clientId: 'backend' }, 'clientId', /already exists/],
       [{ clientId: 'ok-id' }, 'grantTypes', /at least one grant type/],
     ] as const) {

@@ -151,6 +151,21 @@ describe('administration commands', () => {
     assert.deepEqual(pub.grantTypes, ['authorization_code', 'refresh_token']);
   });
 
+  test('client create: PKCE on unless --no-pkce; --act-as names the users it may act for (repeatable, or *)', () => {
+    const web = json('a.db', ['client', 'create', 'cli_web', '--grant', 'authorization_code', '--redirect-uri', 'https://web.example/cb']);
+    assert.equal(web.pkce, true, 'confidential clients too (OAuth 2.1 §4.1.1)');
+    assert.equal(json('a.db', ['client', 'create', 'cli_web2', '--grant', 'authorization_code', '--redirect-uri', 'https://web.example/cb', '--no-pkce']).pkce, false);
+    assertRefused(cli('a.db', ['client', 'create', 'x7', '--pkce', '--no-pkce']), 2, /--pkce and --no-pkce contradict/);
+    assertRefused(cli('a.db', ['client', 'create', 'x8', '--public', '--redirect-uri', 'https://web.example/cb', '--no-pkce']), 1, /pkce: cannot be turned off for a public client/);
+    const acting = json('a.db', ['client', 'create', 'cli_acting', '--user', 'dave', '--act-as', 'erin', '--act-as', 'ERIN']);
+    assert.deepEqual(acting.actAs, ['erin', 'ERIN']);
+    const stored = json('a.db', ['apply', '-'], JSON.stringify({ clients: [{ clientId: 'cli_acting', user: 'dave', actAs: ['erin'], grantTypes: ['client_credentials'] }] }));
+    assert.equal(stored.clients.cli_acting, 'unchanged', 'names are stored as the users they name, once');
+    assert.deepEqual(json('a.db', ['client', 'create', 'cli_any', '--act-as', '*']).actAs, ['*']);
+    assertRefused(cli('a.db', ['client', 'create', 'x9', '--act-as', 'ghost']), 1, /actAs: no user named "ghost" exists/);
+    assertRefused(cli('a.db', ['client', 'create', 'x10', '--act-as', '*', '--act-as', 'dave']), 1, /actAs: must be a list of user names, or "\*" alone/);
+  });
+
   test('bad input: non-zero exit and one line naming the problem', () => {
     assertRefused(cli('a.db', ['bogus']), 2, /unknown command "bogus"/);
     assertRefused(cli('a.db', ['user', 'create', 'frank']), 2, /--mail/);
@@ -231,15 +246,18 @@ describe('serve, then the seed document verbatim', () => {
   let output = '';
 
   before(async () => {
-    // a client made before first start; the administrator is made by serve
-    const client = json('seed.db', ['client', 'create', 'seed_client', '--grant', 'password', '--grant', 'client_credentials']);
-    writeFileSync(join(dir, 'seed-secret'), client.secret);
+    // a client made before first start (public: miniOrange's password grant with client_id alone);
+    // the administrator is made by serve
+    json('seed.db', ['client', 'create', 'seed_app', '--public', '--grant', 'password']);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     server = spawn(process.execPath, [MAIN, 'serve'], { env: env('seed.db', { PORT: String(port), HOST: '127.0.0.1' }) });
     server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     server.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await waitForHttp(`${base}/healthz`, 30_000, () => output);
+    // as the README's quickstart: the script's client, made beside the running server, acts as admin
+    const client = json('seed.db', ['client', 'create', 'seed_client', '--grant', 'client_credentials', '--user', 'admin']);
+    writeFileSync(join(dir, 'seed-secret'), client.secret);
   });
 
   after(async () => {
@@ -261,7 +279,7 @@ describe('serve, then the seed document verbatim', () => {
       '--header', 'Accept: application/json',
       '--header', 'Content-Type: application/x-www-form-urlencoded',
       '--data-urlencode', 'grant_type=password',
-      '--data-urlencode', 'client_id= seed_client',
+      '--data-urlencode', 'client_id= seed_app',
       '--data-urlencode', 'username=admin',
       '--data-urlencode', `password=${password}`,
     ]);
@@ -290,8 +308,17 @@ describe('serve, then the seed document verbatim', () => {
     assert.equal(user.status, 200);
   });
 
+  test('a confidential client always sends its secret; a client acts only for the users it may', () => {
+    const password = readFileSync(join(dir, 'admin-password'), 'utf8');
+    const secret = readFileSync(join(dir, 'seed-secret'), 'utf8');
+    const post = (fields: string[]) => curl(['--request', 'POST', `${base}/rest_api/access_token`, ...fields.flatMap((f) => ['--data-urlencode', f])]);
+    assert.deepEqual(post(['grant_type=password', 'client_id=seed_client', 'username=admin', `password=${password}`]).body, { status: 'error', error: 'INVALID_CLIENT_SECRET', error_description: 'Invalid Client Secret.' });
+    json('seed.db', ['user', 'create', 'helper', '--mail', 'helper@example.com']);
+    assert.deepEqual(post(['grant_type=client_credentials', 'client_id=seed_client', `client_secret=${secret}`, 'username=helper']).body, { status: 'error', error: 'INVALID_CREDENTIALS', error_description: 'The client may not act for this user.' });
+  });
+
   test('the documented error examples', () => {
-    const wrong = curl(['--request', 'POST', `${base}/rest_api/access_token`, '--data-urlencode', 'grant_type=password', '--data-urlencode', 'client_id=seed_client', '--data-urlencode', 'username=admin', '--data-urlencode', 'password=wrong']);
+    const wrong = curl(['--request', 'POST', `${base}/rest_api/access_token`, '--data-urlencode', 'grant_type=password', '--data-urlencode', 'client_id=seed_app', '--data-urlencode', 'username=admin', '--data-urlencode', 'password=wrong']);
     assert.deepEqual(wrong.body, { status: 'error', error: 'INVALID_CREDENTIALS', error_description: 'Invalid username or password.' });
     const noHeader = curl([`${base}/user/1?_format=json`]);
     assert.deepEqual(noHeader.body, { status: 'error', error: 'MISSING_AUTHORIZATION_HEADER', error_description: 'Authorization header not received.' });

@@ -2,12 +2,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { testConfig } from '../../src/config.js';
-import { decodeJwt, form, PASSWORD, request, SECRET, startGatehouse, type Running } from '../helpers/gatehouse.js';
+import { decodeJwt, form, PASSWORD, request, SECRET, startGatehouse, WORLD, type Running } from '../helpers/gatehouse.js';
 
 let gh: Running;
 let endpoint: string;
+// miniOrange's password grant with client_id alone: only a client marked public may do that
+const APP = { clientId: 'app', label: 'Script (public)', confidential: false, grantTypes: ['password'], scopes: ['profile:read'] };
 before(async () => {
-  gh = await startGatehouse({ config: { flood: { ...testConfig().flood, userLimit: 3 } } });
+  gh = await startGatehouse({ world: { ...WORLD, clients: [...WORLD.clients!, APP] }, config: { flood: { ...testConfig().flood, userLimit: 3 } } });
   endpoint = `${gh.url}/rest_api/access_token`;
 });
 after(() => gh.close());
@@ -20,7 +22,7 @@ function assertError(res: { status: number; body: any; headers: Headers }, statu
 
 describe('password grant', () => {
   test('the seed request verbatim: token for that user', async () => {
-    const res = await form(endpoint, { grant_type: 'password', client_id: 'script', username: 'bob', password: PASSWORD });
+    const res = await form(endpoint, { grant_type: 'password', client_id: 'app', username: 'bob', password: PASSWORD });
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(Object.keys(res.body).sort(), ['access_token', 'expires_in', 'status', 'token_type']);
     assert.equal(res.body.status, 'success');
@@ -31,7 +33,7 @@ describe('password grant', () => {
   });
 
   test('+ refresh_token when the client also has the refresh_token grant', async () => {
-    const res = await form(endpoint, { grant_type: 'password', client_id: 'backend', username: 'alice', password: PASSWORD });
+    const res = await form(endpoint, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'alice', password: PASSWORD });
     assert.equal(res.status, 200, res.text);
     assert.equal(typeof res.body.refresh_token, 'string');
   });
@@ -40,15 +42,15 @@ describe('password grant', () => {
     const res = await request(endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ grant_type: 'password', client_id: 'script', username: 'bob', password: PASSWORD }),
+      body: JSON.stringify({ grant_type: 'password', client_id: 'app', username: 'bob', password: PASSWORD }),
     });
     assert.equal(res.status, 200, res.text);
   });
 
   test('wrong password and unknown user: INVALID_CREDENTIALS 401, the same answer', async () => {
-    const wrong = await form(endpoint, { grant_type: 'password', client_id: 'script', username: 'alice', password: 'wrong-password' });
+    const wrong = await form(endpoint, { grant_type: 'password', client_id: 'app', username: 'alice', password: 'wrong-password' });
     assertError(wrong, 401, 'INVALID_CREDENTIALS', 'Invalid username or password.');
-    const unknown = await form(endpoint, { grant_type: 'password', client_id: 'script', username: 'zed', password: 'wrong-password' });
+    const unknown = await form(endpoint, { grant_type: 'password', client_id: 'app', username: 'zed', password: 'wrong-password' });
     assertError(unknown, 401, 'INVALID_CREDENTIALS', 'Invalid username or password.');
   });
 
@@ -57,39 +59,74 @@ describe('password grant', () => {
   });
 
   test('username missing: MISSING_USERNAME 400', async () => {
-    assertError(await form(endpoint, { grant_type: 'password', client_id: 'script', password: PASSWORD }), 400, 'MISSING_USERNAME', 'The username is missing from the request');
+    assertError(await form(endpoint, { grant_type: 'password', client_id: 'app', password: PASSWORD }), 400, 'MISSING_USERNAME', 'The username is missing from the request');
   });
 
   test('password or client_id missing: MISSING_PARAMETER 400 naming it', async () => {
-    assertError(await form(endpoint, { grant_type: 'password', client_id: 'script', username: 'bob' }), 400, 'MISSING_PARAMETER', 'The password parameter is missing from the request');
+    assertError(await form(endpoint, { grant_type: 'password', client_id: 'app', username: 'bob' }), 400, 'MISSING_PARAMETER', 'The password parameter is missing from the request');
     assertError(await form(endpoint, { grant_type: 'password', username: 'bob', password: PASSWORD }), 400, 'MISSING_PARAMETER', 'The client_id parameter is missing from the request');
   });
 
   test('blocked user: USER_BLOCKED 403', async () => {
-    assertError(await form(endpoint, { grant_type: 'password', client_id: 'script', username: 'carol', password: PASSWORD }), 403, 'USER_BLOCKED', 'The user is blocked or inactive.');
+    assertError(await form(endpoint, { grant_type: 'password', client_id: 'app', username: 'carol', password: PASSWORD }), 403, 'USER_BLOCKED', 'The user is blocked or inactive.');
   });
 
   test('grant not allowed for the client: UNAUTHORIZED_CLIENT 400', async () => {
-    assertError(await form(endpoint, { grant_type: 'password', client_id: 'nouser', username: 'bob', password: PASSWORD }), 400, 'UNAUTHORIZED_CLIENT', 'The client is not allowed to use this grant type.');
+    assertError(await form(endpoint, { grant_type: 'password', client_id: 'nouser', client_secret: SECRET, username: 'bob', password: PASSWORD }), 400, 'UNAUTHORIZED_CLIENT', 'The client is not allowed to use this grant type.');
   });
 
   test('flood control: TOO_MANY_ATTEMPTS 429 with Retry-After, even for the right password', async () => {
     for (let i = 0; i < 3; i++) {
-      const res = await form(endpoint, { grant_type: 'password', client_id: 'script', username: 'root', password: `wrong-${i}-password` });
+      const res = await form(endpoint, { grant_type: 'password', client_id: 'app', username: 'root', password: `wrong-${i}-password` });
       assert.equal(res.status, 401);
     }
-    const blocked = await form(endpoint, { grant_type: 'password', client_id: 'script', username: 'root', password: PASSWORD });
+    const blocked = await form(endpoint, { grant_type: 'password', client_id: 'app', username: 'root', password: PASSWORD });
     assertError(blocked, 429, 'TOO_MANY_ATTEMPTS', 'Too many failed attempts. Try again later.');
     const retry = Number(blocked.headers.get('retry-after'));
     assert.ok(retry > 0 && retry <= 21_600, `retry-after ${retry}`);
     // the window passes: the right password works again
     gh.clock.advance(21_601);
     try {
-      const ok = await form(endpoint, { grant_type: 'password', client_id: 'script', username: 'root', password: PASSWORD });
+      const ok = await form(endpoint, { grant_type: 'password', client_id: 'app', username: 'root', password: PASSWORD });
       assert.equal(ok.status, 200, ok.text);
     } finally {
       gh.clock.advance(-21_601);
     }
+  });
+});
+
+describe('a confidential client always authenticates (RFC 6749 §3.2.1)', () => {
+  test('password grant without client_secret, or with a wrong one: INVALID_CLIENT_SECRET 401, no token', async () => {
+    for (const secret of [undefined, 'wrong', '']) {
+      const fields: Record<string, string> = { grant_type: 'password', client_id: 'script', username: 'bob', password: PASSWORD };
+      if (secret !== undefined) fields.client_secret = secret;
+      assertError(await form(endpoint, fields), 401, 'INVALID_CLIENT_SECRET', 'Invalid Client Secret.');
+    }
+    // the right password does not help; the right secret does
+    const ok = await form(endpoint, { grant_type: 'password', client_id: 'script', client_secret: SECRET, username: 'bob', password: PASSWORD });
+    assert.equal(ok.status, 200, ok.text);
+  });
+
+  test('checked before the password: a wrong secret costs no password check and tells nothing about it', async () => {
+    const wrongPassword = await form(endpoint, { grant_type: 'password', client_id: 'script', username: 'alice', password: 'not-her-password' });
+    assertError(wrongPassword, 401, 'INVALID_CLIENT_SECRET', 'Invalid Client Secret.');
+  });
+
+  test('only a client marked public uses the password grant with client_id alone', async () => {
+    const res = await form(endpoint, { grant_type: 'password', client_id: 'app', username: 'bob', password: PASSWORD });
+    assert.equal(res.status, 200, res.text);
+  });
+
+  test('/oauth/token refuses the same request: invalid_client 401', async () => {
+    const res = await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'script', username: 'bob', password: PASSWORD });
+    assert.equal(res.status, 401, res.text);
+    assert.equal(res.body.error, 'invalid_client');
+  });
+
+  test('/rest_api/revoke: a confidential client without its secret is refused, INVALID_CLIENT_SECRET 401', async () => {
+    const token = (await form(endpoint, { grant_type: 'password', client_id: 'script', client_secret: SECRET, username: 'bob', password: PASSWORD })).body.access_token;
+    assertError(await form(`${gh.url}/rest_api/revoke`, { client_id: 'script', token }), 401, 'INVALID_CLIENT_SECRET', 'Invalid Client Secret.');
+    assert.equal((await request(`${gh.url}/oauth/debug`, { headers: { authorization: `Bearer ${token}` } })).status, 200, 'the token still works');
   });
 });
 

@@ -70,6 +70,7 @@ export const WORLD: ApplyDocument = {
       grantTypes: ['client_credentials', 'password', 'refresh_token'],
       scopes: ['profile:read', 'mail:read', 'users:admin', 'editor', 'everything', 'child:profiles', 'cc-only'],
       user: 'alice',
+      actAs: '*', // miniOrange's client_credentials + username for anyone
     },
     {
       clientId: 'script',

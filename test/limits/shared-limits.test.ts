@@ -40,7 +40,7 @@ describe('shared through Redis', { skip }, () => {
       assert.ok(Number(blocked.headers.get('retry-after')) > 0);
     }
     // the miniOrange endpoint of either instance sees the same count
-    const rest = await form(`${b.url}/rest_api/access_token`, { grant_type: 'password', client_id: 'script', username: 'alice', password: PASSWORD });
+    const rest = await form(`${b.url}/rest_api/access_token`, { grant_type: 'password', client_id: 'script', client_secret: SECRET, username: 'alice', password: PASSWORD });
     assert.equal(rest.status, 429);
     assert.equal(rest.body.error, 'TOO_MANY_ATTEMPTS');
     // another user is not affected

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { basic, bearer, decodeJwt, form, freePort, PASSWORD, request, SECRET, startGatehouse, waitForHttp, type Running } from '../helpers/gatehouse.js';
+import { OPERATOR } from '../../src/admin/actor.js';
 import { createClient, upsertClient } from '../../src/admin/clients.js';
 import { createUser, saveUser } from '../../src/admin/users.js';
 import { dropSchema, freshSchemaName, POSTGRES_URL, postgresSkip } from '../helpers/postgres.js';
@@ -124,10 +125,10 @@ test('a user blocked and a client secret changed through A are honoured by B wit
 
   const clientId = `svc${Date.now()}`;
   const first = 'first-secret-for-the-cross-process-test-0123456789';
-  await createClient(a.admin, { clientId, secret: first, grantTypes: ['client_credentials'], user: 'alice' });
+  await createClient(a.admin, { clientId, secret: first, grantTypes: ['client_credentials'], user: 'alice' }, OPERATOR);
   const cc = (secret: string) => form(`${bUrl}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basic(clientId, secret) });
   await within('new client', async () => (await cc(first)).status === 200);
-  await upsertClient(a.admin, { clientId, secret: 'second-secret-for-the-cross-process-test-0123456789', grantTypes: ['client_credentials'], user: 'alice' });
+  await upsertClient(a.admin, { clientId, secret: 'second-secret-for-the-cross-process-test-0123456789', grantTypes: ['client_credentials'], user: 'alice' }, OPERATOR);
   const changedAfter = await within('changed secret', async () => (await cc(first)).status === 401);
   assert.ok(changedAfter <= 1000, `B refused the old secret after ${Math.round(changedAfter)} ms`);
   assert.equal((await cc('second-secret-for-the-cross-process-test-0123456789')).status, 200);

@@ -86,7 +86,7 @@ describe('every password check reserves', () => {
   test('the miniOrange endpoint: a burst of 20 wrong passwords checks 5, the rest TOO_MANY_ATTEMPTS', async () => {
     const gh = await start();
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => form(`${gh.url}/rest_api/access_token`, { grant_type: 'password', client_id: 'script', username: 'bob', password: `wrong ${i}` })),
+      Array.from({ length: 20 }, (_, i) => form(`${gh.url}/rest_api/access_token`, { grant_type: 'password', client_id: 'mobile', username: 'bob', password: `wrong ${i}` })),
     );
     assert.equal(answers.filter((r) => r.status === 401 && r.body.error === 'INVALID_CREDENTIALS').length, 5, answers.map((r) => r.status).join(' '));
     for (const res of answers.filter((r) => r.status !== 401)) {
@@ -162,7 +162,7 @@ describe('user names longer than 60 characters', () => {
       assert.equal(res.body.error, 'invalid_request');
       assert.match(res.body.error_description, /60 characters/);
     }
-    const rest = await form(`${gh.url}/rest_api/access_token`, { grant_type: 'password', client_id: 'script', username: 'é'.repeat(61), password: 'whatever' });
+    const rest = await form(`${gh.url}/rest_api/access_token`, { grant_type: 'password', client_id: 'mobile', username: 'é'.repeat(61), password: 'whatever' });
     assert.equal(rest.status, 400, rest.text);
     assert.equal(rest.body.error, 'INVALID_REQUEST');
     assert.match(rest.body.error_description, /60 characters/);

@@ -2,6 +2,7 @@
 // shape), revocation that holds, key rotation without a valid token failing, cleanup.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { OPERATOR } from '../../src/admin/actor.js';
 import { upsertClient } from '../../src/admin/clients.js';
 import { rotateSigningKey } from '../../src/oauth/signing-keys.js';
 import { basic, bearer, decodeJwt, form, PASSWORD, request, SECRET, startGatehouse, type Running } from '../helpers/gatehouse.js';
@@ -132,18 +133,18 @@ describe('revocation', () => {
     const token = (await form(`${gh.url}/oauth/token`, { grant_type: 'client_credentials', client_id: 'script', client_secret: SECRET })).body.access_token;
     assert.equal((await debug(token)).status, 200);
     const newSecret = 'a-brand-new-secret-for-the-script-client-0001';
-    await upsertClient(gh.admin, { clientId: 'script', secret: newSecret });
+    await upsertClient(gh.admin, { clientId: 'script', secret: newSecret }, OPERATOR);
     await gh.app.gatehouse.revocations.refresh();
     assert.equal((await debug(token)).status, 401, 'secret rotated');
     gh.clock.tick();
     const fresh = (await form(`${gh.url}/oauth/token`, { grant_type: 'client_credentials', client_id: 'script', client_secret: newSecret })).body.access_token;
     assert.equal((await form(`${gh.url}/oauth/token`, { grant_type: 'client_credentials', client_id: 'script', client_secret: SECRET })).status, 401, 'old secret refused');
     assert.equal((await debug(fresh)).status, 200);
-    await upsertClient(gh.admin, { clientId: 'script', status: false });
+    await upsertClient(gh.admin, { clientId: 'script', status: false }, OPERATOR);
     await gh.app.gatehouse.revocations.refresh();
     assert.equal((await debug(fresh)).status, 401, 'client disabled');
     assert.equal((await form(`${gh.url}/oauth/token`, { grant_type: 'client_credentials', client_id: 'script', client_secret: newSecret })).status, 401);
-    await upsertClient(gh.admin, { clientId: 'script', status: true, secret: SECRET });
+    await upsertClient(gh.admin, { clientId: 'script', status: true, secret: SECRET }, OPERATOR);
   });
 });
 

@@ -44,7 +44,7 @@ test('100 concurrent right passwords with a queue of 1: some are refused at once
   }
 
   const rest = await Promise.all(
-    Array.from({ length: 100 }, () => form(`${gh.url}/rest_api/access_token`, { grant_type: 'password', client_id: 'script', username: 'bob', password: PASSWORD })),
+    Array.from({ length: 100 }, () => form(`${gh.url}/rest_api/access_token`, { grant_type: 'password', client_id: 'mobile', username: 'bob', password: PASSWORD })),
   );
   const restBusy = rest.filter((r) => r.status === 503);
   assert.ok(restBusy.length > 0, `miniOrange: ${statuses(rest)}`);

@@ -105,7 +105,7 @@ test('an outage answers 503 with Retry-After; afterwards every refresh token wor
   assert.equal(during.body.error, 'temporarily_unavailable');
   assert.ok(Number(during.headers.get('retry-after')) > 0);
   assert.ok(took < 8000, `answered in ${Math.round(took)} ms, not a hang`);
-  const rest = await form(`${gh.url}/rest_api/access_token`, { grant_type: 'password', client_id: 'script', username: 'bob', password: PASSWORD });
+  const rest = await form(`${gh.url}/rest_api/access_token`, { grant_type: 'password', client_id: 'script', client_secret: SECRET, username: 'bob', password: PASSWORD });
   assert.ok(rest.status === 503 || rest.status === 200, `miniOrange endpoint: ${rest.status}`);
   if (rest.status === 503) assert.equal(rest.body.error, 'SERVICE_UNAVAILABLE');
   const ready = await request(`${gh.url}/readyz`);

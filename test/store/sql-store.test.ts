@@ -24,6 +24,7 @@ function client(id: string, fields: Partial<Client> = {}): Client {
     scopes: ['a', 'b'],
     authorizationCodeScopes: [],
     userId: null,
+    actAs: [],
     pkce: false,
     automaticAuthorization: false,
     rememberApproval: true,
@@ -116,12 +117,13 @@ function storeSuite(engine: string, open: () => Promise<OpenedStore>, skip: () =
     });
 
     it('clients round-trip every field', async () => {
-      const c = client('c1', { userId: 1, grantTypes: ['authorization_code', 'refresh_token'], redirectUris: ['https://a/cb'], pkce: true, confidential: false, secretDigest: null });
+      const c = client('c1', { userId: 1, actAs: [2, 3], grantTypes: ['authorization_code', 'refresh_token'], redirectUris: ['https://a/cb'], pkce: true, confidential: false, secretDigest: null });
       await store.clients.create(c);
       assert.deepEqual(await store.clients.get('c1'), c);
-      await store.clients.update({ ...c, label: 'renamed', status: false });
+      await store.clients.update({ ...c, label: 'renamed', status: false, actAs: '*' });
       assert.equal((await store.clients.get('c1'))?.label, 'renamed');
       assert.equal((await store.clients.get('c1'))?.status, false);
+      assert.equal((await store.clients.get('c1'))?.actAs, '*');
       assert.equal(await store.clients.get('nope'), null);
       await assert.rejects(store.clients.create(c), 'client ids are unique');
     });

@@ -1,7 +1,7 @@
 // RFC 6749 §4.4 Client Credentials Grant. The token acts as a user, so that owner rules apply
 // (docs/compatibility.md §4): the client's default user, or — on the miniOrange endpoint only — a
-// named user the client vouches for.
-import type { Client } from '../../domain/client.js';
+// named user the client may act for (its `actAs` list, or anyone with "*").
+import { ACT_AS_ANYONE, type Client } from '../../domain/client.js';
 import { ANONYMOUS_UID, type User } from '../../domain/user.js';
 import { GrantError } from '../errors.js';
 import type { Params } from '../params.js';
@@ -15,12 +15,30 @@ export interface ClientCredentialsOptions {
   refresh: boolean;
 }
 
-async function actingUser(ctx: GrantContext, client: Client, actAs: string | undefined): Promise<User> {
-  if (actAs !== undefined) {
-    const user = await ctx.store.users.findByName(actAs);
-    if (!user || user.uid === ANONYMOUS_UID) throw new GrantError('invalid_credentials', 'The user credentials were incorrect.');
-    return user;
+const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase(); // as the store matches names
+
+/**
+ * The user a named request acts for. The client's own list is consulted first, by the ids it
+ * holds, so a name outside it is refused before anything looks it up: the answer never tells
+ * whether such a user exists. `'*'` (miniOrange's behaviour) looks up anyone.
+ */
+async function namedUser(ctx: GrantContext, client: Client, name: string): Promise<User> {
+  let user: User | null = null;
+  if (client.actAs === ACT_AS_ANYONE) {
+    user = await ctx.store.users.findByName(name);
+  } else {
+    for (const uid of new Set([...(client.userId === null ? [] : [client.userId]), ...client.actAs])) {
+      const candidate = await ctx.store.users.findById(uid);
+      if (candidate && sameName(candidate.name, name)) user = candidate;
+    }
+    if (!user) throw new GrantError('act_as_refused', 'The client may not act for this user.', { param: 'username' });
   }
+  if (!user || user.uid === ANONYMOUS_UID) throw new GrantError('invalid_credentials', 'The user credentials were incorrect.');
+  return user;
+}
+
+async function actingUser(ctx: GrantContext, client: Client, actAs: string | undefined): Promise<User> {
+  if (actAs !== undefined) return namedUser(ctx, client, actAs);
   const user = client.userId === null ? null : await ctx.store.users.findById(client.userId);
   if (!user || user.uid === ANONYMOUS_UID) {
     // a token with no owner would escape every owner rule: refuse instead

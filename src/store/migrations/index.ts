@@ -4,6 +4,7 @@ import type { Engine } from '../engine.js';
 import { initial } from './001_initial.js';
 import { authorization } from './002_authorization.js';
 import { oneSigningKeyPerState } from './003_one_signing_key_per_state.js';
+import { clientActAs } from './004_client_act_as.js';
 import { tokenLifecycle } from './005_token_lifecycle.js';
 import { changeVersions } from './007_change_versions.js';
 
@@ -12,6 +13,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '001_initial': initial(engine),
     '002_authorization': authorization,
     '003_one_signing_key_per_state': oneSigningKeyPerState,
+    '004_client_act_as': clientActAs,
     '005_token_lifecycle': tokenLifecycle,
     '007_change_versions': changeVersions,
   };

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { upsertRole } from '../../admin/roles.js';
 import { upsertScope, type ScopeInput } from '../../admin/scopes.js';
-import { ValidationError } from '../../admin/validation-error.js';
+import { ForbiddenError, ValidationError } from '../../admin/validation-error.js';
 import { GRANT_TYPES } from '../../domain/grant-types.js';
 import { BUILT_IN_PERMISSIONS, PERMISSIONS } from '../../domain/permissions.js';
 import type { Role } from '../../domain/role.js';
@@ -12,7 +12,7 @@ import { PUBLIC } from '../../resource/route-access.js';
 import type { Services } from '../../services.js';
 import { html, type Html } from '../html.js';
 import { sendPage } from '../page-reply.js';
-import { consoleSubmitter, consoleVisitor, type ConsoleVisitor } from './console-auth.js';
+import { consoleActor, consoleSubmitter, consoleVisitor, type ConsoleVisitor } from './console-auth.js';
 import { adminLayout, checkbox, checkboxes, csrfInput, field, fields, lines, select, textArea, textField, type FormErrors } from './console-kit.js';
 
 const errorsOf = (error: ValidationError): FormErrors => ({ [error.field.split('.')[0]]: error.message.slice(error.field.length + 2) });
@@ -139,13 +139,13 @@ ${failed?.isNew ? await scopeForm(visitor, failed, failed.errors, true) : await 
       grantTypes: values.grantTypes.length ? values.grantTypes : undefined,
     };
     try {
-      await upsertScope(store, input);
+      await upsertScope(store, input, consoleActor(services, visitor));
       services.audit.record({ event: 'admin.scope.saved', outcome: 'success', userId: visitor.user.uid, clientId: null, ip: request.ip, endpoint: '/admin/scopes', detail: values.name });
       await services.catalog.reload();
       return reply.redirect(`/admin/scopes?${new URLSearchParams({ saved: values.name })}`, 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      return scopesPage(reply, visitor, 400, { ...values, errors: errorsOf(error), isNew: !existing });
+      return scopesPage(reply, visitor, error instanceof ForbiddenError ? 403 : 400, { ...values, errors: errorsOf(error), isNew: !existing });
     }
   });
 }

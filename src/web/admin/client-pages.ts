@@ -1,8 +1,8 @@
 // Console: clients. List, create (the secret shown once), edit every consumer field, rotate the
 // secret (shown once), the client's active grants with revoke, delete â€” destructive steps confirmed.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { createClient, deleteClient, rotateClientSecret, upsertClient, type ClientInput } from '../../admin/clients.js';
-import { ValidationError } from '../../admin/validation-error.js';
+import { actAsNames, createClient, deleteClient, rotateClientSecret, upsertClient, type ClientInput } from '../../admin/clients.js';
+import { ForbiddenError, ValidationError } from '../../admin/validation-error.js';
 import { nowSeconds } from '../../clock.js';
 import type { Client } from '../../domain/client.js';
 import { GRANT_TYPES } from '../../domain/grant-types.js';
@@ -13,7 +13,7 @@ import { PUBLIC } from '../../resource/route-access.js';
 import type { Services } from '../../services.js';
 import { html, type Html } from '../html.js';
 import { sendPage } from '../page-reply.js';
-import { consoleSubmitter, consoleVisitor, type ConsoleVisitor } from './console-auth.js';
+import { consoleActor, consoleSubmitter, consoleVisitor, type ConsoleVisitor } from './console-auth.js';
 import { adminLayout, checkbox, checkboxes, confirmForm, csrfInput, field, fields, formErrorSummary, lines, textArea, textField, when, type FormErrors } from './console-kit.js';
 
 const NEED = PERMISSIONS.administerClients;
@@ -36,6 +36,7 @@ function inputFrom(form: Record<string, unknown>, clientId: string): ClientInput
     scopes: fields(form, 'scopes'),
     authorizationCodeScopes: fields(form, 'authorizationCodeScopes'),
     user: field(form, 'user').trim() || null,
+    actAs: lines(field(form, 'actAs')),
     pkce: field(form, 'pkce') === '1',
     automaticAuthorization: field(form, 'automaticAuthorization') === '1',
     rememberApproval: field(form, 'rememberApproval') === '1',
@@ -57,6 +58,8 @@ interface FormValues {
   scopes: string[];
   authorizationCodeScopes: string[];
   user: string;
+  /** one user name per line, or * */
+  actAs: string;
   pkce: boolean;
   automaticAuthorization: boolean;
   rememberApproval: boolean;
@@ -67,9 +70,18 @@ interface FormValues {
   status: boolean;
 }
 
-function valuesOf(client: Client, userName: string): FormValues {
-  return { ...client, redirectUris: client.redirectUris.join('\n'), user: userName, accessTokenExpiration: String(client.accessTokenExpiration), refreshTokenExpiration: String(client.refreshTokenExpiration),
-    refreshFamilyLifetime: String(client.refreshFamilyLifetime), refreshReuseInterval: String(client.refreshReuseInterval) };
+function valuesOf(client: Client, userName: string, actAs: string[]): FormValues {
+  return {
+    ...client,
+    redirectUris: client.redirectUris.join('\n'),
+    user: userName,
+    actAs: actAs.join('\n'),
+    pkce: client.pkce || !client.confidential, // a public client always requires PKCE, whatever was stored
+    accessTokenExpiration: String(client.accessTokenExpiration),
+    refreshTokenExpiration: String(client.refreshTokenExpiration),
+    refreshFamilyLifetime: String(client.refreshFamilyLifetime),
+    refreshReuseInterval: String(client.refreshReuseInterval),
+  };
 }
 
 function valuesFromForm(form: Record<string, unknown>, clientId: string): FormValues {
@@ -83,6 +95,7 @@ function valuesFromForm(form: Record<string, unknown>, clientId: string): FormVa
     scopes: fields(form, 'scopes'),
     authorizationCodeScopes: fields(form, 'authorizationCodeScopes'),
     user: field(form, 'user'),
+    actAs: field(form, 'actAs'),
     pkce: field(form, 'pkce') === '1',
     automaticAuthorization: field(form, 'automaticAuthorization') === '1',
     rememberApproval: field(form, 'rememberApproval') === '1',
@@ -95,9 +108,12 @@ function valuesFromForm(form: Record<string, unknown>, clientId: string): FormVa
 }
 
 const NEW_CLIENT: FormValues = {
-  clientId: '', label: '', description: '', confidential: true, grantTypes: ['client_credentials'], redirectUris: '', scopes: [], authorizationCodeScopes: [], user: '',
-  pkce: false, automaticAuthorization: false, rememberApproval: true, accessTokenExpiration: '', refreshTokenExpiration: '', refreshFamilyLifetime: '', refreshReuseInterval: '', status: true,
+  clientId: '', label: '', description: '', confidential: true, grantTypes: ['client_credentials'], redirectUris: '', scopes: [], authorizationCodeScopes: [], user: '', actAs: '',
+  pkce: true, automaticAuthorization: false, rememberApproval: true, accessTokenExpiration: '', refreshTokenExpiration: '', refreshFamilyLifetime: '', refreshReuseInterval: '', status: true,
 };
+
+/** 403 for a change the administrator may not make, 400 for input that is wrong. */
+const statusOf = (error: ValidationError): number => (error instanceof ForbiddenError ? 403 : 400);
 
 /** Maps an operation's refusal to the form field it names (list fields share the list's name). */
 function errorsOf(error: ValidationError): FormErrors {
@@ -128,8 +144,9 @@ ${checkboxes({ name: 'grantTypes', label: 'Grant types', options: GRANT_TYPES.ma
 ${textArea({ name: 'redirectUris', label: 'Redirect URIs', value: values.redirectUris, errors, help: 'One per line; matched exactly.' })}
 ${checkboxes({ name: 'scopes', label: 'Scopes', options: scopes, checked: values.scopes, errors })}
 ${checkboxes({ name: 'authorizationCodeScopes', label: 'Scopes granted by default to authorization-code requests', options: scopes, checked: values.authorizationCodeScopes, errors })}
-${textField({ name: 'user', label: 'Default user', value: values.user, errors, help: 'The user client_credentials tokens act as (a user name), or empty.' })}
-${checkbox({ name: 'pkce', label: 'Require PKCE', checked: values.pkce, errors })}
+${textField({ name: 'user', label: 'Default user', value: values.user, errors, help: 'The user client_credentials tokens act as (a user name), or empty. Another user than yourself needs â€œadminister usersâ€, and a client may grant only permissions you hold.' })}
+${textArea({ name: 'actAs', label: 'May also act for', value: values.actAs, errors, help: 'miniOrange client_credentials with username: one user name per line, or * for any user. Empty: only the default user.' })}
+${checkbox({ name: 'pkce', label: 'Require PKCE', checked: values.pkce, errors, help: 'On by default (OAuth 2.1); public clients always require it.' })}
 ${checkbox({ name: 'automaticAuthorization', label: 'Automatic authorization (skip the consent page)', checked: values.automaticAuthorization, errors })}
 ${checkbox({ name: 'rememberApproval', label: 'Remember approval', checked: values.rememberApproval, errors })}
 ${textField({ name: 'accessTokenExpiration', label: 'Access token lifetime (seconds)', value: values.accessTokenExpiration, errors, type: 'number', help: 'Empty: 300.' })}
@@ -178,13 +195,13 @@ ${clients.map((c) => html`<tr><td><a href="/admin/clients/${c.clientId}">${c.lab
     if (!visitor) return reply;
     const clientId = field(visitor.form, 'clientId').trim();
     try {
-      const { client, secret } = await createClient(ctx, inputFrom(visitor.form, clientId));
+      const { client, secret } = await createClient(ctx, inputFrom(visitor.form, clientId), consoleActor(services, visitor));
       services.audit.record({ event: 'admin.client.created', outcome: 'success', userId: visitor.user.uid, clientId: client.clientId, ip: request.ip, endpoint: '/admin/clients/new', detail: client.clientId });
       if (secret) return secretPage(reply, visitor, `Client ${client.label} created`, client.clientId, secret);
       return reply.redirect(`/admin/clients/${client.clientId}?created=1`, 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      return page(reply, 400, visitor, 'New client', await clientForm(visitor, valuesFromForm(visitor.form, clientId), errorsOf(error), true));
+      return page(reply, statusOf(error), visitor, 'New client', await clientForm(visitor, valuesFromForm(visitor.form, clientId), errorsOf(error), true));
     }
   });
 
@@ -194,10 +211,11 @@ ${clients.map((c) => html`<tr><td><a href="/admin/clients/${c.clientId}">${c.lab
     const client = await existing(reply, visitor, request.params.clientId);
     if (!client) return reply;
     const userName = client.userId === null ? '' : ((await store.users.findById(client.userId))?.name ?? '');
+    const actAs = await actAsNames(store, client);
     const grants = await store.refreshTokens.active({ clientId: client.clientId }, nowSeconds(services.clock));
     const query = request.query as Record<string, string>;
     const notice = query.saved ? 'Saved.' : query.created ? 'Client created.' : query.revoked ? 'Tokens revoked.' : null;
-    return page(reply, 200, visitor, client.label, html`${await clientForm(visitor, valuesOf(client, userName), {}, false)}
+    return page(reply, 200, visitor, client.label, html`${await clientForm(visitor, valuesOf(client, userName, actAs), {}, false)}
 <h2>Secret</h2>
 ${client.confidential ? html`<p>The secret is stored only as a digest and cannot be shown. <a class="button secondary" href="/admin/clients/${client.clientId}/secret">Rotate secretâ€¦</a></p>` : html`<p class="muted">A public client has no secret.</p>`}
 <h2>Active grants</h2>
@@ -213,7 +231,7 @@ ${grants.map((g) => html`<tr><td>${g.userId}</td><td>${g.scopes.join(' ') || 'â€
     const client = await existing(reply, visitor, request.params.clientId);
     if (!client) return reply;
     try {
-      const { secret } = await upsertClient(ctx, inputFrom(visitor.form, client.clientId));
+      const { secret } = await upsertClient(ctx, inputFrom(visitor.form, client.clientId), consoleActor(services, visitor));
       services.audit.record({ event: 'admin.client.updated', outcome: 'success', userId: visitor.user.uid, clientId: client.clientId, ip: request.ip, endpoint: '/admin/clients', detail: null });
       await services.revocations.refresh();
       // made confidential: it has a secret now, and this is the only time it can be shown
@@ -221,7 +239,7 @@ ${grants.map((g) => html`<tr><td>${g.userId}</td><td>${g.scopes.join(' ') || 'â€
       return reply.redirect(`/admin/clients/${client.clientId}?saved=1`, 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      return page(reply, 400, visitor, client.label, await clientForm(visitor, valuesFromForm(visitor.form, client.clientId), errorsOf(error), false));
+      return page(reply, statusOf(error), visitor, client.label, await clientForm(visitor, valuesFromForm(visitor.form, client.clientId), errorsOf(error), false));
     }
   });
 
@@ -235,7 +253,7 @@ ${grants.map((g) => html`<tr><td>${g.userId}</td><td>${g.scopes.join(' ') || 'â€
       consequence: 'A new secret is generated and shown once. The current secret stops working at once, and every token the client holds is revoked.',
       button: 'Rotate secret',
       run: async (c: Client, reply: FastifyReply, visitor: ConsoleVisitor, ip: string) => {
-        const secret = await rotateClientSecret(ctx, c.clientId);
+        const secret = await rotateClientSecret(ctx, c.clientId, consoleActor(services, visitor));
         services.audit.record({ event: 'admin.client.secret_rotated', outcome: 'success', userId: visitor.user.uid, clientId: c.clientId, ip, endpoint: '/admin/clients/secret', detail: null });
         await services.revocations.refresh();
         return secretPage(reply, visitor, `New secret for ${c.label}`, c.clientId, secret);
@@ -286,7 +304,7 @@ ${grants.map((g) => html`<tr><td>${g.userId}</td><td>${g.scopes.join(' ') || 'â€
         return await step.run(client, reply, visitor, request.ip);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        return page(reply, 400, visitor, step.title, html`<p class="error" role="alert">${error.message}</p><p><a href="/admin/clients/${client.clientId}">Back</a></p>`);
+        return page(reply, statusOf(error), visitor, step.title, html`<p class="error" role="alert">${error.message}</p><p><a href="/admin/clients/${client.clientId}">Back</a></p>`);
       }
     });
   }

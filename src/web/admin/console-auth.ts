@@ -1,6 +1,7 @@
 // Who may see a console page: a logged-in user (the login form's session) whose roles grant the
 // page's permission. Not logged in: to the login form and back. Logged in without it: 403.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { userActor, type Actor } from '../../admin/actor.js';
 import { userPermissions } from '../../domain/access.js';
 import { BUILT_IN_PERMISSIONS, PERMISSIONS } from '../../domain/permissions.js';
 import type { User } from '../../domain/user.js';
@@ -43,4 +44,9 @@ export async function consoleSubmitter(services: Services, request: FastifyReque
     return null;
   }
   return { ...visitor, form };
+}
+
+/** The logged-in administrator as the actor of a change, with their roles' permissions. */
+export function consoleActor(services: Services, visitor: ConsoleVisitor): Actor {
+  return userActor(visitor.user.uid, userPermissions(visitor.user.roles, services.catalog));
 }
