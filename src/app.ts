@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { drupalUserRoute } from './compat/drupal-user-route.js';
 import { restApiAuth } from './compat/rest-api-auth.js';
+import { clientErrorHandler } from './http/client-error.js';
 import { isClientError } from './http/reply-helpers.js';
 import { loggerOptions } from './http/logger.js';
 import { debugRoute } from './oauth/debug.js';
@@ -55,6 +56,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),
+    clientErrorHandler,
     // an unknown field is refused with its name (a typo must not be dropped in silence)
     ajv: { customOptions: { removeAdditional: false } },
   });
