@@ -1,0 +1,256 @@
+// Builds fuzzed request i of a run from (seed, i) alone: a served route, a method, a path that may
+// be respelled, fields from a valid template (a page's form, the admin API's schema, an OAuth
+// request) then mutated, encoded as form, JSON, multipart, text or nothing, with odd headers.
+import { PASSWORD, SECRET } from '../helpers/gatehouse.js';
+import { formBody, jsonBody, multipartBody, oddBody, sampleSchema, type Field } from './fuzz-bodies.js';
+import { headerSafe, junkValue, oddAuthorization, oddCookie, oddPath, pathSafe, utf8AsLatin1, type FieldValue } from './fuzz-values.js';
+import { FUZZ_REDIRECT, FUZZER, VICTIM, type ApiOperations, type Credentials, type FormTemplate } from './fuzz-world.js';
+import type { ServedRoute } from './served-routes.js';
+import { Random } from './seeded-random.js';
+
+export interface FuzzRequest {
+  index: number;
+  /** the route pattern it was made from */
+  route: string;
+  method: string;
+  path: string;
+  headers: Record<string, string | string[]>;
+  body?: Buffer;
+}
+
+export interface FuzzTarget {
+  routes: ServedRoute[];
+  forms: FormTemplate[];
+  api: ApiOperations;
+  creds: Credentials;
+  /** uid of each seed-world user the fuzzer may aim at (never its own) */
+  uids: number[];
+}
+
+const CLIENTS = ['backend', 'script', 'mobile', 'spa', 'webapp', 'nouser', 'ccblocked', 'admin-tool', 'unknown-client'];
+const SCOPES = ['openid', 'profile', 'email', 'profile:read', 'mail:read', 'users:admin', 'editor', 'everything', 'child:profiles', 'cc-only', 'admin:users', 'admin:clients', 'offline_access', 'nope'];
+const GRANTS = ['client_credentials', 'password', 'refresh_token', 'authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'implicit', 'PASSWORD'];
+const USERS = ['alice', 'bob', 'carol', 'root', 'nobody', 'ALICE', ' alice', 'alice@example.com'];
+const REDIRECTS = ['http://127.0.0.1:5173/callback', 'https://spa.example/callback', 'https://rp.example/cb', FUZZ_REDIRECT, 'https://evil.example/cb', 'http://127.0.0.1:5173/callback/../x', 'https://spa.example/callback?x=1#y', 'custom.scheme:/cb'];
+const EXTRA_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'TRACE', 'PROPFIND', 'SEARCH', 'QUERY', 'M-SEARCH', 'PURGE'];
+
+/** Valid-looking values by field name, so that requests get past the first check. */
+function known(name: string, creds: Credentials, target: FuzzTarget): unknown[] | undefined {
+  const tokens = [creds.victimAccess, creds.victimRefresh];
+  const table: Record<string, unknown[]> = {
+    grant_type: GRANTS,
+    client_id: CLIENTS, clientId: CLIENTS, client: CLIENTS,
+    client_secret: [SECRET, 'wrong-secret'], secret: [SECRET, 'a-new-fuzzed-secret-of-enough-length-0123456789'],
+    username: USERS, name: USERS, user: USERS, login_hint: USERS, q: USERS,
+    password: [PASSWORD, 'wrong'], pass: [PASSWORD, 'wrong'],
+    scope: SCOPES.map((s, i) => `${s} ${SCOPES[(i + 3) % SCOPES.length]}`), scopes: [SCOPES.slice(0, 3), ['profile:read'], []],
+    refresh_token: [creds.victimRefresh], token: tokens, access_token: [creds.victimAccess], id_token_hint: [creds.idToken],
+    token_type_hint: ['access_token', 'refresh_token', 'id_token', 'unknown'],
+    code: [creds.code], code_verifier: [creds.codeVerifier], redirect_uri: REDIRECTS, redirectUris: [REDIRECTS.slice(0, 2)], post_logout_redirect_uri: REDIRECTS,
+    response_type: ['code', 'token', 'code id_token', 'id_token'], response_mode: ['query', 'fragment', 'form_post', 'jwt'],
+    code_challenge: ['E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', 'short'], code_challenge_method: ['S256', 'plain', 's256'],
+    state: ['xyz'], nonce: ['n-0S6_WzA2Mj'], prompt: ['none', 'login', 'consent', 'login consent', 'select_account'], max_age: ['0', '60'],
+    destination: ['/user/apps', '/admin', '//evil.example', 'https://evil.example/', '/user/apps?x=é', '/ü', '/☃', '/a\r\nLocation: //evil'],
+    _format: ['json', 'xml', 'hal_json'], decision: ['allow', 'deny'], confirm: ['yes'],
+    grantTypes: [GRANTS.slice(0, 3)], roles: [['editor'], ['administrator'], []], permissions: [['access user profiles'], ['administer users']],
+    mail: ['fuzz@example.com', 'not-an-address'], status: [true, false], uid: target.uids, id: ['editor', 'viewer', ...target.uids],
+  };
+  return table[name];
+}
+
+function routeWeight(url: string): number {
+  if (url.startsWith('/docs') || url.startsWith('/assets') || url === '/openapi.json') return 0.3;
+  return url.startsWith('/admin') ? 1.5 : 3;
+}
+
+function pathParam(random: Random, name: string, target: FuzzTarget): string {
+  const junk = ['0', '-1', '99999999999999999999', '1.5', '1e3', '0x1', 'abc', '%00', '%ff', '%2e%2e', '..', '%2F', 'a'.repeat(300), '%E2%80%AE', 'null', '__proto__', "1'--", '%20', '%C3%A9'];
+  if (random.chance(0.35)) return random.pick(junk);
+  switch (name) {
+    case 'clientId':
+      return random.pick(CLIENTS);
+    case 'uid':
+      return String(random.pick(target.uids));
+    case 'name':
+      return encodeURIComponent(random.pick(SCOPES));
+    default:
+      return String(random.pick<string | number>(['editor', 'viewer', 'administrator', 'authenticated', ...target.uids]));
+  }
+}
+
+/** The fields a valid request to this route would carry (before mutation). */
+function template(random: Random, method: string, route: ServedRoute, path: string, target: FuzzTarget): { fields: Field[]; json: boolean } {
+  const { creds } = target;
+  const api = target.api.bodies.get(`${method} ${route.url}`);
+  if (api) {
+    const value = sampleSchema(random, api, target.api.components, (name) => (known(name, creds, target) ? random.pick(known(name, creds, target)!) : undefined));
+    // a body that may be null (keys/rotate) is sent as {} here; whole-body oddities come later
+    return { fields: Object.entries(value && typeof value === 'object' ? value : {}).map(([k, v]) => [k, { json: v }] as Field), json: true };
+  }
+  const queryNames = target.api.queries.get(`${method} ${route.url}`);
+  if (queryNames) return { fields: queryNames.filter(() => random.chance(0.5)).map((n) => [n, String(random.pick(known(n, creds, target) ?? ['1', 'fuzz', '2024-01-01T00:00:00Z']))]), json: false };
+  const forms = target.forms.filter((f) => f.method === (method === 'POST' ? 'post' : 'get') && (f.action === path || new RegExp(`^${route.url.replace(/:\w+/g, '[^/]+')}$`).test(f.action)));
+  // a form is sent filled in, as a person would: the current CSRF token, empty fields from what the world knows
+  const fill = (name: string, value: string): string => {
+    if (name === 'csrf_token') return creds.csrf;
+    const values = known(name, creds, target);
+    return values && (value === '' || random.chance(0.3)) ? String(random.pick(values)) : value;
+  };
+  if (forms.length) return { fields: random.pick(forms).fields.map(([k, v]) => [k, fill(k, v)]), json: false };
+  const pick = (name: string): Field => [name, String(random.pick(known(name, creds, target) ?? ['']))];
+  const client = (): Field[] => (random.chance(0.7) ? [['client_id', random.pick([FUZZER, 'backend', 'mobile'])], ['client_secret', SECRET]] : [pick('client_id')]);
+  switch (route.url) {
+    case '/oauth/token':
+    case '/rest_api/access_token': {
+      const grant = random.pick(GRANTS.slice(0, 5));
+      const base: Field[] = [['grant_type', grant], ...client()];
+      if (grant === 'password') return { fields: [...base, pick('username'), ['password', random.chance(0.7) ? PASSWORD : 'wrong'], pick('scope')], json: false };
+      if (grant === 'refresh_token') return { fields: [['grant_type', grant], ['client_id', random.pick([VICTIM, 'backend'])], ['client_secret', SECRET], ['refresh_token', creds.victimRefresh]], json: false };
+      if (grant === 'authorization_code') return { fields: [['grant_type', grant], ['client_id', FUZZER], ['client_secret', SECRET], ['code', creds.code], ['redirect_uri', FUZZ_REDIRECT], ['code_verifier', creds.codeVerifier]], json: false };
+      return { fields: [...base, pick('scope')], json: false };
+    }
+    case '/oauth/introspect':
+    case '/oauth/revoke':
+    case '/rest_api/revoke':
+      return { fields: [pick('token'), pick('token_type_hint'), ...client()], json: false };
+    case '/oauth/authorize':
+      return { fields: ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'prompt', 'max_age', 'login_hint'].filter((n, i) => i < 3 || random.chance(0.5)).map(pick), json: false };
+    case '/user/login':
+      return { fields: [['csrf_token', creds.csrf], pick('name'), pick('pass'), pick('destination')], json: false };
+    case '/user/logout':
+    case '/oauth/logout':
+      return { fields: ([['csrf_token', creds.csrf], ['id_token_hint', creds.idToken], pick('post_logout_redirect_uri'), pick('state'), pick('client_id')] as Field[]).filter(() => random.chance(0.7)), json: false };
+    case '/user/:id':
+      return { fields: [['_format', 'json']], json: false };
+    default:
+      return { fields: [], json: false };
+  }
+}
+
+const NAMES = ['grant_type', 'client_id', 'client_secret', 'username', 'password', 'scope', 'refresh_token', 'code', 'redirect_uri', 'code_verifier', 'token', 'token_type_hint', 'destination', 'csrf_token', 'name', 'pass', 'state', 'nonce', 'prompt', 'decision', '_format', 'access_token', 'id_token_hint', 'scope[]', 'client_id[0]', 'a[b][c]', '__proto__', 'constructor', '', ' ', '\u0000', 'é'];
+
+/** 0–3 mutations: drop, repeat, replace with junk, add a field. */
+function mutate(random: Random, fields: Field[], creds: Credentials, target: FuzzTarget): Field[] {
+  const out = [...fields];
+  const count = random.weighted([[3, 0], [4, 1], [2, 2], [1, 3]] as const);
+  for (let i = 0; i < count; i++) {
+    const at = out.length ? random.int(0, out.length - 1) : 0;
+    const op = random.int(0, 3);
+    if (op === 0 && out.length) out.splice(at, 1);
+    else if (op === 1 && out.length) out.splice(at + 1, 0, [out[at][0], random.chance(0.5) ? out[at][1] : junkValue(random)]);
+    else if (op === 2 && out.length) out[at] = [out[at][0], junkValue(random)];
+    else {
+      const name = random.pick(NAMES);
+      const values = known(name, creds, target);
+      out.push([name, values && random.chance(0.5) ? String(random.pick(values)) : junkValue(random)]);
+    }
+  }
+  return out;
+}
+
+const CONTENT_TYPES = ['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=UTF-8', 'application/x-www-form-urlencoded; charset=latin1', 'application/x-www-form-urlencoded; charset=utf-16le', 'APPLICATION/X-WWW-FORM-URLENCODED', 'application/x-www-form-urlencoded, application/json', 'application/json', 'application/json; charset=utf-16', 'application/jsonx', 'application/merge-patch+json', 'application/vnd.api+json', 'multipart/form-data', 'multipart/form-data; boundary=', 'text/plain', 'text/plain; charset=utf-8', 'application/octet-stream', '*/*', ';', 'application/x-www-form-urlencoded;;;;charset="\u00ff"', 'x'.repeat(2000)];
+
+function encodeBody(random: Random, fields: Field[], json: boolean): { body: Buffer; type: string | undefined } {
+  const kind = random.weighted<string>([[json ? 15 : 45, 'form'], [json ? 55 : 15, 'json'], [5, 'multipart'], [5, 'text'], [5, 'untyped'], [8, 'odd'], [7, 'charset']]);
+  let out: { body: Buffer; type: string | undefined };
+  switch (kind) {
+    case 'json':
+      out = { body: jsonBody(fields), type: random.pick(['application/json', 'application/json; charset=utf-8', 'Application/JSON']) };
+      break;
+    case 'multipart': {
+      const boundary = random.pick(['fuzzboundary', 'x'.repeat(70), '"quoted"', '']);
+      out = { body: multipartBody(fields, boundary), type: `multipart/form-data; boundary=${boundary}` };
+      break;
+    }
+    case 'text':
+      out = { body: formBody(random, fields), type: 'text/plain' };
+      break;
+    case 'untyped':
+      out = { body: formBody(random, fields), type: undefined };
+      break;
+    case 'odd':
+      out = { body: oddBody(random), type: random.pick(CONTENT_TYPES) };
+      break;
+    case 'charset':
+      out = { body: Buffer.from(formBody(random, fields).toString('latin1'), 'utf16le'), type: 'application/x-www-form-urlencoded; charset=utf-16le' };
+      break;
+    default:
+      out = { body: formBody(random, fields), type: 'application/x-www-form-urlencoded' };
+  }
+  if (random.chance(0.1)) out.type = random.pick(CONTENT_TYPES);
+  return out;
+}
+
+function authorization(random: Random, creds: Credentials): string | string[] | undefined {
+  const basic = (id: string) => 'Basic ' + Buffer.from(`${id}:${SECRET}`).toString('base64');
+  return random.weighted<() => string | string[] | undefined>([
+    [25, () => undefined],
+    [20, () => `Bearer ${creds.bearer}`],
+    [12, () => basic(random.pick([FUZZER, 'backend', 'admin-tool']))],
+    [5, () => `Bearer ${creds.victimAccess}`],
+    [30, () => headerSafe(oddAuthorization(random, creds.bearer))],
+    [5, () => [`Bearer ${creds.bearer}`, headerSafe(oddAuthorization(random, creds.bearer))]],
+    [3, () => [basic(FUZZER), basic('backend')]],
+  ])();
+}
+
+const EXTRA_HEADERS: [string, string[]][] = [
+  ['accept', ['application/json', 'text/html', '*/*', 'application/xml', 'text/html;q=0.1, application/json', 'x'.repeat(3000)]],
+  ['x-forwarded-for', ['1.2.3.4', 'junk', '::1, 10.0.0.1', '', '1.1.1.1,'.repeat(500)]],
+  ['x-forwarded-proto', ['https', 'gopher', '']],
+  ['x-forwarded-host', ['evil.example', 'a'.repeat(300)]],
+  ['host', ['evil.example', '', 'a'.repeat(300), '[::1]:99999', '127.0.0.1:1']],
+  ['origin', ['https://evil.example', 'null']],
+  ['referer', ['https://evil.example/', '%%']],
+  ['content-encoding', ['gzip', 'br', 'identity', 'junk']],
+  ['accept-encoding', ['gzip', 'br;q=2', '*', 'x'.repeat(500)]],
+  ['accept-language', ['de-CH', '*;q=abc', 'x'.repeat(500)]],
+  ['x-http-method-override', ['DELETE', 'PUT']],
+  ['if-none-match', ['*', '"x"']],
+  ['range', ['bytes=0-1', 'bytes=-1,0-', 'junk']],
+  ['connection', ['close', 'upgrade', 'keep-alive, x']],
+  ['upgrade', ['h2c', 'websocket']],
+  ['x-request-id', ['\u00ff'.repeat(10), 'x'.repeat(1000)]],
+];
+
+/** Request number `index` of the run seeded `seed`. */
+export function fuzzRequest(target: FuzzTarget, seed: number, index: number): FuzzRequest {
+  const random = new Random(seed, index);
+  const { creds } = target;
+  const route = random.weighted(target.routes.map((r) => [routeWeight(r.url), r] as const));
+  const method = random.chance(0.8) ? random.pick(route.methods) : random.pick(EXTRA_METHODS);
+  let path = route.url.replace(/:(\w+)/g, (_, name: string) => pathParam(random, name, target)).replace('*', () => random.pick(['x', 'index.css', '../../package.json', '%2e%2e/%2e%2e/etc/passwd', '']));
+  const { fields: base, json } = template(random, method, route, path, target);
+  const fields = mutate(random, base, creds, target);
+  const inBody = !['GET', 'HEAD'].includes(method) && random.chance(0.92);
+  const headers: Record<string, string | string[]> = {};
+  let body: Buffer | undefined;
+  if (inBody || random.chance(0.04)) {
+    const encoded = encodeBody(random, inBody ? fields : [], json);
+    body = encoded.body;
+    if (encoded.type !== undefined) headers['content-type'] = headerSafe(encoded.type);
+  }
+  const queryFields = inBody ? (random.chance(0.1) ? fields.slice(0, 2) : []) : fields;
+  if (random.chance(0.25)) path = oddPath(random, path);
+  path = utf8AsLatin1(path);
+  if (queryFields.length) path += (path.includes('?') ? '&' : '?') + formBody(random, queryFields).toString('latin1');
+  const auth = authorization(random, creds);
+  if (auth !== undefined) headers.authorization = auth;
+  const cookie = random.weighted<() => string | undefined>([[45, () => creds.cookies], [25, () => undefined], [25, () => headerSafe(oddCookie(random, creds.cookies))], [5, () => creds.cookies + '; ' + headerSafe(oddCookie(random, creds.cookies))]])();
+  if (cookie !== undefined) headers.cookie = cookie;
+  if (random.chance(0.5)) headers.accept = random.pick(['application/json', 'text/html', '*/*']);
+  for (let i = random.weighted([[6, 0], [3, 1], [1, 2]] as const); i > 0; i--) {
+    const [name, values] = random.pick(EXTRA_HEADERS);
+    headers[name] = headerSafe(random.pick(values));
+  }
+  return { index, route: route.url, method, path: pathSafe(path), headers, body };
+}
+
+/** A one-line description of a request, to replay it by hand. */
+export function describe(request: FuzzRequest): string {
+  const headers = Object.entries(request.headers).map(([k, v]) => `${k}: ${String(v).slice(0, 120)}`).join(' | ');
+  const body = request.body ? ` body(${request.body.length}B)=${JSON.stringify(request.body.subarray(0, 300).toString('latin1'))}` : '';
+  return `#${request.index} ${request.method} ${request.path.slice(0, 300)} [${headers}]${body}`;
+}
+
+export type { FieldValue };
