@@ -25,12 +25,15 @@ export interface FuzzTarget {
   creds: Credentials;
   /** uid of each seed-world user the fuzzer may aim at (never its own) */
   uids: number[];
+  /** the token that opens /metrics */
+  metricsToken: string;
 }
 
 const CLIENTS = ['backend', 'script', 'mobile', 'spa', 'webapp', 'nouser', 'ccblocked', 'admin-tool', 'unknown-client'];
 const SCOPES = ['openid', 'profile', 'email', 'profile:read', 'mail:read', 'users:admin', 'editor', 'everything', 'child:profiles', 'cc-only', 'admin:users', 'admin:clients', 'offline_access', 'nope'];
 const GRANTS = ['client_credentials', 'password', 'refresh_token', 'authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'implicit', 'PASSWORD'];
-const USERS = ['alice', 'bob', 'carol', 'root', 'nobody', 'ALICE', ' alice', 'alice@example.com'];
+// valid values come more often than their odd neighbours, so a single odd value meets deep code
+const USERS = ['alice', 'bob', 'root', 'alice', 'bob', 'carol', 'nobody', 'ALICE', ' alice', 'alice@example.com'];
 const REDIRECTS = ['http://127.0.0.1:5173/callback', 'https://spa.example/callback', 'https://rp.example/cb', FUZZ_REDIRECT, 'https://evil.example/cb', 'http://127.0.0.1:5173/callback/../x', 'https://spa.example/callback?x=1#y', 'custom.scheme:/cb'];
 const EXTRA_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'TRACE', 'PROPFIND', 'SEARCH', 'QUERY', 'M-SEARCH', 'PURGE'];
 
@@ -39,18 +42,18 @@ function known(name: string, creds: Credentials, target: FuzzTarget): unknown[] 
   const tokens = [creds.victimAccess, creds.victimRefresh];
   const table: Record<string, unknown[]> = {
     grant_type: GRANTS,
-    client_id: CLIENTS, clientId: CLIENTS, client: CLIENTS,
+    client_id: CLIENTS, clientId: [...CLIENTS, 'fuzz-new-1', 'fuzz-new-2', 'fuzz-new-3'], client: CLIENTS,
     client_secret: [SECRET, 'wrong-secret'], secret: [SECRET, 'a-new-fuzzed-secret-of-enough-length-0123456789'],
     username: USERS, name: USERS, user: USERS, login_hint: USERS, q: USERS,
-    password: [PASSWORD, 'wrong'], pass: [PASSWORD, 'wrong'],
-    scope: SCOPES.map((s, i) => `${s} ${SCOPES[(i + 3) % SCOPES.length]}`), scopes: [SCOPES.slice(0, 3), ['profile:read'], []],
+    password: [PASSWORD, PASSWORD, 'wrong'], pass: [PASSWORD, PASSWORD, 'wrong'],
+    scope: [...SCOPES, ...SCOPES.map((s, i) => `${s} ${SCOPES[(i + 3) % SCOPES.length]}`)], scopes: [SCOPES.slice(0, 3), ['profile:read'], []],
     refresh_token: [creds.victimRefresh], token: tokens, access_token: [creds.victimAccess], id_token_hint: [creds.idToken],
     token_type_hint: ['access_token', 'refresh_token', 'id_token', 'unknown'],
     code: [creds.code], code_verifier: [creds.codeVerifier], redirect_uri: REDIRECTS, redirectUris: [REDIRECTS.slice(0, 2)], post_logout_redirect_uri: REDIRECTS,
     response_type: ['code', 'token', 'code id_token', 'id_token'], response_mode: ['query', 'fragment', 'form_post', 'jwt'],
     code_challenge: ['E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', 'short'], code_challenge_method: ['S256', 'plain', 's256'],
     state: ['xyz'], nonce: ['n-0S6_WzA2Mj'], prompt: ['none', 'login', 'consent', 'login consent', 'select_account'], max_age: ['0', '60'],
-    destination: ['/user/apps', '/admin', '//evil.example', 'https://evil.example/', '/user/apps?x=é', '/ü', '/☃', '/a\r\nLocation: //evil'],
+    destination: ['/user/apps', '/admin', '//evil.example', 'https://evil.example/', '/user/apps?x=é', '/ü', '/☃', '/user/apps?name=日本', '/%E2%98%83', '/a\r\nLocation: //evil'],
     _format: ['json', 'xml', 'hal_json'], decision: ['allow', 'deny'], confirm: ['yes'],
     grantTypes: [GRANTS.slice(0, 3)], roles: [['editor'], ['administrator'], []], permissions: [['access user profiles'], ['administer users']],
     mail: ['fuzz@example.com', 'not-an-address'], status: [true, false], uid: target.uids, id: ['editor', 'viewer', ...target.uids],
@@ -63,9 +66,9 @@ function routeWeight(url: string): number {
   return url.startsWith('/admin') ? 1.5 : 3;
 }
 
-function pathParam(random: Random, name: string, target: FuzzTarget): string {
+function pathParam(random: Random, name: string, target: FuzzTarget, gentle: boolean): string {
   const junk = ['0', '-1', '99999999999999999999', '1.5', '1e3', '0x1', 'abc', '%00', '%ff', '%2e%2e', '..', '%2F', 'a'.repeat(300), '%E2%80%AE', 'null', '__proto__', "1'--", '%20', '%C3%A9'];
-  if (random.chance(0.35)) return random.pick(junk);
+  if (!gentle && random.chance(0.35)) return random.pick(junk);
   switch (name) {
     case 'clientId':
       return random.pick(CLIENTS);
@@ -79,24 +82,29 @@ function pathParam(random: Random, name: string, target: FuzzTarget): string {
 }
 
 /** The fields a valid request to this route would carry (before mutation). */
-function template(random: Random, method: string, route: ServedRoute, path: string, target: FuzzTarget): { fields: Field[]; json: boolean } {
+function template(random: Random, method: string, route: ServedRoute, target: FuzzTarget): { fields: Field[]; json: boolean; action?: string } {
   const { creds } = target;
   const api = target.api.bodies.get(`${method} ${route.url}`);
   if (api) {
-    const value = sampleSchema(random, api, target.api.components, (name) => (known(name, creds, target) ? random.pick(known(name, creds, target)!) : undefined));
+    // names of new things are sometimes fresh, so that creating succeeds rather than conflicts
+    const valueFor = (name: string) => (['name', 'clientId'].includes(name) && random.chance(0.3) ? `fuzz-${random.int(0, 999_999)}` : known(name, creds, target) ? random.pick(known(name, creds, target)!) : undefined);
+    const value = sampleSchema(random, api, target.api.components, valueFor);
     // a body that may be null (keys/rotate) is sent as {} here; whole-body oddities come later
     return { fields: Object.entries(value && typeof value === 'object' ? value : {}).map(([k, v]) => [k, { json: v }] as Field), json: true };
   }
   const queryNames = target.api.queries.get(`${method} ${route.url}`);
   if (queryNames) return { fields: queryNames.filter(() => random.chance(0.5)).map((n) => [n, String(random.pick(known(n, creds, target) ?? ['1', 'fuzz', '2024-01-01T00:00:00Z']))]), json: false };
-  const forms = target.forms.filter((f) => f.method === (method === 'POST' ? 'post' : 'get') && (f.action === path || new RegExp(`^${route.url.replace(/:\w+/g, '[^/]+')}$`).test(f.action)));
+  const forms = target.forms.filter((f) => f.method === (method === 'POST' ? 'post' : 'get') && new RegExp(`^${route.url.replace(/:\w+/g, '[^/]+')}(\\?|$)`).test(f.action));
   // a form is sent filled in, as a person would: the current CSRF token, empty fields from what the world knows
   const fill = (name: string, value: string): string => {
     if (name === 'csrf_token') return creds.csrf;
     const values = known(name, creds, target);
     return values && (value === '' || random.chance(0.3)) ? String(random.pick(values)) : value;
   };
-  if (forms.length) return { fields: random.pick(forms).fields.map(([k, v]) => [k, fill(k, v)]), json: false };
+  if (forms.length) {
+    const chosen = random.pick(forms);
+    return { fields: chosen.fields.map(([k, v]) => [k, fill(k, v)]), json: false, action: chosen.action };
+  }
   const pick = (name: string): Field => [name, String(random.pick(known(name, creds, target) ?? ['']))];
   const client = (): Field[] => (random.chance(0.7) ? [['client_id', random.pick([FUZZER, 'backend', 'mobile'])], ['client_secret', SECRET]] : [pick('client_id')]);
   switch (route.url) {
@@ -104,10 +112,11 @@ function template(random: Random, method: string, route: ServedRoute, path: stri
     case '/rest_api/access_token': {
       const grant = random.pick(GRANTS.slice(0, 5));
       const base: Field[] = [['grant_type', grant], ...client()];
-      if (grant === 'password') return { fields: [...base, pick('username'), ['password', random.chance(0.7) ? PASSWORD : 'wrong'], pick('scope')], json: false };
+      const scope: Field[] = random.chance(0.5) ? [pick('scope')] : [];
+      if (grant === 'password') return { fields: [...base, pick('username'), ['password', random.chance(0.7) ? PASSWORD : 'wrong'], ...scope], json: false };
       if (grant === 'refresh_token') return { fields: [['grant_type', grant], ['client_id', random.pick([VICTIM, 'backend'])], ['client_secret', SECRET], ['refresh_token', creds.victimRefresh]], json: false };
       if (grant === 'authorization_code') return { fields: [['grant_type', grant], ['client_id', FUZZER], ['client_secret', SECRET], ['code', creds.code], ['redirect_uri', FUZZ_REDIRECT], ['code_verifier', creds.codeVerifier]], json: false };
-      return { fields: [...base, pick('scope')], json: false };
+      return { fields: [...base, ...scope], json: false };
     }
     case '/oauth/introspect':
     case '/oauth/revoke':
@@ -129,16 +138,19 @@ function template(random: Random, method: string, route: ServedRoute, path: stri
 
 const NAMES = ['grant_type', 'client_id', 'client_secret', 'username', 'password', 'scope', 'refresh_token', 'code', 'redirect_uri', 'code_verifier', 'token', 'token_type_hint', 'destination', 'csrf_token', 'name', 'pass', 'state', 'nonce', 'prompt', 'decision', '_format', 'access_token', 'id_token_hint', 'scope[]', 'client_id[0]', 'a[b][c]', '__proto__', 'constructor', '', ' ', '\u0000', 'é'];
 
-/** 0–3 mutations: drop, repeat, replace with junk, add a field. */
-function mutate(random: Random, fields: Field[], creds: Credentials, target: FuzzTarget): Field[] {
+/** 0–3 mutations (at most 1 when gentle): drop, repeat, replace with junk, add a field. */
+function mutate(random: Random, fields: Field[], creds: Credentials, target: FuzzTarget, gentle: boolean): Field[] {
   const out = [...fields];
-  const count = random.weighted([[3, 0], [4, 1], [2, 2], [1, 3]] as const);
+  const count = gentle ? random.int(0, 1) : random.weighted([[3, 0], [4, 1], [2, 2], [1, 3]] as const);
   for (let i = 0; i < count; i++) {
     const at = out.length ? random.int(0, out.length - 1) : 0;
     const op = random.int(0, 3);
     if (op === 0 && out.length) out.splice(at, 1);
     else if (op === 1 && out.length) out.splice(at + 1, 0, [out[at][0], random.chance(0.5) ? out[at][1] : junkValue(random)]);
-    else if (op === 2 && out.length) out[at] = [out[at][0], junkValue(random)];
+    else if (op === 2 && out.length) {
+      const values = known(out[at][0], creds, target);
+      out[at] = [out[at][0], values && random.chance(0.5) ? String(random.pick(values)) : junkValue(random)];
+    }
     else {
       const name = random.pick(NAMES);
       const values = known(name, creds, target);
@@ -181,11 +193,12 @@ function encodeBody(random: Random, fields: Field[], json: boolean): { body: Buf
   return out;
 }
 
-function authorization(random: Random, creds: Credentials): string | string[] | undefined {
+function authorization(random: Random, creds: Credentials, metricsToken: string): string | string[] | undefined {
   const basic = (id: string) => 'Basic ' + Buffer.from(`${id}:${SECRET}`).toString('base64');
   return random.weighted<() => string | string[] | undefined>([
     [25, () => undefined],
     [20, () => `Bearer ${creds.bearer}`],
+    [2, () => `Bearer ${metricsToken}`],
     [12, () => basic(random.pick([FUZZER, 'backend', 'admin-tool']))],
     [5, () => `Bearer ${creds.victimAccess}`],
     [30, () => headerSafe(oddAuthorization(random, creds.bearer))],
@@ -213,33 +226,50 @@ const EXTRA_HEADERS: [string, string[]][] = [
   ['x-request-id', ['\u00ff'.repeat(10), 'x'.repeat(1000)]],
 ];
 
-/** Request number `index` of the run seeded `seed`. */
+/** The credentials a client that means well would send to this route. */
+function rightAuthorization(random: Random, route: string, target: FuzzTarget): string | undefined {
+  if (route === '/metrics') return `Bearer ${target.metricsToken}`;
+  if (/^\/(oauth\/(token|introspect|revoke)|rest_api\/)/.test(route)) return random.chance(0.5) ? undefined : 'Basic ' + Buffer.from(`${FUZZER}:${SECRET}`).toString('base64');
+  return `Bearer ${target.creds.bearer}`;
+}
+
+/**
+ * Request number `index` of the run seeded `seed`. A third are gentle — a valid request with at
+ * most one odd value, so that the odd value meets the code behind the first checks; the rest are
+ * odd in several places at once.
+ */
 export function fuzzRequest(target: FuzzTarget, seed: number, index: number): FuzzRequest {
   const random = new Random(seed, index);
   const { creds } = target;
+  const gentle = random.chance(0.3);
   const route = random.weighted(target.routes.map((r) => [routeWeight(r.url), r] as const));
-  const method = random.chance(0.8) ? random.pick(route.methods) : random.pick(EXTRA_METHODS);
-  let path = route.url.replace(/:(\w+)/g, (_, name: string) => pathParam(random, name, target)).replace('*', () => random.pick(['x', 'index.css', '../../package.json', '%2e%2e/%2e%2e/etc/passwd', '']));
-  const { fields: base, json } = template(random, method, route, path, target);
-  const fields = mutate(random, base, creds, target);
-  const inBody = !['GET', 'HEAD'].includes(method) && random.chance(0.92);
+  // gentle requests favour the method a route was made for (listed first: POST /oauth/token)
+  const method = gentle && random.chance(0.5) ? route.methods[0] : gentle || random.chance(0.8) ? random.pick(route.methods) : random.pick(EXTRA_METHODS);
+  let path = route.url.replace(/:(\w+)/g, (_, name: string) => pathParam(random, name, target, gentle)).replace('*', () => random.pick(['x', 'index.css', '../../package.json', '%2e%2e/%2e%2e/etc/passwd', '']));
+  const { fields: base, json, action } = template(random, method, route, target);
+  if (action && gentle) path = action;
+  const fields = mutate(random, base, creds, target, gentle);
+  const inBody = !['GET', 'HEAD'].includes(method) && (gentle || random.chance(0.92));
   const headers: Record<string, string | string[]> = {};
   let body: Buffer | undefined;
-  if (inBody || random.chance(0.04)) {
+  if (gentle && inBody) {
+    body = json ? jsonBody(fields) : formBody(random, fields);
+    headers['content-type'] = json ? 'application/json' : 'application/x-www-form-urlencoded';
+  } else if (inBody || random.chance(0.04)) {
     const encoded = encodeBody(random, inBody ? fields : [], json);
     body = encoded.body;
     if (encoded.type !== undefined) headers['content-type'] = headerSafe(encoded.type);
   }
-  const queryFields = inBody ? (random.chance(0.1) ? fields.slice(0, 2) : []) : fields;
-  if (random.chance(0.25)) path = oddPath(random, path);
+  const queryFields = inBody ? (!gentle && random.chance(0.1) ? fields.slice(0, 2) : []) : fields;
+  if (!gentle && random.chance(0.25)) path = oddPath(random, path);
   path = utf8AsLatin1(path);
   if (queryFields.length) path += (path.includes('?') ? '&' : '?') + formBody(random, queryFields).toString('latin1');
-  const auth = authorization(random, creds);
+  const auth = gentle ? rightAuthorization(random, route.url, target) : authorization(random, creds, target.metricsToken);
   if (auth !== undefined) headers.authorization = auth;
-  const cookie = random.weighted<() => string | undefined>([[45, () => creds.cookies], [25, () => undefined], [25, () => headerSafe(oddCookie(random, creds.cookies))], [5, () => creds.cookies + '; ' + headerSafe(oddCookie(random, creds.cookies))]])();
+  const cookie = gentle ? creds.cookies : random.weighted<() => string | undefined>([[45, () => creds.cookies], [25, () => undefined], [25, () => headerSafe(oddCookie(random, creds.cookies))], [5, () => creds.cookies + '; ' + headerSafe(oddCookie(random, creds.cookies))]])();
   if (cookie !== undefined) headers.cookie = cookie;
   if (random.chance(0.5)) headers.accept = random.pick(['application/json', 'text/html', '*/*']);
-  for (let i = random.weighted([[6, 0], [3, 1], [1, 2]] as const); i > 0; i--) {
+  for (let i = gentle ? 0 : random.weighted([[6, 0], [3, 1], [1, 2]] as const); i > 0; i--) {
     const [name, values] = random.pick(EXTRA_HEADERS);
     headers[name] = headerSafe(random.pick(values));
   }

@@ -13,8 +13,9 @@ export const FUZZ_REDIRECT = 'https://fuzzer.example/cb';
 
 export const VICTIM = 'fuzz-victim';
 
-/** the fuzzer's admin scopes, one per permission the admin API and console check */
-const OWN_SCOPES: Record<string, string> = Object.fromEntries(Object.values(ADMIN_SCOPES).map((permission) => [`fuzz-own:${permission.replace(/ /g, '-')}`, permission]));
+/** the fuzzer's own scopes: one per permission the admin API and console check, and one to read profiles */
+const OWN_SCOPES: Record<string, string> = Object.fromEntries([...Object.values(ADMIN_SCOPES), 'access user profiles'].map((permission) => [`fuzz-own:${permission.replace(/ /g, '-')}`, permission]));
+const OWN_PROFILE_SCOPE = 'fuzz-own:access-user-profiles';
 
 /**
  * The fuzzer's own principals, named nowhere in what it sends as paths or values, so that what it
@@ -25,7 +26,7 @@ export const FUZZ_OWN: ApplyDocument = {
   scopes: Object.entries(OWN_SCOPES).map(([name, permission]) => ({ name, description: permission, granularity: 'permission' as const, permission })),
   users: [
     { name: FUZZER, mail: 'fuzzer@example.com', password: PASSWORD, roles: ['administrator'] },
-    { name: VICTIM, mail: 'victim@example.com', password: PASSWORD, roles: ['editor'] },
+    { name: VICTIM, mail: 'victim@example.com', password: PASSWORD, roles: [] },
   ],
   clients: [
     {
@@ -39,7 +40,7 @@ export const FUZZ_OWN: ApplyDocument = {
       automaticAuthorization: true,
       user: FUZZER,
     },
-    { clientId: VICTIM, label: 'Victim', confidential: true, secret: SECRET, grantTypes: ['password', 'refresh_token'], scopes: ['profile:read'] },
+    { clientId: VICTIM, label: 'Victim', confidential: true, secret: SECRET, grantTypes: ['password', 'refresh_token'], scopes: [OWN_PROFILE_SCOPE] },
   ],
 };
 
@@ -82,11 +83,12 @@ export async function obtainCredentials(gh: Running): Promise<Credentials> {
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(apps.text)?.[1];
   assert.ok(csrf, 'a CSRF token on /user/apps');
   const pkce = pkcePair();
-  const authorize = await agent.get(`/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: FUZZER, redirect_uri: FUZZ_REDIRECT, scope: 'openid profile:read', state: 's', nonce: 'n', code_challenge: pkce.challenge, code_challenge_method: 'S256' })}`);
+  const authorize = await agent.get(`/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: FUZZER, redirect_uri: FUZZ_REDIRECT, scope: OWN_PROFILE_SCOPE, state: 's', nonce: 'n', code_challenge: pkce.challenge, code_challenge_method: 'S256' })}`);
   const code = new URL(authorize.location ?? 'http://x/', gh.url).searchParams.get('code');
   assert.ok(code, `an authorization code for the fuzzer: ${authorize.status} ${authorize.location}`);
-  const mine = await password(gh, FUZZER, FUZZER, ['openid', ...Object.keys(OWN_SCOPES)].join(' '));
-  const victim = await password(gh, VICTIM, VICTIM, 'profile:read');
+  // an ID token too while `openid` still works (the fuzzer may legitimately change that scope)
+  const mine = await password(gh, FUZZER, FUZZER, ['openid', ...Object.keys(OWN_SCOPES)].join(' ')).catch(() => password(gh, FUZZER, FUZZER, Object.keys(OWN_SCOPES).join(' ')));
+  const victim = await password(gh, VICTIM, VICTIM, OWN_PROFILE_SCOPE);
   return {
     cookies: [...agent.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
     csrf,
@@ -111,7 +113,7 @@ const attribute = (tag: string, name: string) => {
   return match ? unescape(match[1]) : undefined;
 };
 
-/** The forms of a page with their fields as a browser would submit them (checkboxes checked). */
+/** The forms of a page with their fields as a browser would submit them (checked boxes, selected options). */
 export function formsOf(page: string): FormTemplate[] {
   const forms: FormTemplate[] = [];
   for (const match of page.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
@@ -122,9 +124,10 @@ export function formsOf(page: string): FormTemplate[] {
     for (const input of inner.matchAll(/<(input|textarea|select|button)\b([^>]*)>([\s\S]*?<\/\1>)?/g)) {
       const name = attribute(input[2], 'name');
       if (!name) continue;
-      if (input[1] === 'select') fields.push([name, attribute(/<option\b[^>]*>/.exec(input[3] ?? '')?.[0] ?? '', 'value') ?? '']);
+      if (input[1] === 'select') fields.push([name, attribute((/<option\b[^>]*\sselected\b[^>]*>/.exec(input[3] ?? '') ?? /<option\b[^>]*>/.exec(input[3] ?? ''))?.[0] ?? '', 'value') ?? '']);
       else if (input[1] === 'button') fields.push([name, attribute(input[2], 'value') ?? '']);
       else if (input[1] === 'textarea') fields.push([name, unescape((input[3] ?? '').replace(/<\/textarea>$/, ''))]);
+      else if (['checkbox', 'radio'].includes(attribute(input[2], 'type') ?? '') && !/\schecked\b/.test(input[2])) continue;
       else fields.push([name, attribute(input[2], 'value') ?? (attribute(input[2], 'type') === 'checkbox' ? 'on' : '')]);
     }
     forms.push({ method: attribute(tag, 'method') === 'post' ? 'post' : 'get', action, fields });
