@@ -44,17 +44,22 @@ class Ledger {
   }
 }
 
+/** A refresh as a well-behaved client sends it: a 503 with Retry-After is tried again shortly. */
 async function refresh(url: string, token: string): Promise<Answer> {
-  try {
-    const res = await fetch(`${url}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(CLIENT, SECRET) },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    return { status: res.status, body: await res.json() };
-  } catch {
-    return 'no answer';
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await fetch(`${url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(CLIENT, SECRET) },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      const answer = { status: res.status, body: await res.json() };
+      if (res.status !== 503 || !res.headers.get('retry-after') || attempt >= 20) return answer;
+    } catch {
+      return 'no answer';
+    }
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
