@@ -227,6 +227,16 @@ describe('roles, scopes, keys, audit', () => {
     assert.equal((await call('POST', '/keys/rotate', { use: 'both' })).status, 400);
   });
 
+  test('keys: rotations at the same moment all succeed and leave one current key', async () => {
+    // on PostgreSQL the loser's insert met the one-current index and answered 500 (found by the fuzzer)
+    const rotations = await Promise.all(Array.from({ length: 4 }, () => call('POST', '/keys/rotate', { use: 'access' })));
+    for (const r of rotations) assert.equal(r.status, 200, r.text);
+    const current = (await call('GET', '/keys')).body.filter((k: { use: string; state: string }) => k.use === 'access' && k.state === 'current');
+    assert.equal(current.length, 1);
+    const issued = await form(`${gh.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basic('backend', SECRET) });
+    assert.equal(JSON.parse(Buffer.from(issued.body.access_token.split('.')[0], 'base64url').toString()).kid, current[0].kid);
+  });
+
   test('audit: filtered by user, client, outcome and time, paged', async () => {
     await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'alice', password: 'wrong' });
     const failures = await call('GET', '/audit?outcome=failure&clientId=backend&limit=5');
