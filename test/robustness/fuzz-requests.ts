@@ -4,6 +4,7 @@
 import { PASSWORD, SECRET } from '../helpers/gatehouse.js';
 import { formBody, jsonBody, multipartBody, oddBody, sampleSchema, type Field } from './fuzz-bodies.js';
 import { headerSafe, junkValue, oddAuthorization, oddCookie, oddPath, pathSafe, utf8AsLatin1, type FieldValue } from './fuzz-values.js';
+import { CLIENTS, EXTRA_METHODS, FIELD_NAMES, GRANTS, known, SCOPES } from './fuzz-vocabulary.js';
 import { FUZZ_REDIRECT, FUZZER, VICTIM, type ApiOperations, type Credentials, type FormTemplate } from './fuzz-world.js';
 import type { ServedRoute } from './served-routes.js';
 import { Random } from './seeded-random.js';
@@ -29,38 +30,6 @@ export interface FuzzTarget {
   metricsToken: string;
 }
 
-const CLIENTS = ['backend', 'script', 'mobile', 'spa', 'webapp', 'nouser', 'ccblocked', 'admin-tool', 'unknown-client'];
-const SCOPES = ['openid', 'profile', 'email', 'profile:read', 'mail:read', 'users:admin', 'editor', 'everything', 'child:profiles', 'cc-only', 'admin:users', 'admin:clients', 'offline_access', 'nope'];
-const GRANTS = ['client_credentials', 'password', 'refresh_token', 'authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'implicit', 'PASSWORD'];
-// valid values come more often than their odd neighbours, so a single odd value meets deep code
-const USERS = ['alice', 'bob', 'root', 'alice', 'bob', 'carol', 'nobody', 'ALICE', ' alice', 'alice@example.com'];
-const REDIRECTS = ['http://127.0.0.1:5173/callback', 'https://spa.example/callback', 'https://rp.example/cb', FUZZ_REDIRECT, 'https://evil.example/cb', 'http://127.0.0.1:5173/callback/../x', 'https://spa.example/callback?x=1#y', 'custom.scheme:/cb'];
-const EXTRA_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'TRACE', 'PROPFIND', 'SEARCH', 'QUERY', 'M-SEARCH', 'PURGE'];
-
-/** Valid-looking values by field name, so that requests get past the first check. */
-function known(name: string, creds: Credentials, target: FuzzTarget): unknown[] | undefined {
-  const tokens = [creds.victimAccess, creds.victimRefresh];
-  const table: Record<string, unknown[]> = {
-    grant_type: GRANTS,
-    client_id: CLIENTS, clientId: [...CLIENTS, 'fuzz-new-1', 'fuzz-new-2', 'fuzz-new-3'], client: CLIENTS,
-    client_secret: [SECRET, 'wrong-secret'], secret: [SECRET, 'a-new-fuzzed-secret-of-enough-length-0123456789'],
-    username: USERS, name: USERS, user: USERS, login_hint: USERS, q: USERS,
-    password: [PASSWORD, PASSWORD, 'wrong'], pass: [PASSWORD, PASSWORD, 'wrong'],
-    scope: [...SCOPES, ...SCOPES.map((s, i) => `${s} ${SCOPES[(i + 3) % SCOPES.length]}`)], scopes: [SCOPES.slice(0, 3), ['profile:read'], []],
-    refresh_token: [creds.victimRefresh], token: tokens, access_token: [creds.victimAccess], id_token_hint: [creds.idToken],
-    token_type_hint: ['access_token', 'refresh_token', 'id_token', 'unknown'],
-    code: [creds.code], code_verifier: [creds.codeVerifier], redirect_uri: REDIRECTS, redirectUris: [REDIRECTS.slice(0, 2)], post_logout_redirect_uri: REDIRECTS,
-    response_type: ['code', 'token', 'code id_token', 'id_token'], response_mode: ['query', 'fragment', 'form_post', 'jwt'],
-    code_challenge: ['E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', 'short'], code_challenge_method: ['S256', 'plain', 's256'],
-    state: ['xyz'], nonce: ['n-0S6_WzA2Mj'], prompt: ['none', 'login', 'consent', 'login consent', 'select_account'], max_age: ['0', '60'],
-    destination: ['/user/apps', '/admin', '//evil.example', 'https://evil.example/', '/user/apps?x=é', '/ü', '/☃', '/user/apps?name=日本', '/%E2%98%83', '/a\r\nLocation: //evil'],
-    _format: ['json', 'xml', 'hal_json'], decision: ['allow', 'deny'], confirm: ['yes'],
-    grantTypes: [GRANTS.slice(0, 3)], roles: [['editor'], ['administrator'], []], permissions: [['access user profiles'], ['administer users']],
-    mail: ['fuzz@example.com', 'not-an-address'], status: [true, false], uid: target.uids, id: ['editor', 'viewer', ...target.uids],
-  };
-  return table[name];
-}
-
 function routeWeight(url: string): number {
   if (url.startsWith('/docs') || url.startsWith('/assets') || url === '/openapi.json') return 0.3;
   return url.startsWith('/admin') ? 1.5 : 3;
@@ -81,30 +50,42 @@ function pathParam(random: Random, name: string, target: FuzzTarget, gentle: boo
   }
 }
 
-/** The fields a valid request to this route would carry (before mutation). */
-function template(random: Random, method: string, route: ServedRoute, target: FuzzTarget): { fields: Field[]; json: boolean; action?: string } {
-  const { creds } = target;
-  const api = target.api.bodies.get(`${method} ${route.url}`);
-  if (api) {
+type Template = { fields: Field[]; json: boolean; action?: string };
+
+/** An admin API body sampled from its schema, or its query parameters. */
+function apiTemplate(random: Random, operation: string, target: FuzzTarget): Template | null {
+  const lookup = (name: string) => known(name, target.creds, target);
+  const schema = target.api.bodies.get(operation);
+  if (schema) {
     // names of new things are sometimes fresh, so that creating succeeds rather than conflicts
-    const valueFor = (name: string) => (['name', 'clientId'].includes(name) && random.chance(0.3) ? `fuzz-${random.int(0, 999_999)}` : known(name, creds, target) ? random.pick(known(name, creds, target)!) : undefined);
-    const value = sampleSchema(random, api, target.api.components, valueFor);
+    const valueFor = (name: string) => (['name', 'clientId'].includes(name) && random.chance(0.3) ? `fuzz-${random.int(0, 999_999)}` : lookup(name) ? random.pick(lookup(name)!) : undefined);
+    const value = sampleSchema(random, schema, target.api.components, valueFor);
     // a body that may be null (keys/rotate) is sent as {} here; whole-body oddities come later
     return { fields: Object.entries(value && typeof value === 'object' ? value : {}).map(([k, v]) => [k, { json: v }] as Field), json: true };
   }
-  const queryNames = target.api.queries.get(`${method} ${route.url}`);
-  if (queryNames) return { fields: queryNames.filter(() => random.chance(0.5)).map((n) => [n, String(random.pick(known(n, creds, target) ?? ['1', 'fuzz', '2024-01-01T00:00:00Z']))]), json: false };
-  const forms = target.forms.filter((f) => f.method === (method === 'POST' ? 'post' : 'get') && new RegExp(`^${route.url.replace(/:\w+/g, '[^/]+')}(\\?|$)`).test(f.action));
-  // a form is sent filled in, as a person would: the current CSRF token, empty fields from what the world knows
+  const names = target.api.queries.get(operation);
+  if (!names) return null;
+  return { fields: names.filter(() => random.chance(0.5)).map((n) => [n, String(random.pick(lookup(n) ?? ['1', 'fuzz', '2024-01-01T00:00:00Z']))]), json: false };
+}
+
+/** One of the page forms that submit to this route, filled in as a person would. */
+function formTemplate(random: Random, method: string, route: ServedRoute, target: FuzzTarget): Template | null {
+  const pattern = new RegExp(`^${route.url.replace(/:\w+/g, '[^/]+')}(\\?|$)`);
+  const forms = target.forms.filter((f) => f.method === (method === 'POST' ? 'post' : 'get') && pattern.test(f.action));
+  if (!forms.length) return null;
+  // the current CSRF token; empty fields (and some others) from what the world knows
   const fill = (name: string, value: string): string => {
-    if (name === 'csrf_token') return creds.csrf;
-    const values = known(name, creds, target);
+    if (name === 'csrf_token') return target.creds.csrf;
+    const values = known(name, target.creds, target);
     return values && (value === '' || random.chance(0.3)) ? String(random.pick(values)) : value;
   };
-  if (forms.length) {
-    const chosen = random.pick(forms);
-    return { fields: chosen.fields.map(([k, v]) => [k, fill(k, v)]), json: false, action: chosen.action };
-  }
+  const chosen = random.pick(forms);
+  return { fields: chosen.fields.map(([k, v]) => [k, fill(k, v)]), json: false, action: chosen.action };
+}
+
+/** The OAuth and compatibility endpoints, which no page form or schema describes. */
+function protocolTemplate(random: Random, route: ServedRoute, target: FuzzTarget): Template {
+  const { creds } = target;
   const pick = (name: string): Field => [name, String(random.pick(known(name, creds, target) ?? ['']))];
   const client = (): Field[] => (random.chance(0.7) ? [['client_id', random.pick([FUZZER, 'backend', 'mobile'])], ['client_secret', SECRET]] : [pick('client_id')]);
   switch (route.url) {
@@ -124,8 +105,6 @@ function template(random: Random, method: string, route: ServedRoute, target: Fu
       return { fields: [pick('token'), pick('token_type_hint'), ...client()], json: false };
     case '/oauth/authorize':
       return { fields: ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'prompt', 'max_age', 'login_hint'].filter((n, i) => i < 3 || random.chance(0.5)).map(pick), json: false };
-    case '/user/login':
-      return { fields: [['csrf_token', creds.csrf], pick('name'), pick('pass'), pick('destination')], json: false };
     case '/user/logout':
     case '/oauth/logout':
       return { fields: ([['csrf_token', creds.csrf], ['id_token_hint', creds.idToken], pick('post_logout_redirect_uri'), pick('state'), pick('client_id')] as Field[]).filter(() => random.chance(0.7)), json: false };
@@ -136,7 +115,11 @@ function template(random: Random, method: string, route: ServedRoute, target: Fu
   }
 }
 
-const NAMES = ['grant_type', 'client_id', 'client_secret', 'username', 'password', 'scope', 'refresh_token', 'code', 'redirect_uri', 'code_verifier', 'token', 'token_type_hint', 'destination', 'csrf_token', 'name', 'pass', 'state', 'nonce', 'prompt', 'decision', '_format', 'access_token', 'id_token_hint', 'scope[]', 'client_id[0]', 'a[b][c]', '__proto__', 'constructor', '', ' ', '\u0000', 'é'];
+/** The fields a valid request to this route would carry (before mutation). */
+function template(random: Random, method: string, route: ServedRoute, target: FuzzTarget): Template {
+  return apiTemplate(random, `${method} ${route.url}`, target) ?? formTemplate(random, method, route, target) ?? protocolTemplate(random, route, target);
+}
+
 
 /** 0–3 mutations (at most 1 when gentle): drop, repeat, replace with junk, add a field. */
 function mutate(random: Random, fields: Field[], creds: Credentials, target: FuzzTarget, gentle: boolean): Field[] {
@@ -152,7 +135,7 @@ function mutate(random: Random, fields: Field[], creds: Credentials, target: Fuz
       out[at] = [out[at][0], values && random.chance(0.5) ? String(random.pick(values)) : junkValue(random)];
     }
     else {
-      const name = random.pick(NAMES);
+      const name = random.pick(FIELD_NAMES);
       const values = known(name, creds, target);
       out.push([name, values && random.chance(0.5) ? String(random.pick(values)) : junkValue(random)]);
     }
