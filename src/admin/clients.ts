@@ -16,7 +16,7 @@ import { revokeClientTokens } from '../oauth/revocation.js';
 import type { Store } from '../store/store.js';
 import type { AdminContext } from './admin-context.js';
 import { sameList } from './roles.js';
-import { NotFoundError, ValidationError } from './validation-error.js';
+import { checkText, NotFoundError, ValidationError } from './validation-error.js';
 
 export interface ClientInput {
   clientId: string;
@@ -89,8 +89,8 @@ async function clientFrom(store: Store, input: ClientInput, existing: Client | n
       userId = user.uid;
     }
   }
-  if (input.label !== undefined && (typeof input.label !== 'string' || input.label.length > 255)) throw new ValidationError('label', 'must be text of at most 255 characters');
-  if (input.description !== undefined && (typeof input.description !== 'string' || input.description.length > 4096)) throw new ValidationError('description', 'must be text of at most 4096 characters');
+  checkText('label', input.label, 255);
+  checkText('description', input.description, 4096);
   return {
     clientId: input.clientId,
     label: input.label ?? existing?.label ?? input.clientId,

@@ -253,6 +253,29 @@ describe('roles, scopes, keys, audit', () => {
     assert.equal((await call('GET', '/audit?outcome=maybe')).status, 400);
   });
 
+  test('a NUL in any text field is refused with the field named (PostgreSQL cannot store it), never a 500', async () => {
+    // found by the fuzzer on PostgreSQL; SQLite stored the NUL silently
+    const N = 'a\u0000b';
+    const cases: [string, string, unknown, string][] = [
+      ['PUT', '/roles/editor', { id: 'editor', label: N, permissions: [] }, 'label'],
+      ['PUT', '/roles/editor', { id: 'editor', label: 'Editor', permissions: [N] }, 'permissions'],
+      ['PUT', '/scopes/profile:read', { description: N, granularity: 'permission', permission: 'access user profiles' }, 'description'],
+      ['PUT', '/scopes/profile:read', { description: 'Read', granularity: 'permission', permission: N }, 'permission'],
+      ['POST', '/clients', { clientId: 'nul-label', label: N, grantTypes: ['client_credentials'] }, 'label'],
+      ['POST', '/clients', { clientId: 'nul-description', description: N, grantTypes: ['client_credentials'] }, 'description'],
+      ['PATCH', '/clients/backend', { label: N }, 'label'],
+      ['POST', '/users', { name: 'nul-mail', mail: 'a\u0000@example.com' }, 'mail'],
+      ['POST', '/users', { name: 'nul-zone', timezone: N }, 'timezone'],
+      ['PATCH', '/users/1', { mail: 'a\u0000@example.com' }, 'mail'],
+      ['PATCH', '/users/1', { timezone: N }, 'timezone'],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const res = await call(method, path, body);
+      assert.equal(res.status, 400, `${method} ${path} ${field}: ${res.text}`);
+      assert.equal(res.body.field, field, `${method} ${path}`);
+    }
+  });
+
   test('whole numbers out of range in a query are refused with the field named, never a 500', async () => {
     // 1e309 is Infinity and 1e20 is beyond 2^53: both passed the schema and failed in SQL (found by the fuzzer)
     for (const [path, field] of [['/users?offset=1e309', 'offset'], ['/users?offset=1e20', 'offset'], ['/audit?userId=1e309', 'userId'], ['/audit?userId=99999999999999999999', 'userId'], ['/audit?before=1e309', 'before'], ['/audit?from=1e309', 'from'], ['/audit?to=99999999999999999999', 'to']]) {
