@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { Agent } from 'node:http';
 import { after, before, test } from 'node:test';
 import { applyDocument } from '../../src/admin/apply.js';
+import { testConfig } from '../../src/config.js';
 import { BrowserAgent } from '../helpers/browser-http.js';
 import { basic, form, PASSWORD, SECRET, startGatehouse, type Running } from '../helpers/gatehouse.js';
 import { FRAMING_CASES, randomFramingCases } from './framing-cases.js';
@@ -35,7 +36,7 @@ before(async () => {
     world: FUZZ_WORLD,
     logLines,
     // flood control would soon answer every password check with 429: raise it so they run
-    config: { bodyLimit: BODY_LIMIT, metricsToken: METRICS_TOKEN, flood: { userLimit: 1_000_000, userWindow: 60, ipLimit: 1_000_000, ipWindow: 60 } },
+    config: { bodyLimit: BODY_LIMIT, metricsToken: METRICS_TOKEN, flood: { ...testConfig().flood, userLimit: 1_000_000, ipLimit: 1_000_000 } },
   });
   const creds = await obtainCredentials(gh);
   const routes = servedRoutes(gh.app);
