@@ -262,7 +262,10 @@ export function fuzzRequest(target: FuzzTarget, seed: number, index: number): Fu
 /** A one-line description of a request, to replay it by hand. */
 export function describe(request: FuzzRequest): string {
   const headers = Object.entries(request.headers).map(([k, v]) => `${k}: ${String(v).slice(0, 120)}`).join(' | ');
-  const body = request.body ? ` body(${request.body.length}B)=${JSON.stringify(request.body.subarray(0, 300).toString('latin1'))}` : '';
+  // the body as text when it is UTF-8, else byte for byte
+  const head = request.body?.subarray(0, 300);
+  const text = head && (head.toString('utf8').includes('\ufffd') ? head.toString('latin1') : head.toString('utf8'));
+  const body = request.body ? ` body(${request.body.length}B)=${JSON.stringify(text)}` : '';
   return `#${request.index} ${request.method} ${request.path.slice(0, 300)} [${headers}]${body}`;
 }
 
