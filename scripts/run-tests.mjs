@@ -23,10 +23,10 @@ const run = (list, env) => spawnSync(process.execPath, ['--import', 'tsx', '--te
 // first pass: everything on the default engine (SQLite)
 const first = run(files, {});
 // second pass: every test that runs a server through startGatehouse, again on PostgreSQL (the store,
-// CLI and benchmark tests pick their engines themselves; unit and docs tests need none).
+// CLI, benchmark and kill -9 tests pick their engines themselves; unit and docs tests need none).
 // GATEHOUSE_TEST_ENGINES=sqlite skips it.
 const engines = (process.env.GATEHOUSE_TEST_ENGINES ?? 'sqlite,postgres').split(',');
-const serverTests = files.filter((f) => !/^test[\/](store|cli|bench|domain|crypto|limits|docs)[\/]/.test(f) && !f.includes('drupal-user.test'));
+const serverTests = files.filter((f) => !/^test[\/](store|cli|bench|domain|crypto|limits|docs)[\/]/.test(f) && !f.includes('drupal-user.test') && !/robustness[\/]crash\.test/.test(f));
 let second = 0;
 if (engines.includes('postgres') && serverTests.length) {
   console.log('\n# the same server tests on PostgreSQL\n');

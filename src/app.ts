@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { drupalUserRoute } from './compat/drupal-user-route.js';
 import { restApiAuth } from './compat/rest-api-auth.js';
+import { clientErrorHandler } from './http/client-error.js';
 import { isClientError } from './http/reply-helpers.js';
 import { loggerOptions } from './http/logger.js';
 import { capConnections, connectionOptions } from './http/connection-limits.js';
@@ -59,6 +60,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     ...connectionOptions(config.http),
     frameworkErrors: refuseBeforeRouting,
     genReqId: () => randomUUID(),
+    clientErrorHandler,
     // an unknown field is refused with its name (a typo must not be dropped in silence)
     ajv: { customOptions: { removeAdditional: false } },
   });

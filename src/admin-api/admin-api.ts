@@ -67,6 +67,13 @@ export async function adminApi(app: FastifyInstance, { services }: { services: S
     return apiError(reply, 500, 'server_error', 'The server encountered an unexpected condition.');
   });
   app.setNotFoundHandler((_request, reply) => apiError(reply, 404, 'not_found', 'No such admin API operation.'));
+  // JSON Schema's `integer` admits Infinity (`?offset=1e309`), which no database can bind:
+  // refused like any other invalid query value, before SQL sees it
+  app.addHook('preHandler', async (request, reply) => {
+    for (const [name, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
+      if (typeof value === 'number' && !Number.isFinite(value)) return apiError(reply, 400, 'validation_failed', `querystring.${name} must be a finite number`, name);
+    }
+  });
 
   const actor: AdminApi['actor'] = async (request) => {
     const viewer = await principalAccess(services.store, services.catalog, request.principal!);

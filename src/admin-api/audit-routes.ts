@@ -15,13 +15,13 @@ export async function auditRoutes(app: FastifyInstance, { api }: { api: AdminApi
         type: 'object',
         additionalProperties: false,
         properties: {
-          userId: { type: 'integer', minimum: 0 },
+          userId: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
           clientId: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9._~-]+$' },
           outcome: { type: 'string', enum: ['success', 'failure'] },
-          from: { type: 'integer', minimum: 0, description: 'ms since the epoch, inclusive' },
-          to: { type: 'integer', minimum: 0, description: 'ms since the epoch, exclusive' },
+          from: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'ms since the epoch, inclusive' },
+          to: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'ms since the epoch, exclusive' },
           limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
-          before: { type: 'integer', minimum: 1 },
+          before: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
         },
       },
       response: {

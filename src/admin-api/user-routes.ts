@@ -33,7 +33,7 @@ export async function userRoutes(app: FastifyInstance, { api }: { api: AdminApi 
       querystring: {
         type: 'object',
         additionalProperties: false,
-        properties: { query: { type: 'string', maxLength: 254 }, limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 }, offset: { type: 'integer', minimum: 0, default: 0 } },
+        properties: { query: { type: 'string', maxLength: 254 }, limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 }, offset: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 } },
       },
       response: { 200: { type: 'object', required: ['users', 'total'], properties: { users: { type: 'array', items: { $ref: 'User#' } }, total: { type: 'integer' } } }, ...errors },
     }),

@@ -24,7 +24,7 @@ import { checkedActor, type Actor } from './actor.js';
 import type { AdminContext } from './admin-context.js';
 import { requireMayConfigureClient } from './client-authority.js';
 import { sameList } from './roles.js';
-import { NotFoundError, ValidationError } from './validation-error.js';
+import { checkText, NotFoundError, ValidationError } from './validation-error.js';
 
 export interface ClientInput {
   clientId: string;
@@ -146,8 +146,8 @@ async function clientFrom(store: Store, input: ClientInput, existing: Client | n
     }
   }
   const actAs = input.actAs === undefined ? existing?.actAs ?? [] : await actAsFrom(store, input.actAs);
-  if (input.label !== undefined && (typeof input.label !== 'string' || input.label.length > 255)) throw new ValidationError('label', 'must be text of at most 255 characters');
-  if (input.description !== undefined && (typeof input.description !== 'string' || input.description.length > 4096)) throw new ValidationError('description', 'must be text of at most 4096 characters');
+  checkText('label', input.label, 255);
+  checkText('description', input.description, 4096);
   return {
     clientId: input.clientId,
     label: input.label ?? existing?.label ?? input.clientId,

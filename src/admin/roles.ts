@@ -2,7 +2,7 @@
 import { isValidPermissionName } from '../domain/permissions.js';
 import { ADMINISTRATOR_ROLE, isValidRoleId, type Role } from '../domain/role.js';
 import type { Store } from '../store/store.js';
-import { ValidationError } from './validation-error.js';
+import { checkText, ValidationError } from './validation-error.js';
 
 export interface RoleInput {
   id: string;
@@ -15,7 +15,7 @@ export function validateRole(input: RoleInput): Role {
   const permissions = input.permissions ?? [];
   if (!Array.isArray(permissions)) throw new ValidationError('permissions', 'must be a list');
   for (const p of permissions) if (!isValidPermissionName(p)) throw new ValidationError('permissions', `"${String(p)}" is not a valid permission name`);
-  if (input.label !== undefined && (typeof input.label !== 'string' || input.label.length > 255)) throw new ValidationError('label', 'must be text of at most 255 characters');
+  checkText('label', input.label, 255);
   const isAdmin = input.id === ADMINISTRATOR_ROLE;
   return { id: input.id, label: input.label || input.id, permissions: isAdmin ? [] : [...new Set(permissions)].sort(), isAdmin };
 }

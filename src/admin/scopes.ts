@@ -7,7 +7,7 @@ import { isBuiltInScope, isValidScopeName, type Scope, type ScopeGranularity } f
 import type { Store } from '../store/store.js';
 import { administersUsers, checkedActor, currentCatalog, requireMayGrant, type Actor } from './actor.js';
 import { sameList } from './roles.js';
-import { ValidationError } from './validation-error.js';
+import { checkText, ValidationError } from './validation-error.js';
 
 export interface ScopeInput {
   name: string;
@@ -24,6 +24,7 @@ export function validateScope(input: ScopeInput): Scope {
   if (!isValidScopeName(input.name)) throw new ValidationError('name', `"${String(input.name)}" is not a valid scope name (RFC 6749 §3.3 characters, at most 128)`);
   if (isBuiltInScope(input.name)) throw new ValidationError('name', `${input.name} is a built-in OpenID Connect scope and cannot be redefined`);
   if (typeof input.description !== 'string' || input.description.trim() === '') throw new ValidationError('description', 'is required (it is shown on the consent page)');
+  checkText('description', input.description, 1024);
   const grantTypes = input.grantTypes ?? [...GRANT_TYPES];
   if (!Array.isArray(grantTypes) || grantTypes.length === 0) throw new ValidationError('grantTypes', 'must list at least one grant type');
   for (const g of grantTypes) if (!isGrantType(g)) throw new ValidationError('grantTypes', `"${String(g)}" is not a grant type Gatehouse supports (${GRANT_TYPES.join(', ')})`);

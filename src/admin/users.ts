@@ -8,7 +8,7 @@ import { revokeUserTokens } from '../oauth/revocation.js';
 import type { Store, UserPatch } from '../store/store.js';
 import type { AdminContext } from './admin-context.js';
 import { sameList } from './roles.js';
-import { NotFoundError, ValidationError } from './validation-error.js';
+import { checkText, NotFoundError, ValidationError } from './validation-error.js';
 
 export interface UserInput {
   name: string;
@@ -52,6 +52,7 @@ function validateIdentity(input: UserInput): void {
   checkName(input.name);
   if (input.mail !== undefined && input.mail !== null) checkMail(input.mail);
   if (input.status !== undefined && typeof input.status !== 'boolean') throw new ValidationError('status', 'must be true (active) or false (blocked)');
+  checkText('timezone', input.timezone, 64);
 }
 
 /** Generates a password for accounts created without one; shown once, never stored in clear. */
@@ -170,6 +171,7 @@ async function patchFor(store: Store, existing: User, input: Partial<UserInput>,
     const roles = await validateRoles(store, input.roles);
     if (!sameList(roles, existing.roles)) patch.roles = roles;
   }
+  checkText('timezone', input.timezone, 64);
   if (input.timezone !== undefined && input.timezone !== existing.timezone) patch.timezone = input.timezone;
   if (prepared) {
     // stored as checked, or already the fresh hash (an earlier entry of the same document set it)

@@ -9,6 +9,16 @@ export class ValidationError extends Error {
   }
 }
 
+/**
+ * Free text an operator gives (a label, a description, a time zone): a string of at most `max`
+ * characters without NUL, which PostgreSQL text cannot hold (SQLite would take it silently).
+ */
+export function checkText(field: string, value: unknown, max: number): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'string' || value.length > max) throw new ValidationError(field, `must be text of at most ${max} characters`);
+  if (value.includes('\u0000')) throw new ValidationError(field, 'must not contain a NUL character');
+}
+
 /** The thing an administrative operation names does not exist (404 in the admin API). */
 export class NotFoundError extends Error {}
 

@@ -14,5 +14,5 @@ export const BUILT_IN_PERMISSIONS: readonly string[] = Object.values(PERMISSIONS
 
 /** Drupal permission names are free text; we only refuse what cannot be a sane name. */
 export function isValidPermissionName(value: unknown): value is string {
-  return typeof value === 'string' && value.trim() === value && value.length > 0 && value.length <= 128;
+  return typeof value === 'string' && value.trim() === value && value.length > 0 && value.length <= 128 && !/[\x00-\x1f\x7f]/.test(value);
 }

@@ -34,7 +34,8 @@ export function isValidUserName(value: unknown): value is string {
   return typeof value === 'string' && USER_NAME.test(value) && value.trim() === value && !value.includes('  ');
 }
 
-const MAIL = /^[^\s@]+@[^\s@]+$/;
+// no spaces and no control characters (PostgreSQL text cannot hold NUL)
+const MAIL = /^[^\s@\x00-\x1f\x7f]+@[^\s@\x00-\x1f\x7f]+$/;
 
 export function isValidMail(value: unknown): value is string {
   return typeof value === 'string' && value.length <= 254 && MAIL.test(value);

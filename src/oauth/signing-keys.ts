@@ -50,6 +50,21 @@ export async function rotateSigningKey(store: Store, masterSecret: string, clock
   const wanted = alg ?? (current?.alg as SigningAlg | undefined) ?? DEFAULT_ALG[use];
   const next = rows.find((r) => r.use === use && r.state === 'next' && r.alg === wanted);
   const promoted = next ? { ...next, state: 'current' as const, activatedAt: now } : await generateSigningKey(wanted, use, 'current', masterSecret, now);
+  try {
+    await promote(store, use, promoted, next, now, horizon);
+  } catch (error) {
+    // two rotations at once (two administrators, two instances): the one-current index lets one
+    // win; the loser's request is met by the winner's new key, not by rotating a second time
+    // (that key would sign without having been published ahead)
+    if (!isWriteConflict(error)) throw error;
+    const winner = (await store.keys.list()).find((r) => r.use === use && r.state === 'current');
+    if (!winner || winner.kid === current?.kid) throw error;
+    return winner;
+  }
+  return promoted;
+}
+
+async function promote(store: Store, use: KeyUse, promoted: SigningKeyRow, next: SigningKeyRow | undefined, now: number, horizon: number): Promise<void> {
   await store.transaction(async (tx) => {
     for (const row of await tx.keys.list()) {
       if (row.use === use && row.state === 'current') {
@@ -65,7 +80,6 @@ export async function rotateSigningKey(store: Store, masterSecret: string, clock
     if (next) await tx.keys.update(next.kid, { state: 'current', activatedAt: now });
     else await tx.keys.insert(promoted);
   });
-  return promoted;
 }
 
 export interface RotationSettings {

@@ -257,6 +257,16 @@ describe('roles, scopes, keys, audit', () => {
     assert.equal((await call('POST', '/keys/rotate', { use: 'both' })).status, 400);
   });
 
+  test('keys: rotations at the same moment all succeed and leave one current key', async () => {
+    // on PostgreSQL the loser's insert met the one-current index and answered 500 (found by the fuzzer)
+    const rotations = await Promise.all(Array.from({ length: 4 }, () => call('POST', '/keys/rotate', { use: 'access' })));
+    for (const r of rotations) assert.equal(r.status, 200, r.text);
+    const current = (await call('GET', '/keys')).body.filter((k: { use: string; state: string }) => k.use === 'access' && k.state === 'current');
+    assert.equal(current.length, 1);
+    const issued = await form(`${gh.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basic('backend', SECRET) });
+    assert.equal(JSON.parse(Buffer.from(issued.body.access_token.split('.')[0], 'base64url').toString()).kid, current[0].kid);
+  });
+
   test('audit: filtered by user, client, outcome and time, paged', async () => {
     await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'alice', password: 'wrong' });
     const failures = await call('GET', '/audit?outcome=failure&clientId=backend&limit=5');
@@ -271,6 +281,40 @@ describe('roles, scopes, keys, audit', () => {
     assert.ok(older.body.entries.every((e: { id: number }) => e.id < mine.body.next));
     assert.deepEqual((await call('GET', `/audit?from=${Date.now() + 60_000}`)).body.entries, []);
     assert.equal((await call('GET', '/audit?outcome=maybe')).status, 400);
+  });
+
+  test('a NUL in any text field is refused with the field named (PostgreSQL cannot store it), never a 500', async () => {
+    // found by the fuzzer on PostgreSQL; SQLite stored the NUL silently
+    const N = 'a\u0000b';
+    const cases: [string, string, unknown, string][] = [
+      ['PUT', '/roles/editor', { id: 'editor', label: N, permissions: [] }, 'label'],
+      ['PUT', '/roles/editor', { id: 'editor', label: 'Editor', permissions: [N] }, 'permissions'],
+      ['PUT', '/scopes/profile:read', { description: N, granularity: 'permission', permission: 'access user profiles' }, 'description'],
+      ['PUT', '/scopes/profile:read', { description: 'Read', granularity: 'permission', permission: N }, 'permission'],
+      ['POST', '/clients', { clientId: 'nul-label', label: N, grantTypes: ['client_credentials'] }, 'label'],
+      ['POST', '/clients', { clientId: 'nul-description', description: N, grantTypes: ['client_credentials'] }, 'description'],
+      ['PATCH', '/clients/backend', { label: N }, 'label'],
+      ['POST', '/users', { name: 'nul-mail', mail: 'a\u0000@example.com' }, 'mail'],
+      ['POST', '/users', { name: 'nul-zone', timezone: N }, 'timezone'],
+      ['PATCH', '/users/1', { mail: 'a\u0000@example.com' }, 'mail'],
+      ['PATCH', '/users/1', { timezone: N }, 'timezone'],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const res = await call(method, path, body);
+      assert.equal(res.status, 400, `${method} ${path} ${field}: ${res.text}`);
+      assert.equal(res.body.field, field, `${method} ${path}`);
+    }
+  });
+
+  test('whole numbers out of range in a query are refused with the field named, never a 500', async () => {
+    // 1e309 is Infinity and 1e20 is beyond 2^53: both passed the schema and failed in SQL (found by the fuzzer)
+    for (const [path, field] of [['/users?offset=1e309', 'offset'], ['/users?offset=1e20', 'offset'], ['/audit?userId=1e309', 'userId'], ['/audit?userId=99999999999999999999', 'userId'], ['/audit?before=1e309', 'before'], ['/audit?from=1e309', 'from'], ['/audit?to=99999999999999999999', 'to']]) {
+      const res = await call('GET', path);
+      assert.equal(res.status, 400, `${path}: ${res.text}`);
+      assert.equal(res.body.error, 'validation_failed');
+      assert.equal(res.body.field, field, path);
+    }
+    assert.equal((await call('GET', `/users?offset=${Number.MAX_SAFE_INTEGER}`)).body.users.length, 0);
   });
 });
 
