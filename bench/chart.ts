@@ -6,7 +6,7 @@ interface Pair {
   oidcProvider: { rps: number; p99: number; valid: boolean };
 }
 
-const escape = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const escapeXml = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 function panel(pairs: Pair[], pick: (m: Pair['gatehouse']) => number, title: string, unit: string, x0: number): string {
   const width = 420;
@@ -14,16 +14,27 @@ function panel(pairs: Pair[], pick: (m: Pair['gatehouse']) => number, title: str
   const max = Math.max(1, ...pairs.flatMap((p) => [pick(p.gatehouse), pick(p.oidcProvider)]));
   const slot = (width - 40) / Math.max(pairs.length, 1);
   const bar = Math.max(4, slot / 2 - 6);
-  const out = [`<g transform="translate(${x0},30)">`, `<text x="0" y="-10" font-weight="bold">${escape(title)}</text>`, `<line x1="30" y1="${height}" x2="${width}" y2="${height}" stroke="#888"/>`];
+  const out = [
+    `<g transform="translate(${x0},30)">`,
+    `<text x="0" y="-10" font-weight="bold">${escapeXml(title)}</text>`,
+    `<line x1="30" y1="${height}" x2="${width}" y2="${height}" stroke="#888"/>`,
+  ];
   pairs.forEach((p, i) => {
     const x = 34 + i * slot;
-    for (const [j, m, color] of [[0, p.gatehouse, '#1f5fbf'], [1, p.oidcProvider, '#d08c2a']] as const) {
+    for (const [j, m, color] of [
+      [0, p.gatehouse, '#1f5fbf'],
+      [1, p.oidcProvider, '#d08c2a'],
+    ] as const) {
       const v = m.valid ? pick(m) : 0;
       const h = (v / max) * (height - 20);
-      out.push(`<rect x="${x + j * (bar + 2)}" y="${height - h}" width="${bar}" height="${h}" fill="${color}"><title>${escape(`${p.label}: ${Math.round(v)} ${unit}${m.valid ? '' : ' (invalid run)'}`)}</title></rect>`);
-      out.push(`<text x="${x + j * (bar + 2) + bar / 2}" y="${height - h - 3}" font-size="9" text-anchor="middle">${m.valid ? Math.round(v) : 'invalid'}</text>`);
+      out.push(
+        `<rect x="${x + j * (bar + 2)}" y="${height - h}" width="${bar}" height="${h}" fill="${color}"><title>${escapeXml(`${p.label}: ${Math.round(v)} ${unit}${m.valid ? '' : ' (invalid run)'}`)}</title></rect>`,
+      );
+      out.push(
+        `<text x="${x + j * (bar + 2) + bar / 2}" y="${height - h - 3}" font-size="9" text-anchor="middle">${m.valid ? Math.round(v) : 'invalid'}</text>`,
+      );
     }
-    out.push(`<text x="${x + bar}" y="${height + 14}" font-size="11" text-anchor="middle">${escape(p.label)}</text>`);
+    out.push(`<text x="${x + bar}" y="${height + 14}" font-size="11" text-anchor="middle">${escapeXml(p.label)}</text>`);
   });
   out.push('</g>');
   return out.join('\n');

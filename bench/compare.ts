@@ -76,16 +76,29 @@ const temp = mkdtempSync(join(tmpdir(), 'gatehouse-compare-'));
 async function startGatehouse(alg: 'ES256' | 'RS256'): Promise<string> {
   // one user logs in over many connections at once: flood control holds an attempt per check in
   // flight, so its per-(user, IP) limit must exceed the connections
-  const env = { ...process.env, DATABASE_URL: `sqlite:${join(temp, `gh-${alg}.db`)}`, LOG_LEVEL: 'warn', GATEHOUSE_SECRET: 'compare-master-secret-0123456789abcdef-xyz', GATEHOUSE_FLOOD_USER_LIMIT: '1000' };
+  const env = {
+    ...process.env,
+    DATABASE_URL: `sqlite:${join(temp, `gh-${alg}.db`)}`,
+    LOG_LEVEL: 'warn',
+    GATEHOUSE_SECRET: 'compare-master-secret-0123456789abcdef-xyz',
+    GATEHOUSE_FLOOD_USER_LIMIT: '1000',
+  };
   const world = {
     roles: [{ id: 'reader', label: 'Reader', permissions: ['access user profiles'] }],
     scopes: [{ name: 'api', description: 'The API', granularity: 'permission', permission: 'access user profiles' }],
     users: [{ name: 'bench', mail: 'bench@example.com', password: PASSWORD, roles: ['reader'] }],
     clients: [
       {
-        clientId: 'bench', secret: SECRET, grantTypes: ['client_credentials', 'refresh_token', 'authorization_code', 'password'],
-        redirectUris: [REDIRECT], scopes: ['api', 'openid', 'email'], authorizationCodeScopes: ['openid', 'email'],
-        user: 'bench', pkce: true, automaticAuthorization: true, accessTokenExpiration: 300,
+        clientId: 'bench',
+        secret: SECRET,
+        grantTypes: ['client_credentials', 'refresh_token', 'authorization_code', 'password'],
+        redirectUris: [REDIRECT],
+        scopes: ['api', 'openid', 'email'],
+        authorizationCodeScopes: ['openid', 'email'],
+        user: 'bench',
+        pkce: true,
+        automaticAuthorization: true,
+        accessTokenExpiration: 300,
       },
     ],
   };
@@ -95,7 +108,12 @@ async function startGatehouse(alg: 'ES256' | 'RS256'): Promise<string> {
     if (r.status !== 0) throw new Error(r.stderr);
   }
   const port = await freePort();
-  children.push(spawn(process.execPath, [MAIN, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1', GATEHOUSE_ISSUER: `http://127.0.0.1:${port}` }, stdio: 'ignore' }));
+  children.push(
+    spawn(process.execPath, [MAIN, 'serve'], {
+      env: { ...env, PORT: String(port), HOST: '127.0.0.1', GATEHOUSE_ISSUER: `http://127.0.0.1:${port}` },
+      stdio: 'ignore',
+    }),
+  );
   await waitFor(`http://127.0.0.1:${port}/healthz`);
   return `http://127.0.0.1:${port}`;
 }
@@ -103,7 +121,12 @@ async function startGatehouse(alg: 'ES256' | 'RS256'): Promise<string> {
 async function startOidcProvider(alg: 'ES256' | 'RS256'): Promise<string> {
   const port = await freePort();
   const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
-  children.push(spawn(tsx, [join(process.cwd(), 'bench', 'oidc-provider-server.ts')], { env: { ...process.env, PORT: String(port), ACCESS_ALG: alg, CLIENT_SECRET: SECRET, PKCE_CHALLENGE: CHALLENGE }, stdio: 'ignore' }));
+  children.push(
+    spawn(tsx, [join(process.cwd(), 'bench', 'oidc-provider-server.ts')], {
+      env: { ...process.env, PORT: String(port), ACCESS_ALG: alg, CLIENT_SECRET: SECRET, PKCE_CHALLENGE: CHALLENGE },
+      stdio: 'ignore',
+    }),
+  );
   await waitFor(`http://127.0.0.1:${port}/.well-known/openid-configuration`);
   return `http://127.0.0.1:${port}`;
 }
@@ -159,7 +182,13 @@ function codeRequests(path: string, pool: string[], extra: Record<string, string
       headers: FORM,
       setupRequest: (req: autocannon.Request) => ({
         ...req,
-        body: new URLSearchParams({ grant_type: 'authorization_code', code: pool.pop() ?? 'exhausted', redirect_uri: REDIRECT, code_verifier: VERIFIER, ...extra }).toString(),
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: pool.pop() ?? 'exhausted',
+          redirect_uri: REDIRECT,
+          code_verifier: VERIFIER,
+          ...extra,
+        }).toString(),
       }),
     } as unknown as autocannon.Request,
   ];
@@ -167,10 +196,21 @@ function codeRequests(path: string, pool: string[], extra: Record<string, string
 
 async function gatehouseCodes(base: string, n: number): Promise<string[]> {
   const page = await fetch(`${base}/user/login`);
-  const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = page.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(await page.text())![1];
-  const login = await fetch(`${base}/user/login`, { method: 'POST', redirect: 'manual', headers: { ...FORM, cookie }, body: new URLSearchParams({ name: 'bench', pass: PASSWORD, destination: '/user/apps', csrf_token: csrf }).toString() });
-  const session = login.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('gh_session='))!;
+  const login = await fetch(`${base}/user/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { ...FORM, cookie },
+    body: new URLSearchParams({ name: 'bench', pass: PASSWORD, destination: '/user/apps', csrf_token: csrf }).toString(),
+  });
+  const session = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('gh_session='))!;
   const path = `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: 'bench', redirect_uri: REDIRECT, scope: 'openid email', code_challenge: CHALLENGE, code_challenge_method: 'S256' })}`;
   const codes: string[] = [];
   const worker = async (): Promise<void> => {
@@ -235,53 +275,130 @@ function judge(result: ScenarioResult, minimum: number): void {
 }
 
 async function main(): Promise<void> {
-  const [ghEs, ghRs, opEs, opRs] = await Promise.all([startGatehouse('ES256'), startGatehouse('RS256'), startOidcProvider('ES256'), startOidcProvider('RS256')]);
+  const [ghEs, ghRs, opEs, opRs] = await Promise.all([
+    startGatehouse('ES256'),
+    startGatehouse('RS256'),
+    startOidcProvider('ES256'),
+    startOidcProvider('RS256'),
+  ]);
   const results: ScenarioResult[] = [];
   const both = async (id: number, name: string, gatehouse: autocannon.Options, provider: autocannon.Options, minimum: number): Promise<ScenarioResult> => {
     const result: ScenarioResult = { id, name, gatehouse: await measure(gatehouse), oidcProvider: await measure(provider) };
     result.ratio = result.gatehouse.rps / result.oidcProvider!.rps;
     judge(result, minimum);
     results.push(result);
-    console.log(`${id}. ${name}: Gatehouse ${Math.round(result.gatehouse.rps)} req/s, oidc-provider ${Math.round(result.oidcProvider!.rps)} req/s, ×${result.ratio.toFixed(2)}${result.note ? ` (${result.note})` : ''}`);
+    console.log(
+      `${id}. ${name}: Gatehouse ${Math.round(result.gatehouse.rps)} req/s, oidc-provider ${Math.round(result.oidcProvider!.rps)} req/s, ×${result.ratio.toFixed(2)}${result.note ? ` (${result.note})` : ''}`,
+    );
     return result;
   };
 
-  const ccGh = (base: string): autocannon.Options => ({ url: `${base}/oauth/token`, method: 'POST', headers: FORM, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'bench', client_secret: SECRET, scope: 'api' }).toString() });
-  const ccOp = (base: string): autocannon.Options => ({ url: `${base}/token`, method: 'POST', headers: FORM, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'bench', client_secret: SECRET, scope: 'api' }).toString() });
+  const ccGh = (base: string): autocannon.Options => ({
+    url: `${base}/oauth/token`,
+    method: 'POST',
+    headers: FORM,
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'bench', client_secret: SECRET, scope: 'api' }).toString(),
+  });
+  const ccOp = (base: string): autocannon.Options => ({
+    url: `${base}/token`,
+    method: 'POST',
+    headers: FORM,
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'bench', client_secret: SECRET, scope: 'api' }).toString(),
+  });
 
   const trivial = await measure({ url: `${ghEs}/healthz` });
-  const ceilings = { trivialRoute: trivial.rps, es256SignsPerCore: signsPerSecond('ES256', SMOKE ? 0.2 : 2), rs256SignsPerCore: signsPerSecond('RS256', SMOKE ? 0.2 : 2), argon2idPerSecond: await rawArgon2Rate(SMOKE ? 0.5 : 3) };
+  const ceilings = {
+    trivialRoute: trivial.rps,
+    es256SignsPerCore: signsPerSecond('ES256', SMOKE ? 0.2 : 2),
+    rs256SignsPerCore: signsPerSecond('RS256', SMOKE ? 0.2 : 2),
+    argon2idPerSecond: await rawArgon2Rate(SMOKE ? 0.5 : 3),
+  };
 
   const s1 = await both(1, 'client_credentials, JWT ES256, client_secret_post', ccGh(ghEs), ccOp(opEs), 2.0);
   await both(2, 'client_credentials, JWT RS256, client_secret_post', ccGh(ghRs), ccOp(opRs), 2.0);
 
-  const ghToken = (await post(`${ghEs}/oauth/token`, { grant_type: 'client_credentials', client_id: 'bench', client_secret: SECRET, scope: 'api' })).access_token;
+  const ghToken = (await post(`${ghEs}/oauth/token`, { grant_type: 'client_credentials', client_id: 'bench', client_secret: SECRET, scope: 'api' }))
+    .access_token;
   const [opOpaque] = await providerMint(opEs, 'access', 1);
-  await both(3, 'token introspection of a valid token',
-    { url: `${ghEs}/oauth/introspect`, method: 'POST', headers: FORM, body: new URLSearchParams({ client_id: 'bench', client_secret: SECRET, token: ghToken }).toString() },
-    { url: `${opEs}/token/introspection`, method: 'POST', headers: FORM, body: new URLSearchParams({ client_id: 'bench', client_secret: SECRET, token: opOpaque }).toString() }, 1.5);
+  await both(
+    3,
+    'token introspection of a valid token',
+    {
+      url: `${ghEs}/oauth/introspect`,
+      method: 'POST',
+      headers: FORM,
+      body: new URLSearchParams({ client_id: 'bench', client_secret: SECRET, token: ghToken }).toString(),
+    },
+    {
+      url: `${opEs}/token/introspection`,
+      method: 'POST',
+      headers: FORM,
+      body: new URLSearchParams({ client_id: 'bench', client_secret: SECRET, token: opOpaque }).toString(),
+    },
+    1.5,
+  );
 
   const ghRefresh: string[] = [];
-  for (let i = 0; i < CONNECTIONS * 2; i++) ghRefresh.push((await post(`${ghEs}/oauth/token`, { grant_type: 'password', client_id: 'bench', client_secret: SECRET, username: 'bench', password: PASSWORD, scope: 'api' })).refresh_token);
+  for (let i = 0; i < CONNECTIONS * 2; i++)
+    ghRefresh.push(
+      (
+        await post(`${ghEs}/oauth/token`, {
+          grant_type: 'password',
+          client_id: 'bench',
+          client_secret: SECRET,
+          username: 'bench',
+          password: PASSWORD,
+          scope: 'api',
+        })
+      ).refresh_token,
+    );
   const opRefresh = await providerMint(opEs, 'refresh', CONNECTIONS * 2);
-  await both(4, 'refresh-token grant with rotation',
+  await both(
+    4,
+    'refresh-token grant with rotation',
     { url: ghEs, requests: refreshRequests('/oauth/token', ghRefresh, { client_id: 'bench', client_secret: SECRET }) },
-    { url: opEs, requests: refreshRequests('/token', opRefresh, { client_id: 'bench', client_secret: SECRET }) }, 1.5);
+    { url: opEs, requests: refreshRequests('/token', opRefresh, { client_id: 'bench', client_secret: SECRET }) },
+    1.5,
+  );
 
   const codeCount = Math.max(200, 2500 * DURATION);
   const ghCodes = await gatehouseCodes(ghEs, codeCount);
   const opCodes = await providerMint(opEs, 'codes', codeCount);
-  await both(5, 'authorization-code exchange (codes prepared ahead)',
+  await both(
+    5,
+    'authorization-code exchange (codes prepared ahead)',
     { url: ghEs, amount: ghCodes.length, requests: codeRequests('/oauth/token', ghCodes, { client_id: 'bench', client_secret: SECRET }) },
-    { url: opEs, amount: opCodes.length, requests: codeRequests('/token', opCodes, { client_id: 'bench', client_secret: SECRET }) }, 1.5);
+    { url: opEs, amount: opCodes.length, requests: codeRequests('/token', opCodes, { client_id: 'bench', client_secret: SECRET }) },
+    1.5,
+  );
 
-  const ghUserToken = (await post(`${ghEs}/oauth/token`, { grant_type: 'password', client_id: 'bench', client_secret: SECRET, username: 'bench', password: PASSWORD, scope: 'openid email' })).access_token;
-  await both(6, 'protected resource with a Bearer token (userinfo)',
+  const ghUserToken = (
+    await post(`${ghEs}/oauth/token`, {
+      grant_type: 'password',
+      client_id: 'bench',
+      client_secret: SECRET,
+      username: 'bench',
+      password: PASSWORD,
+      scope: 'openid email',
+    })
+  ).access_token;
+  await both(
+    6,
+    'protected resource with a Bearer token (userinfo)',
     { url: `${ghEs}/oauth/userinfo`, headers: { authorization: `Bearer ${ghUserToken}` } },
-    { url: `${opEs}/me`, headers: { authorization: `Bearer ${opOpaque}` } }, 1.5);
+    { url: `${opEs}/me`, headers: { authorization: `Bearer ${opOpaque}` } },
+    1.5,
+  );
 
   // 7: password-bound work — against the argon2id ceiling, and beside scenario 1
-  const passwordBody = new URLSearchParams({ grant_type: 'password', client_id: 'bench', client_secret: SECRET, username: 'bench', password: PASSWORD, scope: 'api' }).toString();
+  const passwordBody = new URLSearchParams({
+    grant_type: 'password',
+    client_id: 'bench',
+    client_secret: SECRET,
+    username: 'bench',
+    password: PASSWORD,
+    scope: 'api',
+  }).toString();
   const passwordOptions: autocannon.Options = { url: `${ghEs}/oauth/token`, method: 'POST', headers: FORM, body: passwordBody, connections: 8 };
   const password = await measure(passwordOptions);
   const [beside] = await Promise.all([measure({ ...ccGh(ghEs) }), measure({ ...passwordOptions, duration: DURATION + WARMUP })]);
@@ -300,10 +417,21 @@ async function main(): Promise<void> {
 
   const stamp = new Date().toISOString().replace(/[:]/g, '-').replace(/\..+$/, '');
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const report = { date: new Date().toISOString(), smoke: SMOKE, node: process.version, durationSeconds: DURATION, connections: CONNECTIONS, ceilings, scenarios: results };
+  const report = {
+    date: new Date().toISOString(),
+    smoke: SMOKE,
+    node: process.version,
+    durationSeconds: DURATION,
+    connections: CONNECTIONS,
+    ceilings,
+    scenarios: results,
+  };
   writeFileSync(join(RESULTS_DIR, `${stamp}.json`), JSON.stringify(report, null, 2) + '\n');
   writeFileSync(join(RESULTS_DIR, `${stamp}.md`), markdown(report));
-  writeFileSync(join(RESULTS_DIR, `${stamp}.svg`), barChartSvg(results.filter((r) => r.oidcProvider).map((r) => ({ label: `${r.id}`, gatehouse: r.gatehouse, oidcProvider: r.oidcProvider! }))));
+  writeFileSync(
+    join(RESULTS_DIR, `${stamp}.svg`),
+    barChartSvg(results.filter((r) => r.oidcProvider).map((r) => ({ label: `${r.id}`, gatehouse: r.gatehouse, oidcProvider: r.oidcProvider! }))),
+  );
   console.log(`\nreport: ${join(RESULTS_DIR, stamp)}.{json,md,svg}`);
 }
 
@@ -312,7 +440,15 @@ function fmt(m: Measured | undefined): string {
   return m.valid ? `${Math.round(m.rps)} | ${m.p50} | ${m.p99}` : `invalid (${m.errors} errors, ${m.non2xx} non-2xx) | | `;
 }
 
-function markdown(report: { date: string; smoke: boolean; node: string; durationSeconds: number; connections: number; ceilings: Record<string, number>; scenarios: ScenarioResult[] }): string {
+function markdown(report: {
+  date: string;
+  smoke: boolean;
+  node: string;
+  durationSeconds: number;
+  connections: number;
+  ceilings: Record<string, number>;
+  scenarios: ScenarioResult[];
+}): string {
   const lines = [
     `# Gatehouse vs oidc-provider — ${report.date}${report.smoke ? ' (smoke run: figures not meaningful)' : ''}`,
     '',
@@ -320,8 +456,9 @@ function markdown(report: { date: string; smoke: boolean; node: string; duration
     '',
     '| # | scenario | Gatehouse req/s | p50 ms | p99 ms | oidc-provider req/s | p50 ms | p99 ms | ratio | target | met |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
-    ...report.scenarios.map((r) =>
-      `| ${r.id} | ${r.name} | ${fmt(r.gatehouse)} | ${fmt(r.oidcProvider)} | ${r.ratio !== undefined ? `×${r.ratio.toFixed(2)}` : ''} | ${r.target ?? ''} | ${r.met ? 'yes' : `no${r.note ? ` — ${r.note}` : ''}`} |`,
+    ...report.scenarios.map(
+      (r) =>
+        `| ${r.id} | ${r.name} | ${fmt(r.gatehouse)} | ${fmt(r.oidcProvider)} | ${r.ratio !== undefined ? `×${r.ratio.toFixed(2)}` : ''} | ${r.target ?? ''} | ${r.met ? 'yes' : `no${r.note ? ` — ${r.note}` : ''}`} |`,
     ),
     '',
     `Scenario 7: ${report.scenarios.find((r) => r.id === 7)?.note ?? ''}`,

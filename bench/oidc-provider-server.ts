@@ -75,7 +75,12 @@ const provider = new Provider(ISSUER, {
       introspection_endpoint_auth_method: 'client_secret_post',
     },
   ],
-  jwks: { keys: [{ ...es, alg: 'ES256', use: 'sig', kid: 'es' }, { ...rs, alg: 'RS256', use: 'sig', kid: 'rs' }] },
+  jwks: {
+    keys: [
+      { ...es, alg: 'ES256', use: 'sig', kid: 'es' },
+      { ...rs, alg: 'RS256', use: 'sig', kid: 'rs' },
+    ],
+  },
   scopes: ['openid', 'offline_access', 'api'],
   claims: { openid: ['sub'], email: ['email', 'email_verified'] },
   findAccount: async (_ctx: unknown, id: string) => ({ accountId: id, claims: async () => ({ sub: id, email: `${id}@example.com`, email_verified: false }) }),
@@ -93,7 +98,16 @@ const provider = new Provider(ISSUER, {
   },
   pkce: { required: () => true },
   rotateRefreshToken: true,
-  ttl: { AccessToken: 300, ClientCredentials: 300, AuthorizationCode: 60, RefreshToken: 1_209_600, Grant: 1_209_600, Session: 1_209_600, Interaction: 3600, IdToken: 3600 },
+  ttl: {
+    AccessToken: 300,
+    ClientCredentials: 300,
+    AuthorizationCode: 60,
+    RefreshToken: 1_209_600,
+    Grant: 1_209_600,
+    Session: 1_209_600,
+    Interaction: 3600,
+    IdToken: 3600,
+  },
 });
 
 /** Mints what a run consumes, through the provider's models (the same rows a real flow saves). */
@@ -108,12 +122,28 @@ async function mint(kind: string, n: number): Promise<string[]> {
     const now = Math.floor(Date.now() / 1000);
     if (kind === 'codes') {
       const code = new provider.AuthorizationCode({
-        accountId: 'bench-user', client, grantId, scope: 'openid offline_access', resource: RESOURCE, redirectUri: REDIRECT,
-        codeChallenge: CHALLENGE, codeChallengeMethod: 'S256', authTime: now,
+        accountId: 'bench-user',
+        client,
+        grantId,
+        scope: 'openid offline_access',
+        resource: RESOURCE,
+        redirectUri: REDIRECT,
+        codeChallenge: CHALLENGE,
+        codeChallengeMethod: 'S256',
+        authTime: now,
       } as never);
       out.push(await code.save());
     } else if (kind === 'refresh') {
-      const token = new provider.RefreshToken({ accountId: 'bench-user', client, grantId, scope: 'openid offline_access', gty: 'authorization_code', iiat: now, rotations: 0, authTime: now } as never);
+      const token = new provider.RefreshToken({
+        accountId: 'bench-user',
+        client,
+        grantId,
+        scope: 'openid offline_access',
+        gty: 'authorization_code',
+        iiat: now,
+        rotations: 0,
+        authTime: now,
+      } as never);
       out.push(await token.save());
     } else {
       const token = new provider.AccessToken({ accountId: 'bench-user', client, grantId, scope: 'openid', gty: 'authorization_code' } as never);

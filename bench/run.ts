@@ -25,7 +25,10 @@ interface Scenario {
 /** Logs in through the login form and returns the session cookie. */
 async function loginCookie(base: string): Promise<string> {
   const page = await fetch(`${base}/user/login`);
-  const csrfCookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const csrfCookie = page.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const token = /name="csrf_token" value="([^"]+)"/.exec(await page.text())![1];
   const login = await fetch(`${base}/user/login`, {
     method: 'POST',
@@ -33,7 +36,10 @@ async function loginCookie(base: string): Promise<string> {
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
     body: new URLSearchParams({ name: 'bench', pass: 'bench-password-123', destination: '/user/apps', csrf_token: token }).toString(),
   });
-  const session = login.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('gh_session='));
+  const session = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('gh_session='));
   if (!session) throw new Error(`login failed: ${login.status}`);
   return session;
 }
@@ -134,7 +140,11 @@ async function refreshTokens(base: string, count: number): Promise<string[]> {
   while (tokens.length < count) {
     const batch = await Promise.all(
       Array.from({ length: 8 }, async () => {
-        const res = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { ...formHeaders, authorization: refreshBasic }, body: 'grant_type=password&username=bench&password=bench-password-123' });
+        const res = await fetch(`${base}/oauth/token`, {
+          method: 'POST',
+          headers: { ...formHeaders, authorization: refreshBasic },
+          body: 'grant_type=password&username=bench&password=bench-password-123',
+        });
         if (!res.ok) throw new Error(`password grant for the refresh bench: ${res.status} ${await res.text()}`);
         return ((await res.json()) as { refresh_token: string }).refresh_token;
       }),
@@ -257,7 +267,13 @@ async function main(): Promise<void> {
               headers: { 'content-type': 'application/x-www-form-urlencoded' },
               setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => ({
                 ...req,
-                body: new URLSearchParams({ grant_type: 'authorization_code', client_id: 'bench-spa', code: String(context.code), redirect_uri: 'https://app.example/cb', code_verifier: verifier }).toString(),
+                body: new URLSearchParams({
+                  grant_type: 'authorization_code',
+                  client_id: 'bench-spa',
+                  code: String(context.code),
+                  redirect_uri: 'https://app.example/cb',
+                  code_verifier: verifier,
+                }).toString(),
               }),
             },
           ] as unknown as autocannon.Request[],
@@ -280,14 +296,28 @@ async function main(): Promise<void> {
       const r = await run(url, scenario.options, DURATION);
       // the authorize step answers 302: a redirect is its success
       const failures = scenario.requestsPerUnit ? r.non2xx - (r['3xx'] ?? 0) : r.non2xx;
-      return { name: scenario.name, rps: r.requests.average / (scenario.requestsPerUnit ?? 1), p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: failures, ratio: 0, target: scenario.target };
+      return {
+        name: scenario.name,
+        rps: r.requests.average / (scenario.requestsPerUnit ?? 1),
+        p99: r.latency.p99,
+        errors: r.errors + r.timeouts,
+        non2xx: failures,
+        ratio: 0,
+        target: scenario.target,
+      };
     };
     for (const scenario of scenarios) results.push(await measure(scenario));
     results.push(await measureRefresh('(f) POST /oauth/token refresh_token (rotation), SQLite', [base]));
     results.push(...(await postgresResults(join(dir, 'world.json'), form)));
     // the machine's speed drifts during a run: the baseline is measured first and last, and averaged
     const last = await measure(scenarios[0]);
-    results[0] = { ...results[0], rps: (results[0].rps + last.rps) / 2, p99: Math.max(results[0].p99, last.p99), errors: results[0].errors + last.errors, non2xx: results[0].non2xx + last.non2xx };
+    results[0] = {
+      ...results[0],
+      rps: (results[0].rps + last.rps) / 2,
+      p99: Math.max(results[0].p99, last.p99),
+      errors: results[0].errors + last.errors,
+      non2xx: results[0].non2xx + last.non2xx,
+    };
     const baseline = results[0].rps;
     for (const r of results) r.ratio = r.rps / baseline;
     console.log(`\nGatehouse bench — ${DURATION}s per scenario, ${CONNECTIONS} connections, node ${process.version}\n`);

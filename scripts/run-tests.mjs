@@ -13,12 +13,16 @@ function find(dir) {
 }
 
 const filters = process.argv.slice(2);
-const files = find('test').sort().filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
+const files = find('test')
+  .sort()
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const run = (list, env) => spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...list], { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+const run = (list, env) =>
+  spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...list], { stdio: 'inherit', env: { ...process.env, ...env } }).status ??
+  1;
 
 // first pass: everything on the default engine (SQLite)
 const first = run(files, {});
@@ -26,7 +30,9 @@ const first = run(files, {});
 // CLI, benchmark and kill -9 tests pick their engines themselves; unit and docs tests need none).
 // GATEHOUSE_TEST_ENGINES=sqlite skips it.
 const engines = (process.env.GATEHOUSE_TEST_ENGINES ?? 'sqlite,postgres').split(',');
-const serverTests = files.filter((f) => !/^test[\/](store|cli|bench|domain|crypto|limits|docs)[\/]/.test(f) && !f.includes('drupal-user.test') && !/robustness[\/]crash\.test/.test(f));
+const serverTests = files.filter(
+  (f) => !/^test[/](store|cli|bench|domain|crypto|limits|docs)[/]/.test(f) && !f.includes('drupal-user.test') && !/robustness[/]crash\.test/.test(f),
+);
 let second = 0;
 if (engines.includes('postgres') && serverTests.length) {
   console.log('\n# the same server tests on PostgreSQL\n');

@@ -83,7 +83,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     }
     if (isStoreUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable');
-      return reply.code(503).header('retry-after', String(UNAVAILABLE_RETRY_AFTER)).header('cache-control', 'no-store').send({ error: 'temporarily_unavailable', error_description: 'The server is temporarily unavailable. Try again shortly.' });
+      return reply
+        .code(503)
+        .header('retry-after', String(UNAVAILABLE_RETRY_AFTER))
+        .header('cache-control', 'no-store')
+        .send({ error: 'temporarily_unavailable', error_description: 'The server is temporarily unavailable. Try again shortly.' });
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'server_error', error_description: 'The server encountered an unexpected condition.' });

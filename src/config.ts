@@ -130,7 +130,8 @@ function readConfigFile(path: string): Raw {
   } catch (error) {
     throw new ConfigError(`GATEHOUSE_CONFIG: ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
   }
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`GATEHOUSE_CONFIG: ${path} must hold a mapping of variable names to values`);
+  if (!data || typeof data !== 'object' || Array.isArray(data))
+    throw new ConfigError(`GATEHOUSE_CONFIG: ${path} must hold a mapping of variable names to values`);
   const raw: Raw = {};
   for (const [key, value] of Object.entries(data)) {
     if (!(key in KEYS)) throw new ConfigError(`GATEHOUSE_CONFIG: unknown key ${key}`);
@@ -201,7 +202,8 @@ function rateLimit(raw: Raw): Config['rateLimit'] {
   const value = raw.GATEHOUSE_RATE_LIMIT;
   if (value === undefined || value === 'off') return null;
   const match = /^(\d{1,7})\/(second|minute|hour)$/.exec(value);
-  if (!match || Number(match[1]) < 1) throw new ConfigError(`GATEHOUSE_RATE_LIMIT must look like 600/minute (a count per second, minute or hour) or off, got "${value}"`);
+  if (!match || Number(match[1]) < 1)
+    throw new ConfigError(`GATEHOUSE_RATE_LIMIT must look like 600/minute (a count per second, minute or hour) or off, got "${value}"`);
   return { max: Number(match[1]), windowMs: WINDOWS[match[2]] };
 }
 
@@ -231,7 +233,9 @@ function httpLimits(raw: Raw): HttpLimits {
   };
   // Node refuses a headers timeout longer than the request timeout (it could never apply)
   if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
-    throw new ConfigError(`GATEHOUSE_HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs}) must not exceed GATEHOUSE_REQUEST_TIMEOUT_MS (${limits.requestTimeoutMs})`);
+    throw new ConfigError(
+      `GATEHOUSE_HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs}) must not exceed GATEHOUSE_REQUEST_TIMEOUT_MS (${limits.requestTimeoutMs})`,
+    );
   }
   return limits;
 }

@@ -57,7 +57,9 @@ async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) throw new UsageError('--password-stdin needs the password on standard input');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /**
@@ -75,7 +77,12 @@ const cliWarn: Warn = (message) => {
 };
 
 async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(config.databaseUrl, { poolSize: config.dbPoolSize, timeoutMs: config.dbTimeoutMs, lockWaitMs: CLI_LOCK_WAIT_MS, warn: cliWarn });
+  const store = await openStore(config.databaseUrl, {
+    poolSize: config.dbPoolSize,
+    timeoutMs: config.dbTimeoutMs,
+    lockWaitMs: CLI_LOCK_WAIT_MS,
+    warn: cliWarn,
+  });
   try {
     await migrateStore(store, config.databaseUrl);
     return await fn(store);
@@ -92,7 +99,18 @@ function adminContext(config: Config, store: Store) {
 async function auditCli(config: Config, entries: { event: string; detail: string }[]): Promise<void> {
   if (!entries.length) return;
   await withStore(config, (store) =>
-    store.audit.append(entries.map((e) => ({ at: Date.now(), event: e.event, outcome: 'success' as const, userId: null, clientId: null, ip: null, endpoint: 'cli', detail: e.detail }))),
+    store.audit.append(
+      entries.map((e) => ({
+        at: Date.now(),
+        event: e.event,
+        outcome: 'success' as const,
+        userId: null,
+        clientId: null,
+        ip: null,
+        endpoint: 'cli',
+        detail: e.detail,
+      })),
+    ),
   );
 }
 
@@ -118,7 +136,12 @@ function announceAdministrator(admin: { name: string; password: string }, issuer
 }
 
 async function serve(config: Config, warnings: string[]): Promise<void> {
-  const store = await openStore(config.databaseUrl, { poolSize: config.dbPoolSize, timeoutMs: config.dbTimeoutMs, changePollMs: config.revocationPollMs, warn: (message) => warnings.push(message) });
+  const store = await openStore(config.databaseUrl, {
+    poolSize: config.dbPoolSize,
+    timeoutMs: config.dbTimeoutMs,
+    changePollMs: config.revocationPollMs,
+    warn: (message) => warnings.push(message),
+  });
   await migrateStore(store, config.databaseUrl);
   const ctx = adminContext(config, store);
   await ensureSigningKeys(store, config.secret, systemClock);
@@ -214,23 +237,35 @@ async function run(argv: string[]): Promise<void> {
       const grants = list(values.grant);
       const actAs = list(values['act-as']);
       const { client, secret } = await withStore(config, (store) =>
-        createClient(adminContext(config, store), {
-          clientId: positionals[0],
-          label: one(values, 'label'),
-          description: one(values, 'description'),
-          confidential: values.public !== true,
-          redirectUris: list(values['redirect-uri']),
-          grantTypes: grants.length ? grants : undefined,
-          scopes: list(values.scope),
-          user: one(values, 'user'),
-          actAs: actAs.length ? actAs : undefined,
-          // PKCE is on by default (OAuth 2.1 §4.1.1); --pkce is kept for scripts that pass it
-          pkce: values['no-pkce'] === true ? false : undefined,
-          automaticAuthorization: values['automatic-authorization'] === true,
-        }, OPERATOR),
+        createClient(
+          adminContext(config, store),
+          {
+            clientId: positionals[0],
+            label: one(values, 'label'),
+            description: one(values, 'description'),
+            confidential: values.public !== true,
+            redirectUris: list(values['redirect-uri']),
+            grantTypes: grants.length ? grants : undefined,
+            scopes: list(values.scope),
+            user: one(values, 'user'),
+            actAs: actAs.length ? actAs : undefined,
+            // PKCE is on by default (OAuth 2.1 §4.1.1); --pkce is kept for scripts that pass it
+            pkce: values['no-pkce'] === true ? false : undefined,
+            automaticAuthorization: values['automatic-authorization'] === true,
+          },
+          OPERATOR,
+        ),
       );
       await auditCli(config, [{ event: 'admin.client.created', detail: client.clientId }]);
-      const data = { clientId: client.clientId, confidential: client.confidential, grantTypes: client.grantTypes, scopes: client.scopes, pkce: client.pkce, actAs: client.actAs === '*' ? ['*'] : actAs, secret };
+      const data = {
+        clientId: client.clientId,
+        confidential: client.confidential,
+        grantTypes: client.grantTypes,
+        scopes: client.scopes,
+        pkce: client.pkce,
+        actAs: client.actAs === '*' ? ['*'] : actAs,
+        secret,
+      };
       return out(
         values.json === true,
         data,
@@ -252,21 +287,26 @@ async function run(argv: string[]): Promise<void> {
       const permission = one(values, 'permission');
       const role = one(values, 'role');
       const umbrella = values.umbrella === true;
-      if (!umbrella && (permission === undefined) === (role === undefined)) throw new UsageError('scope create needs exactly one of --permission or --role (or --umbrella)');
+      if (!umbrella && (permission === undefined) === (role === undefined))
+        throw new UsageError('scope create needs exactly one of --permission or --role (or --umbrella)');
       const grants = list(values.grant);
       const name = positionals[0];
       const outcome = await withStore(config, async (store) => {
         if (await store.scopes.get(name)) throw new ValidationError('name', `a scope "${name}" already exists`);
-        return upsertScope(store, {
-          name,
-          description: one(values, 'description') ?? '',
-          grantTypes: grants.length ? grants : undefined,
-          umbrella,
-          parent: one(values, 'parent') ?? null,
-          permission: permission ?? null,
-          role: role ?? null,
-          granularity: umbrella ? null : role !== undefined ? 'role' : 'permission',
-        }, OPERATOR);
+        return upsertScope(
+          store,
+          {
+            name,
+            description: one(values, 'description') ?? '',
+            grantTypes: grants.length ? grants : undefined,
+            umbrella,
+            parent: one(values, 'parent') ?? null,
+            permission: permission ?? null,
+            role: role ?? null,
+            granularity: umbrella ? null : role !== undefined ? 'role' : 'permission',
+          },
+          OPERATOR,
+        );
       });
       await auditCli(config, [{ event: 'admin.scope.created', detail: name }]);
       return out(values.json === true, { name, outcome }, `Created scope ${name}.`);
@@ -296,7 +336,12 @@ async function run(argv: string[]): Promise<void> {
         return out(
           values.json === true,
           data,
-          data.map((k) => `${k.kid}  ${k.alg.padEnd(5)}  ${k.use.padEnd(6)}  ${k.state.padEnd(7)}  created ${iso(k.createdAt)}  retired ${iso(k.retiredAt)}  published until ${iso(k.publishUntil)}`).join('\n'),
+          data
+            .map(
+              (k) =>
+                `${k.kid}  ${k.alg.padEnd(5)}  ${k.use.padEnd(6)}  ${k.state.padEnd(7)}  created ${iso(k.createdAt)}  retired ${iso(k.retiredAt)}  published until ${iso(k.publishUntil)}`,
+            )
+            .join('\n'),
         );
       }
       if (sub === 'rotate') {
@@ -310,7 +355,11 @@ async function run(argv: string[]): Promise<void> {
           return rotateSigningKey(store, config.secret, systemClock, use, alg);
         });
         await auditCli(config, [{ event: 'admin.keys.rotated', detail: `${use} ${key.kid}` }]);
-        return out(values.json === true, { kid: key.kid, alg: key.alg, use: key.use, state: key.state }, `New current ${use}-token key ${key.kid} (${key.alg}); the previous one stays published until its tokens expire.`);
+        return out(
+          values.json === true,
+          { kid: key.kid, alg: key.alg, use: key.use, state: key.state },
+          `New current ${use}-token key ${key.kid} (${key.alg}); the previous one stays published until its tokens expire.`,
+        );
       }
       throw new UsageError('expected: gatehouse keys list | keys rotate [--alg A]');
     }
@@ -324,7 +373,20 @@ async function run(argv: string[]): Promise<void> {
         values.json === true,
         entries,
         entries
-          .map((e) => [new Date(e.at).toISOString(), e.outcome.padEnd(7), e.event, e.userId !== null ? `user=${e.userId}` : '', e.clientId ? `client=${e.clientId}` : '', e.ip ? `ip=${e.ip}` : '', e.endpoint ?? '', e.detail ?? ''].filter(Boolean).join('  '))
+          .map((e) =>
+            [
+              new Date(e.at).toISOString(),
+              e.outcome.padEnd(7),
+              e.event,
+              e.userId !== null ? `user=${e.userId}` : '',
+              e.clientId ? `client=${e.clientId}` : '',
+              e.ip ? `ip=${e.ip}` : '',
+              e.endpoint ?? '',
+              e.detail ?? '',
+            ]
+              .filter(Boolean)
+              .join('  '),
+          )
           .join('\n') || 'The audit log is empty.',
       );
     }
@@ -335,11 +397,13 @@ async function run(argv: string[]): Promise<void> {
 
 run(process.argv.slice(2)).catch((error: unknown) => {
   const message =
-    error instanceof UsageError ? `${error.message}\n(see: gatehouse help)` :
-    error instanceof ValidationError || error instanceof ConfigError ? error.message :
-    (error as { code?: unknown } | null)?.code === 'SQLITE_BUSY' ? `the database stayed locked by another process for ${CLI_LOCK_WAIT_MS / 1000} s (another apply, a backup?); try again` :
-    `${(error as Error).message ?? String(error)}`;
+    error instanceof UsageError
+      ? `${error.message}\n(see: gatehouse help)`
+      : error instanceof ValidationError || error instanceof ConfigError
+        ? error.message
+        : (error as { code?: unknown } | null)?.code === 'SQLITE_BUSY'
+          ? `the database stayed locked by another process for ${CLI_LOCK_WAIT_MS / 1000} s (another apply, a backup?); try again`
+          : `${(error as Error).message ?? String(error)}`;
   process.stderr.write(`gatehouse: ${message.split('\n').join('\ngatehouse: ')}\n`);
   process.exit(error instanceof UsageError ? 2 : 1);
 });
-

@@ -8,7 +8,10 @@ import { PUBLIC } from './resource/route-access.js';
 import type { Services } from './services.js';
 
 async function sendMetrics(services: Services, reply: FastifyReply): Promise<FastifyReply> {
-  return reply.header('cache-control', 'no-store').type(services.metrics.contentType).send(await services.metrics.text());
+  return reply
+    .header('cache-control', 'no-store')
+    .type(services.metrics.contentType)
+    .send(await services.metrics.text());
 }
 
 export async function metricsRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
@@ -18,7 +21,10 @@ export async function metricsRoutes(app: FastifyInstance, { services }: { servic
       const header = request.headers.authorization ?? '';
       const given = header.startsWith('Bearer ') ? header.slice(7) : '';
       if (!constantTimeEqual(given, metricsToken)) {
-        return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').send({ error: 'invalid_token', error_description: 'The metrics token is missing or wrong.' });
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer realm="metrics"')
+          .send({ error: 'invalid_token', error_description: 'The metrics token is missing or wrong.' });
       }
       return sendMetrics(services, reply);
     });

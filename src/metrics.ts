@@ -10,7 +10,12 @@ import { isBusyReply } from './http/reply-helpers.js';
 
 export class Metrics {
   readonly registry = new Registry();
-  private readonly requests = new Counter({ name: 'gatehouse_http_requests_total', help: 'HTTP requests answered, by method, route and status', labelNames: ['method', 'route', 'status'] as const, registers: [this.registry] });
+  private readonly requests = new Counter({
+    name: 'gatehouse_http_requests_total',
+    help: 'HTTP requests answered, by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
   private readonly latency = new Histogram({
     name: 'gatehouse_http_request_duration_seconds',
     help: 'Time to answer, by method, route and status',
@@ -18,12 +23,38 @@ export class Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
-  private readonly issued = new Counter({ name: 'gatehouse_tokens_issued_total', help: 'Token responses, by grant type', labelNames: ['grant'] as const, registers: [this.registry] });
-  private readonly replays = new Counter({ name: 'gatehouse_replays_detected_total', help: 'Refresh tokens or authorization codes used twice (their grants are revoked)', labelNames: ['kind'] as const, registers: [this.registry] });
-  private readonly failedLogins = new Counter({ name: 'gatehouse_failed_logins_total', help: 'Password checks that failed (unknown user or wrong password)', registers: [this.registry] });
-  private readonly floodBlocks = new Counter({ name: 'gatehouse_flood_blocks_total', help: 'Password checks refused by flood control', registers: [this.registry] });
-  private readonly passwordQueueFulls = new Counter({ name: 'gatehouse_password_queue_full_total', help: 'Password checks refused at once (503) because every hashing slot was busy and the queue full', registers: [this.registry] });
-  private readonly storeUnavailable = new Counter({ name: 'gatehouse_store_unavailable_total', help: 'Requests answered 503 because the database was unreachable or too slow', registers: [this.registry] });
+  private readonly issued = new Counter({
+    name: 'gatehouse_tokens_issued_total',
+    help: 'Token responses, by grant type',
+    labelNames: ['grant'] as const,
+    registers: [this.registry],
+  });
+  private readonly replays = new Counter({
+    name: 'gatehouse_replays_detected_total',
+    help: 'Refresh tokens or authorization codes used twice (their grants are revoked)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  private readonly failedLogins = new Counter({
+    name: 'gatehouse_failed_logins_total',
+    help: 'Password checks that failed (unknown user or wrong password)',
+    registers: [this.registry],
+  });
+  private readonly floodBlocks = new Counter({
+    name: 'gatehouse_flood_blocks_total',
+    help: 'Password checks refused by flood control',
+    registers: [this.registry],
+  });
+  private readonly passwordQueueFulls = new Counter({
+    name: 'gatehouse_password_queue_full_total',
+    help: 'Password checks refused at once (503) because every hashing slot was busy and the queue full',
+    registers: [this.registry],
+  });
+  private readonly storeUnavailable = new Counter({
+    name: 'gatehouse_store_unavailable_total',
+    help: 'Requests answered 503 because the database was unreachable or too slow',
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'gatehouse_' });

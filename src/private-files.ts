@@ -12,13 +12,18 @@ export const PRIVATE_FILE = 0o600;
 export function reportWideMode(path: string, allowed: number, warn: Warn): void {
   const mode = statSync(path).mode & 0o777;
   if ((mode & ~allowed) !== 0) {
-    warn(`${path} has mode ${octal(mode)}, wider than ${octal(allowed)}: other accounts on this machine can read what Gatehouse keeps there (chmod ${allowed.toString(8)} ${path})`);
+    warn(
+      `${path} has mode ${octal(mode)}, wider than ${octal(allowed)}: other accounts on this machine can read what Gatehouse keeps there (chmod ${allowed.toString(8)} ${path})`,
+    );
   }
 }
 
 /** The folder, created 0700 (with any missing parents) if absent; reported if it exists wider. */
 export function ensurePrivateDirectory(dir: string, warn: Warn): void {
-  if (existsSync(dir)) return reportWideMode(dir, PRIVATE_DIRECTORY, warn);
+  if (existsSync(dir)) {
+    reportWideMode(dir, PRIVATE_DIRECTORY, warn);
+    return;
+  }
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIRECTORY });
   chmodSync(dir, PRIVATE_DIRECTORY); // the umask only takes bits away, but set it exactly
 }

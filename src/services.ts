@@ -123,10 +123,13 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
           (topic) => {
             log.debug({ topic }, 'change notification');
             const work =
-              topic === 'revocations' ? revocations.refresh()
-              : topic === 'keys' ? reloadKeys()
-              : topic === 'catalog' ? catalog.reload()
-              : Promise.resolve(store.invalidate?.());
+              topic === 'revocations'
+                ? revocations.refresh()
+                : topic === 'keys'
+                  ? reloadKeys()
+                  : topic === 'catalog'
+                    ? catalog.reload()
+                    : Promise.resolve(store.invalidate?.());
             void Promise.resolve(work).catch((error: unknown) => log.warn({ err: error, topic }, 'applying a change notification failed'));
           },
           (listening) => {

@@ -6,7 +6,7 @@ import { userActor, type Actor } from '../admin/actor.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../admin/validation-error.js';
 import type { AdminContext } from '../admin/admin-context.js';
 import { PermissionSet } from '../domain/access.js';
-import { PERMISSIONS } from '../domain/permissions.js';
+import type { PERMISSIONS } from '../domain/permissions.js';
 import { principalAccess } from '../resource/principal-access.js';
 import { resourceErrors } from '../resource/resource-errors.js';
 import { BEARER, sendResourceError } from '../resource/route-access.js';
@@ -25,13 +25,19 @@ export interface AdminApi {
   services: Services;
   ctx: AdminContext;
   /** route options for an operation needing `permission` (also documents it) */
-  guarded(permission: Permission | Permission[], schema: Record<string, unknown>): { config: typeof BEARER; schema: Record<string, unknown>; preHandler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> };
+  guarded(
+    permission: Permission | Permission[],
+    schema: Record<string, unknown>,
+  ): { config: typeof BEARER; schema: Record<string, unknown>; preHandler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> };
   /** who makes the change: the token's user with what the token grants (user ∩ scopes) */
   actor(request: FastifyRequest): Promise<Actor>;
 }
 
 export function apiError(reply: FastifyReply, status: number, error: string, message: string, field?: string): FastifyReply {
-  return reply.code(status).header('cache-control', 'no-store').send(field ? { error, message, field } : { error, message });
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .send(field ? { error, message, field } : { error, message });
 }
 
 export async function adminApi(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
@@ -41,7 +47,12 @@ export async function adminApi(app: FastifyInstance, { services }: { services: S
     const needed = Array.isArray(permission) ? permission : [permission];
     return {
       config: BEARER,
-      schema: { tags: ['admin'], security: [{ bearer: [] }], ...schema, description: [`Needs a token granting ${needed.map((p) => `"${p}"`).join(' or ')}.`, schema.description].filter(Boolean).join(' ') },
+      schema: {
+        tags: ['admin'],
+        security: [{ bearer: [] }],
+        ...schema,
+        description: [`Needs a token granting ${needed.map((p) => `"${p}"`).join(' or ')}.`, schema.description].filter(Boolean).join(' '),
+      },
       preHandler: async (request, reply) => {
         const viewer = await principalAccess(services.store, services.catalog, request.principal!);
         if (!viewer || !needed.some((p) => viewer.access.permissions.has(p))) return sendResourceError(reply, resourceErrors.insufficientScope(needed[0]));
@@ -52,13 +63,23 @@ export async function adminApi(app: FastifyInstance, { services }: { services: S
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
       const first = error.validation[0];
-      const field = first?.instancePath ? first.instancePath.slice(1).replace(/\//g, '.') : ((first?.params as { missingProperty?: string; additionalProperty?: string })?.missingProperty ?? (first?.params as { additionalProperty?: string })?.additionalProperty);
-      return apiError(reply, 400, 'validation_failed', `${error.validationContext ?? 'body'}${field ? `.${field}` : ''} ${first?.message ?? 'is invalid'}`, field);
+      const field = first?.instancePath
+        ? first.instancePath.slice(1).replace(/\//g, '.')
+        : ((first?.params as { missingProperty?: string; additionalProperty?: string })?.missingProperty ??
+          (first?.params as { additionalProperty?: string })?.additionalProperty);
+      return apiError(
+        reply,
+        400,
+        'validation_failed',
+        `${error.validationContext ?? 'body'}${field ? `.${field}` : ''} ${first?.message ?? 'is invalid'}`,
+        field,
+      );
     }
     if (error instanceof ForbiddenError) return apiError(reply, 403, 'forbidden', error.message, error.field);
     if (error instanceof ValidationError) return apiError(reply, 400, 'validation_failed', error.message, error.field);
     if (error instanceof NotFoundError) return apiError(reply, 404, 'not_found', error.message);
-    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) return apiError(reply, error.statusCode, 'invalid_request', error.message);
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500)
+      return apiError(reply, error.statusCode, 'invalid_request', error.message);
     if (isStoreUnavailable(error)) {
       request.log.warn({ err: error }, 'admin API: database unavailable');
       return apiError(reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER)), 503, 'unavailable', 'The database is unavailable. Try again shortly.');
@@ -71,7 +92,8 @@ export async function adminApi(app: FastifyInstance, { services }: { services: S
   // refused like any other invalid query value, before SQL sees it
   app.addHook('preHandler', async (request, reply) => {
     for (const [name, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
-      if (typeof value === 'number' && !Number.isFinite(value)) return apiError(reply, 400, 'validation_failed', `querystring.${name} must be a finite number`, name);
+      if (typeof value === 'number' && !Number.isFinite(value))
+        return apiError(reply, 400, 'validation_failed', `querystring.${name} must be a finite number`, name);
     }
   });
 

@@ -25,7 +25,14 @@ export async function auditRoutes(app: FastifyInstance, { api }: { api: AdminApi
         },
       },
       response: {
-        200: { type: 'object', required: ['entries'], properties: { entries: { type: 'array', items: { $ref: 'AuditEntry#' } }, next: { type: ['integer', 'null'], description: 'pass as `before` for the next page' } } },
+        200: {
+          type: 'object',
+          required: ['entries'],
+          properties: {
+            entries: { type: 'array', items: { $ref: 'AuditEntry#' } },
+            next: { type: ['integer', 'null'], description: 'pass as `before` for the next page' },
+          },
+        },
         400: { $ref: 'Error#' },
         401: { $ref: 'AuthError#' },
         403: { $ref: 'AuthError#' },

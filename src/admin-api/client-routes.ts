@@ -11,7 +11,11 @@ import { DELEGATION_RULE, ERROR_RESPONSES } from './schemas.js';
 import { clientView, grantView } from './views.js';
 import type { Client } from '../domain/client.js';
 
-const clientIdParam = { type: 'object', required: ['clientId'], properties: { clientId: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9._~-]+$' } } } as const;
+const clientIdParam = {
+  type: 'object',
+  required: ['clientId'],
+  properties: { clientId: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9._~-]+$' } },
+} as const;
 const errors = ERROR_RESPONSES;
 
 export async function clientRoutes(app: FastifyInstance, { api }: { api: AdminApi }): Promise<void> {
@@ -32,23 +36,59 @@ export async function clientRoutes(app: FastifyInstance, { api }: { api: AdminAp
     Promise.all((await store.clients.list()).map(view)),
   );
 
-  app.post<{ Body: ClientInput }>('/clients', guarded(need, { summary: 'Create a client', description: DELEGATION_RULE, body: { $ref: 'ClientInput#' }, response: { 201: { $ref: 'ClientCreated#' }, ...errors } }), async (request, reply) => {
-    const { client, secret } = await createClient(ctx, request.body, await actor(request));
-    services.audit.record({ event: 'admin.client.created', outcome: 'success', userId: request.principal!.uid, clientId: client.clientId, ip: request.ip, endpoint: 'admin-api', detail: client.clientId });
-    return reply.code(201).header('cache-control', 'no-store').send({ client: await view(client), secret });
-  });
+  app.post<{ Body: ClientInput }>(
+    '/clients',
+    guarded(need, {
+      summary: 'Create a client',
+      description: DELEGATION_RULE,
+      body: { $ref: 'ClientInput#' },
+      response: { 201: { $ref: 'ClientCreated#' }, ...errors },
+    }),
+    async (request, reply) => {
+      const { client, secret } = await createClient(ctx, request.body, await actor(request));
+      services.audit.record({
+        event: 'admin.client.created',
+        outcome: 'success',
+        userId: request.principal!.uid,
+        clientId: client.clientId,
+        ip: request.ip,
+        endpoint: 'admin-api',
+        detail: client.clientId,
+      });
+      return reply
+        .code(201)
+        .header('cache-control', 'no-store')
+        .send({ client: await view(client), secret });
+    },
+  );
 
-  app.get<{ Params: { clientId: string } }>('/clients/:clientId', guarded(need, { summary: 'Read a client', params: clientIdParam, response: { 200: { $ref: 'Client#' }, ...errors } }), async (request) =>
-    view(await existing(request.params.clientId)),
+  app.get<{ Params: { clientId: string } }>(
+    '/clients/:clientId',
+    guarded(need, { summary: 'Read a client', params: clientIdParam, response: { 200: { $ref: 'Client#' }, ...errors } }),
+    async (request) => view(await existing(request.params.clientId)),
   );
 
   app.patch<{ Params: { clientId: string }; Body: Omit<ClientInput, 'clientId' | 'secret'> }>(
     '/clients/:clientId',
-    guarded(need, { summary: 'Change a client (fields left out stay as they are; disabling revokes its tokens)', description: DELEGATION_RULE, params: clientIdParam, body: { $ref: 'ClientPatch#' }, response: { 200: { $ref: 'Client#' }, ...errors } }),
+    guarded(need, {
+      summary: 'Change a client (fields left out stay as they are; disabling revokes its tokens)',
+      description: DELEGATION_RULE,
+      params: clientIdParam,
+      body: { $ref: 'ClientPatch#' },
+      response: { 200: { $ref: 'Client#' }, ...errors },
+    }),
     async (request) => {
       await existing(request.params.clientId);
       const { secret } = await upsertClient(ctx, { ...request.body, clientId: request.params.clientId }, await actor(request));
-      services.audit.record({ event: 'admin.client.updated', outcome: 'success', userId: request.principal!.uid, clientId: request.params.clientId, ip: request.ip, endpoint: 'admin-api', detail: Object.keys(request.body).join(',') || null });
+      services.audit.record({
+        event: 'admin.client.updated',
+        outcome: 'success',
+        userId: request.principal!.uid,
+        clientId: request.params.clientId,
+        ip: request.ip,
+        endpoint: 'admin-api',
+        detail: Object.keys(request.body).join(',') || null,
+      });
       await services.revocations.refresh();
       const client = await view(await existing(request.params.clientId));
       return secret ? { ...client, secret } : client;
@@ -57,42 +97,99 @@ export async function clientRoutes(app: FastifyInstance, { api }: { api: AdminAp
 
   app.post<{ Params: { clientId: string } }>(
     '/clients/:clientId/secret',
-    guarded(need, { summary: 'Rotate the secret: a new one is generated and shown once; the old one stops working and the client’s tokens are revoked', description: `Whoever sees the new secret can do all the client can. ${DELEGATION_RULE}`, params: clientIdParam, response: { 200: { type: 'object', required: ['secret'], properties: { secret: { type: 'string' } } }, ...errors } }),
+    guarded(need, {
+      summary: 'Rotate the secret: a new one is generated and shown once; the old one stops working and the client’s tokens are revoked',
+      description: `Whoever sees the new secret can do all the client can. ${DELEGATION_RULE}`,
+      params: clientIdParam,
+      response: { 200: { type: 'object', required: ['secret'], properties: { secret: { type: 'string' } } }, ...errors },
+    }),
     async (request, reply) => {
       const secret = await rotateClientSecret(ctx, request.params.clientId, await actor(request));
-      services.audit.record({ event: 'admin.client.secret_rotated', outcome: 'success', userId: request.principal!.uid, clientId: request.params.clientId, ip: request.ip, endpoint: 'admin-api', detail: null });
+      services.audit.record({
+        event: 'admin.client.secret_rotated',
+        outcome: 'success',
+        userId: request.principal!.uid,
+        clientId: request.params.clientId,
+        ip: request.ip,
+        endpoint: 'admin-api',
+        detail: null,
+      });
       await services.revocations.refresh();
       return reply.header('cache-control', 'no-store').send({ secret });
     },
   );
 
-  app.delete<{ Params: { clientId: string } }>('/clients/:clientId', guarded(need, { summary: 'Delete a client and revoke its tokens', params: clientIdParam, response: { 204: { type: 'null' }, ...errors } }), async (request, reply) => {
-    await deleteClient(ctx, request.params.clientId);
-    services.audit.record({ event: 'admin.client.deleted', outcome: 'success', userId: request.principal!.uid, clientId: request.params.clientId, ip: request.ip, endpoint: 'admin-api', detail: null });
-    await services.revocations.refresh();
-    return reply.code(204).send();
-  });
+  app.delete<{ Params: { clientId: string } }>(
+    '/clients/:clientId',
+    guarded(need, { summary: 'Delete a client and revoke its tokens', params: clientIdParam, response: { 204: { type: 'null' }, ...errors } }),
+    async (request, reply) => {
+      await deleteClient(ctx, request.params.clientId);
+      services.audit.record({
+        event: 'admin.client.deleted',
+        outcome: 'success',
+        userId: request.principal!.uid,
+        clientId: request.params.clientId,
+        ip: request.ip,
+        endpoint: 'admin-api',
+        detail: null,
+      });
+      await services.revocations.refresh();
+      return reply.code(204).send();
+    },
+  );
 
-  app.get<{ Params: { clientId: string } }>('/clients/:clientId/grants', guarded(need, { summary: 'The client’s active grants (refresh-token families)', params: clientIdParam, response: { 200: { type: 'array', items: { $ref: 'Grant#' } }, ...errors } }), async (request) => {
-    await existing(request.params.clientId);
-    return (await store.refreshTokens.active({ clientId: request.params.clientId }, nowSeconds(services.clock))).map(grantView);
-  });
+  app.get<{ Params: { clientId: string } }>(
+    '/clients/:clientId/grants',
+    guarded(need, {
+      summary: 'The client’s active grants (refresh-token families)',
+      params: clientIdParam,
+      response: { 200: { type: 'array', items: { $ref: 'Grant#' } }, ...errors },
+    }),
+    async (request) => {
+      await existing(request.params.clientId);
+      return (await store.refreshTokens.active({ clientId: request.params.clientId }, nowSeconds(services.clock))).map(grantView);
+    },
+  );
 
-  app.delete<{ Params: { clientId: string } }>('/clients/:clientId/grants', guarded(need, { summary: 'Revoke every token of the client', params: clientIdParam, response: { 204: { type: 'null' }, ...errors } }), async (request, reply) => {
-    await existing(request.params.clientId);
-    await revokeClientTokens(store, services.clock, request.params.clientId);
-    services.audit.record({ event: 'admin.client.tokens_revoked', outcome: 'success', userId: request.principal!.uid, clientId: request.params.clientId, ip: request.ip, endpoint: 'admin-api', detail: null });
-    await services.revocations.refresh();
-    return reply.code(204).send();
-  });
+  app.delete<{ Params: { clientId: string } }>(
+    '/clients/:clientId/grants',
+    guarded(need, { summary: 'Revoke every token of the client', params: clientIdParam, response: { 204: { type: 'null' }, ...errors } }),
+    async (request, reply) => {
+      await existing(request.params.clientId);
+      await revokeClientTokens(store, services.clock, request.params.clientId);
+      services.audit.record({
+        event: 'admin.client.tokens_revoked',
+        outcome: 'success',
+        userId: request.principal!.uid,
+        clientId: request.params.clientId,
+        ip: request.ip,
+        endpoint: 'admin-api',
+        detail: null,
+      });
+      await services.revocations.refresh();
+      return reply.code(204).send();
+    },
+  );
 
   app.delete<{ Params: { id: string } }>(
     '/grants/:id',
-    guarded([PERMISSIONS.administerClients, PERMISSIONS.administerUsers], { summary: 'Revoke one grant: its refresh tokens and the access tokens issued from them', params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' } } }, response: { 204: { type: 'null' }, ...errors } }),
+    guarded([PERMISSIONS.administerClients, PERMISSIONS.administerUsers], {
+      summary: 'Revoke one grant: its refresh tokens and the access tokens issued from them',
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' } } },
+      response: { 204: { type: 'null' }, ...errors },
+    }),
     async (request, reply) => {
       const rows = await revokeFamily(store, services.clock, request.params.id);
       if (rows.length === 0) throw new NotFoundError(`no grant "${request.params.id}" exists`);
-      services.audit.record({ event: 'admin.grant.revoked', outcome: 'success', userId: request.principal!.uid, clientId: rows[0].clientId, ip: request.ip, endpoint: 'admin-api', detail: request.params.id });
+      services.audit.record({
+        event: 'admin.grant.revoked',
+        outcome: 'success',
+        userId: request.principal!.uid,
+        clientId: rows[0].clientId,
+        ip: request.ip,
+        endpoint: 'admin-api',
+        detail: request.params.id,
+      });
       await services.revocations.refresh();
       return reply.code(204).send();
     },

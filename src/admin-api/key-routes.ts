@@ -14,19 +14,33 @@ export async function keyRoutes(app: FastifyInstance, { api }: { api: AdminApi }
   const { services, guarded } = api;
   const need = PERMISSIONS.administerKeys;
 
-  app.get('/keys', guarded(need, { summary: 'List signing keys', response: { 200: { type: 'array', items: { $ref: 'Key#' } }, ...errors } }), async () => (await services.store.keys.list()).map(keyView));
+  app.get('/keys', guarded(need, { summary: 'List signing keys', response: { 200: { type: 'array', items: { $ref: 'Key#' } }, ...errors } }), async () =>
+    (await services.store.keys.list()).map(keyView),
+  );
 
   app.post<{ Body: { use?: KeyUse; alg?: SigningAlg } }>(
     '/keys/rotate',
     guarded(need, {
       summary: 'Rotate a signing key now: the published next key (or a new one) starts signing; the old one stays published until its tokens expire',
-      body: { type: ['object', 'null'], additionalProperties: false, properties: { use: { type: 'string', enum: ['access', 'id'], default: 'access' }, alg: { type: 'string', enum: ['ES256', 'RS256', 'EdDSA'] } } },
+      body: {
+        type: ['object', 'null'],
+        additionalProperties: false,
+        properties: { use: { type: 'string', enum: ['access', 'id'], default: 'access' }, alg: { type: 'string', enum: ['ES256', 'RS256', 'EdDSA'] } },
+      },
       response: { 200: { $ref: 'Key#' }, ...errors },
     }),
     async (request) => {
       const use = request.body?.use ?? 'access';
       const key = await rotateSigningKey(services.store, services.config.secret, services.clock, use, request.body?.alg);
-      services.audit.record({ event: 'admin.keys.rotated', outcome: 'success', userId: request.principal!.uid, clientId: null, ip: request.ip, endpoint: 'admin-api', detail: `${use} ${key.kid}` });
+      services.audit.record({
+        event: 'admin.keys.rotated',
+        outcome: 'success',
+        userId: request.principal!.uid,
+        clientId: null,
+        ip: request.ip,
+        endpoint: 'admin-api',
+        detail: `${use} ${key.kid}`,
+      });
       await services.reload();
       return keyView(key);
     },

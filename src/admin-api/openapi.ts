@@ -13,7 +13,12 @@ export async function installOpenApi(app: FastifyInstance, issuer: string, versi
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Gatehouse admin API', version, description: 'Everything the CLI and the admin console do, as JSON. Authenticate with a Bearer access token whose scopes grant the permission an operation names.' },
+      info: {
+        title: 'Gatehouse admin API',
+        version,
+        description:
+          'Everything the CLI and the admin console do, as JSON. Authenticate with a Bearer access token whose scopes grant the permission an operation names.',
+      },
       servers: [{ url: issuer }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       tags: [{ name: 'admin', description: 'Administration' }],
@@ -29,6 +34,10 @@ export async function installOpenApi(app: FastifyInstance, issuer: string, versi
     docs.get('/openapi.json', { config: PUBLIC, schema: { hide: true } }, async () => app.swagger());
     // BaseLayout: the standalone layout's top bar draws a logo with an inline <style>, which the
     // page's CSP (no inline style) refuses; the bar's "explore" box is of no use here anyway
-    await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true, layout: 'BaseLayout' }, staticCSP: docsCsp(issuer) });
+    await docs.register(swaggerUi, {
+      routePrefix: '/docs',
+      uiConfig: { docExpansion: 'list', deepLinking: true, layout: 'BaseLayout' },
+      staticCSP: docsCsp(issuer),
+    });
   });
 }

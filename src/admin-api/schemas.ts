@@ -18,7 +18,11 @@ export const AuthError = {
   $id: 'AuthError',
   type: 'object',
   required: ['status', 'error', 'error_description'],
-  properties: { status: { type: 'string', const: 'error' }, error: { type: 'string', examples: ['INVALID_ACCESS_TOKEN'] }, error_description: { type: 'string' } },
+  properties: {
+    status: { type: 'string', const: 'error' },
+    error: { type: 'string', examples: ['INVALID_ACCESS_TOKEN'] },
+    error_description: { type: 'string' },
+  },
 } as const;
 
 /**
@@ -26,7 +30,12 @@ export const AuthError = {
  * the operation's permission) or, in the Error shape with code `forbidden` and the field, a change
  * that would hand out a permission the caller does not hold.
  */
-export const ERROR_RESPONSES = { 400: { $ref: 'Error#' }, 401: { $ref: 'AuthError#' }, 403: { anyOf: [{ $ref: 'AuthError#' }, { $ref: 'Error#' }] }, 404: { $ref: 'Error#' } } as const;
+export const ERROR_RESPONSES = {
+  400: { $ref: 'Error#' },
+  401: { $ref: 'AuthError#' },
+  403: { anyOf: [{ $ref: 'AuthError#' }, { $ref: 'Error#' }] },
+  404: { $ref: 'Error#' },
+} as const;
 
 /** Why a change may be refused with 403 `forbidden` (src/admin/client-authority.ts). */
 export const DELEGATION_RULE =
@@ -48,13 +57,25 @@ const clientFields = {
   rememberApproval: { type: 'boolean' },
   accessTokenExpiration: seconds,
   refreshTokenExpiration: seconds,
-  refreshFamilyLifetime: { type: 'integer', minimum: 1, maximum: 315_360_000, description: 'seconds a refresh-token family lives however often it rotates; then the user authenticates again (default 2592000, 30 days)' },
-  refreshReuseInterval: { type: 'integer', minimum: 0, maximum: 300, description: 'seconds in which the client may present a just-spent refresh token again and get the same successor instead of the family being revoked (default 0: off)' },
+  refreshFamilyLifetime: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 315_360_000,
+    description: 'seconds a refresh-token family lives however often it rotates; then the user authenticates again (default 2592000, 30 days)',
+  },
+  refreshReuseInterval: {
+    type: 'integer',
+    minimum: 0,
+    maximum: 300,
+    description:
+      'seconds in which the client may present a just-spent refresh token again and get the same successor instead of the family being revoked (default 0: off)',
+  },
   status: { type: 'boolean', description: 'false disables the client and revokes its tokens' },
 } as const;
 
 const actAsInput = {
-  description: 'user names the client may act for with miniOrange’s client_credentials + `username` (the default user always), or "*" for any user; none by default ([] takes them all away)',
+  description:
+    'user names the client may act for with miniOrange’s client_credentials + `username` (the default user always), or "*" for any user; none by default ([] takes them all away)',
   anyOf: [
     { type: 'array', items: { type: 'string', minLength: 1, maxLength: 60 }, maxItems: 200 },
     { type: 'string', enum: ['*'] },
@@ -230,4 +251,20 @@ export const AuditEntry = {
   },
 } as const;
 
-export const ALL_SCHEMAS = [ErrorBody, AuthError, ClientInput, ClientPatch, Client, ClientCreated, UserInput, UserPatch, User, UserCreated, Role, Scope, Key, Grant, AuditEntry];
+export const ALL_SCHEMAS = [
+  ErrorBody,
+  AuthError,
+  ClientInput,
+  ClientPatch,
+  Client,
+  ClientCreated,
+  UserInput,
+  UserPatch,
+  User,
+  UserCreated,
+  Role,
+  Scope,
+  Key,
+  Grant,
+  AuditEntry,
+];

@@ -33,9 +33,16 @@ export async function userRoutes(app: FastifyInstance, { api }: { api: AdminApi 
       querystring: {
         type: 'object',
         additionalProperties: false,
-        properties: { query: { type: 'string', maxLength: 254 }, limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 }, offset: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 } },
+        properties: {
+          query: { type: 'string', maxLength: 254 },
+          limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+          offset: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 },
+        },
       },
-      response: { 200: { type: 'object', required: ['users', 'total'], properties: { users: { type: 'array', items: { $ref: 'User#' } }, total: { type: 'integer' } } }, ...errors },
+      response: {
+        200: { type: 'object', required: ['users', 'total'], properties: { users: { type: 'array', items: { $ref: 'User#' } }, total: { type: 'integer' } } },
+        ...errors,
+      },
     }),
     async (request) => {
       const { users, total } = await store.users.search(request.query);
@@ -43,39 +50,89 @@ export async function userRoutes(app: FastifyInstance, { api }: { api: AdminApi 
     },
   );
 
-  app.post<{ Body: UserInput }>('/users', guarded(need, { summary: 'Create a user', body: { $ref: 'UserInput#' }, response: { 201: { $ref: 'UserCreated#' }, ...errors } }), async (request, reply) => {
-    const password = request.body.password ?? generatePassword();
-    const user = await createUser(ctx, { ...request.body, password });
-    services.audit.record({ event: 'admin.user.created', outcome: 'success', userId: request.principal!.uid, clientId: null, ip: request.ip, endpoint: 'admin-api', detail: user.name });
-    return reply.code(201).header('cache-control', 'no-store').send({ user: userView(user), password: request.body.password === undefined ? password : null });
-  });
+  app.post<{ Body: UserInput }>(
+    '/users',
+    guarded(need, { summary: 'Create a user', body: { $ref: 'UserInput#' }, response: { 201: { $ref: 'UserCreated#' }, ...errors } }),
+    async (request, reply) => {
+      const password = request.body.password ?? generatePassword();
+      const user = await createUser(ctx, { ...request.body, password });
+      services.audit.record({
+        event: 'admin.user.created',
+        outcome: 'success',
+        userId: request.principal!.uid,
+        clientId: null,
+        ip: request.ip,
+        endpoint: 'admin-api',
+        detail: user.name,
+      });
+      return reply
+        .code(201)
+        .header('cache-control', 'no-store')
+        .send({ user: userView(user), password: request.body.password === undefined ? password : null });
+    },
+  );
 
-  app.get<{ Params: { uid: number } }>('/users/:uid', guarded(need, { summary: 'Read a user', params: uidParam, response: { 200: { $ref: 'User#' }, ...errors } }), async (request) =>
-    userView(await existing(request.params.uid)),
+  app.get<{ Params: { uid: number } }>(
+    '/users/:uid',
+    guarded(need, { summary: 'Read a user', params: uidParam, response: { 200: { $ref: 'User#' }, ...errors } }),
+    async (request) => userView(await existing(request.params.uid)),
   );
 
   app.patch<{ Params: { uid: number }; Body: Partial<UserInput> }>(
     '/users/:uid',
-    guarded(need, { summary: 'Change a user (fields left out stay as they are)', params: uidParam, body: { $ref: 'UserPatch#' }, response: { 200: { $ref: 'User#' }, ...errors } }),
+    guarded(need, {
+      summary: 'Change a user (fields left out stay as they are)',
+      params: uidParam,
+      body: { $ref: 'UserPatch#' },
+      response: { 200: { $ref: 'User#' }, ...errors },
+    }),
     async (request) => {
       const user = await updateUser(ctx, request.params.uid, request.body);
       const fields = Object.keys(request.body).map((k) => (k === 'password' ? 'password' : k));
-      services.audit.record({ event: 'admin.user.updated', outcome: 'success', userId: request.principal!.uid, clientId: null, ip: request.ip, endpoint: 'admin-api', detail: `${user.name}: ${fields.join(',')}` });
+      services.audit.record({
+        event: 'admin.user.updated',
+        outcome: 'success',
+        userId: request.principal!.uid,
+        clientId: null,
+        ip: request.ip,
+        endpoint: 'admin-api',
+        detail: `${user.name}: ${fields.join(',')}`,
+      });
       await services.revocations.refresh();
       return userView(user);
     },
   );
 
-  app.get<{ Params: { uid: number } }>('/users/:uid/grants', guarded(need, { summary: 'The user’s active grants (refresh-token families)', params: uidParam, response: { 200: { type: 'array', items: { $ref: 'Grant#' } }, ...errors } }), async (request) => {
-    await existing(request.params.uid);
-    return (await store.refreshTokens.active({ userId: request.params.uid }, nowSeconds(services.clock))).map(grantView);
-  });
+  app.get<{ Params: { uid: number } }>(
+    '/users/:uid/grants',
+    guarded(need, {
+      summary: 'The user’s active grants (refresh-token families)',
+      params: uidParam,
+      response: { 200: { type: 'array', items: { $ref: 'Grant#' } }, ...errors },
+    }),
+    async (request) => {
+      await existing(request.params.uid);
+      return (await store.refreshTokens.active({ userId: request.params.uid }, nowSeconds(services.clock))).map(grantView);
+    },
+  );
 
-  app.delete<{ Params: { uid: number } }>('/users/:uid/grants', guarded(need, { summary: 'Revoke every token of the user', params: uidParam, response: { 204: { type: 'null' }, ...errors } }), async (request, reply) => {
-    const user = await existing(request.params.uid);
-    await revokeUserTokens(store, services.clock, user.uid);
-    services.audit.record({ event: 'admin.user.tokens_revoked', outcome: 'success', userId: request.principal!.uid, clientId: null, ip: request.ip, endpoint: 'admin-api', detail: user.name });
-    await services.revocations.refresh();
-    return reply.code(204).send();
-  });
+  app.delete<{ Params: { uid: number } }>(
+    '/users/:uid/grants',
+    guarded(need, { summary: 'Revoke every token of the user', params: uidParam, response: { 204: { type: 'null' }, ...errors } }),
+    async (request, reply) => {
+      const user = await existing(request.params.uid);
+      await revokeUserTokens(store, services.clock, user.uid);
+      services.audit.record({
+        event: 'admin.user.tokens_revoked',
+        outcome: 'success',
+        userId: request.principal!.uid,
+        clientId: null,
+        ip: request.ip,
+        endpoint: 'admin-api',
+        detail: user.name,
+      });
+      await services.revocations.refresh();
+      return reply.code(204).send();
+    },
+  );
 }

@@ -18,5 +18,14 @@ export function grantView(row: RefreshTokenRow) {
 }
 
 export function keyView(key: SigningKeyRow) {
-  return { kid: key.kid, alg: key.alg, use: key.use, state: key.state, createdAt: key.createdAt, activatedAt: key.activatedAt, retiredAt: key.retiredAt, publishUntil: key.publishUntil };
+  return {
+    kid: key.kid,
+    alg: key.alg,
+    use: key.use,
+    state: key.state,
+    createdAt: key.createdAt,
+    activatedAt: key.activatedAt,
+    retiredAt: key.retiredAt,
+    publishUntil: key.publishUntil,
+  };
 }

@@ -40,7 +40,8 @@ export function parseApplyDocument(text: string, fileName: string): ApplyDocumen
   } catch (error) {
     throw new ValidationError(fileName, `is not valid ${fileName.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
   }
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new ValidationError(fileName, 'must hold a mapping with roles, scopes, users and/or clients');
+  if (!data || typeof data !== 'object' || Array.isArray(data))
+    throw new ValidationError(fileName, 'must hold a mapping with roles, scopes, users and/or clients');
   for (const key of Object.keys(data)) {
     if (!(SECTIONS as readonly string[]).includes(key)) throw new ValidationError(key, `is not a section apply knows (${SECTIONS.join(', ')})`);
     const section = (data as Record<string, unknown>)[key];
@@ -52,7 +53,11 @@ export function parseApplyDocument(text: string, fileName: string): ApplyDocumen
 }
 
 function at(section: string, index: number, label: unknown, error: unknown): never {
-  if (error instanceof ValidationError) throw new ValidationError(`${section}[${index}${typeof label === 'string' ? ` ${label}` : ''}].${error.field}`, error.message.slice(error.field.length + 2));
+  if (error instanceof ValidationError)
+    throw new ValidationError(
+      `${section}[${index}${typeof label === 'string' ? ` ${label}` : ''}].${error.field}`,
+      error.message.slice(error.field.length + 2),
+    );
   throw error;
 }
 
@@ -111,42 +116,44 @@ async function applyPrepared(ctx: AdminContext, doc: ApplyDocument, passwords: M
   let report: ApplyReport = { roles: {}, scopes: {}, users: {}, clients: {}, generatedSecrets: {} };
   // two applies at once (two deploys, two instances starting): the loser runs again and finds
   // the winner's rows, so both end in the state the document describes
-  await retryOnConflict(() => ctx.store.transaction(async (store) => {
-    report = { roles: {}, scopes: {}, users: {}, clients: {}, generatedSecrets: {} };
-    const tx = { ...ctx, store };
-    for (const [i, role] of (doc.roles ?? []).entries()) {
-      try {
-        report.roles[role.id] = await upsertRole(store, role);
-      } catch (error) {
-        at('roles', i, role.id, error);
+  await retryOnConflict(() =>
+    ctx.store.transaction(async (store) => {
+      report = { roles: {}, scopes: {}, users: {}, clients: {}, generatedSecrets: {} };
+      const tx = { ...ctx, store };
+      for (const [i, role] of (doc.roles ?? []).entries()) {
+        try {
+          report.roles[role.id] = await upsertRole(store, role);
+        } catch (error) {
+          at('roles', i, role.id, error);
+        }
       }
-    }
-    // umbrella scopes first, so children can name them as parents
-    const scopes = (doc.scopes ?? []).map((s, i) => [s, i] as const).sort(([a], [b]) => Number(b.umbrella === true) - Number(a.umbrella === true));
-    for (const [scope, i] of scopes) {
-      try {
-        report.scopes[scope.name] = await upsertScope(store, scope, OPERATOR);
-      } catch (error) {
-        at('scopes', i, scope.name, error);
+      // umbrella scopes first, so children can name them as parents
+      const scopes = (doc.scopes ?? []).map((s, i) => [s, i] as const).sort(([a], [b]) => Number(b.umbrella === true) - Number(a.umbrella === true));
+      for (const [scope, i] of scopes) {
+        try {
+          report.scopes[scope.name] = await upsertScope(store, scope, OPERATOR);
+        } catch (error) {
+          at('scopes', i, scope.name, error);
+        }
       }
-    }
-    for (const [i, user] of (doc.users ?? []).entries()) {
-      try {
-        report.users[user.name] = await upsertUser(tx, user, store, passwords.get(i));
-      } catch (error) {
-        at('users', i, user.name, error);
+      for (const [i, user] of (doc.users ?? []).entries()) {
+        try {
+          report.users[user.name] = await upsertUser(tx, user, store, passwords.get(i));
+        } catch (error) {
+          at('users', i, user.name, error);
+        }
       }
-    }
-    for (const [i, client] of (doc.clients ?? []).entries()) {
-      try {
-        const { outcome, secret } = await upsertClient(tx, client, OPERATOR, store);
-        report.clients[client.clientId] = outcome;
-        if (secret) report.generatedSecrets[client.clientId] = secret;
-      } catch (error) {
-        at('clients', i, client.clientId, error);
+      for (const [i, client] of (doc.clients ?? []).entries()) {
+        try {
+          const { outcome, secret } = await upsertClient(tx, client, OPERATOR, store);
+          report.clients[client.clientId] = outcome;
+          if (secret) report.generatedSecrets[client.clientId] = secret;
+        } catch (error) {
+          at('clients', i, client.clientId, error);
+        }
       }
-    }
-  }));
+    }),
+  );
   return report;
 }
 

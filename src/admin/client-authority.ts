@@ -8,7 +8,10 @@ import type { Store } from '../store/store.js';
 import { administersUsers, currentCatalog, requireMayGrant, type Actor } from './actor.js';
 import { ForbiddenError } from './validation-error.js';
 
-export type ClientAuthority = Pick<Client, 'userId' | 'actAs' | 'scopes' | 'authorizationCodeScopes' | 'grantTypes' | 'redirectUris' | 'automaticAuthorization'>;
+export type ClientAuthority = Pick<
+  Client,
+  'userId' | 'actAs' | 'scopes' | 'authorizationCodeScopes' | 'grantTypes' | 'redirectUris' | 'automaticAuthorization'
+>;
 
 /**
  * Every permission a token of this client could carry. client_credentials: for each user it may
@@ -27,7 +30,8 @@ export async function clientGrants(store: Store, catalog: AccessCatalog, client:
       if (user) granted = granted.union(userPermissions(user.roles, catalog).intersect(scopes));
     }
   }
-  if (client.grantTypes.includes('authorization_code')) granted = granted.union(scopeGrants([...client.scopes, ...client.authorizationCodeScopes], catalog).permissions);
+  if (client.grantTypes.includes('authorization_code'))
+    granted = granted.union(scopeGrants([...client.scopes, ...client.authorizationCodeScopes], catalog).permissions);
   return granted;
 }
 
@@ -75,7 +79,13 @@ function widening(before: ClientAuthority, after: ClientAuthority): string | nul
  * actor is handed the client's secret (rotation, a secret generated on a switch to confidential),
  * and with it everything the client can do — checked as if they were creating it.
  */
-export async function requireMayConfigureClient(store: Store, actor: Actor, before: ClientAuthority | null, after: ClientAuthority, secretField: string | null = null): Promise<void> {
+export async function requireMayConfigureClient(
+  store: Store,
+  actor: Actor,
+  before: ClientAuthority | null,
+  after: ClientAuthority,
+  secretField: string | null = null,
+): Promise<void> {
   if (actor.kind === 'operator' || administersUsers(actor)) return;
   const whole = before === null || secretField !== null;
   const userChanged = whole ? after.userId !== null : before.userId !== after.userId;

@@ -60,7 +60,8 @@ function list(field: string, value: unknown): string[] {
 
 function seconds(field: string, value: unknown, fallback: number, max: number, min = 1): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new ValidationError(field, `must be a whole number of seconds from ${min} to ${max}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw new ValidationError(field, `must be a whole number of seconds from ${min} to ${max}`);
   return value;
 }
 
@@ -108,7 +109,8 @@ export async function actAsNames(store: Store, client: Pick<Client, 'actAs'>): P
 function pkceFrom(input: unknown, existing: Client | null, confidential: boolean): boolean {
   const pkce = flag('pkce', input, existing?.pkce ?? true);
   if (confidential) return pkce;
-  if (input === false) throw new ValidationError('pkce', 'cannot be turned off for a public client: PKCE is all that binds its authorization code to it (OAuth 2.1 §4.1.1)');
+  if (input === false)
+    throw new ValidationError('pkce', 'cannot be turned off for a public client: PKCE is all that binds its authorization code to it (OAuth 2.1 §4.1.1)');
   return true;
 }
 
@@ -118,23 +120,29 @@ async function knownScopes(store: Store): Promise<Set<string>> {
 
 /** Validates input into a client (without secret digest or times), resolving names against the store. */
 async function clientFrom(store: Store, input: ClientInput, existing: Client | null): Promise<Omit<Client, 'secretDigest' | 'created' | 'changed'>> {
-  if (!isValidClientId(input.clientId)) throw new ValidationError('clientId', `"${String(input.clientId)}" is not a valid client id (letters, digits, . _ ~ -; at most 128)`);
+  if (!isValidClientId(input.clientId))
+    throw new ValidationError('clientId', `"${String(input.clientId)}" is not a valid client id (letters, digits, . _ ~ -; at most 128)`);
   const confidential = flag('confidential', input.confidential, existing?.confidential ?? true);
-  const grantTypes = input.grantTypes === undefined
-    ? existing?.grantTypes ?? (confidential ? ['client_credentials'] : ['authorization_code', 'refresh_token'])
-    : list('grantTypes', input.grantTypes);
-  for (const g of grantTypes) if (!isGrantType(g)) throw new ValidationError('grantTypes', `"${g}" is not a grant type Gatehouse supports (${GRANT_TYPES.join(', ')})`);
+  const grantTypes =
+    input.grantTypes === undefined
+      ? (existing?.grantTypes ?? (confidential ? ['client_credentials'] : ['authorization_code', 'refresh_token']))
+      : list('grantTypes', input.grantTypes);
+  for (const g of grantTypes)
+    if (!isGrantType(g)) throw new ValidationError('grantTypes', `"${g}" is not a grant type Gatehouse supports (${GRANT_TYPES.join(', ')})`);
   if (grantTypes.length === 0) throw new ValidationError('grantTypes', 'must list at least one grant type');
-  if (!confidential && grantTypes.includes('client_credentials')) throw new ValidationError('grantTypes', 'a public client cannot use client_credentials (it has no secret to prove itself)');
-  const redirectUris = input.redirectUris === undefined ? existing?.redirectUris ?? [] : list('redirectUris', input.redirectUris);
+  if (!confidential && grantTypes.includes('client_credentials'))
+    throw new ValidationError('grantTypes', 'a public client cannot use client_credentials (it has no secret to prove itself)');
+  const redirectUris = input.redirectUris === undefined ? (existing?.redirectUris ?? []) : list('redirectUris', input.redirectUris);
   for (const uri of redirectUris) {
     const problem = redirectUriProblem(uri);
     if (problem) throw new ValidationError('redirectUris', `${uri} ${problem}`);
   }
-  if (grantTypes.includes('authorization_code') && redirectUris.length === 0) throw new ValidationError('redirectUris', 'the authorization_code grant needs at least one redirect URI');
+  if (grantTypes.includes('authorization_code') && redirectUris.length === 0)
+    throw new ValidationError('redirectUris', 'the authorization_code grant needs at least one redirect URI');
   const known = await knownScopes(store);
-  const scopes = input.scopes === undefined ? existing?.scopes ?? [] : list('scopes', input.scopes);
-  const authorizationCodeScopes = input.authorizationCodeScopes === undefined ? existing?.authorizationCodeScopes ?? [] : list('authorizationCodeScopes', input.authorizationCodeScopes);
+  const scopes = input.scopes === undefined ? (existing?.scopes ?? []) : list('scopes', input.scopes);
+  const authorizationCodeScopes =
+    input.authorizationCodeScopes === undefined ? (existing?.authorizationCodeScopes ?? []) : list('authorizationCodeScopes', input.authorizationCodeScopes);
   for (const s of [...scopes, ...authorizationCodeScopes]) if (!known.has(s)) throw new ValidationError('scopes', `no scope "${s}" exists`);
   let userId = existing?.userId ?? null;
   if (input.user !== undefined) {
@@ -145,7 +153,7 @@ async function clientFrom(store: Store, input: ClientInput, existing: Client | n
       userId = user.uid;
     }
   }
-  const actAs = input.actAs === undefined ? existing?.actAs ?? [] : await actAsFrom(store, input.actAs);
+  const actAs = input.actAs === undefined ? (existing?.actAs ?? []) : await actAsFrom(store, input.actAs);
   checkText('label', input.label, 255);
   checkText('description', input.description, 4096);
   return {
@@ -162,10 +170,31 @@ async function clientFrom(store: Store, input: ClientInput, existing: Client | n
     pkce: pkceFrom(input.pkce, existing, confidential),
     automaticAuthorization: flag('automaticAuthorization', input.automaticAuthorization, existing?.automaticAuthorization ?? false),
     rememberApproval: flag('rememberApproval', input.rememberApproval, existing?.rememberApproval ?? true),
-    accessTokenExpiration: seconds('accessTokenExpiration', input.accessTokenExpiration, existing?.accessTokenExpiration ?? DEFAULT_ACCESS_TOKEN_EXPIRATION, MAX_ACCESS_TOKEN_EXPIRATION),
-    refreshTokenExpiration: seconds('refreshTokenExpiration', input.refreshTokenExpiration, existing?.refreshTokenExpiration ?? DEFAULT_REFRESH_TOKEN_EXPIRATION, MAX_REFRESH_TOKEN_EXPIRATION),
-    refreshFamilyLifetime: seconds('refreshFamilyLifetime', input.refreshFamilyLifetime, existing?.refreshFamilyLifetime ?? DEFAULT_REFRESH_FAMILY_LIFETIME, MAX_REFRESH_FAMILY_LIFETIME),
-    refreshReuseInterval: seconds('refreshReuseInterval', input.refreshReuseInterval, existing?.refreshReuseInterval ?? DEFAULT_REFRESH_REUSE_INTERVAL, MAX_REFRESH_REUSE_INTERVAL, 0),
+    accessTokenExpiration: seconds(
+      'accessTokenExpiration',
+      input.accessTokenExpiration,
+      existing?.accessTokenExpiration ?? DEFAULT_ACCESS_TOKEN_EXPIRATION,
+      MAX_ACCESS_TOKEN_EXPIRATION,
+    ),
+    refreshTokenExpiration: seconds(
+      'refreshTokenExpiration',
+      input.refreshTokenExpiration,
+      existing?.refreshTokenExpiration ?? DEFAULT_REFRESH_TOKEN_EXPIRATION,
+      MAX_REFRESH_TOKEN_EXPIRATION,
+    ),
+    refreshFamilyLifetime: seconds(
+      'refreshFamilyLifetime',
+      input.refreshFamilyLifetime,
+      existing?.refreshFamilyLifetime ?? DEFAULT_REFRESH_FAMILY_LIFETIME,
+      MAX_REFRESH_FAMILY_LIFETIME,
+    ),
+    refreshReuseInterval: seconds(
+      'refreshReuseInterval',
+      input.refreshReuseInterval,
+      existing?.refreshReuseInterval ?? DEFAULT_REFRESH_REUSE_INTERVAL,
+      MAX_REFRESH_REUSE_INTERVAL,
+      0,
+    ),
     status: flag('status', input.status, existing?.status ?? true),
   };
 }
@@ -181,7 +210,12 @@ function checkedSecret(secret: unknown): string {
  * Creates a client; returns the secret in clear exactly once (generated unless given). `actor`
  * must hold what the client could obtain with its secret (src/admin/client-authority.ts).
  */
-export async function createClient(ctx: AdminContext, input: ClientInput, actor: Actor, store: Store = ctx.store): Promise<{ client: Client; secret: string | null }> {
+export async function createClient(
+  ctx: AdminContext,
+  input: ClientInput,
+  actor: Actor,
+  store: Store = ctx.store,
+): Promise<{ client: Client; secret: string | null }> {
   checkedActor(actor);
   if (await store.clients.get(input.clientId)) throw new ValidationError('clientId', `a client "${input.clientId}" already exists`);
   const fields = await clientFrom(store, input, null);
@@ -199,7 +233,12 @@ export async function createClient(ctx: AdminContext, input: ClientInput, actor:
  * secret, a disabled client or a switch to public revokes the client's tokens. Returns the
  * generated secret when one was made.
  */
-export async function upsertClient(ctx: AdminContext, input: ClientInput, actor: Actor, store: Store = ctx.store): Promise<{ outcome: 'created' | 'updated' | 'unchanged'; secret: string | null }> {
+export async function upsertClient(
+  ctx: AdminContext,
+  input: ClientInput,
+  actor: Actor,
+  store: Store = ctx.store,
+): Promise<{ outcome: 'created' | 'updated' | 'unchanged'; secret: string | null }> {
   checkedActor(actor);
   const existing = await store.clients.get(input.clientId);
   if (!existing) {

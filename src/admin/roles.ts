@@ -11,7 +11,8 @@ export interface RoleInput {
 }
 
 export function validateRole(input: RoleInput): Role {
-  if (!isValidRoleId(input.id)) throw new ValidationError('id', `"${String(input.id)}" is not a valid role id (lower-case letters, digits, _; starting with a letter)`);
+  if (!isValidRoleId(input.id))
+    throw new ValidationError('id', `"${String(input.id)}" is not a valid role id (lower-case letters, digits, _; starting with a letter)`);
   const permissions = input.permissions ?? [];
   if (!Array.isArray(permissions)) throw new ValidationError('permissions', 'must be a list');
   for (const p of permissions) if (!isValidPermissionName(p)) throw new ValidationError('permissions', `"${String(p)}" is not a valid permission name`);

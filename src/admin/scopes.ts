@@ -21,20 +21,24 @@ export interface ScopeInput {
 }
 
 export function validateScope(input: ScopeInput): Scope {
-  if (!isValidScopeName(input.name)) throw new ValidationError('name', `"${String(input.name)}" is not a valid scope name (RFC 6749 §3.3 characters, at most 128)`);
+  if (!isValidScopeName(input.name))
+    throw new ValidationError('name', `"${String(input.name)}" is not a valid scope name (RFC 6749 §3.3 characters, at most 128)`);
   if (isBuiltInScope(input.name)) throw new ValidationError('name', `${input.name} is a built-in OpenID Connect scope and cannot be redefined`);
-  if (typeof input.description !== 'string' || input.description.trim() === '') throw new ValidationError('description', 'is required (it is shown on the consent page)');
+  if (typeof input.description !== 'string' || input.description.trim() === '')
+    throw new ValidationError('description', 'is required (it is shown on the consent page)');
   checkText('description', input.description, 1024);
   const grantTypes = input.grantTypes ?? [...GRANT_TYPES];
   if (!Array.isArray(grantTypes) || grantTypes.length === 0) throw new ValidationError('grantTypes', 'must list at least one grant type');
-  for (const g of grantTypes) if (!isGrantType(g)) throw new ValidationError('grantTypes', `"${String(g)}" is not a grant type Gatehouse supports (${GRANT_TYPES.join(', ')})`);
+  for (const g of grantTypes)
+    if (!isGrantType(g)) throw new ValidationError('grantTypes', `"${String(g)}" is not a grant type Gatehouse supports (${GRANT_TYPES.join(', ')})`);
   const umbrella = input.umbrella === true;
   const parent = input.parent ?? null;
   if (parent !== null && !isValidScopeName(parent)) throw new ValidationError('parent', `"${String(parent)}" is not a valid scope name`);
   if (parent === input.name) throw new ValidationError('parent', 'a scope cannot be its own parent');
   let granularity = input.granularity ?? null;
   if (granularity === null && !umbrella) granularity = input.role ? 'role' : 'permission';
-  if (umbrella && granularity !== null && (input.permission || input.role)) throw new ValidationError('umbrella', 'an umbrella scope grants only what its children grant: give it no permission or role');
+  if (umbrella && granularity !== null && (input.permission || input.role))
+    throw new ValidationError('umbrella', 'an umbrella scope grants only what its children grant: give it no permission or role');
   let permission: string | null = null;
   let role: string | null = null;
   if (!umbrella && granularity === 'permission') {

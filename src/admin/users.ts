@@ -23,7 +23,8 @@ export interface UserInput {
 const MIN_PASSWORD_LENGTH = 8;
 
 export function validatePassword(password: unknown): string {
-  if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) throw new ValidationError('password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH)
+    throw new ValidationError('password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
   if (Buffer.byteLength(password) > 1024) throw new ValidationError('password', 'must be at most 1024 bytes');
   return password;
 }
@@ -41,7 +42,8 @@ async function validateRoles(store: Store, roles: unknown): Promise<string[]> {
 }
 
 function checkName(name: unknown): void {
-  if (!isValidUserName(name)) throw new ValidationError('name', `"${String(name)}" is not a valid user name (1–60 characters, no control characters or surrounding spaces)`);
+  if (!isValidUserName(name))
+    throw new ValidationError('name', `"${String(name)}" is not a valid user name (1–60 characters, no control characters or surrounding spaces)`);
 }
 
 function checkMail(mail: unknown): void {
@@ -118,7 +120,10 @@ async function keepAnAdministrator(store: Store, before: User, patch: UserPatch)
   const roles = patch.roles ?? before.roles;
   if (status && roles.some((r) => adminRoles.includes(r))) return;
   if ((await store.users.countActiveWithRoles(adminRoles, before.uid)) > 0) return;
-  throw new ValidationError(patch.status === false ? 'status' : 'roles', 'is refused: this is the last active administrator, and the change would lock everyone out of administration');
+  throw new ValidationError(
+    patch.status === false ? 'status' : 'roles',
+    'is refused: this is the last active administrator, and the change would lock everyone out of administration',
+  );
 }
 
 /** Taken by every save that could take administration away from someone (users.ts). */
@@ -138,8 +143,7 @@ export async function saveUser(ctx: AdminContext, uid: number, patch: UserPatch,
     await keepAnAdministrator(tx, before, patch);
     const now = Math.floor(ctx.clock.now() / 1000);
     const after = await tx.users.update(uid, { ...patch, changed: now });
-    const credentialsChanged =
-      before.status !== after.status || before.passHash !== after.passHash || !sameList(before.roles, after.roles);
+    const credentialsChanged = before.status !== after.status || before.passHash !== after.passHash || !sameList(before.roles, after.roles);
     if (credentialsChanged) {
       await revokeUserTokens(tx, ctx.clock, uid);
       await tx.sessions.deleteByUser(uid);
@@ -191,7 +195,12 @@ async function patchFor(store: Store, existing: User, input: Partial<UserInput>,
  * is. `prepared` is the input's password checked beforehand (preparePassword), so that inside
  * apply's transaction no password is hashed.
  */
-export async function upsertUser(ctx: AdminContext, input: UserInput, store: Store = ctx.store, prepared?: PreparedPassword): Promise<'created' | 'updated' | 'unchanged'> {
+export async function upsertUser(
+  ctx: AdminContext,
+  input: UserInput,
+  store: Store = ctx.store,
+  prepared?: PreparedPassword,
+): Promise<'created' | 'updated' | 'unchanged'> {
   validateIdentity(input);
   const existing = await store.users.findByName(input.name);
   if (!existing) {

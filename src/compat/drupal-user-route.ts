@@ -27,7 +27,8 @@ export async function drupalUserRoute(app: FastifyInstance, options: { services:
     if (!viewer) return sendResourceError(reply, resourceErrors.invalidToken());
     if (!canViewUser({ uid: principal.uid, permissions: viewer.access.permissions }, target)) {
       if (canViewUser({ uid: principal.uid, permissions: viewer.userPermissions }, target)) {
-        const needed = viewer.userPermissions.has(PERMISSIONS.accessUserProfiles) && target.status ? PERMISSIONS.accessUserProfiles : PERMISSIONS.administerUsers;
+        const needed =
+          viewer.userPermissions.has(PERMISSIONS.accessUserProfiles) && target.status ? PERMISSIONS.accessUserProfiles : PERMISSIONS.administerUsers;
         return sendResourceError(reply, resourceErrors.insufficientScope(needed));
       }
       return drupalError(reply, 403, "You are not authorized to view this user's account.");

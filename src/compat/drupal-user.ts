@@ -52,12 +52,40 @@ export function roleUuid(roleId: string): string {
 }
 
 type Field =
-  | 'uid' | 'uuid' | 'langcode' | 'preferred_langcode' | 'preferred_admin_langcode' | 'name' | 'mail' | 'timezone'
-  | 'status' | 'created' | 'changed' | 'access' | 'login' | 'init' | 'roles' | 'default_langcode';
+  | 'uid'
+  | 'uuid'
+  | 'langcode'
+  | 'preferred_langcode'
+  | 'preferred_admin_langcode'
+  | 'name'
+  | 'mail'
+  | 'timezone'
+  | 'status'
+  | 'created'
+  | 'changed'
+  | 'access'
+  | 'login'
+  | 'init'
+  | 'roles'
+  | 'default_langcode';
 
 const FIELD_ORDER: Field[] = [
-  'uid', 'uuid', 'langcode', 'preferred_langcode', 'preferred_admin_langcode', 'name', 'mail', 'timezone',
-  'status', 'created', 'changed', 'access', 'login', 'init', 'roles', 'default_langcode',
+  'uid',
+  'uuid',
+  'langcode',
+  'preferred_langcode',
+  'preferred_admin_langcode',
+  'name',
+  'mail',
+  'timezone',
+  'status',
+  'created',
+  'changed',
+  'access',
+  'login',
+  'init',
+  'roles',
+  'default_langcode',
 ];
 const PUBLIC_FIELDS: ReadonlySet<Field> = new Set(['uid', 'uuid', 'langcode', 'name', 'created', 'changed', 'default_langcode']);
 const OWNER_FIELDS: ReadonlySet<Field> = new Set([...PUBLIC_FIELDS, 'mail', 'timezone', 'preferred_langcode', 'preferred_admin_langcode']);

@@ -62,7 +62,7 @@ export async function restApiAuth(app: FastifyInstance, options: { services: Ser
       if (grantType !== 'password' && grantType !== 'client_credentials') throw new RestApiRefusal(UNSUPPORTED_GRANT_TYPE());
       if (params.client_id === undefined) throw GrantError.missing('client_id');
       const client = await services.store.clients.get(params.client_id);
-      if (!client || !client.status) throw new RestApiRefusal(INVALID_CLIENT_ID());
+      if (!client?.status) throw new RestApiRefusal(INVALID_CLIENT_ID());
       // a confidential client always proves itself (RFC 6749 §3.2.1), whatever the grant; only a
       // client marked public may use miniOrange's password grant with client_id alone
       if (client.confidential && (params.client_secret === undefined || !services.secrets.matches(params.client_secret, client.secretDigest))) {

@@ -24,8 +24,7 @@ export const MISSING_USERNAME = (): RestApiErrorResponse => restApiError(400, 'M
 export const MISSING_PARAMETER = (param: string): RestApiErrorResponse =>
   restApiError(400, 'MISSING_PARAMETER', `The ${param} parameter is missing from the request`);
 export const UNSUPPORTED_GRANT_TYPE = (): RestApiErrorResponse => restApiError(400, 'UNSUPPORTED_GRANT_TYPE', 'The grant type is not supported.');
-export const UNAUTHORIZED_CLIENT = (): RestApiErrorResponse =>
-  restApiError(400, 'UNAUTHORIZED_CLIENT', 'The client is not allowed to use this grant type.');
+export const UNAUTHORIZED_CLIENT = (): RestApiErrorResponse => restApiError(400, 'UNAUTHORIZED_CLIENT', 'The client is not allowed to use this grant type.');
 export const USER_BLOCKED = (): RestApiErrorResponse => restApiError(403, 'USER_BLOCKED', 'The user is blocked or inactive.');
 export const TOO_MANY_ATTEMPTS = (retryAfter: number): RestApiErrorResponse =>
   restApiError(429, 'TOO_MANY_ATTEMPTS', 'Too many failed attempts. Try again later.', { 'retry-after': String(retryAfter) });
@@ -81,7 +80,12 @@ export function restApiErrorHandler(app: FastifyInstance, label: string): void {
     if (isClientError(error)) return sendRestApiError(reply, restApiError(error.statusCode ?? 400, 'INVALID_REQUEST', describeClientError(error)));
     if (isStoreUnavailable(error)) {
       request.log.warn({ err: error }, `${label}: database unavailable`);
-      return sendRestApiError(reply, restApiError(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable. Try again shortly.', { 'retry-after': String(UNAVAILABLE_RETRY_AFTER) }));
+      return sendRestApiError(
+        reply,
+        restApiError(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable. Try again shortly.', {
+          'retry-after': String(UNAVAILABLE_RETRY_AFTER),
+        }),
+      );
     }
     request.log.error({ err: error }, `${label} failed`);
     return sendRestApiError(reply, restApiError(500, 'SERVER_ERROR', 'The server encountered an unexpected condition.'));

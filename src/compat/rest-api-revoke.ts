@@ -7,7 +7,15 @@ import { singleValuedParams } from '../oauth/params.js';
 import { revokePresentedToken } from '../oauth/token-revocation.js';
 import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
-import { INVALID_CLIENT_ID, INVALID_CLIENT_SECRET, INVALID_HTTP_METHOD, INVALID_REQUEST, restApiErrorHandler, sendRestApiError, toRestApiError } from './rest-api-errors.js';
+import {
+  INVALID_CLIENT_ID,
+  INVALID_CLIENT_SECRET,
+  INVALID_HTTP_METHOD,
+  INVALID_REQUEST,
+  restApiErrorHandler,
+  sendRestApiError,
+  toRestApiError,
+} from './rest-api-errors.js';
 
 const ENDPOINT = '/rest_api/revoke';
 
@@ -28,7 +36,7 @@ export async function restApiRevoke(app: FastifyInstance, options: { services: S
       const clientId = params.client_id?.trim();
       if (!clientId) throw GrantError.missing('client_id');
       const client = await services.store.clients.get(clientId);
-      if (!client || !client.status) return send(reply, INVALID_CLIENT_ID());
+      if (!client?.status) return send(reply, INVALID_CLIENT_ID());
       if (client.confidential && (params.client_secret === undefined || !services.secrets.matches(params.client_secret, client.secretDigest))) {
         return send(reply, INVALID_CLIENT_SECRET());
       }

@@ -37,9 +37,15 @@ const headers = new WeakMap<SigningKey, Map<string, string>>();
 
 function encodedHeader(key: SigningKey, typ: string): string {
   let byTyp = headers.get(key);
-  if (!byTyp) headers.set(key, (byTyp = new Map()));
+  if (!byTyp) {
+    byTyp = new Map();
+    headers.set(key, byTyp);
+  }
   let header = byTyp.get(typ);
-  if (header === undefined) byTyp.set(typ, (header = b64json({ alg: key.alg, typ, kid: key.kid })));
+  if (header === undefined) {
+    header = b64json({ alg: key.alg, typ, kid: key.kid });
+    byTyp.set(typ, header);
+  }
   return header;
 }
 

@@ -91,8 +91,7 @@ export class KeyRing {
       published.push({ ...jwk, kid: row.kid, alg: row.alg, use: 'sig' });
       if (row.state === 'current') {
         const known = this.signing.get(row.use);
-        const privateKey =
-          known?.kid === row.kid ? known.privateKey : createPrivateKey(decryptPrivateKey(row.privateKeyEncrypted, masterSecret, row.kid));
+        const privateKey = known?.kid === row.kid ? known.privateKey : createPrivateKey(decryptPrivateKey(row.privateKeyEncrypted, masterSecret, row.kid));
         const chosen = signing.get(row.use);
         // two `current` keys can only coexist for an instant during rotation: prefer the newer
         if (!chosen || (rows.find((r) => r.kid === chosen.kid)?.activatedAt ?? 0) <= (row.activatedAt ?? 0)) {

@@ -1,6 +1,6 @@
 // An OAuth client ("consumer" in Simple OAuth), with every consumer field of
 // docs/compatibility.md §4.
-import { type GrantType } from './grant-types.js';
+import type { GrantType } from './grant-types.js';
 
 export interface Client {
   clientId: string;

@@ -6,7 +6,16 @@ export function loggerOptions(level: string): object {
   return {
     level,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.client_secret', '*.refresh_token', '*.access_token', '*.code'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'res.headers["set-cookie"]',
+        '*.password',
+        '*.client_secret',
+        '*.refresh_token',
+        '*.access_token',
+        '*.code',
+      ],
       censor: '[redacted]',
     },
     serializers: {

@@ -46,7 +46,15 @@ function fallbackStore(shared: SharedCounters | null): new () => CounterStore {
   return class {
     constructor() {
       const local = new (LocalStore as unknown as new (continueExceeding: boolean, backoff: boolean, size: number) => CounterStore)(false, false, 10_000);
-      const remote = shared ? new (RedisStore as unknown as new (continueExceeding: boolean, backoff: boolean, redis: unknown, prefix: string) => CounterStore)(false, false, shared.connection, `${shared.prefix}rate:`) : null;
+      const remote = shared
+        ? new (RedisStore as unknown as new (continueExceeding: boolean, backoff: boolean, redis: unknown, prefix: string) => CounterStore)(
+            false,
+            false,
+            shared.connection,
+            `${shared.prefix}rate:`,
+          )
+        : null;
+      // biome-ignore lint/correctness/noConstructorReturn: @fastify/rate-limit takes a class and calls `new`; the store it gets is the fallback pair
       return make(remote, local);
     }
   } as unknown as new () => CounterStore;

@@ -6,7 +6,6 @@ import type { AccessCatalog } from '../domain/access.js';
 import type { Client } from '../domain/client.js';
 import type { Store } from '../store/store.js';
 import { GrantError } from './errors.js';
-import type { Params } from './params.js';
 import { isValidS256Challenge } from './pkce.js';
 import { redirectUriMatches } from './redirect-uri.js';
 import { resolveScopes } from './scopes.js';
@@ -67,17 +66,14 @@ export function authorizationParams(source: unknown): { params: Record<string, s
   return { params, repeated };
 }
 
-export async function validateAuthorizationRequest(
-  source: unknown,
-  store: Store,
-  catalog: AccessCatalog,
-): Promise<AuthorizationOutcome> {
+export async function validateAuthorizationRequest(source: unknown, store: Store, catalog: AccessCatalog): Promise<AuthorizationOutcome> {
   const { params, repeated } = authorizationParams(source);
   const page = (title: string, message: string): AuthorizationPageError => ({ kind: 'page', title, message });
-  if (repeated === 'client_id' || repeated === 'redirect_uri') return page('Invalid request', `The ${repeated} parameter must appear once, without control characters.`);
+  if (repeated === 'client_id' || repeated === 'redirect_uri')
+    return page('Invalid request', `The ${repeated} parameter must appear once, without control characters.`);
   if (!params.client_id) return page('Invalid request', 'The request has no client_id.');
   const client = await store.clients.get(params.client_id);
-  if (!client || !client.status) return page('Unknown application', 'The application that sent you here is not registered with this server.');
+  if (!client?.status) return page('Unknown application', 'The application that sent you here is not registered with this server.');
 
   let redirectUri: string;
   const redirectUriGiven = params.redirect_uri !== undefined;
@@ -98,7 +94,8 @@ export async function validateAuthorizationRequest(
   const fail = (error: string, description: string): AuthorizationRedirectError => ({ kind: 'redirect', redirectUri, responseMode, state, error, description });
 
   if (repeated) return fail('invalid_request', `The ${repeated} parameter must appear once, without control characters.`);
-  if (responseModeParam !== 'query' && responseModeParam !== 'form_post') return fail('invalid_request', `response_mode ${responseModeParam} is not supported (query, form_post).`);
+  if (responseModeParam !== 'query' && responseModeParam !== 'form_post')
+    return fail('invalid_request', `response_mode ${responseModeParam} is not supported (query, form_post).`);
   if (params.request !== undefined) return fail('request_not_supported', 'Request objects are not supported.');
   if (params.request_uri !== undefined) return fail('request_uri_not_supported', 'Request URIs are not supported.');
   if (params.response_type === undefined) return fail('invalid_request', 'The response_type parameter is missing.');
@@ -118,7 +115,8 @@ export async function validateAuthorizationRequest(
   if (params.code_challenge !== undefined) {
     const method = params.code_challenge_method ?? 'plain';
     if (method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256 (plain is not allowed).');
-    if (!isValidS256Challenge(params.code_challenge)) return fail('invalid_request', 'code_challenge must be 43 base64url characters (the S256 of a verifier).');
+    if (!isValidS256Challenge(params.code_challenge))
+      return fail('invalid_request', 'code_challenge must be 43 base64url characters (the S256 of a verifier).');
     codeChallenge = params.code_challenge;
   } else if (params.code_challenge_method !== undefined) {
     return fail('invalid_request', 'code_challenge_method was sent without code_challenge.');

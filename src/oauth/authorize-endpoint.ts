@@ -64,7 +64,15 @@ export async function authorizeEndpoint(app: FastifyInstance, options: { service
       accessJti: null,
       accessExpiresAt: null,
     });
-    services.audit.record({ event: 'authorization.granted', outcome: 'success', userId: current.user.uid, clientId: request.client.clientId, ip, endpoint: '/oauth/authorize', detail: request.scopes.join(' ') || null });
+    services.audit.record({
+      event: 'authorization.granted',
+      outcome: 'success',
+      userId: current.user.uid,
+      clientId: request.client.clientId,
+      ip,
+      endpoint: '/oauth/authorize',
+      detail: request.scopes.join(' ') || null,
+    });
     return sendAuthorizationResponse(reply, request, { code, state: request.state, iss: config.issuer });
   }
 
@@ -72,11 +80,17 @@ export async function authorizeEndpoint(app: FastifyInstance, options: { service
     const outcome = await validateAuthorizationRequest(source, store, catalog);
     if (outcome.kind === 'page') return sendPage(reply, 400, errorPage(outcome.title, outcome.message));
     if (outcome.kind === 'redirect') {
-      return sendAuthorizationResponse(reply, outcome, { error: outcome.error, error_description: outcome.description, state: outcome.state, iss: config.issuer });
+      return sendAuthorizationResponse(reply, outcome, {
+        error: outcome.error,
+        error_description: outcome.description,
+        state: outcome.state,
+        iss: config.issuer,
+      });
     }
     const request = outcome.request;
     const decision = request.params[DECISION_FIELD];
-    if (decision !== undefined && httpRequest.method !== 'POST') return sendPage(reply, 400, errorPage('Invalid request', 'A decision can only be sent from the consent form.'));
+    if (decision !== undefined && httpRequest.method !== 'POST')
+      return sendPage(reply, 400, errorPage('Invalid request', 'A decision can only be sent from the consent form.'));
 
     const current = await web.sessions.current(httpRequest);
     const now = nowSeconds(clock);
@@ -84,16 +98,31 @@ export async function authorizeEndpoint(app: FastifyInstance, options: { service
     if (!current || request.prompt.has('login') || tooOld) {
       if (request.prompt.has('none')) return redirectError(reply, request, 'login_required', 'The user is not logged in.');
       const destination = authorizeUrl(carriedParams(request));
-      return reply.code(302).header('cache-control', 'no-store').redirect(`/user/login?${new URLSearchParams({ destination }).toString()}`, 302);
+      return reply
+        .code(302)
+        .header('cache-control', 'no-store')
+        .redirect(`/user/login?${new URLSearchParams({ destination }).toString()}`, 302);
     }
 
     const { client } = request;
     if (decision !== undefined) {
       if (!web.csrf.verify(httpRequest, request.params[CSRF_FIELD])) {
-        return sendPage(reply, 403, errorPage('Form expired', 'The form has expired or did not come from this site. Go back to the application and try again.'));
+        return sendPage(
+          reply,
+          403,
+          errorPage('Form expired', 'The form has expired or did not come from this site. Go back to the application and try again.'),
+        );
       }
       if (decision === 'deny') {
-        services.audit.record({ event: 'authorization.denied', outcome: 'failure', userId: current.user.uid, clientId: client.clientId, ip: httpRequest.ip, endpoint: '/oauth/authorize', detail: null });
+        services.audit.record({
+          event: 'authorization.denied',
+          outcome: 'failure',
+          userId: current.user.uid,
+          clientId: client.clientId,
+          ip: httpRequest.ip,
+          endpoint: '/oauth/authorize',
+          detail: null,
+        });
         return redirectError(reply, request, 'access_denied', 'The user denied the request.');
       }
       if (decision !== 'allow') return sendPage(reply, 400, errorPage('Invalid request', 'Unknown decision.'));
@@ -110,7 +139,11 @@ export async function authorizeEndpoint(app: FastifyInstance, options: { service
     if (request.prompt.has('consent') || !(client.automaticAuthorization || approvedBefore)) {
       if (request.prompt.has('none')) return redirectError(reply, request, 'consent_required', 'The user has not approved this application.');
       const scopes = request.scopes.map((name) => catalog.scopes.get(name)).filter((s): s is Scope => s !== undefined);
-      return sendPage(reply, 200, consentPage({ client, scopes, userName: current.user.name, csrf: web.csrf.token(httpRequest, reply), fields: carriedParams(request) }));
+      return sendPage(
+        reply,
+        200,
+        consentPage({ client, scopes, userName: current.user.name, csrf: web.csrf.token(httpRequest, reply), fields: carriedParams(request) }),
+      );
     }
     return issueCode(reply, request, current, httpRequest.ip);
   }

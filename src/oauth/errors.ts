@@ -23,7 +23,12 @@ export class GrantError extends Error {
   constructor(
     readonly reason: GrantFailure,
     message: string,
-    readonly detail: { param?: string; retryAfter?: number; hint?: string; /** audit event naming what happened, when it is more than a failure */ event?: string } = {},
+    readonly detail: {
+      param?: string;
+      retryAfter?: number;
+      hint?: string /** audit event naming what happened, when it is more than a failure */;
+      event?: string;
+    } = {},
   ) {
     super(message);
   }

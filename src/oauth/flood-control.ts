@@ -31,7 +31,10 @@ export class FloodControl {
 
   /** Names as Drupal compares them; control characters (never in a valid name) cannot reach a key. */
   private static userKey(name: string): string {
-    return name.trim().toLowerCase().replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
+    return name
+      .trim()
+      .toLowerCase()
+      .replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
   }
 
   private limits(ip: string, userName: string): { limits: FloodLimit[]; userIpKey: string } {

@@ -20,7 +20,10 @@ export function oauthErrorHandler(app: FastifyInstance, label: string): void {
     if (isClientError(error)) return sendOAuthFailure(reply, new GrantError('invalid_parameter', describeClientError(error)), false);
     if (isStoreUnavailable(error)) {
       request.log.warn({ err: error }, `${label}: database unavailable`);
-      return noStore(reply).code(503).header('retry-after', String(UNAVAILABLE_RETRY_AFTER)).send({ error: 'temporarily_unavailable', error_description: 'The authorization server is temporarily unavailable. Try again shortly.' });
+      return noStore(reply)
+        .code(503)
+        .header('retry-after', String(UNAVAILABLE_RETRY_AFTER))
+        .send({ error: 'temporarily_unavailable', error_description: 'The authorization server is temporarily unavailable. Try again shortly.' });
     }
     request.log.error({ err: error }, `${label} failed`);
     return noStore(reply).code(500).send({ error: 'server_error', error_description: 'The authorization server encountered an unexpected condition.' });
@@ -35,10 +38,13 @@ export function readFormParams(body: unknown, contentType: string) {
   return singleValuedParams(body);
 }
 
-export async function authenticatedFormRequest(services: Services, request: { headers: Record<string, string | string[] | undefined>; body: unknown }, contentType: string) {
+export async function authenticatedFormRequest(
+  services: Services,
+  request: { headers: Record<string, string | string[] | undefined>; body: unknown },
+  contentType: string,
+) {
   const params = readFormParams(request.body, contentType);
   const authorization = typeof request.headers.authorization === 'string' ? request.headers.authorization : undefined;
   const client = await authenticateClient(services.store, services.secrets, readClientCredentials(authorization, params));
   return { params, client };
 }
-

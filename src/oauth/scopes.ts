@@ -9,12 +9,7 @@ function invalidScope(hint: string): GrantError {
   return new GrantError('invalid_scope', 'The requested scope is invalid, unknown, or malformed', { hint });
 }
 
-export function resolveScopes(
-  requested: string | undefined,
-  allowed: readonly string[],
-  grantType: GrantType,
-  catalog: AccessCatalog,
-): string[] {
+export function resolveScopes(requested: string | undefined, allowed: readonly string[], grantType: GrantType, catalog: AccessCatalog): string[] {
   const usable = (name: string): boolean => catalog.scopes.get(name)?.grantTypes.includes(grantType) ?? false;
   if (requested === undefined || requested === '') return allowed.filter(usable);
   const names = parseScopeParameter(requested);
@@ -52,7 +47,13 @@ export function refreshScopes(
 ): string[] {
   const narrowed = narrowScopes(requested, granted);
   const clientHas = new Set([...client.scopes, ...client.authorizationCodeScopes]);
-  const kept = new Set(scopesStillHeld(narrowed.filter((n) => clientHas.has(n)), userRoles, catalog));
+  const kept = new Set(
+    scopesStillHeld(
+      narrowed.filter((n) => clientHas.has(n)),
+      userRoles,
+      catalog,
+    ),
+  );
   const dropped = narrowed.find((n) => !kept.has(n));
   if (dropped !== undefined && requested !== undefined && requested !== '') {
     throw invalidScope(`The scope ${dropped} is no longer available to this client or user`);

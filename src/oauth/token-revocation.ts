@@ -6,12 +6,27 @@ import type { Services } from '../services.js';
 import { revokeFamily } from './revocation.js';
 import { findLiveToken } from './token-lookup.js';
 
-export async function revokePresentedToken(services: Services, client: Client, token: string, hint: string | undefined, ip: string, endpoint: string): Promise<void> {
+export async function revokePresentedToken(
+  services: Services,
+  client: Client,
+  token: string,
+  hint: string | undefined,
+  ip: string,
+  endpoint: string,
+): Promise<void> {
   const found = await findLiveToken(services, token, hint);
   if (!found) return;
   const owner = found.kind === 'access' ? found.principal.clientId : found.row.clientId;
   if (owner !== client.clientId) {
-    services.audit.record({ event: 'token.revoke_refused', outcome: 'failure', userId: null, clientId: client.clientId, ip, endpoint, detail: 'token of another client' });
+    services.audit.record({
+      event: 'token.revoke_refused',
+      outcome: 'failure',
+      userId: null,
+      clientId: client.clientId,
+      ip,
+      endpoint,
+      detail: 'token of another client',
+    });
     return;
   }
   if (found.kind === 'access') {

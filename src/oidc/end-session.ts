@@ -24,7 +24,7 @@ export async function resolveLogoutTarget(services: Services, params: Params, hi
   if (!clientId) return { kind: 'error', message: 'A post-logout redirect needs client_id or id_token_hint.' };
   if (hinted && text(params.client_id) && hinted !== text(params.client_id)) return { kind: 'error', message: 'client_id does not match the id_token_hint.' };
   const client = await services.store.clients.get(clientId);
-  if (!client || !client.redirectUris.includes(uri)) return { kind: 'error', message: 'The post-logout redirect URI is not registered for this application.' };
+  if (!client?.redirectUris.includes(uri)) return { kind: 'error', message: 'The post-logout redirect URI is not registered for this application.' };
   return { kind: 'redirect', uri, state: text(params.state) };
 }
 
@@ -45,7 +45,13 @@ export async function endSessionRoutes(app: FastifyInstance, options: { services
     let hint: JwtClaims | null = null;
     if (params.id_token_hint) {
       try {
-        ({ claims: hint } = await verifyJwt(keys, params.id_token_hint, { typ: ID_TOKEN_TYP, keyUse: 'id', issuer: config.issuer, now: nowSeconds(clock), allowExpired: true }));
+        ({ claims: hint } = await verifyJwt(keys, params.id_token_hint, {
+          typ: ID_TOKEN_TYP,
+          keyUse: 'id',
+          issuer: config.issuer,
+          now: nowSeconds(clock),
+          allowExpired: true,
+        }));
       } catch {
         return sendPage(reply, 400, errorPage('Invalid logout request', 'The id_token_hint is not a valid ID token from this server.'));
       }
@@ -61,7 +67,16 @@ export async function endSessionRoutes(app: FastifyInstance, options: { services
       return sendPage(reply, 200, logoutPage({ csrf: web.csrf.token(request, reply), fields }));
     }
     await web.sessions.end(request, reply);
-    if (current) services.audit.record({ event: 'user.logout', outcome: 'success', userId: current.user.uid, clientId: null, ip: request.ip, endpoint: '/oauth/logout', detail: 'rp-initiated' });
+    if (current)
+      services.audit.record({
+        event: 'user.logout',
+        outcome: 'success',
+        userId: current.user.uid,
+        clientId: null,
+        ip: request.ip,
+        endpoint: '/oauth/logout',
+        detail: 'rp-initiated',
+      });
     return sendLoggedOut(reply, target.kind === 'redirect' ? target : null);
   };
 

@@ -12,14 +12,14 @@ export const ID_TOKEN_TYP = 'JWT';
 
 /** at_hash: the left half of the access token's hash, with the hash of the signing alg. */
 export function accessTokenHash(accessToken: string, alg: SigningAlg): string {
-  const digest = createHash(alg === 'EdDSA' ? 'sha512' : 'sha256').update(accessToken, 'ascii').digest();
+  const digest = createHash(alg === 'EdDSA' ? 'sha512' : 'sha256')
+    .update(accessToken, 'ascii')
+    .digest();
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }
 
 export class IdTokens {
-  constructor(
-    private readonly deps: { keys: KeyRing; clock: Clock; issuer: string; ttl: number },
-  ) {}
+  constructor(private readonly deps: { keys: KeyRing; clock: Clock; issuer: string; ttl: number }) {}
 
   issue(options: { user: User; clientId: string; scopes: readonly string[]; nonce: string | null; authTime: number; accessToken: string }): Promise<string> {
     const key = this.deps.keys.signingKey('id');

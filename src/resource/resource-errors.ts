@@ -22,7 +22,12 @@ const base = `Bearer realm="${REALM}"`;
 export const resourceErrors = {
   missingHeader: () => new ResourceError(401, 'MISSING_AUTHORIZATION_HEADER', 'Authorization header not received.', base),
   wrongScheme: () =>
-    new ResourceError(401, 'INVALID_AUTHORIZATION_HEADER_TOKEN_TYPE', 'Authorization header must be the type of Bearer Token.', `${base}, error="invalid_request"`),
+    new ResourceError(
+      401,
+      'INVALID_AUTHORIZATION_HEADER_TOKEN_TYPE',
+      'Authorization header must be the type of Bearer Token.',
+      `${base}, error="invalid_request"`,
+    ),
   invalidToken: () => new ResourceError(401, 'INVALID_ACCESS_TOKEN', 'Invalid Access Token.', `${base}, error="invalid_token"`),
   expired: () =>
     new ResourceError(401, 'TOKEN_EXPIRED', 'Invalid request: Token Expired.', `${base}, error="invalid_token", error_description="The access token expired"`),
@@ -35,6 +40,5 @@ export const resourceErrors = {
       `${base}, error="insufficient_scope", scope="${needed.replace(/["\\]/g, '')}"`,
     ),
   userBlocked: () => new ResourceError(403, 'USER_BLOCKED', 'The user is blocked or inactive.', `${base}, error="invalid_token"`),
-  notConfigured: () =>
-    new ResourceError(403, 'ACCESS_NOT_CONFIGURED', 'This route has no authentication configured and refuses every request.', base),
+  notConfigured: () => new ResourceError(403, 'ACCESS_NOT_CONFIGURED', 'This route has no authentication configured and refuses every request.', base),
 };

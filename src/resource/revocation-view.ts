@@ -37,11 +37,7 @@ export class RevocationView {
 
   async start(pollMs: number): Promise<void> {
     const now = nowSeconds(this.clock);
-    const [latest, rows, blocked] = await Promise.all([
-      this.store.revocations.latestId(),
-      this.store.revocations.active(now),
-      this.store.users.blockedIds(),
-    ]);
+    const [latest, rows, blocked] = await Promise.all([this.store.revocations.latestId(), this.store.revocations.active(now), this.store.users.blockedIds()]);
     this.blocked = new Set(blocked);
     for (const row of rows) this.applyRow(row);
     this.lastId = Math.max(latest, ...rows.map((r) => r.id));
@@ -140,7 +136,6 @@ export class RevocationView {
     const grant = this.grants.get(`${sub}:${clientId}`);
     return grant !== undefined && issuedMs <= grant.at;
   }
-
 }
 
 function maxEntry(a: { at: number; expiresAt: number } | undefined, b: { at: number; expiresAt: number }): { at: number; expiresAt: number } {

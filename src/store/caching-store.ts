@@ -244,15 +244,30 @@ function trackEntityWrites(tx: Store, onWrite: () => void): Store {
     blockedIds: () => tx.users.blockedIds(),
     search: (filter) => tx.users.search(filter),
     countActiveWithRoles: (roleIds, exceptUid) => tx.users.countActiveWithRoles(roleIds, exceptUid),
-    create: (user) => (onWrite(), tx.users.create(user)),
-    update: (uid, patch) => (onWrite(), tx.users.update(uid, patch)),
+    create: (user) => {
+      onWrite();
+      return tx.users.create(user);
+    },
+    update: (uid, patch) => {
+      onWrite();
+      return tx.users.update(uid, patch);
+    },
   };
   const clients: ClientRepository = {
     get: (id) => tx.clients.get(id),
     list: () => tx.clients.list(),
-    create: (client) => (onWrite(), tx.clients.create(client)),
-    update: (client) => (onWrite(), tx.clients.update(client)),
-    delete: (clientId) => (onWrite(), tx.clients.delete(clientId)),
+    create: (client) => {
+      onWrite();
+      return tx.clients.create(client);
+    },
+    update: (client) => {
+      onWrite();
+      return tx.clients.update(client);
+    },
+    delete: (clientId) => {
+      onWrite();
+      return tx.clients.delete(clientId);
+    },
   };
   const tracked: Store = {
     engine: tx.engine,

@@ -100,7 +100,10 @@ export function poolConfig(url: string, options: OpenStoreOptions): pg.PoolConfi
     // withQueryDeadline, which also counts the wait for the connection
     ...(timeoutMs === 0 ? {} : { statement_timeout: timeoutMs }),
     // bigint columns hold seconds and ids well inside 2^53: numbers, not strings
-    types: { getTypeParser: ((oid: number, format?: string) => (oid === int8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser },
+    types: {
+      getTypeParser: ((oid: number, format?: string) =>
+        oid === int8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
   };
 }
 
@@ -131,7 +134,8 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
 }
 
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
-  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length), options, options.warn ?? ((message) => process.emitWarning(message)));
+  if (databaseUrl.startsWith('sqlite:'))
+    return openSqlite(databaseUrl.slice('sqlite:'.length), options, options.warn ?? ((message) => process.emitWarning(message)));
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     // `?schema=NAME` (ours, not libpq's) puts Gatehouse's tables in a schema of their own
     const url = new URL(databaseUrl);

@@ -27,7 +27,7 @@ class DeadlineClient implements PostgresPoolClient {
   ) {}
 
   query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
-  query<R>(cursor: never): never;
+  query<_R>(cursor: never): never;
   query<R>(sql: string, parameters?: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
     if (this.broken) return Promise.reject(this.broken);
     const started = this.asked ?? performance.now();

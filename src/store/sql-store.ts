@@ -11,7 +11,17 @@ import type { Engine } from './engine.js';
 import type { ChangeFeed, ChangeTopic } from './change-feed.js';
 import { floodWait } from './flood-wait.js';
 import { migrationProvider } from './migrations/index.js';
-import type { AuthorizationCodesTable, ClientsTable, ConsentsTable, Database, RefreshTokensTable, RevocationsTable, ScopesTable, SigningKeysTable, UsersTable } from './schema.js';
+import type {
+  AuthorizationCodesTable,
+  ClientsTable,
+  ConsentsTable,
+  Database,
+  RefreshTokensTable,
+  RevocationsTable,
+  ScopesTable,
+  SigningKeysTable,
+  UsersTable,
+} from './schema.js';
 import type {
   CleanupRepository,
   ExpiringKind,
@@ -195,7 +205,10 @@ class SqlUsers implements UserRepository {
   private async withRoles(row: Selectable<UsersTable> | undefined): Promise<User | null> {
     if (!row) return null;
     const roles = await this.db.selectFrom('user_roles').select('role_id').where('uid', '=', row.uid).execute();
-    return toUser(row, roles.map((r) => r.role_id));
+    return toUser(
+      row,
+      roles.map((r) => r.role_id),
+    );
   }
 
   async findById(uid: number): Promise<User | null> {
@@ -246,7 +259,11 @@ class SqlUsers implements UserRepository {
   private async setRoles(uid: number, roles: readonly string[]): Promise<void> {
     await this.db.deleteFrom('user_roles').where('uid', '=', uid).execute();
     const unique = [...new Set(roles)];
-    if (unique.length) await this.db.insertInto('user_roles').values(unique.map((role_id) => ({ uid, role_id }))).execute();
+    if (unique.length)
+      await this.db
+        .insertInto('user_roles')
+        .values(unique.map((role_id) => ({ uid, role_id })))
+        .execute();
   }
 
   async update(uid: number, patch: UserPatch): Promise<User> {
@@ -275,7 +292,11 @@ class SqlUsers implements UserRepository {
   }
 
   async count(): Promise<number> {
-    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).where('uid', '!=', 0).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('uid', '!=', 0)
+      .executeTakeFirstOrThrow();
     return num(row.n as number);
   }
 
@@ -290,7 +311,12 @@ class SqlUsers implements UserRepository {
     const text = filter.query?.trim().toLowerCase();
     if (text) {
       const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      query = query.where((eb) => eb.or([eb(eb.fn('lower', ['name']), 'like', sql<string>`${pattern} ESCAPE '\\'`), eb(eb.fn('lower', ['mail']), 'like', sql<string>`${pattern} ESCAPE '\\'`)]));
+      query = query.where((eb) =>
+        eb.or([
+          eb(eb.fn('lower', ['name']), 'like', sql<string>`${pattern} ESCAPE '\\'`),
+          eb(eb.fn('lower', ['mail']), 'like', sql<string>`${pattern} ESCAPE '\\'`),
+        ]),
+      );
     }
     const [{ n }] = await query.select((eb) => eb.fn.countAll().as('n')).execute();
     const rows = await query.selectAll().orderBy('uid').limit(filter.limit).offset(filter.offset).execute();
@@ -368,7 +394,11 @@ class SqlScopes implements ScopeRepository {
       role: scope.role,
     };
     const { name: _name, ...rest } = values;
-    await this.db.insertInto('scopes').values(values).onConflict((oc) => oc.column('name').doUpdateSet(rest)).execute();
+    await this.db
+      .insertInto('scopes')
+      .values(values)
+      .onConflict((oc) => oc.column('name').doUpdateSet(rest))
+      .execute();
     await this.notify('catalog');
   }
 }
@@ -505,7 +535,8 @@ class SqlRefreshTokens implements RefreshTokenRepository {
   }
 
   async recordReissue(successorDigest: string, access: ReissuedAccessToken): Promise<boolean> {
-    const inTransaction = <T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> => (this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn));
+    const inTransaction = <T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> =>
+      this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn);
     return inTransaction(async (trx) => {
       // a no-op UPDATE that matches only a live successor: on PostgreSQL it locks the row against
       // a concurrent spend or family revocation until the access token below is recorded
@@ -717,7 +748,10 @@ class SqlRevocations implements RevocationRepository {
   }
 
   async latestId(): Promise<number> {
-    const row = await this.db.selectFrom('revocations').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('revocations')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirst();
     return row?.id == null ? 0 : num(row.id as number);
   }
 }
@@ -789,7 +823,9 @@ class SqlFlood implements FloodRepository {
  * and the insert are a single statement (on PostgreSQL, run under the counters' locks).
  */
 function reserveStatement(limits: readonly FloodLimit[], at: number) {
-  const counters = sql.join(limits.map((l) => sql`(CAST(${l.event} AS text), CAST(${l.identifier} AS text), CAST(${l.limit} AS bigint), CAST(${l.window} AS bigint))`));
+  const counters = sql.join(
+    limits.map((l) => sql`(CAST(${l.event} AS text), CAST(${l.identifier} AS text), CAST(${l.limit} AS bigint), CAST(${l.window} AS bigint))`),
+  );
   return sql<{ id: number | string; event: string; identifier: string }>`
     WITH counters(event, identifier, lim, win) AS (VALUES ${counters})
     INSERT INTO flood (event, identifier, timestamp, expiration)
@@ -878,7 +914,10 @@ class SqlCleanup implements CleanupRepository {
     const { key, column, ms } = EXPIRY[what];
     const cutoff = ms ? before * 1000 : before;
     // a bounded batch, in a form both engines accept (neither DELETE … LIMIT nor ctid is portable)
-    const result = await sql`DELETE FROM ${sql.table(what)} WHERE ${sql.ref(key)} IN (SELECT ${sql.ref(key)} FROM ${sql.table(what)} WHERE ${sql.ref(column)} < ${cutoff} LIMIT ${limit})`.execute(this.db);
+    const result =
+      await sql`DELETE FROM ${sql.table(what)} WHERE ${sql.ref(key)} IN (SELECT ${sql.ref(key)} FROM ${sql.table(what)} WHERE ${sql.ref(column)} < ${cutoff} LIMIT ${limit})`.execute(
+        this.db,
+      );
     return Number(result.numAffectedRows ?? 0);
   }
 

@@ -156,6 +156,7 @@ export class LockWaitingSqliteDialect implements Dialect {
     return new SqliteQueryCompiler();
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: Kysely's Dialect interface is declared with Kysely<any>
   createIntrospector(db: Kysely<any>): DatabaseIntrospector {
     return new SqliteIntrospector(db);
   }

@@ -12,7 +12,9 @@ export function isStoreUnavailable(error: unknown): boolean {
     if (/^(08|53)/.test(code) || /^57P0[1-3]$/.test(code)) return true;
   }
   if (typeof message === 'string') {
-    return /timeout exceeded when trying to connect|Connection terminated|connection timeout|Client has encountered a connection error|Query read timeout|canceling statement due to statement timeout/i.test(message);
+    return /timeout exceeded when trying to connect|Connection terminated|connection timeout|Client has encountered a connection error|Query read timeout|canceling statement due to statement timeout/i.test(
+      message,
+    );
   }
   return false;
 }

@@ -31,10 +31,19 @@ export async function appsRoutes(app: FastifyInstance, options: { services: Serv
     if (!current) return reply.redirect('/user/login', 303);
     if (!web.csrf.verify(request, form[CSRF_FIELD])) return sendPage(reply, 403, messagePage('Form expired', 'The form has expired. Go back and try again.'));
     const clientId = typeof form.client_id === 'string' ? form.client_id : '';
-    if (!(await store.consents.get(current.user.uid, clientId))) return sendPage(reply, 404, messagePage('Not found', 'You have not approved that application.'));
+    if (!(await store.consents.get(current.user.uid, clientId)))
+      return sendPage(reply, 404, messagePage('Not found', 'You have not approved that application.'));
     await revokeGrant(store, services.clock, current.user.uid, clientId);
     await services.revocations.refresh();
-    services.audit.record({ event: 'grant.revoked', outcome: 'success', userId: current.user.uid, clientId, ip: request.ip, endpoint: '/user/apps/revoke', detail: null });
+    services.audit.record({
+      event: 'grant.revoked',
+      outcome: 'success',
+      userId: current.user.uid,
+      clientId,
+      ip: request.ip,
+      endpoint: '/user/apps/revoke',
+      detail: null,
+    });
     return reply.redirect('/user/apps?revoked=1', 303);
   });
 

@@ -20,7 +20,11 @@ export async function loginRoutes(app: FastifyInstance, options: { services: Ser
   const { web } = services;
 
   const showLogin = (request: FastifyRequest, reply: FastifyReply, status: number, destination: string, extra: { username?: string; error?: string } = {}) =>
-    sendPage(reply, status, loginPage({ csrf: web.csrf.token(request, reply), destination, username: extra.username ?? loginHintOf(destination), error: extra.error }));
+    sendPage(
+      reply,
+      status,
+      loginPage({ csrf: web.csrf.token(request, reply), destination, username: extra.username ?? loginHintOf(destination), error: extra.error }),
+    );
 
   app.get('/user/login', { config: PUBLIC }, async (request, reply) => {
     const query = (request.query ?? {}) as Form;
@@ -41,11 +45,27 @@ export async function loginRoutes(app: FastifyInstance, options: { services: Ser
       await web.sessions.end(request, reply); // a new login never continues an old session (fixation)
       await web.sessions.start(reply, user);
       web.csrf.forgetNonce(request, reply); // forms from now on are bound to the new session
-      services.audit.record({ event: 'user.login', outcome: 'success', userId: user.uid, clientId: null, ip: request.ip, endpoint: '/user/login', detail: null });
+      services.audit.record({
+        event: 'user.login',
+        outcome: 'success',
+        userId: user.uid,
+        clientId: null,
+        ip: request.ip,
+        endpoint: '/user/login',
+        detail: null,
+      });
       return reply.code(303).header('cache-control', 'no-store').redirect(destination, 303);
     } catch (error) {
       if (!(error instanceof GrantError)) throw error;
-      services.audit.record({ event: 'user.login', outcome: 'failure', userId: null, clientId: null, ip: request.ip, endpoint: '/user/login', detail: error.reason });
+      services.audit.record({
+        event: 'user.login',
+        outcome: 'failure',
+        userId: null,
+        clientId: null,
+        ip: request.ip,
+        endpoint: '/user/login',
+        detail: error.reason,
+      });
       if (error.reason === 'too_many_attempts') {
         reply.header('retry-after', String(error.detail.retryAfter ?? 60));
         return showLogin(request, reply, 429, destination, { username: name, error: 'There have been too many failed login attempts. Try again later.' });
@@ -71,7 +91,16 @@ export async function loginRoutes(app: FastifyInstance, options: { services: Ser
     const target = await resolveLogoutTarget(services, form);
     const current = await web.sessions.current(request);
     await web.sessions.end(request, reply);
-    if (current) services.audit.record({ event: 'user.logout', outcome: 'success', userId: current.user.uid, clientId: null, ip: request.ip, endpoint: '/user/logout', detail: null });
+    if (current)
+      services.audit.record({
+        event: 'user.logout',
+        outcome: 'success',
+        userId: current.user.uid,
+        clientId: null,
+        ip: request.ip,
+        endpoint: '/user/logout',
+        detail: null,
+      });
     return sendLoggedOut(reply, target.kind === 'redirect' ? target : null);
   });
 }

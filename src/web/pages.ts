@@ -91,7 +91,9 @@ ${
     ? html`<p>You have not approved any app.</p>`
     : html`<table><thead><tr><th scope="col">App</th><th scope="col">Access</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>
 ${options.apps.map(
-  (app) => html`<tr><td>${app.label}<br><span class="muted">approved ${new Date(app.grantedAt * 1000).toISOString().slice(0, 10)}</span></td><td>${app.scopes.join(', ') || '—'}</td>
+  (
+    app,
+  ) => html`<tr><td>${app.label}<br><span class="muted">approved ${new Date(app.grantedAt * 1000).toISOString().slice(0, 10)}</span></td><td>${app.scopes.join(', ') || '—'}</td>
 <td><form method="post" action="/user/apps/revoke"><input type="hidden" name="${CSRF_FIELD}" value="${options.csrf}"><input type="hidden" name="client_id" value="${app.clientId}"><button type="submit" class="danger" aria-label="Revoke ${app.label}">Revoke</button></form></td></tr>`,
 )}
 </tbody></table>`

@@ -39,7 +39,7 @@ export class WebSessions {
     const session = await this.store.sessions.get(tokenDigest(id));
     if (!session || session.expiresAt <= nowSeconds(this.clock)) return null;
     const user = await this.store.users.findById(session.userId);
-    if (!user || !user.status) return null;
+    if (!user?.status) return null;
     return { session, user };
   }
 

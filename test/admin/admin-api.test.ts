@@ -29,7 +29,12 @@ describe('access', () => {
   test('no token: 401; a token without the scope, or a user without the permission: 403 insufficient_scope', async () => {
     assert.equal((await request(`${gh.url}${API}/clients`)).status, 401);
     const usersOnly = await adminToken(gh, ['admin:users']);
-    for (const [path, needs] of [['/clients', 'administer clients'], ['/keys', 'administer keys'], ['/audit', 'view audit log'], ['/scopes', 'administer scopes']]) {
+    for (const [path, needs] of [
+      ['/clients', 'administer clients'],
+      ['/keys', 'administer keys'],
+      ['/audit', 'view audit log'],
+      ['/scopes', 'administer scopes'],
+    ]) {
       const res = await call('GET', path, undefined, usersOnly);
       assert.equal(res.status, 403, path);
       assert.match(res.headers.get('www-authenticate') ?? '', new RegExp(`insufficient_scope", scope="${needs}"`));
@@ -49,7 +54,13 @@ describe('access', () => {
 
 describe('clients', () => {
   test('create (secret shown once), read, list, change, rotate the secret (old refused), delete (tokens revoked)', async () => {
-    const created = await call('POST', '/clients', { clientId: 'reports', label: 'Reports', grantTypes: ['client_credentials'], scopes: ['profile:read'], user: 'alice' });
+    const created = await call('POST', '/clients', {
+      clientId: 'reports',
+      label: 'Reports',
+      grantTypes: ['client_credentials'],
+      scopes: ['profile:read'],
+      user: 'alice',
+    });
     assert.equal(created.status, 201, created.text);
     assert.equal(created.body.client.clientId, 'reports');
     assert.equal(created.body.client.secretDigest, undefined, 'never the digest');
@@ -77,7 +88,11 @@ describe('clients', () => {
     assert.equal((await cc(secret)).status, 401, 'the old secret is refused');
     const fresh = await cc(rotated.body.secret);
     assert.equal(fresh.status, 200);
-    assert.equal((await request(`${gh.url}/oauth/debug`, { headers: bearer(first.body.access_token) })).status, 401, 'tokens issued before the rotation are revoked');
+    assert.equal(
+      (await request(`${gh.url}/oauth/debug`, { headers: bearer(first.body.access_token) })).status,
+      401,
+      'tokens issued before the rotation are revoked',
+    );
 
     assert.equal((await call('DELETE', '/clients/reports')).status, 204);
     assert.equal((await call('GET', '/clients/reports')).status, 404);
@@ -86,7 +101,12 @@ describe('clients', () => {
   });
 
   test('a public client made confidential: its generated secret is in that answer only', async () => {
-    const created = await call('POST', '/clients', { clientId: 'widget', confidential: false, grantTypes: ['authorization_code'], redirectUris: ['https://widget.example/cb'] });
+    const created = await call('POST', '/clients', {
+      clientId: 'widget',
+      confidential: false,
+      grantTypes: ['authorization_code'],
+      redirectUris: ['https://widget.example/cb'],
+    });
     assert.equal(created.status, 201, created.text);
     assert.equal(created.body.secret, null);
     const changed = await call('PATCH', '/clients/widget', { confidential: true, grantTypes: ['client_credentials'], user: 'alice' });
@@ -121,12 +141,14 @@ describe('clients', () => {
   });
 
   test('grants of a client: listed and revoked; one grant revoked by id', async () => {
-    const issue = () => form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'bob', password: PASSWORD });
+    const issue = () =>
+      form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'bob', password: PASSWORD });
     const [a, b] = [await issue(), await issue()];
     const grants = await call('GET', '/clients/backend/grants');
     assert.equal(grants.status, 200);
     assert.ok(grants.body.length >= 2);
-    const refresh = (t: string) => form(`${gh.url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: t }, { authorization: basic('backend', SECRET) });
+    const refresh = (t: string) =>
+      form(`${gh.url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: t }, { authorization: basic('backend', SECRET) });
     const one = grants.body.find((g: { userId: number }) => g.userId > 0);
     assert.equal((await call('DELETE', `/grants/${one.id}`)).status, 204);
     assert.equal((await call('DELETE', `/grants/${one.id}x`)).status, 404);
@@ -175,7 +197,10 @@ describe('users', () => {
     assert.ok(page.body.total >= 4);
     assert.equal(page.body.users[0].passHash, undefined);
     const found = await call('GET', '/users?query=ALI');
-    assert.deepEqual(found.body.users.map((u: { name: string }) => u.name), ['alice']);
+    assert.deepEqual(
+      found.body.users.map((u: { name: string }) => u.name),
+      ['alice'],
+    );
     assert.equal((await call('GET', '/users?query=%25')).body.total, 0, 'LIKE wildcards are literal');
     assert.equal((await call('GET', '/users?limit=0')).status, 400);
 
@@ -184,7 +209,13 @@ describe('users', () => {
     assert.ok(created.body.password.length >= 12, 'a generated password, shown once');
     const uid = created.body.user.uid;
     assert.equal((await call('GET', `/users/${uid}`)).body.name, 'dana');
-    const login = await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'dana', password: created.body.password });
+    const login = await form(`${gh.url}/oauth/token`, {
+      grant_type: 'password',
+      client_id: 'backend',
+      client_secret: SECRET,
+      username: 'dana',
+      password: created.body.password,
+    });
     assert.equal(login.status, 200);
 
     const blocked = await call('PATCH', `/users/${uid}`, { status: false });
@@ -193,9 +224,26 @@ describe('users', () => {
     assert.notEqual((await request(`${gh.url}/oauth/debug`, { headers: bearer(login.body.access_token) })).status, 200, 'a blocked user’s token is refused');
     const reopened = await call('PATCH', `/users/${uid}`, { status: true, roles: [], password: 'a brand new password' });
     assert.deepEqual(reopened.body.roles, []);
-    assert.equal((await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'dana', password: 'a brand new password' })).status, 200);
+    assert.equal(
+      (
+        await form(`${gh.url}/oauth/token`, {
+          grant_type: 'password',
+          client_id: 'backend',
+          client_secret: SECRET,
+          username: 'dana',
+          password: 'a brand new password',
+        })
+      ).status,
+      200,
+    );
 
-    for (const [body, field] of [[{ mail: 'alice@example.com' }, 'mail'], [{ roles: ['nope'] }, 'roles'], [{ password: 'short' }, 'password'], [{ name: 'bob' }, 'name'], [{ status: 'no' }, 'status']] as const) {
+    for (const [body, field] of [
+      [{ mail: 'alice@example.com' }, 'mail'],
+      [{ roles: ['nope'] }, 'roles'],
+      [{ password: 'short' }, 'password'],
+      [{ name: 'bob' }, 'name'],
+      [{ status: 'no' }, 'status'],
+    ] as const) {
       const res = await call('PATCH', `/users/${uid}`, body);
       assert.equal(res.status, 400, JSON.stringify(body));
       assert.equal(res.body.field, field, JSON.stringify(res.body));
@@ -235,7 +283,12 @@ describe('roles, scopes, keys, audit', () => {
     assert.ok((await call('GET', '/roles')).body.some((r: { id: string }) => r.id === 'auditor'));
     assert.equal((await call('PUT', '/roles/Bad Role', { label: 'x', permissions: [] })).status, 400);
 
-    const scope = await call('PUT', '/scopes/reports:read', { description: 'Read reports', granularity: 'permission', permission: 'view audit log', grantTypes: ['client_credentials'] });
+    const scope = await call('PUT', '/scopes/reports:read', {
+      description: 'Read reports',
+      granularity: 'permission',
+      permission: 'view audit log',
+      grantTypes: ['client_credentials'],
+    });
     assert.equal(scope.status, 200, scope.text);
     assert.equal((await call('GET', '/scopes/reports:read')).body.permission, 'view audit log');
     assert.ok((await call('GET', '/scopes')).body.some((s: { name: string }) => s.name === 'reports:read'));
@@ -247,7 +300,13 @@ describe('roles, scopes, keys, audit', () => {
 
   test('keys: list and rotate; the new key signs at once', async () => {
     const before = await call('GET', '/keys');
-    assert.deepEqual(before.body.filter((k: { state: string }) => k.state === 'current').map((k: { use: string }) => k.use).sort(), ['access', 'id']);
+    assert.deepEqual(
+      before.body
+        .filter((k: { state: string }) => k.state === 'current')
+        .map((k: { use: string }) => k.use)
+        .sort(),
+      ['access', 'id'],
+    );
     assert.equal(before.body[0].privateKeyEncrypted, undefined);
     const rotated = await call('POST', '/keys/rotate', { use: 'access' });
     assert.equal(rotated.status, 200, rotated.text);
@@ -308,7 +367,15 @@ describe('roles, scopes, keys, audit', () => {
 
   test('whole numbers out of range in a query are refused with the field named, never a 500', async () => {
     // 1e309 is Infinity and 1e20 is beyond 2^53: both passed the schema and failed in SQL (found by the fuzzer)
-    for (const [path, field] of [['/users?offset=1e309', 'offset'], ['/users?offset=1e20', 'offset'], ['/audit?userId=1e309', 'userId'], ['/audit?userId=99999999999999999999', 'userId'], ['/audit?before=1e309', 'before'], ['/audit?from=1e309', 'from'], ['/audit?to=99999999999999999999', 'to']]) {
+    for (const [path, field] of [
+      ['/users?offset=1e309', 'offset'],
+      ['/users?offset=1e20', 'offset'],
+      ['/audit?userId=1e309', 'userId'],
+      ['/audit?userId=99999999999999999999', 'userId'],
+      ['/audit?before=1e309', 'before'],
+      ['/audit?from=1e309', 'from'],
+      ['/audit?to=99999999999999999999', 'to'],
+    ]) {
       const res = await call('GET', path);
       assert.equal(res.status, 400, `${path}: ${res.text}`);
       assert.equal(res.body.error, 'validation_failed');
@@ -325,9 +392,14 @@ test('the OpenAPI document is valid OpenAPI 3.1 and lists every admin operation;
   const result = await validator.validate(res.body);
   assert.ok(result.valid, JSON.stringify(result.errors, null, 1)?.slice(0, 2000));
   assert.equal(validator.version, '3.1');
-  const operations = Object.entries(res.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+  const operations = Object.entries(res.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+    Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+  );
   assert.equal(operations.length, 23, operations.join('\n'));
-  assert.ok(operations.every((op) => op.includes('/admin/api/v1/')), 'only the admin API is described');
+  assert.ok(
+    operations.every((op) => op.includes('/admin/api/v1/')),
+    'only the admin API is described',
+  );
   const docs = await fetch(`${gh.url}/docs/`);
   assert.equal(docs.status, 200);
   assert.match(await docs.text(), /swagger-ui/i);

@@ -23,7 +23,12 @@ after(() => gh.close());
 /** The text of the error shown beside `field`. */
 function fieldError(page: string, field: string): string | undefined {
   const text = new RegExp(`id="${field}-error" role="alert">([^<]*)<`).exec(page)?.[1];
-  return text?.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return text
+    ?.replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 describe('access', () => {
@@ -38,7 +43,8 @@ describe('access', () => {
   test('logged in without the permission: 403 for each section', async () => {
     const editor = new BrowserAgent(gh.url);
     await editor.login('alice', PASSWORD, '/admin');
-    for (const path of ['/admin', '/admin/clients', '/admin/users', '/admin/keys', '/admin/audit', '/admin/scopes']) assert.equal((await editor.get(path)).status, 403, path);
+    for (const path of ['/admin', '/admin/clients', '/admin/users', '/admin/keys', '/admin/audit', '/admin/scopes'])
+      assert.equal((await editor.get(path)).status, 403, path);
   });
 });
 
@@ -96,7 +102,14 @@ describe('forms', () => {
   });
 
   test('saving a public client as confidential shows its new secret once', async () => {
-    const page = await admin.post('/admin/clients/spa', { csrf_token: csrf, status: '1', confidential: '1', grantTypes: 'client_credentials', user: 'alice', label: 'SPA' });
+    const page = await admin.post('/admin/clients/spa', {
+      csrf_token: csrf,
+      status: '1',
+      confidential: '1',
+      grantTypes: 'client_credentials',
+      user: 'alice',
+      label: 'SPA',
+    });
     assert.equal(page.status, 200, page.text.slice(0, 300));
     assert.match(page.text, /id="client-secret" class="secret">[A-Za-z0-9_-]{43,}</);
     assert.doesNotMatch((await admin.get('/admin/clients/spa')).text, /client-secret/);
@@ -127,7 +140,10 @@ describe('forms', () => {
     assert.equal((await admin.get('/admin/audit?before=1&before=2')).status, 200);
     // NUL in form fields (PostgreSQL text cannot hold it): refused as invalid, never a 500
     assert.equal((await admin.post('/admin/roles', { csrf_token: csrf, id: 'x\u0000', label: 'x' })).status, 400);
-    assert.equal((await admin.post('/admin/scopes', { csrf_token: csrf, name: 'x\u0000', description: 'x', granularity: 'permission', permission: 'p' })).status, 400);
+    assert.equal(
+      (await admin.post('/admin/scopes', { csrf_token: csrf, name: 'x\u0000', description: 'x', granularity: 'permission', permission: 'p' })).status,
+      400,
+    );
     assert.equal((await admin.post('/admin/users/new', { csrf_token: csrf, name: 'x\u0000' })).status, 400);
     assert.equal((await admin.post('/admin/clients/new', { csrf_token: csrf, clientId: 'x\u0000', grantTypes: 'client_credentials' })).status, 400);
   });

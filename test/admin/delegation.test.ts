@@ -27,7 +27,14 @@ const WORLD: ApplyDocument = {
     ...ADMIN_WORLD.scopes!,
     { name: 'reports', description: 'Read reports', granularity: 'permission', permission: 'access user profiles', grantTypes: ALL_GRANTS },
     { name: 'admin-all', description: 'All administration', umbrella: true, grantTypes: ALL_GRANTS },
-    { name: 'admin-all:users', description: 'Administer users (child)', granularity: 'permission', permission: 'administer users', parent: 'admin-all', grantTypes: ALL_GRANTS },
+    {
+      name: 'admin-all:users',
+      description: 'Administer users (child)',
+      granularity: 'permission',
+      permission: 'administer users',
+      parent: 'admin-all',
+      grantTypes: ALL_GRANTS,
+    },
   ],
   users: [
     ...ADMIN_WORLD.users!,
@@ -43,9 +50,23 @@ const WORLD: ApplyDocument = {
     { clientId: 'root-reader', secret: SECRET, grantTypes: ['client_credentials'], user: 'root', scopes: ['profile:read', 'reports'] },
     { clientId: 'reports-svc', secret: SECRET, grantTypes: ['client_credentials'], user: 'root', scopes: ['reports'] },
     { clientId: 'svc', secret: SECRET, grantTypes: ['client_credentials'], user: 'bob', scopes: ['profile:read'] },
-    { clientId: 'pub-root', confidential: false, grantTypes: ['authorization_code'], redirectUris: ['https://pub.example/cb'], user: 'root', scopes: ['users:admin'] },
+    {
+      clientId: 'pub-root',
+      confidential: false,
+      grantTypes: ['authorization_code'],
+      redirectUris: ['https://pub.example/cb'],
+      user: 'root',
+      scopes: ['users:admin'],
+    },
     // the administrators' own front end, trusted to skip consent
-    { clientId: 'admin-spa', confidential: false, grantTypes: ['authorization_code'], redirectUris: [SPA_CB], scopes: ['admin:users'], automaticAuthorization: true },
+    {
+      clientId: 'admin-spa',
+      confidential: false,
+      grantTypes: ['authorization_code'],
+      redirectUris: [SPA_CB],
+      scopes: ['admin:users'],
+      automaticAuthorization: true,
+    },
     { clientId: 'consent-spa', confidential: false, grantTypes: ['authorization_code'], redirectUris: [SPA_CB], scopes: ['admin:users'] },
   ],
 };
@@ -57,7 +78,14 @@ before(async () => {
 after(() => gh.close());
 
 async function tokenFor(user: string, scopes: string[]): Promise<string> {
-  const res = await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'tool', client_secret: SECRET, username: user, password: PASSWORD, scope: scopes.join(' ') });
+  const res = await form(`${gh.url}/oauth/token`, {
+    grant_type: 'password',
+    client_id: 'tool',
+    client_secret: SECRET,
+    username: user,
+    password: PASSWORD,
+    scope: scopes.join(' '),
+  });
   assert.equal(res.status, 200, res.text);
   return res.body.access_token;
 }
@@ -102,10 +130,26 @@ async function escalateThroughSignIn(clientId: string, scope: string, victim: st
   const root = new BrowserAgent(gh.url);
   await root.login('root', PASSWORD, '/user/apps');
   const { verifier, challenge } = pkcePair();
-  const page = await root.get(authorizePath({ response_type: 'code', client_id: clientId, redirect_uri: EVIL_CB, scope, state: 's', code_challenge: challenge, code_challenge_method: 'S256' }));
+  const page = await root.get(
+    authorizePath({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: EVIL_CB,
+      scope,
+      state: 's',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    }),
+  );
   const code = page.location?.startsWith(EVIL_CB) ? new URL(page.location).searchParams.get('code') : null;
   if (!code) return false;
-  const tokens = await form(`${gh.url}/oauth/token`, { grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: EVIL_CB, code_verifier: verifier });
+  const tokens = await form(`${gh.url}/oauth/token`, {
+    grant_type: 'authorization_code',
+    client_id: clientId,
+    code,
+    redirect_uri: EVIL_CB,
+    code_verifier: verifier,
+  });
   if (tokens.status !== 200) return false;
   const self = await userNamed(victim);
   const patched = await call(tokens.body.access_token, 'PATCH', `/users/${self.uid}`, { roles: [...self.roles, 'administrator'] });
@@ -119,7 +163,7 @@ describe('admin API', () => {
     const escalated = created.status === 201 && (await escalate('evil', created.body.secret, 'admin:users', 'mallory'));
     assert.equal(escalated, false, 'mallory made herself administrator');
     assertForbidden(created, 'user', /needs "administer users", which you do not hold/);
-    assert.equal((await gh.store.clients.get('evil')), null, 'no client was made');
+    assert.equal(await gh.store.clients.get('evil'), null, 'no client was made');
     assert.deepEqual((await userNamed('mallory')).roles, ['clients_only']);
   });
 
@@ -135,7 +179,11 @@ describe('admin API', () => {
   test('nor give a scope to a client whose user holds what she does not: permission, role and umbrella scopes alike', async () => {
     const max = await tokenFor('max', ['admin:clients', 'profile:read']);
     const scopes = ['profile:read', 'reports'];
-    assertForbidden(await call(max, 'PATCH', '/clients/root-reader', { scopes: [...scopes, 'admin:users'] }), 'scopes', /would grant "administer users", which you do not hold/);
+    assertForbidden(
+      await call(max, 'PATCH', '/clients/root-reader', { scopes: [...scopes, 'admin:users'] }),
+      'scopes',
+      /would grant "administer users", which you do not hold/,
+    );
     assertForbidden(await call(max, 'PATCH', '/clients/root-reader', { scopes: [...scopes, 'editor'] }), 'scopes', /would grant "view user email addresses"/);
     assertForbidden(await call(max, 'PATCH', '/clients/root-reader', { scopes: [...scopes, 'admin-all'] }), 'scopes', /"administer users"/);
     assert.deepEqual((await gh.store.clients.get('root-reader'))!.scopes, scopes, 'unchanged');
@@ -149,7 +197,11 @@ describe('admin API', () => {
     assertForbidden(await call(max, 'POST', '/clients/root-reader/secret'), 'secret', /act as "root" needs "administer users"/);
     const cc = await form(`${gh.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basic('root-reader', SECRET) });
     assert.equal(cc.status, 200, 'the old secret still works');
-    assertForbidden(await call(max, 'PATCH', '/clients/pub-root', { confidential: true, grantTypes: ['client_credentials'] }), 'confidential', /act as "root" needs "administer users"/);
+    assertForbidden(
+      await call(max, 'PATCH', '/clients/pub-root', { confidential: true, grantTypes: ['client_credentials'] }),
+      'confidential',
+      /act as "root" needs "administer users"/,
+    );
     assert.equal((await gh.store.clients.get('pub-root'))!.confidential, false);
   });
 
@@ -162,7 +214,14 @@ describe('admin API', () => {
     assert.deepEqual((await gh.store.clients.get('admin-spa'))!.redirectUris, [SPA_CB]);
     assertForbidden(await call(mallory, 'PATCH', '/clients/consent-spa', { automaticAuthorization: true }), 'automaticAuthorization', /"administer users"/);
     assertForbidden(
-      await call(mallory, 'POST', '/clients', { clientId: 'evil-spa', confidential: false, grantTypes: ['authorization_code'], redirectUris: [EVIL_CB], scopes: ['admin:users'], automaticAuthorization: true }),
+      await call(mallory, 'POST', '/clients', {
+        clientId: 'evil-spa',
+        confidential: false,
+        grantTypes: ['authorization_code'],
+        redirectUris: [EVIL_CB],
+        scopes: ['admin:users'],
+        automaticAuthorization: true,
+      }),
       'scopes',
       /"administer users"/,
     );
@@ -172,7 +231,11 @@ describe('admin API', () => {
 
   test('a token narrower than its user hands out only what the token grants', async () => {
     const narrow = await tokenFor('max', ['admin:clients']);
-    assertForbidden(await call(narrow, 'POST', '/clients', { clientId: 'max-1', user: 'max', scopes: ['profile:read'] }), 'scopes', /would grant "access user profiles"/);
+    assertForbidden(
+      await call(narrow, 'POST', '/clients', { clientId: 'max-1', user: 'max', scopes: ['profile:read'] }),
+      'scopes',
+      /would grant "access user profiles"/,
+    );
     const wide = await tokenFor('max', ['admin:clients', 'profile:read']);
     assert.equal((await call(wide, 'POST', '/clients', { clientId: 'max-1', user: 'max', scopes: ['profile:read'] })).status, 201);
   });
@@ -204,12 +267,27 @@ describe('admin API', () => {
     assertForbidden(repointed, 'permission', /The scope "reports" would grant "administer users", which you do not hold/);
     assert.equal((await gh.store.scopes.get('reports'))!.permission, 'access user profiles', 'unchanged');
 
-    assertForbidden(await call(sam, 'PUT', '/scopes/reports', { description: 'x', granularity: 'role', role: 'administrator' }), 'role', /every permission \(the administrator role\)/);
-    assertForbidden(await call(sam, 'PUT', '/scopes/admin-all:keys', { description: 'Keys (child)', permission: 'administer keys', parent: 'admin-all' }), 'permission', /"administer keys"/);
-    assertForbidden(await call(sam, 'PUT', '/scopes/users:admin', { description: 'Administer users', permission: 'administer users', grantTypes: ['client_credentials'] }), 'permission', /"administer users"/);
+    assertForbidden(
+      await call(sam, 'PUT', '/scopes/reports', { description: 'x', granularity: 'role', role: 'administrator' }),
+      'role',
+      /every permission \(the administrator role\)/,
+    );
+    assertForbidden(
+      await call(sam, 'PUT', '/scopes/admin-all:keys', { description: 'Keys (child)', permission: 'administer keys', parent: 'admin-all' }),
+      'permission',
+      /"administer keys"/,
+    );
+    assertForbidden(
+      await call(sam, 'PUT', '/scopes/users:admin', { description: 'Administer users', permission: 'administer users', grantTypes: ['client_credentials'] }),
+      'permission',
+      /"administer users"/,
+    );
     // what grants nothing new, or what he holds, he may
     assert.equal((await call(sam, 'PUT', '/scopes/users:admin', { description: 'Administer user accounts', permission: 'administer users' })).status, 200);
-    assert.equal((await call(sam, 'PUT', '/scopes/profiles:more', { description: 'More profiles', permission: 'access user profiles', parent: 'everything' })).status, 200);
+    assert.equal(
+      (await call(sam, 'PUT', '/scopes/profiles:more', { description: 'More profiles', permission: 'access user profiles', parent: 'everything' })).status,
+      200,
+    );
   });
 
   test('the OpenAPI document states the rule', async () => {
@@ -221,7 +299,11 @@ describe('admin API', () => {
 
 /** The text of the error shown beside `field` in a console page. */
 function fieldError(page: string, field: string): string | undefined {
-  return new RegExp(`id="${field}-error" role="alert">([^<]*)<`).exec(page)?.[1]?.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  return new RegExp(`id="${field}-error" role="alert">([^<]*)<`)
+    .exec(page)?.[1]
+    ?.replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 async function consoleAs(name: string): Promise<{ agent: BrowserAgent; csrf: string }> {
@@ -234,7 +316,16 @@ async function consoleAs(name: string): Promise<{ agent: BrowserAgent; csrf: str
 describe('console', () => {
   test('"May also act for": one name per line, shown back as the users’ names', async () => {
     const { agent, csrf } = await consoleAs('root');
-    const saved = await agent.post('/admin/clients/new', { csrf_token: csrf, clientId: 'console-acting', status: '1', confidential: '1', grantTypes: 'client_credentials', user: 'root', actAs: 'BOB\r\nalice\n', pkce: '1' });
+    const saved = await agent.post('/admin/clients/new', {
+      csrf_token: csrf,
+      clientId: 'console-acting',
+      status: '1',
+      confidential: '1',
+      grantTypes: 'client_credentials',
+      user: 'root',
+      actAs: 'BOB\r\nalice\n',
+      pkce: '1',
+    });
     assert.equal(saved.status, 200, saved.text.slice(0, 300));
     const page = await agent.get('/admin/clients/console-acting');
     assert.match(page.text, /<textarea id="f-actAs" name="actAs" rows="3">alice\nbob<\/textarea>/, 'stored by user (uid order), named as stored');
@@ -242,7 +333,16 @@ describe('console', () => {
 
   test('the attack through the client form: refused beside the default user field', async () => {
     const { agent, csrf } = await consoleAs('mallory');
-    const page = await agent.post('/admin/clients/new', { csrf_token: csrf, clientId: 'evil-form', status: '1', confidential: '1', grantTypes: 'client_credentials', user: 'root', scopes: 'admin:users', pkce: '1' });
+    const page = await agent.post('/admin/clients/new', {
+      csrf_token: csrf,
+      clientId: 'evil-form',
+      status: '1',
+      confidential: '1',
+      grantTypes: 'client_credentials',
+      user: 'root',
+      scopes: 'admin:users',
+      pkce: '1',
+    });
     const secret = /id="client-secret" class="secret">([^<]+)</.exec(page.text)?.[1];
     const escalated = secret !== undefined && (await escalate('evil-form', secret, 'admin:users', 'mallory'));
     assert.equal(escalated, false, 'mallory made herself administrator');
@@ -256,7 +356,14 @@ describe('console', () => {
     const max = await consoleAs('max');
     const client = (await gh.store.clients.get('root-reader'))!;
     const edit = await max.agent.post('/admin/clients/root-reader', {
-      csrf_token: max.csrf, label: client.label, status: '1', confidential: '1', grantTypes: 'client_credentials', user: 'root', pkce: '1', scopes: 'admin:users',
+      csrf_token: max.csrf,
+      label: client.label,
+      status: '1',
+      confidential: '1',
+      grantTypes: 'client_credentials',
+      user: 'root',
+      pkce: '1',
+      scopes: 'admin:users',
     });
     assert.equal(edit.status, 403);
     assert.match(fieldError(edit.text, 'scopes') ?? '', /would grant "administer users", which you do not hold/);
@@ -265,7 +372,13 @@ describe('console', () => {
     assert.match(rotate.text, /act as &quot;root&quot; needs &quot;administer users&quot;|act as "root" needs "administer users"/);
 
     const sam = await consoleAs('sam');
-    const scope = await sam.agent.post('/admin/scopes', { csrf_token: sam.csrf, name: 'reports', description: 'Read reports', granularity: 'permission', permission: 'administer users' });
+    const scope = await sam.agent.post('/admin/scopes', {
+      csrf_token: sam.csrf,
+      name: 'reports',
+      description: 'Read reports',
+      granularity: 'permission',
+      permission: 'administer users',
+    });
     assert.equal(scope.status, 403);
     assert.match(fieldError(scope.text, 'permission') ?? '', /would grant "administer users", which you do not hold/);
     assert.equal((await gh.store.scopes.get('reports'))!.permission, 'access user profiles');

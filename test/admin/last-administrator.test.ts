@@ -11,7 +11,10 @@ let gh: Running;
 
 before(async () => {
   gh = await startGatehouse({
-    world: { ...ADMIN_WORLD, users: [...(ADMIN_WORLD.users ?? []), { name: 'root2', mail: 'root2@example.com', password: PASSWORD, roles: ['administrator'] }] },
+    world: {
+      ...ADMIN_WORLD,
+      users: [...(ADMIN_WORLD.users ?? []), { name: 'root2', mail: 'root2@example.com', password: PASSWORD, roles: ['administrator'] }],
+    },
   });
 });
 
@@ -20,7 +23,11 @@ after(async () => {
 });
 
 function block(token: string, uid: number) {
-  return request(`${gh.url}/admin/api/v1/users/${uid}`, { method: 'PATCH', headers: { ...bearer(token), 'content-type': 'application/json' }, body: JSON.stringify({ status: false }) });
+  return request(`${gh.url}/admin/api/v1/users/${uid}`, {
+    method: 'PATCH',
+    headers: { ...bearer(token), 'content-type': 'application/json' },
+    body: JSON.stringify({ status: false }),
+  });
 }
 
 test('two administrators blocking each other at once: at most one succeeds, one administrator remains', async () => {

@@ -21,7 +21,10 @@ test('bench:compare runs every scenario against both servers and writes its repo
     assert.ok(files.some((f) => f.endsWith('.md')) && files.some((f) => f.endsWith('.svg')), files.join(', '));
     const report = JSON.parse(readFileSync(join(dir, json), 'utf8'));
     assert.equal(report.smoke, true);
-    assert.deepEqual(report.scenarios.map((s: { id: number }) => s.id), [1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual(
+      report.scenarios.map((s: { id: number }) => s.id),
+      [1, 2, 3, 4, 5, 6, 7],
+    );
     for (const scenario of report.scenarios) {
       assert.ok(scenario.gatehouse.rps > 0, `scenario ${scenario.id} ran on Gatehouse`);
       assert.ok(scenario.gatehouse.valid, `scenario ${scenario.id}: no errors or non-2xx on Gatehouse`);

@@ -74,7 +74,8 @@ describe('administration console in Chromium', { skip }, () => {
     const secret = (await page.locator('#client-secret').innerText()).trim();
     assert.ok(secret.length >= 43, 'the secret is shown once');
 
-    const cc = (s: string) => form(`${gh.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'profile:read' }, { authorization: basic('nightly-job', s) });
+    const cc = (s: string) =>
+      form(`${gh.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'profile:read' }, { authorization: basic('nightly-job', s) });
     const issued = await cc(secret);
     assert.equal(issued.status, 200, issued.text);
 
@@ -92,7 +93,9 @@ describe('administration console in Chromium', { skip }, () => {
     assert.equal((await cc(rotated)).status, 200);
 
     // block alice: her token stops working
-    const aliceToken = (await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'alice', password: PASSWORD })).body.access_token;
+    const aliceToken = (
+      await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'alice', password: PASSWORD })
+    ).body.access_token;
     assert.equal((await request(`${gh.url}/oauth/debug`, { headers: bearer(aliceToken) })).status, 200);
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByLabel('Search by name or e-mail').fill('ali');
@@ -110,7 +113,10 @@ describe('administration console in Chromium', { skip }, () => {
     await page.getByRole('button', { name: 'Filter' }).click();
     const rows = await page.locator('table.audit tbody tr').allInnerTexts();
     for (const event of ['admin.client.created', 'token.issued', 'admin.client.secret_rotated', 'token.failed']) {
-      assert.ok(rows.some((r) => r.includes(event)), `${event} in ${rows.join('\n')}`);
+      assert.ok(
+        rows.some((r) => r.includes(event)),
+        `${event} in ${rows.join('\n')}`,
+      );
     }
     await page.goto(`${gh.url}/admin/audit`);
     assert.ok((await page.locator('table.audit tbody tr').allInnerTexts()).some((r) => r.includes('admin.user.blocked')));

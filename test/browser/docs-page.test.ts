@@ -22,7 +22,9 @@ describe('/docs in Chromium', { skip }, () => {
     page = await browser.newPage();
     // a CSP refusal shows as a console error and as a securitypolicyviolation event
     await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI} ${event.sample}`));
+      document.addEventListener('securitypolicyviolation', (event) =>
+        console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI} ${event.sample}`),
+      );
     });
     page.on('console', (message) => {
       if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
@@ -49,7 +51,10 @@ describe('/docs in Chromium', { skip }, () => {
     // no token: the API's own 401 comes back, so the request left the page
     await listClients.locator('.live-responses-table .response-col_status', { hasText: '401' }).first().waitFor();
     // the browser logs the expected 401 itself; anything else is a problem
-    assert.deepEqual(problems.filter((p) => !/status of 401 \(Unauthorized\)/.test(p)), []);
+    assert.deepEqual(
+      problems.filter((p) => !/status of 401 \(Unauthorized\)/.test(p)),
+      [],
+    );
     assert.ok(!problems.some((p) => /Content Security Policy|CSP violation/i.test(p)));
   });
 });

@@ -51,7 +51,15 @@ export async function startRelyingParty(issuer: string, clientId: string, scope:
         const claims = tokens.claims()!;
         const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
         const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
-        const result = { sub: claims.sub, nonceChecked: true, idTokenIss: claims.iss, userinfo, accessToken: refreshed.access_token, refreshToken: refreshed.refresh_token, scope: tokens.scope };
+        const result = {
+          sub: claims.sub,
+          nonceChecked: true,
+          idTokenIss: claims.iss,
+          userinfo,
+          accessToken: refreshed.access_token,
+          refreshToken: refreshed.refresh_token,
+          scope: tokens.scope,
+        };
         results.set('last', result);
         return send(200, result);
       }

@@ -62,7 +62,8 @@ describe('apply run twice at once ends in the state the document describes', () 
       return {
         name: 'PostgreSQL',
         skip: postgresSkipped,
-        environment: () => env('unused', { DATABASE_URL: `${POSTGRES_URL}?schema=${schema}`, GATEHOUSE_SECRET: 'a-secret-for-the-concurrent-apply-test-0123456789' }),
+        environment: () =>
+          env('unused', { DATABASE_URL: `${POSTGRES_URL}?schema=${schema}`, GATEHOUSE_SECRET: 'a-secret-for-the-concurrent-apply-test-0123456789' }),
         done: () => dropSchema(schema),
       };
     })(),
@@ -136,7 +137,17 @@ describe('administration commands', () => {
   test('user, role, scope and client create', () => {
     const role = json('a.db', ['role', 'create', 'writer', '--permission', 'write articles']);
     assert.equal(role.id, 'writer');
-    const scope = json('a.db', ['scope', 'create', 'articles:write', '--description', 'Write articles', '--permission', 'write articles', '--grant', 'client_credentials']);
+    const scope = json('a.db', [
+      'scope',
+      'create',
+      'articles:write',
+      '--description',
+      'Write articles',
+      '--permission',
+      'write articles',
+      '--grant',
+      'client_credentials',
+    ]);
     assert.equal(scope.outcome, 'created');
     const user = json('a.db', ['user', 'create', 'dave', '--mail', 'dave@example.com', '--password-stdin', '--role', 'writer'], 'a long enough password\n');
     assert.equal(user.name, 'dave');
@@ -154,12 +165,23 @@ describe('administration commands', () => {
   test('client create: PKCE on unless --no-pkce; --act-as names the users it may act for (repeatable, or *)', () => {
     const web = json('a.db', ['client', 'create', 'cli_web', '--grant', 'authorization_code', '--redirect-uri', 'https://web.example/cb']);
     assert.equal(web.pkce, true, 'confidential clients too (OAuth 2.1 §4.1.1)');
-    assert.equal(json('a.db', ['client', 'create', 'cli_web2', '--grant', 'authorization_code', '--redirect-uri', 'https://web.example/cb', '--no-pkce']).pkce, false);
+    assert.equal(
+      json('a.db', ['client', 'create', 'cli_web2', '--grant', 'authorization_code', '--redirect-uri', 'https://web.example/cb', '--no-pkce']).pkce,
+      false,
+    );
     assertRefused(cli('a.db', ['client', 'create', 'x7', '--pkce', '--no-pkce']), 2, /--pkce and --no-pkce contradict/);
-    assertRefused(cli('a.db', ['client', 'create', 'x8', '--public', '--redirect-uri', 'https://web.example/cb', '--no-pkce']), 1, /pkce: cannot be turned off for a public client/);
+    assertRefused(
+      cli('a.db', ['client', 'create', 'x8', '--public', '--redirect-uri', 'https://web.example/cb', '--no-pkce']),
+      1,
+      /pkce: cannot be turned off for a public client/,
+    );
     const acting = json('a.db', ['client', 'create', 'cli_acting', '--user', 'dave', '--act-as', 'erin', '--act-as', 'ERIN']);
     assert.deepEqual(acting.actAs, ['erin', 'ERIN']);
-    const stored = json('a.db', ['apply', '-'], JSON.stringify({ clients: [{ clientId: 'cli_acting', user: 'dave', actAs: ['erin'], grantTypes: ['client_credentials'] }] }));
+    const stored = json(
+      'a.db',
+      ['apply', '-'],
+      JSON.stringify({ clients: [{ clientId: 'cli_acting', user: 'dave', actAs: ['erin'], grantTypes: ['client_credentials'] }] }),
+    );
     assert.equal(stored.clients.cli_acting, 'unchanged', 'names are stored as the users they name, once');
     assert.deepEqual(json('a.db', ['client', 'create', 'cli_any', '--act-as', '*']).actAs, ['*']);
     assertRefused(cli('a.db', ['client', 'create', 'x9', '--act-as', 'ghost']), 1, /actAs: no user named "ghost" exists/);
@@ -221,7 +243,10 @@ describe('audit', () => {
     const entries = json('a.db', ['audit', 'tail', '-n', '500']);
     const events = entries.map((e: { event: string; detail: string }) => `${e.event} ${e.detail}`);
     for (const expected of ['admin.user.created alice', 'admin.client.created cli_app', 'admin.role.created writer', 'admin.scope.created articles:write']) {
-      assert.ok(events.some((e: string) => e.startsWith(expected)), expected);
+      assert.ok(
+        events.some((e: string) => e.startsWith(expected)),
+        expected,
+      );
     }
     assert.ok(events.some((e: string) => e.startsWith('admin.keys.rotated access')));
     assert.ok(entries.every((e: { at: number }, i: number) => i === 0 || entries[i - 1].at <= e.at));
@@ -275,18 +300,36 @@ describe('serve, then the seed document verbatim', () => {
   test('password grant, as the seed writes it (stray space in client_id included), then GET /user/1', async () => {
     const password = readFileSync(join(dir, 'admin-password'), 'utf8');
     const token = curl([
-      '--location', '--request', 'POST', `${base}/rest_api/access_token`,
-      '--header', 'Accept: application/json',
-      '--header', 'Content-Type: application/x-www-form-urlencoded',
-      '--data-urlencode', 'grant_type=password',
-      '--data-urlencode', 'client_id= seed_app',
-      '--data-urlencode', 'username=admin',
-      '--data-urlencode', `password=${password}`,
+      '--location',
+      '--request',
+      'POST',
+      `${base}/rest_api/access_token`,
+      '--header',
+      'Accept: application/json',
+      '--header',
+      'Content-Type: application/x-www-form-urlencoded',
+      '--data-urlencode',
+      'grant_type=password',
+      '--data-urlencode',
+      'client_id= seed_app',
+      '--data-urlencode',
+      'username=admin',
+      '--data-urlencode',
+      `password=${password}`,
     ]);
     assert.equal(token.status, 200, JSON.stringify(token.body));
     assert.equal(token.body.status, 'success');
     assert.equal(token.body.token_type, 'Bearer');
-    const user = curl(['--location', '--request', 'GET', `${base}/user/1?_format=json`, '--header', `Authorization: Bearer ${token.body.access_token}`, '--header', 'Accept: application/json']);
+    const user = curl([
+      '--location',
+      '--request',
+      'GET',
+      `${base}/user/1?_format=json`,
+      '--header',
+      `Authorization: Bearer ${token.body.access_token}`,
+      '--header',
+      'Accept: application/json',
+    ]);
     assert.equal(user.status, 200, JSON.stringify(user.body));
     assert.deepEqual(user.body.uid, [{ value: 1 }]);
     assert.deepEqual(user.body.name, [{ value: 'admin' }]);
@@ -295,13 +338,22 @@ describe('serve, then the seed document verbatim', () => {
   test('client credentials grant, as the seed writes it', () => {
     const secret = readFileSync(join(dir, 'seed-secret'), 'utf8');
     const token = curl([
-      '--location', '--request', 'POST', `${base}/rest_api/access_token`,
-      '--header', 'Accept: application/json',
-      '--header', 'Content-Type: application/x-www-form-urlencoded',
-      '--data-urlencode', 'grant_type=client_credentials',
-      '--data-urlencode', 'client_id=seed_client',
-      '--data-urlencode', 'username=admin',
-      '--data-urlencode', `client_secret=${secret}`,
+      '--location',
+      '--request',
+      'POST',
+      `${base}/rest_api/access_token`,
+      '--header',
+      'Accept: application/json',
+      '--header',
+      'Content-Type: application/x-www-form-urlencoded',
+      '--data-urlencode',
+      'grant_type=client_credentials',
+      '--data-urlencode',
+      'client_id=seed_client',
+      '--data-urlencode',
+      'username=admin',
+      '--data-urlencode',
+      `client_secret=${secret}`,
     ]);
     assert.equal(token.status, 200, JSON.stringify(token.body));
     const user = curl([`${base}/user/1?_format=json`, '--header', `Authorization: Bearer ${token.body.access_token}`, '--header', 'Accept: application/json']);
@@ -312,13 +364,33 @@ describe('serve, then the seed document verbatim', () => {
     const password = readFileSync(join(dir, 'admin-password'), 'utf8');
     const secret = readFileSync(join(dir, 'seed-secret'), 'utf8');
     const post = (fields: string[]) => curl(['--request', 'POST', `${base}/rest_api/access_token`, ...fields.flatMap((f) => ['--data-urlencode', f])]);
-    assert.deepEqual(post(['grant_type=password', 'client_id=seed_client', 'username=admin', `password=${password}`]).body, { status: 'error', error: 'INVALID_CLIENT_SECRET', error_description: 'Invalid Client Secret.' });
+    assert.deepEqual(post(['grant_type=password', 'client_id=seed_client', 'username=admin', `password=${password}`]).body, {
+      status: 'error',
+      error: 'INVALID_CLIENT_SECRET',
+      error_description: 'Invalid Client Secret.',
+    });
     json('seed.db', ['user', 'create', 'helper', '--mail', 'helper@example.com']);
-    assert.deepEqual(post(['grant_type=client_credentials', 'client_id=seed_client', `client_secret=${secret}`, 'username=helper']).body, { status: 'error', error: 'INVALID_CREDENTIALS', error_description: 'The client may not act for this user.' });
+    assert.deepEqual(post(['grant_type=client_credentials', 'client_id=seed_client', `client_secret=${secret}`, 'username=helper']).body, {
+      status: 'error',
+      error: 'INVALID_CREDENTIALS',
+      error_description: 'The client may not act for this user.',
+    });
   });
 
   test('the documented error examples', () => {
-    const wrong = curl(['--request', 'POST', `${base}/rest_api/access_token`, '--data-urlencode', 'grant_type=password', '--data-urlencode', 'client_id=seed_app', '--data-urlencode', 'username=admin', '--data-urlencode', 'password=wrong']);
+    const wrong = curl([
+      '--request',
+      'POST',
+      `${base}/rest_api/access_token`,
+      '--data-urlencode',
+      'grant_type=password',
+      '--data-urlencode',
+      'client_id=seed_app',
+      '--data-urlencode',
+      'username=admin',
+      '--data-urlencode',
+      'password=wrong',
+    ]);
     assert.deepEqual(wrong.body, { status: 'error', error: 'INVALID_CREDENTIALS', error_description: 'Invalid username or password.' });
     const noHeader = curl([`${base}/user/1?_format=json`]);
     assert.deepEqual(noHeader.body, { status: 'error', error: 'MISSING_AUTHORIZATION_HEADER', error_description: 'Authorization header not received.' });

@@ -57,7 +57,7 @@ function logRecords(stdout: string): Record<string, unknown>[] {
     try {
       return JSON.parse(line) as Record<string, unknown>;
     } catch {
-      assert.fail(`a line of standard output is not JSON: ${line}`);
+      return assert.fail(`a line of standard output is not JSON: ${line}`);
     }
   });
 }
@@ -111,9 +111,17 @@ describe('first start', () => {
     const again = await serve(db, '022');
     try {
       await new Promise((r) => setTimeout(r, 200));
-      const warnings = logRecords(again.stdout()).filter((r) => r.level === 40).map((r) => String(r.msg));
-      assert.ok(warnings.some((m) => m.startsWith(`${data} has mode 0755, wider than 0700`)), warnings.join('\n'));
-      assert.ok(warnings.some((m) => m.startsWith(`${db} has mode 0644, wider than 0600`)), warnings.join('\n'));
+      const warnings = logRecords(again.stdout())
+        .filter((r) => r.level === 40)
+        .map((r) => String(r.msg));
+      assert.ok(
+        warnings.some((m) => m.startsWith(`${data} has mode 0755, wider than 0700`)),
+        warnings.join('\n'),
+      );
+      assert.ok(
+        warnings.some((m) => m.startsWith(`${db} has mode 0644, wider than 0600`)),
+        warnings.join('\n'),
+      );
       assert.doesNotMatch(again.stderr(), /password/i, 'no second administrator');
     } finally {
       await again.stop();

@@ -47,7 +47,13 @@ function cli(database: string, args: string[]): Promise<{ status: number; stdout
 }
 
 async function refreshToken(): Promise<string> {
-  const res = await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'alice', password: PASSWORD });
+  const res = await form(`${gh.url}/oauth/token`, {
+    grant_type: 'password',
+    client_id: 'backend',
+    client_secret: SECRET,
+    username: 'alice',
+    password: PASSWORD,
+  });
   assert.equal(res.status, 200, res.text);
   return res.body.refresh_token;
 }
@@ -69,9 +75,11 @@ async function loadUntil(stop: () => boolean, hardStop: number): Promise<Answer[
         const what = ['refresh', 'client_credentials', 'healthz'][(worker + n) % 3];
         const started = performance.now();
         const res =
-          what === 'refresh' ? await form(`${gh.url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: token }, { authorization: basic('backend', SECRET) })
-          : what === 'client_credentials' ? await form(`${gh.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basic('backend', SECRET) })
-          : await request(`${gh.url}/healthz`);
+          what === 'refresh'
+            ? await form(`${gh.url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: token }, { authorization: basic('backend', SECRET) })
+            : what === 'client_credentials'
+              ? await form(`${gh.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basic('backend', SECRET) })
+              : await request(`${gh.url}/healthz`);
         answers.push({ what, status: res.status, ms: performance.now() - started, retryAfter: res.headers.get('retry-after') });
         // a refresh refused as unavailable spent nothing: the same token is tried again
         if (what === 'refresh' && res.status === 200) token = res.body.refresh_token;
@@ -92,7 +100,12 @@ function assertLive(answers: Answer[], boundMs: number): void {
 
 test('apply of 50 users with passwords beside an instance under load: it succeeds, every request is answered in time', async (t) => {
   const file = join(dir, 'fifty.json');
-  const users = Array.from({ length: 50 }, (_, i) => ({ name: `load${i}`, mail: `load${i}@example.com`, password: `password-${i}-for-the-load-test`, roles: ['viewer'] }));
+  const users = Array.from({ length: 50 }, (_, i) => ({
+    name: `load${i}`,
+    mail: `load${i}@example.com`,
+    password: `password-${i}-for-the-load-test`,
+    roles: ['viewer'],
+  }));
   writeFileSync(file, JSON.stringify({ users }));
   let applied = false;
   const load = loadUntil(() => applied, Date.now() + 60_000);
@@ -108,9 +121,17 @@ test('apply of 50 users with passwords beside an instance under load: it succeed
   assert.ok(answers.length >= 30, `the load overlapped the apply (${answers.length} requests in ${Math.round(run.ms)} ms)`);
   assertLive(answers, 2000);
   const slowest = Math.max(...answers.map((a) => a.ms));
-  t.diagnostic(`apply ${Math.round(run.ms)} ms; ${answers.length} requests, ${answers.filter((a) => a.status === 503).length} answered 503, slowest ${Math.round(slowest)} ms`);
+  t.diagnostic(
+    `apply ${Math.round(run.ms)} ms; ${answers.length} requests, ${answers.filter((a) => a.status === 503).length} answered 503, slowest ${Math.round(slowest)} ms`,
+  );
   // the hashes made before the transaction are the users' passwords
-  const login = await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'load7', password: 'password-7-for-the-load-test' });
+  const login = await form(`${gh.url}/oauth/token`, {
+    grant_type: 'password',
+    client_id: 'backend',
+    client_secret: SECRET,
+    username: 'load7',
+    password: 'password-7-for-the-load-test',
+  });
   assert.equal(login.status, 200, login.text);
 });
 
@@ -128,7 +149,9 @@ test('a write lock held by another process: writes wait without stopping the eve
   );
   try {
     const started = performance.now();
-    const refresh = form(`${gh.url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: token }, { authorization: basic('backend', SECRET) }).then((res) => ({ res, ms: performance.now() - started }));
+    const refresh = form(`${gh.url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: token }, { authorization: basic('backend', SECRET) }).then(
+      (res) => ({ res, ms: performance.now() - started }),
+    );
     const health: Answer[] = [];
     while (performance.now() - started < holdMs - 500) {
       const t = performance.now();
@@ -155,7 +178,13 @@ test('CLI commands wait out a write lock held longer than a request would wait (
   const database = join(dir, 'cli.db');
   assert.equal((await cli(database, ['migrate'])).status, 0);
   const file = join(dir, 'small.json');
-  writeFileSync(file, JSON.stringify({ roles: [{ id: 'waiter', permissions: ['access user profiles'] }], users: [{ name: 'patient', mail: 'patient@example.com', password: PASSWORD, roles: ['waiter'] }] }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      roles: [{ id: 'waiter', permissions: ['access user profiles'] }],
+      users: [{ name: 'patient', mail: 'patient@example.com', password: PASSWORD, roles: ['waiter'] }],
+    }),
+  );
   const holder = new SQLite(database);
   holder.exec('BEGIN IMMEDIATE');
   setTimeout(() => {

@@ -54,7 +54,23 @@ describe('who may view whom', () => {
   test('administer users sees every field but pass, of any user including blocked ones', async () => {
     const res = await view(uids.carol, await tokenFor(gh, 'root', 'users:admin'));
     assert.equal(res.status, 200, res.text);
-    for (const field of ['uid', 'uuid', 'langcode', 'preferred_langcode', 'name', 'mail', 'timezone', 'status', 'created', 'changed', 'access', 'login', 'init', 'roles', 'default_langcode']) {
+    for (const field of [
+      'uid',
+      'uuid',
+      'langcode',
+      'preferred_langcode',
+      'name',
+      'mail',
+      'timezone',
+      'status',
+      'created',
+      'changed',
+      'access',
+      'login',
+      'init',
+      'roles',
+      'default_langcode',
+    ]) {
       assert.ok(field in res.body, field);
     }
     assert.equal(res.body.pass, undefined);

@@ -6,9 +6,22 @@ import { PermissionSet } from '../../src/domain/access.js';
 import type { User } from '../../src/domain/user.js';
 
 const llama: User = {
-  uid: 3, uuid: 'u-3', name: 'Llama', mail: 'llama@example.com', passHash: '$argon2id$secret', status: true, langcode: 'en',
-  preferredLangcode: 'en', preferredAdminLangcode: null, timezone: 'UTC', created: 123456789, changed: 123456789, access: 0, login: 0,
-  init: 'llama@example.com', roles: ['editor'],
+  uid: 3,
+  uuid: 'u-3',
+  name: 'Llama',
+  mail: 'llama@example.com',
+  passHash: '$argon2id$secret',
+  status: true,
+  langcode: 'en',
+  preferredLangcode: 'en',
+  preferredAdminLangcode: null,
+  timezone: 'UTC',
+  created: 123456789,
+  changed: 123456789,
+  access: 0,
+  login: 0,
+  init: 'llama@example.com',
+  roles: ['editor'],
 };
 const roles = new Map([['editor', { id: 'editor', label: 'Editor', permissions: [], isAdmin: false }]]);
 const viewer = (uid: number, ...perms: string[]) => ({ uid, permissions: PermissionSet.of(perms) });
@@ -37,7 +50,24 @@ test('the access table', () => {
 
 test('administrators see every field but pass, in Drupal order, with roles normalized', () => {
   const out = normalizeUser({ ...llama, login: 1 }, viewer(9, 'administer users'), roles);
-  assert.deepEqual(Object.keys(out), ['uid', 'uuid', 'langcode', 'preferred_langcode', 'preferred_admin_langcode', 'name', 'mail', 'timezone', 'status', 'created', 'changed', 'access', 'login', 'init', 'roles', 'default_langcode']);
+  assert.deepEqual(Object.keys(out), [
+    'uid',
+    'uuid',
+    'langcode',
+    'preferred_langcode',
+    'preferred_admin_langcode',
+    'name',
+    'mail',
+    'timezone',
+    'status',
+    'created',
+    'changed',
+    'access',
+    'login',
+    'init',
+    'roles',
+    'default_langcode',
+  ]);
   assert.deepEqual(out.preferred_admin_langcode, []);
   assert.deepEqual(out.access, [], 'never accessed');
   assert.equal(out.login.length, 1);

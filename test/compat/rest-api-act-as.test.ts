@@ -27,7 +27,8 @@ before(async () => {
 after(() => gh.close());
 
 const REFUSED = { status: 'error', error: 'INVALID_CREDENTIALS', error_description: 'The client may not act for this user.' };
-const token = (clientId: string, username: string) => form(endpoint, { grant_type: 'client_credentials', client_id: clientId, client_secret: SECRET, username });
+const token = (clientId: string, username: string) =>
+  form(endpoint, { grant_type: 'client_credentials', client_id: clientId, client_secret: SECRET, username });
 const uidOf = async (name: string) => (await gh.store.users.findByName(name))!.uid;
 
 describe('a client acts for its default user and its actAs list only', () => {
@@ -71,7 +72,18 @@ describe('a client acts for its default user and its actAs list only', () => {
       const renamed = await token('svc-bob', 'dorothea');
       assert.equal(renamed.status, 200, renamed.text);
       assert.equal(decodeJwt(renamed.body.access_token).claims.sub, String(dora));
-      await admin.store.users.create({ name: 'dora', mail: null, passHash: null, status: true, langcode: 'en', preferredLangcode: 'en', preferredAdminLangcode: null, timezone: 'UTC', init: null, roles: [] });
+      await admin.store.users.create({
+        name: 'dora',
+        mail: null,
+        passHash: null,
+        status: true,
+        langcode: 'en',
+        preferredLangcode: 'en',
+        preferredAdminLangcode: null,
+        timezone: 'UTC',
+        init: null,
+        roles: [],
+      });
       assert.deepEqual((await token('svc-bob', 'dora')).body, REFUSED);
     } finally {
       await updateUser(admin, dora, { name: 'dora-renamed-back' });
@@ -82,7 +94,11 @@ describe('a client acts for its default user and its actAs list only', () => {
     const res = await token('svc-any', 'root');
     assert.equal(res.status, 200, res.text);
     assert.equal(decodeJwt(res.body.access_token).claims.sub, String(await uidOf('root')));
-    assert.deepEqual((await token('svc-any', 'no-such-user')).body, { status: 'error', error: 'INVALID_CREDENTIALS', error_description: 'Invalid username or password.' });
+    assert.deepEqual((await token('svc-any', 'no-such-user')).body, {
+      status: 'error',
+      error: 'INVALID_CREDENTIALS',
+      error_description: 'Invalid username or password.',
+    });
   });
 
   test('a listed but blocked user: USER_BLOCKED 403', async () => {
@@ -95,6 +111,9 @@ describe('a client acts for its default user and its actAs list only', () => {
     await token('svc', 'bob');
     await gh.app.gatehouse.audit.flush();
     const entries = await gh.store.audit.search({ clientId: 'svc', outcome: 'failure', limit: 5 });
-    assert.ok(entries.some((e) => e.detail === 'client_credentials: act_as_refused'), JSON.stringify(entries));
+    assert.ok(
+      entries.some((e) => e.detail === 'client_credentials: act_as_refused'),
+      JSON.stringify(entries),
+    );
   });
 });

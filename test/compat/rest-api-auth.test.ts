@@ -55,24 +55,54 @@ describe('password grant', () => {
   });
 
   test('unknown client_id: INVALID_CLIENT_ID 401', async () => {
-    assertError(await form(endpoint, { grant_type: 'password', client_id: 'nope', username: 'bob', password: PASSWORD }), 401, 'INVALID_CLIENT_ID', 'Invalid Client ID.');
+    assertError(
+      await form(endpoint, { grant_type: 'password', client_id: 'nope', username: 'bob', password: PASSWORD }),
+      401,
+      'INVALID_CLIENT_ID',
+      'Invalid Client ID.',
+    );
   });
 
   test('username missing: MISSING_USERNAME 400', async () => {
-    assertError(await form(endpoint, { grant_type: 'password', client_id: 'app', password: PASSWORD }), 400, 'MISSING_USERNAME', 'The username is missing from the request');
+    assertError(
+      await form(endpoint, { grant_type: 'password', client_id: 'app', password: PASSWORD }),
+      400,
+      'MISSING_USERNAME',
+      'The username is missing from the request',
+    );
   });
 
   test('password or client_id missing: MISSING_PARAMETER 400 naming it', async () => {
-    assertError(await form(endpoint, { grant_type: 'password', client_id: 'app', username: 'bob' }), 400, 'MISSING_PARAMETER', 'The password parameter is missing from the request');
-    assertError(await form(endpoint, { grant_type: 'password', username: 'bob', password: PASSWORD }), 400, 'MISSING_PARAMETER', 'The client_id parameter is missing from the request');
+    assertError(
+      await form(endpoint, { grant_type: 'password', client_id: 'app', username: 'bob' }),
+      400,
+      'MISSING_PARAMETER',
+      'The password parameter is missing from the request',
+    );
+    assertError(
+      await form(endpoint, { grant_type: 'password', username: 'bob', password: PASSWORD }),
+      400,
+      'MISSING_PARAMETER',
+      'The client_id parameter is missing from the request',
+    );
   });
 
   test('blocked user: USER_BLOCKED 403', async () => {
-    assertError(await form(endpoint, { grant_type: 'password', client_id: 'app', username: 'carol', password: PASSWORD }), 403, 'USER_BLOCKED', 'The user is blocked or inactive.');
+    assertError(
+      await form(endpoint, { grant_type: 'password', client_id: 'app', username: 'carol', password: PASSWORD }),
+      403,
+      'USER_BLOCKED',
+      'The user is blocked or inactive.',
+    );
   });
 
   test('grant not allowed for the client: UNAUTHORIZED_CLIENT 400', async () => {
-    assertError(await form(endpoint, { grant_type: 'password', client_id: 'nouser', client_secret: SECRET, username: 'bob', password: PASSWORD }), 400, 'UNAUTHORIZED_CLIENT', 'The client is not allowed to use this grant type.');
+    assertError(
+      await form(endpoint, { grant_type: 'password', client_id: 'nouser', client_secret: SECRET, username: 'bob', password: PASSWORD }),
+      400,
+      'UNAUTHORIZED_CLIENT',
+      'The client is not allowed to use this grant type.',
+    );
   });
 
   test('flood control: TOO_MANY_ATTEMPTS 429 with Retry-After, even for the right password', async () => {
@@ -124,7 +154,8 @@ describe('a confidential client always authenticates (RFC 6749 §3.2.1)', () => 
   });
 
   test('/rest_api/revoke: a confidential client without its secret is refused, INVALID_CLIENT_SECRET 401', async () => {
-    const token = (await form(endpoint, { grant_type: 'password', client_id: 'script', client_secret: SECRET, username: 'bob', password: PASSWORD })).body.access_token;
+    const token = (await form(endpoint, { grant_type: 'password', client_id: 'script', client_secret: SECRET, username: 'bob', password: PASSWORD })).body
+      .access_token;
     assertError(await form(`${gh.url}/rest_api/revoke`, { client_id: 'script', token }), 401, 'INVALID_CLIENT_SECRET', 'Invalid Client Secret.');
     assert.equal((await request(`${gh.url}/oauth/debug`, { headers: { authorization: `Bearer ${token}` } })).status, 200, 'the token still works');
   });
@@ -149,21 +180,51 @@ describe('client_credentials grant', () => {
   });
 
   test('without username and without default user: MISSING_USERNAME', async () => {
-    assertError(await form(endpoint, { grant_type: 'client_credentials', client_id: 'nouser', client_secret: SECRET }), 400, 'MISSING_USERNAME', 'The username is missing from the request');
+    assertError(
+      await form(endpoint, { grant_type: 'client_credentials', client_id: 'nouser', client_secret: SECRET }),
+      400,
+      'MISSING_USERNAME',
+      'The username is missing from the request',
+    );
   });
 
   test('wrong or missing client_secret: INVALID_CLIENT_SECRET 401', async () => {
-    assertError(await form(endpoint, { grant_type: 'client_credentials', client_id: 'backend', username: 'bob', client_secret: 'wrong' }), 401, 'INVALID_CLIENT_SECRET', 'Invalid Client Secret.');
-    assertError(await form(endpoint, { grant_type: 'client_credentials', client_id: 'backend', username: 'bob' }), 401, 'INVALID_CLIENT_SECRET', 'Invalid Client Secret.');
+    assertError(
+      await form(endpoint, { grant_type: 'client_credentials', client_id: 'backend', username: 'bob', client_secret: 'wrong' }),
+      401,
+      'INVALID_CLIENT_SECRET',
+      'Invalid Client Secret.',
+    );
+    assertError(
+      await form(endpoint, { grant_type: 'client_credentials', client_id: 'backend', username: 'bob' }),
+      401,
+      'INVALID_CLIENT_SECRET',
+      'Invalid Client Secret.',
+    );
   });
 
   test('unknown username: INVALID_CREDENTIALS; blocked: USER_BLOCKED', async () => {
-    assertError(await form(endpoint, { grant_type: 'client_credentials', client_id: 'backend', username: 'zed', client_secret: SECRET }), 401, 'INVALID_CREDENTIALS', 'Invalid username or password.');
-    assertError(await form(endpoint, { grant_type: 'client_credentials', client_id: 'backend', username: 'carol', client_secret: SECRET }), 403, 'USER_BLOCKED', 'The user is blocked or inactive.');
+    assertError(
+      await form(endpoint, { grant_type: 'client_credentials', client_id: 'backend', username: 'zed', client_secret: SECRET }),
+      401,
+      'INVALID_CREDENTIALS',
+      'Invalid username or password.',
+    );
+    assertError(
+      await form(endpoint, { grant_type: 'client_credentials', client_id: 'backend', username: 'carol', client_secret: SECRET }),
+      403,
+      'USER_BLOCKED',
+      'The user is blocked or inactive.',
+    );
   });
 
   test('grant not allowed: UNAUTHORIZED_CLIENT', async () => {
-    assertError(await form(endpoint, { grant_type: 'client_credentials', client_id: 'mobile' }), 400, 'UNAUTHORIZED_CLIENT', 'The client is not allowed to use this grant type.');
+    assertError(
+      await form(endpoint, { grant_type: 'client_credentials', client_id: 'mobile' }),
+      400,
+      'UNAUTHORIZED_CLIENT',
+      'The client is not allowed to use this grant type.',
+    );
   });
 });
 
@@ -184,13 +245,21 @@ describe('request shape', () => {
     const bad = await request(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error, 'INVALID_REQUEST');
-    const repeated = await request(endpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=password&username=a&username=b&client_id=script&password=x' });
+    const repeated = await request(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=password&username=a&username=b&client_id=script&password=x',
+    });
     assert.equal(repeated.status, 400);
     assert.equal(repeated.body.error, 'INVALID_REQUEST');
     const text = await request(endpoint, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
     assert.ok(text.status === 400 || text.status === 415, String(text.status));
     assert.equal(text.body.status, 'error');
-    const huge = await request(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'x'.repeat(100_000) }) });
+    const huge = await request(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'x'.repeat(100_000) }),
+    });
     assert.equal(huge.status, 413);
     assert.equal(huge.body.error, 'INVALID_REQUEST');
     const nested = await request(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: { a: 1 } }) });

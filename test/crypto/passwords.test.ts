@@ -32,7 +32,18 @@ test('bcrypt $2y$ (PHP password_hash, Drupal 10.1+) and $2b$', async () => {
 });
 
 test('malformed or hostile hashes are refused without throwing', async () => {
-  for (const hash of ['', 'garbage', '$S$', '$S$D', '$S$!abcdefgh' + 'x'.repeat(43), '$S$zabcdefgh' + 'x'.repeat(43), '$P$Babc', 'U$S$', '$argon2id$broken', '$2y$04$short']) {
+  for (const hash of [
+    '',
+    'garbage',
+    '$S$',
+    '$S$D',
+    '$S$!abcdefgh' + 'x'.repeat(43),
+    '$S$zabcdefgh' + 'x'.repeat(43),
+    '$P$Babc',
+    'U$S$',
+    '$argon2id$broken',
+    '$2y$04$short',
+  ]) {
     assert.equal((await verifyPassword('x', hash)).ok, false, hash);
   }
 });

@@ -49,7 +49,10 @@ function anchorsOf(markdown: string): Set<string> {
     const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line)?.[1];
     if (heading === undefined) continue;
     const text = heading.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/`/g, '');
-    const base = text.toLowerCase().replace(/[^\p{L}\p{N}\p{M}\p{Pc}\- ]/gu, '').replace(/ /g, '-');
+    const base = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\p{M}\p{Pc}\- ]/gu, '')
+      .replace(/ /g, '-');
     const count = seen.get(base) ?? 0;
     seen.set(base, count + 1);
     anchors.add(count === 0 ? base : `${base}-${count}`);
@@ -117,11 +120,13 @@ describe('references to the compatibility document', () => {
   test('every "compatibility.md §n" cited in code, tests and documents exists', () => {
     const missing: string[] = [];
     for (const file of [...CODE, ...MARKDOWN]) {
-      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-        for (const match of line.matchAll(/compatibility\.md\s*§(\d+)/g)) {
-          if (!sections.has(match[1])) missing.push(`${rel(file)}:${i + 1} cites §${match[1]}`);
-        }
-      });
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          for (const match of line.matchAll(/compatibility\.md\s*§(\d+)/g)) {
+            if (!sections.has(match[1])) missing.push(`${rel(file)}:${i + 1} cites §${match[1]}`);
+          }
+        });
     }
     assert.deepEqual(missing, []);
   });
@@ -139,11 +144,13 @@ describe('no reference leaves the repository', () => {
     assert.ok(CODE.length > 50, `found only ${CODE.length} source files: is ROOT right?`);
     const found: string[] = [];
     for (const file of CODE) {
-      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-        for (const { pattern, why } of outside) {
-          if (pattern.test(line) && !line.includes('compatibility.md')) found.push(`${rel(file)}:${i + 1}: ${why}: ${line.trim()}`);
-        }
-      });
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          for (const { pattern, why } of outside) {
+            if (pattern.test(line) && !line.includes('compatibility.md')) found.push(`${rel(file)}:${i + 1}: ${why}: ${line.trim()}`);
+          }
+        });
     }
     assert.deepEqual(found, []);
   });
@@ -151,9 +158,11 @@ describe('no reference leaves the repository', () => {
   test('the README and docs/ do not send readers outside the repository', () => {
     const found: string[] = [];
     for (const file of MARKDOWN) {
-      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-        if (outside[0].pattern.test(line)) found.push(`${rel(file)}:${i + 1}: ${line.trim()}`);
-      });
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (outside[0].pattern.test(line)) found.push(`${rel(file)}:${i + 1}: ${line.trim()}`);
+        });
     }
     assert.deepEqual(found, []);
   });

@@ -115,7 +115,12 @@ describe('effective access', () => {
     const some = PermissionSet.of(['a']);
     assert.equal(PermissionSet.everything().intersect(some), some);
     assert.equal(some.intersect(PermissionSet.everything()), some);
-    assert.deepEqual(PermissionSet.of(['a', 'b']).intersect(PermissionSet.of(['b', 'c'])).list(), ['b']);
+    assert.deepEqual(
+      PermissionSet.of(['a', 'b'])
+        .intersect(PermissionSet.of(['b', 'c']))
+        .list(),
+      ['b'],
+    );
   });
 });
 

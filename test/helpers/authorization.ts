@@ -1,7 +1,7 @@
 // The authorization-code flow as a test drives it over plain HTTP: an authorize request for the
 // `spa` client, login and consent through BrowserAgent, the code out of the redirect.
 import assert from 'node:assert/strict';
-import { BrowserAgent, hiddenFields, type Page } from './browser-http.js';
+import { type BrowserAgent, hiddenFields, type Page } from './browser-http.js';
 import { form, PASSWORD, type Running } from './gatehouse.js';
 
 export const SPA_CB = 'http://127.0.0.1:5173/callback';
@@ -11,7 +11,17 @@ export function authorizePath(fields: Record<string, string>): string {
 }
 
 export function spaRequest(challenge: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { response_type: 'code', client_id: 'spa', redirect_uri: SPA_CB, scope: 'openid profile email profile:read', state: 'st-123', nonce: 'n-456', code_challenge: challenge, code_challenge_method: 'S256', ...extra };
+  return {
+    response_type: 'code',
+    client_id: 'spa',
+    redirect_uri: SPA_CB,
+    scope: 'openid profile email profile:read',
+    state: 'st-123',
+    nonce: 'n-456',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    ...extra,
+  };
 }
 
 export function redirectParams(page: Page): URLSearchParams {
@@ -37,5 +47,12 @@ export async function codeFor(gh: Running, agent: BrowserAgent, fields: Record<s
 }
 
 export function exchangeCode(gh: Running, code: string, verifier: string | undefined, extra: Record<string, string> = {}) {
-  return form(`${gh.url}/oauth/token`, { grant_type: 'authorization_code', client_id: 'spa', code, redirect_uri: SPA_CB, ...(verifier ? { code_verifier: verifier } : {}), ...extra });
+  return form(`${gh.url}/oauth/token`, {
+    grant_type: 'authorization_code',
+    client_id: 'spa',
+    code,
+    redirect_uri: SPA_CB,
+    ...(verifier ? { code_verifier: verifier } : {}),
+    ...extra,
+  });
 }

@@ -53,7 +53,13 @@ export const WORLD: ApplyDocument = {
     { name: 'editor', description: 'Act as an editor', granularity: 'role', role: 'editor' },
     { name: 'everything', description: 'All profile access', umbrella: true },
     { name: 'child:profiles', description: 'Profiles (child)', granularity: 'permission', permission: 'access user profiles', parent: 'everything' },
-    { name: 'cc-only', description: 'Only for client credentials', granularity: 'permission', permission: 'access user profiles', grantTypes: ['client_credentials'] },
+    {
+      name: 'cc-only',
+      description: 'Only for client credentials',
+      granularity: 'permission',
+      permission: 'access user profiles',
+      grantTypes: ['client_credentials'],
+    },
   ],
   users: [
     { name: 'alice', mail: 'alice@example.com', password: PASSWORD, roles: ['editor'] },
@@ -113,11 +119,28 @@ export const WORLD: ApplyDocument = {
       scopes: ['openid', 'profile', 'email', 'profile:read'],
     },
     { clientId: 'nouser', label: 'No default user', confidential: true, secret: SECRET, grantTypes: ['client_credentials'], scopes: ['profile:read'] },
-    { clientId: 'ccblocked', label: 'Acts as blocked carol', confidential: true, secret: SECRET, grantTypes: ['client_credentials'], scopes: ['profile:read'], user: 'carol' },
+    {
+      clientId: 'ccblocked',
+      label: 'Acts as blocked carol',
+      confidential: true,
+      secret: SECRET,
+      grantTypes: ['client_credentials'],
+      scopes: ['profile:read'],
+      user: 'carol',
+    },
   ],
 };
 
-export async function startGatehouse(options: { config?: Partial<Config>; world?: ApplyDocument | null; clock?: ManualClock | 'system'; databaseUrl?: string; port?: number; logLines?: string[] } = {}): Promise<Running> {
+export async function startGatehouse(
+  options: {
+    config?: Partial<Config>;
+    world?: ApplyDocument | null;
+    clock?: ManualClock | 'system';
+    databaseUrl?: string;
+    port?: number;
+    logLines?: string[];
+  } = {},
+): Promise<Running> {
   // 'system': real time, for tests that share the database with other processes
   const clock = options.clock === 'system' ? new SystemClockForTests() : (options.clock ?? new ManualClock(Date.now()));
   const config = testConfig({ revocationPollMs: 50, ...options.config });
@@ -127,7 +150,9 @@ export async function startGatehouse(options: { config?: Partial<Config>; world?
   const schema = onPostgres ? freshSchemaName() : undefined;
   // as `serve` opens it: the request budget, and SQLite's change feed polled like the revocation feed
   const storeOptions = { timeoutMs: config.dbTimeoutMs, changePollMs: config.revocationPollMs };
-  const store = onPostgres ? await openStore(POSTGRES_URL, { ...storeOptions, schema, poolSize: 5 }) : await openStore(options.databaseUrl ?? 'sqlite::memory:', storeOptions);
+  const store = onPostgres
+    ? await openStore(POSTGRES_URL, { ...storeOptions, schema, poolSize: 5 })
+    : await openStore(options.databaseUrl ?? 'sqlite::memory:', storeOptions);
   await store.migrate();
   const logLines = options.logLines;
   const logger = logLines ? { level: 'warn', stream: { write: (line: string) => void logLines.push(line) } } : false;

@@ -29,7 +29,10 @@ test('without configuration /metrics does not exist', async () => {
 
 test('on the public port: a Bearer token is required, compared in constant time', async () => {
   const gh = await start({ metricsToken: TOKEN });
-  for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Basic ${TOKEN}` }, { authorization: `Bearer ${TOKEN}x` }] as Record<string, string>[]) {
+  for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Basic ${TOKEN}` }, { authorization: `Bearer ${TOKEN}x` }] as Record<
+    string,
+    string
+  >[]) {
     const res = await request(`${gh.url}/metrics`, { headers });
     assert.equal(res.status, 401, JSON.stringify(headers));
     assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer/);
@@ -45,13 +48,28 @@ test('counts requests per route and status, tokens per grant, failed logins, flo
   const scrape = async () => (await fetch(`${gh.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
 
   assert.equal((await form(`${gh.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basic('backend', SECRET) })).status, 200);
-  const issued = await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'alice', password: PASSWORD });
+  const issued = await form(`${gh.url}/oauth/token`, {
+    grant_type: 'password',
+    client_id: 'backend',
+    client_secret: SECRET,
+    username: 'alice',
+    password: PASSWORD,
+  });
   assert.equal(issued.status, 200);
-  const refreshed = await form(`${gh.url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: issued.body.refresh_token }, { authorization: basic('backend', SECRET) });
+  const refreshed = await form(
+    `${gh.url}/oauth/token`,
+    { grant_type: 'refresh_token', refresh_token: issued.body.refresh_token },
+    { authorization: basic('backend', SECRET) },
+  );
   assert.equal(refreshed.status, 200);
-  const replay = await form(`${gh.url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: issued.body.refresh_token }, { authorization: basic('backend', SECRET) });
+  const replay = await form(
+    `${gh.url}/oauth/token`,
+    { grant_type: 'refresh_token', refresh_token: issued.body.refresh_token },
+    { authorization: basic('backend', SECRET) },
+  );
   assert.equal(replay.body.error, 'invalid_grant');
-  for (let i = 0; i < 6; i++) await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'bob', password: 'wrong' });
+  for (let i = 0; i < 6; i++)
+    await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'bob', password: 'wrong' });
   await request(`${gh.url}/user/12345?_format=json`);
   await new Promise((r) => setTimeout(r, 50));
 

@@ -23,7 +23,13 @@ after(() => gh.close());
 function directives(page: Page): Map<string, string[]> {
   const header = page.headers.get('content-security-policy');
   assert.ok(header, 'a Content-Security-Policy');
-  return new Map(header.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...values]) => [name, values]));
+  return new Map(
+    header
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((d) => d[0])
+      .map(([name, ...values]) => [name, values]),
+  );
 }
 
 function assertCommon(page: Page, what: string): void {
@@ -41,7 +47,8 @@ function assertPage(page: Page, what: string, status: number): Map<string, strin
   assert.deepEqual(csp.get('frame-ancestors'), ["'none'"], `${what}: frame-ancestors 'none'`);
   assert.ok(csp.has('base-uri'), `${what}: base-uri`);
   for (const [name, values] of csp) {
-    for (const value of values) assert.ok(!["'unsafe-inline'", "'unsafe-eval'", '*', 'data:'].includes(value) || (name === 'img-src' && value === 'data:'), `${what}: ${name} ${value}`);
+    for (const value of values)
+      assert.ok(!["'unsafe-inline'", "'unsafe-eval'", '*', 'data:'].includes(value) || (name === 'img-src' && value === 'data:'), `${what}: ${name} ${value}`);
   }
   return csp;
 }

@@ -65,7 +65,9 @@ async function keepServing(gh: Running, until: Promise<unknown>): Promise<number
 describe('request and header timeouts', () => {
   let gh: Running;
   before(async () => {
-    gh = await startGatehouse({ config: { http: { headersTimeoutMs: 1000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 5000, connectionTimeoutMs: 60_000, maxConnections: 1000 } } });
+    gh = await startGatehouse({
+      config: { http: { headersTimeoutMs: 1000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 5000, connectionTimeoutMs: 60_000, maxConnections: 1000 } },
+    });
   });
   after(() => gh.close());
 
@@ -102,21 +104,30 @@ describe('request and header timeouts', () => {
 describe('connection cap', () => {
   let gh: Running;
   before(async () => {
-    gh = await startGatehouse({ config: { http: { headersTimeoutMs: 1000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 5000, connectionTimeoutMs: 60_000, maxConnections: 4 } } });
+    gh = await startGatehouse({
+      config: { http: { headersTimeoutMs: 1000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 5000, connectionTimeoutMs: 60_000, maxConnections: 4 } },
+    });
   });
   after(() => gh.close());
 
   test('beyond the cap a connection is closed at once; freed places serve again', async () => {
     const open = await Promise.all(
-      Array.from({ length: 4 }, () => new Promise<Socket>((resolve) => {
-        const socket = connect(Number(new URL(gh.url).port), '127.0.0.1', () => resolve(socket));
-        socket.on('error', () => undefined);
-      })),
+      Array.from(
+        { length: 4 },
+        () =>
+          new Promise<Socket>((resolve) => {
+            const socket = connect(Number(new URL(gh.url).port), '127.0.0.1', () => resolve(socket));
+            socket.on('error', () => undefined);
+          }),
+      ),
     );
     try {
       // the server counts a connection once it accepted it
       await new Promise((r) => setTimeout(r, 200));
-      const refused = await fetch(`${gh.url}/healthz`, { headers: { connection: 'close' } }).then((r) => r.status, () => 'closed');
+      const refused = await fetch(`${gh.url}/healthz`, { headers: { connection: 'close' } }).then(
+        (r) => r.status,
+        () => 'closed',
+      );
       assert.equal(refused, 'closed', 'the fifth connection was closed without an answer');
     } finally {
       for (const socket of open) socket.destroy();
@@ -131,8 +142,21 @@ describe('configuration', () => {
 
   test('defaults are set, and each limit is read from its variable', () => {
     const defaults = loadConfig(base).http;
-    assert.deepEqual(defaults, { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 72_000, connectionTimeoutMs: 120_000, maxConnections: 4096 });
-    const set = loadConfig({ ...base, GATEHOUSE_HEADERS_TIMEOUT_MS: '2000', GATEHOUSE_REQUEST_TIMEOUT_MS: '5000', GATEHOUSE_KEEP_ALIVE_TIMEOUT_MS: '3000', GATEHOUSE_CONNECTION_TIMEOUT_MS: '9000', GATEHOUSE_MAX_CONNECTIONS: '50' }).http;
+    assert.deepEqual(defaults, {
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 72_000,
+      connectionTimeoutMs: 120_000,
+      maxConnections: 4096,
+    });
+    const set = loadConfig({
+      ...base,
+      GATEHOUSE_HEADERS_TIMEOUT_MS: '2000',
+      GATEHOUSE_REQUEST_TIMEOUT_MS: '5000',
+      GATEHOUSE_KEEP_ALIVE_TIMEOUT_MS: '3000',
+      GATEHOUSE_CONNECTION_TIMEOUT_MS: '9000',
+      GATEHOUSE_MAX_CONNECTIONS: '50',
+    }).http;
     assert.deepEqual(set, { headersTimeoutMs: 2000, requestTimeoutMs: 5000, keepAliveTimeoutMs: 3000, connectionTimeoutMs: 9000, maxConnections: 50 });
   });
 
@@ -144,7 +168,10 @@ describe('configuration', () => {
       [{ GATEHOUSE_KEEP_ALIVE_TIMEOUT_MS: '-5' }, /must be a whole number/],
       [{ GATEHOUSE_HEADERS_TIMEOUT_MS: '40000' }, /GATEHOUSE_HEADERS_TIMEOUT_MS \(40000\) must not exceed GATEHOUSE_REQUEST_TIMEOUT_MS \(30000\)/],
     ] as const) {
-      assert.throws(() => loadConfig({ ...base, ...env }), (error: unknown) => error instanceof ConfigError && reason.test(error.message));
+      assert.throws(
+        () => loadConfig({ ...base, ...env }),
+        (error: unknown) => error instanceof ConfigError && reason.test(error.message),
+      );
     }
   });
 });

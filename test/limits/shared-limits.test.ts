@@ -40,7 +40,13 @@ describe('shared through Redis', { skip }, () => {
       assert.ok(Number(blocked.headers.get('retry-after')) > 0);
     }
     // the miniOrange endpoint of either instance sees the same count
-    const rest = await form(`${b.url}/rest_api/access_token`, { grant_type: 'password', client_id: 'script', client_secret: SECRET, username: 'alice', password: PASSWORD });
+    const rest = await form(`${b.url}/rest_api/access_token`, {
+      grant_type: 'password',
+      client_id: 'script',
+      client_secret: SECRET,
+      username: 'alice',
+      password: PASSWORD,
+    });
     assert.equal(rest.status, 429);
     assert.equal(rest.body.error, 'TOO_MANY_ATTEMPTS');
     // another user is not affected
@@ -104,7 +110,10 @@ describe('Redis unreachable', { skip }, () => {
     // per instance, the limit still holds: 5 more failures on A block bob there
     for (let i = 0; i < 5; i++) await wrong(a, 'bob');
     assert.equal((await right(a, 'bob')).status, 429);
-    assert.ok(logs.some((line) => /Redis is unreachable/.test(line)), `a warning was logged: ${logs.join('')}`);
+    assert.ok(
+      logs.some((line) => /Redis is unreachable/.test(line)),
+      `a warning was logged: ${logs.join('')}`,
+    );
 
     // Redis back: counts are shared again
     await startProxy(port);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { after, before, describe, test } from 'node:test';
 import { authorizePath, codeFor as codeForOn, exchangeCode, redirectParams, SPA_CB, spaRequest } from '../helpers/authorization.js';
-import { BrowserAgent, hiddenField, hiddenFields, pkcePair, type Page } from '../helpers/browser-http.js';
+import { BrowserAgent, hiddenField, hiddenFields, pkcePair } from '../helpers/browser-http.js';
 import { basic, bearer, form, PASSWORD, request, SECRET, startGatehouse, type Running } from '../helpers/gatehouse.js';
 
 let gh: Running;
@@ -90,7 +90,9 @@ describe('errors sent back to the client, with state and iss', () => {
   });
 
   test('a client without the authorization_code grant: unauthorized_client', async () => {
-    const params = redirectParams(await new BrowserAgent(gh.url).get(authorizePath({ response_type: 'code', client_id: 'script', redirect_uri: 'https://script.example/cb', state: 'x' })));
+    const params = redirectParams(
+      await new BrowserAgent(gh.url).get(authorizePath({ response_type: 'code', client_id: 'script', redirect_uri: 'https://script.example/cb', state: 'x' })),
+    );
     assert.equal(params.get('error'), 'unauthorized_client');
     assert.equal(params.get('state'), 'x');
   });
@@ -108,7 +110,12 @@ describe('login, consent and code exchange', () => {
     assert.equal(loginForm.status, 200);
     assert.equal(hiddenField(loginForm.text, 'destination'), destination);
 
-    const badPassword = await agent.post('/user/login', { name: 'alice', pass: 'wrong-password', destination, csrf_token: hiddenField(loginForm.text, 'csrf_token')! });
+    const badPassword = await agent.post('/user/login', {
+      name: 'alice',
+      pass: 'wrong-password',
+      destination,
+      csrf_token: hiddenField(loginForm.text, 'csrf_token')!,
+    });
     assert.equal(badPassword.status, 401);
     assert.match(badPassword.text, /Unrecognized username or password/);
 
@@ -120,7 +127,16 @@ describe('login, consent and code exchange', () => {
 
     const consent = await agent.get(loggedIn.location!);
     assert.equal(consent.status, 200);
-    for (const text of ['React app', 'The team calendar', 'Read user profiles', 'Sign you in with your account', 'See your e-mail address', '>Allow<', '>Deny<']) assert.ok(consent.text.includes(text), text);
+    for (const text of [
+      'React app',
+      'The team calendar',
+      'Read user profiles',
+      'Sign you in with your account',
+      'See your e-mail address',
+      '>Allow<',
+      '>Deny<',
+    ])
+      assert.ok(consent.text.includes(text), text);
 
     const allowed = await agent.post('/oauth/authorize', { ...hiddenFields(consent.text), decision: 'allow' });
     const params = redirectParams(allowed);
@@ -136,7 +152,11 @@ describe('login, consent and code exchange', () => {
     assert.equal(tokens.body.scope, 'openid profile email profile:read');
     assert.ok(tokens.body.refresh_token);
     const jwks = createLocalJWKSet((await request(`${gh.url}/oauth/jwks`)).body);
-    const { payload, protectedHeader } = await jwtVerify(tokens.body.id_token, jwks, { issuer: gh.config.issuer, audience: 'spa', currentDate: new Date(gh.clock.now()) });
+    const { payload, protectedHeader } = await jwtVerify(tokens.body.id_token, jwks, {
+      issuer: gh.config.issuer,
+      audience: 'spa',
+      currentDate: new Date(gh.clock.now()),
+    });
     assert.equal(protectedHeader.alg, 'RS256');
     assert.ok(protectedHeader.kid);
     assert.equal(payload.nonce, 'n-456');
@@ -181,10 +201,18 @@ describe('login, consent and code exchange', () => {
     // a page of another site posts the form with its own browser's token: it does not match this browser
     const attacker = new BrowserAgent(gh.url);
     const attackerForm = await attacker.get('/user/login');
-    assert.equal((await agent.post('/oauth/authorize', { ...fields, csrf_token: hiddenField(attackerForm.text, 'csrf_token')!, decision: 'allow' })).status, 403);
+    assert.equal(
+      (await agent.post('/oauth/authorize', { ...fields, csrf_token: hiddenField(attackerForm.text, 'csrf_token')!, decision: 'allow' })).status,
+      403,
+    );
     // login CSRF: logging a victim into the attacker's account needs the victim's token
     const victim = new BrowserAgent(gh.url);
-    const forgedLogin = await victim.post('/user/login', { name: 'bob', pass: PASSWORD, destination: '/user/apps', csrf_token: hiddenField(attackerForm.text, 'csrf_token')! });
+    const forgedLogin = await victim.post('/user/login', {
+      name: 'bob',
+      pass: PASSWORD,
+      destination: '/user/apps',
+      csrf_token: hiddenField(attackerForm.text, 'csrf_token')!,
+    });
     assert.equal(forgedLogin.status, 403);
     assert.equal(victim.cookies.get('gh_session'), undefined);
     assert.equal((await agent.post('/user/logout', { csrf_token: 'forged' })).status, 403);
@@ -203,7 +231,7 @@ describe('login, consent and code exchange', () => {
     const otherClient = await agent.post('/oauth/authorize', { ...fields, client_id: 'webapp', decision: 'allow' });
     assert.equal(otherClient.status, 400, 'webapp has not registered the spa redirect URI');
     const state = redirectParams(await agent.post('/oauth/authorize', { ...fields, state: 'changed', decision: 'deny' }));
-    assert.equal(state.get('state'), 'changed', 'state is the client\'s to check; it is returned as sent');
+    assert.equal(state.get('state'), 'changed', "state is the client's to check; it is returned as sent");
   });
 
   test('remember_approval skips consent when every scope was approved; a new scope asks again', async () => {
@@ -221,8 +249,18 @@ describe('login, consent and code exchange', () => {
 
   test('automatic_authorization skips consent; a confidential client without PKCE', async () => {
     const agent = new BrowserAgent(gh.url);
-    const code = await codeFor(agent, { response_type: 'code', client_id: 'webapp', redirect_uri: 'https://rp.example/cb', scope: 'openid profile', state: 's' });
-    const tokens = await form(`${gh.url}/oauth/token`, { grant_type: 'authorization_code', code, redirect_uri: 'https://rp.example/cb' }, { authorization: basic('webapp', SECRET) });
+    const code = await codeFor(agent, {
+      response_type: 'code',
+      client_id: 'webapp',
+      redirect_uri: 'https://rp.example/cb',
+      scope: 'openid profile',
+      state: 's',
+    });
+    const tokens = await form(
+      `${gh.url}/oauth/token`,
+      { grant_type: 'authorization_code', code, redirect_uri: 'https://rp.example/cb' },
+      { authorization: basic('webapp', SECRET) },
+    );
     assert.equal(tokens.status, 200, tokens.text);
     assert.ok(tokens.body.id_token);
     assert.equal(tokens.body.refresh_token, undefined, 'webapp lacks the refresh_token grant');
@@ -310,7 +348,13 @@ describe('code exchange attacks (RFC 9700 §4)', () => {
 
   test('code injection: another client, another redirect URI', async () => {
     const a = await freshCode();
-    const other = await form(`${gh.url}/oauth/token`, { grant_type: 'authorization_code', client_id: 'mobile', code: a.code, redirect_uri: SPA_CB, code_verifier: a.verifier });
+    const other = await form(`${gh.url}/oauth/token`, {
+      grant_type: 'authorization_code',
+      client_id: 'mobile',
+      code: a.code,
+      redirect_uri: SPA_CB,
+      code_verifier: a.verifier,
+    });
     assert.equal(other.body.error, 'invalid_grant');
     const b = await freshCode();
     const wrongRedirect = await exchange(b.code, b.verifier, { redirect_uri: 'https://spa.example/callback' });
@@ -338,7 +382,11 @@ describe('code exchange attacks (RFC 9700 §4)', () => {
   test('PKCE downgrade: a verifier for a code issued without a challenge is refused', async () => {
     const agent = new BrowserAgent(gh.url);
     const code = await codeFor(agent, { response_type: 'code', client_id: 'webapp', redirect_uri: 'https://rp.example/cb', scope: 'openid' });
-    const res = await form(`${gh.url}/oauth/token`, { grant_type: 'authorization_code', code, redirect_uri: 'https://rp.example/cb', code_verifier: pkcePair().verifier }, { authorization: basic('webapp', SECRET) });
+    const res = await form(
+      `${gh.url}/oauth/token`,
+      { grant_type: 'authorization_code', code, redirect_uri: 'https://rp.example/cb', code_verifier: pkcePair().verifier },
+      { authorization: basic('webapp', SECRET) },
+    );
     assert.equal(res.body.error, 'invalid_grant');
   });
 
@@ -360,7 +408,7 @@ describe('code exchange attacks (RFC 9700 §4)', () => {
       // JavaScript: base64url of 64 random bytes → 86 characters
       javascript: randomBytes(64).toString('base64url'),
       // bash, as intended (one line of `openssl rand -base64`, cut to 96): up to 96 characters
-      bash96: (randomBytes(72).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=/g, '')).slice(0, 96),
+      bash96: randomBytes(72).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=/g, '').slice(0, 96),
       min43: randomBytes(32).toString('base64url'),
       max128: randomBytes(96).toString('base64url'),
     };
@@ -387,7 +435,12 @@ describe('code exchange attacks (RFC 9700 §4)', () => {
 
 describe('userinfo, discovery, apps and logout', () => {
   test('userinfo needs the openid scope', async () => {
-    const { body } = await form(`${gh.url}/oauth/token`, { grant_type: 'client_credentials', client_id: 'backend', client_secret: SECRET, scope: 'profile:read' });
+    const { body } = await form(`${gh.url}/oauth/token`, {
+      grant_type: 'client_credentials',
+      client_id: 'backend',
+      client_secret: SECRET,
+      scope: 'profile:read',
+    });
     const res = await request(`${gh.url}/oauth/userinfo`, { headers: bearer(body.access_token) });
     assert.equal(res.status, 403);
     assert.equal(res.body.error, 'INSUFFICIENT_SCOPE');
@@ -420,7 +473,10 @@ describe('userinfo, discovery, apps and logout', () => {
     const revoked = await agent.post('/user/apps/revoke', { client_id: 'spa', csrf_token: hiddenField(apps.text, 'csrf_token')! });
     assert.equal(revoked.status, 303);
     assert.equal((await request(`${gh.url}/oauth/userinfo`, { headers: bearer(tokens.access_token) })).status, 401);
-    assert.equal((await form(`${gh.url}/oauth/token`, { grant_type: 'refresh_token', client_id: 'spa', refresh_token: tokens.refresh_token })).body.error, 'invalid_grant');
+    assert.equal(
+      (await form(`${gh.url}/oauth/token`, { grant_type: 'refresh_token', client_id: 'spa', refresh_token: tokens.refresh_token })).body.error,
+      'invalid_grant',
+    );
     assert.doesNotMatch((await agent.get('/user/apps')).text, /React app/);
     // consent is asked again next time
     assert.equal((await agent.get(authorizePath(spaRequest(pkcePair().challenge)))).status, 200);
@@ -433,7 +489,9 @@ describe('userinfo, discovery, apps and logout', () => {
     const { id_token } = (await exchange(code, verifier)).body;
     const evil = await agent.get(`/oauth/logout?${new URLSearchParams({ id_token_hint: id_token, post_logout_redirect_uri: 'https://evil.example/' })}`);
     assert.equal(evil.status, 400);
-    const out = await agent.get(`/oauth/logout?${new URLSearchParams({ id_token_hint: id_token, post_logout_redirect_uri: 'https://spa.example/logged-out', state: 'bye' })}`);
+    const out = await agent.get(
+      `/oauth/logout?${new URLSearchParams({ id_token_hint: id_token, post_logout_redirect_uri: 'https://spa.example/logged-out', state: 'bye' })}`,
+    );
     assert.equal(out.status, 302);
     assert.equal(out.location, 'https://spa.example/logged-out?state=bye');
     assert.equal(agent.cookies.get('gh_session'), undefined);

@@ -43,7 +43,15 @@ before(async () => {
   const databaseUrl = schema ? `${POSTGRES_URL}?schema=${schema}` : `sqlite:${join(dir, 'shared.db')}`;
   // the defaults an operator gets: GATEHOUSE_REVOCATION_POLL_MS is not set
   const { GATEHOUSE_REVOCATION_POLL_MS: _poll, ...rest } = process.env;
-  env = { ...rest, DATABASE_URL: databaseUrl, GATEHOUSE_SECRET: 'catalog-propagation-master-secret-0123456789', GATEHOUSE_ISSUER: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  env = {
+    ...rest,
+    DATABASE_URL: databaseUrl,
+    GATEHOUSE_SECRET: 'catalog-propagation-master-secret-0123456789',
+    GATEHOUSE_ISSUER: url,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+  };
   await apply(WORLD);
   server = spawn(process.execPath, [MAIN, 'serve'], { env, stdio: 'ignore' });
   await waitForHttp(`${url}/healthz`);
@@ -57,7 +65,14 @@ after(async () => {
 });
 
 test('scopes and roles changed by `gatehouse apply` are in force at a running instance within 1 s', async (t) => {
-  const issued = await form(`${url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'alice', password: PASSWORD, scope: 'profile:read' });
+  const issued = await form(`${url}/oauth/token`, {
+    grant_type: 'password',
+    client_id: 'backend',
+    client_secret: SECRET,
+    username: 'alice',
+    password: PASSWORD,
+    scope: 'profile:read',
+  });
   assert.equal(issued.status, 200, issued.text);
   const token = issued.body.access_token;
   const grants = async (permission: string): Promise<boolean> => {

@@ -21,7 +21,11 @@ after(() => gh.close());
 
 const API = '/admin/api/v1';
 const call = (method: string, path: string, body?: unknown) =>
-  request(`${gh.url}${API}${path}`, { method, headers: { ...bearer(admin), ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  request(`${gh.url}${API}${path}`, {
+    method,
+    headers: { ...bearer(admin), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 let users = 0;
 /** A fresh user of its own for each test, so one test's password or block touches no other. */
@@ -135,7 +139,7 @@ describe('a code minted before the change is void after it', () => {
     await assertWorks(again, 'code minted after the app was revoked');
   });
 
-  test('another user\'s codes are untouched', async () => {
+  test("another user's codes are untouched", async () => {
     const one = await freshUser();
     const other = await freshUser();
     const agent = new BrowserAgent(gh.url);

@@ -21,7 +21,13 @@ function refresh(token: string) {
 
 test('one refresh token presented 8 times at once: one new pair, the rest are replay and end the family', async () => {
   for (let round = 0; round < 3; round++) {
-    const issued = await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'alice', password: PASSWORD });
+    const issued = await form(`${gh.url}/oauth/token`, {
+      grant_type: 'password',
+      client_id: 'backend',
+      client_secret: SECRET,
+      username: 'alice',
+      password: PASSWORD,
+    });
     assert.equal(issued.status, 200, issued.text);
     const results = await Promise.all(Array.from({ length: RACERS }, () => refresh(issued.body.refresh_token)));
     const won = results.filter((r) => r.status === 200);

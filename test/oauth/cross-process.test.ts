@@ -31,7 +31,15 @@ before(async () => {
   a = await startGatehouse({ databaseUrl, clock: 'system', config: { databaseUrl, secret: MASTER, issuer: ISSUER, audience: ISSUER, revocationPollMs: 500 } });
   const port = await freePort();
   bUrl = `http://127.0.0.1:${port}`;
-  env = { ...process.env, DATABASE_URL: databaseUrl, GATEHOUSE_SECRET: MASTER, GATEHOUSE_ISSUER: ISSUER, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    GATEHOUSE_SECRET: MASTER,
+    GATEHOUSE_ISSUER: ISSUER,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+  };
   b = spawn(process.execPath, [MAIN, 'serve'], { env: { ...env, LOG_LEVEL: process.env.B_LOG ?? 'warn' }, stdio: process.env.B_LOG ? 'inherit' : 'ignore' });
   await waitForHttp(`${bUrl}/healthz`);
 });
@@ -45,7 +53,14 @@ after(async () => {
 });
 
 async function tokensFromA(): Promise<{ access_token: string; refresh_token: string }> {
-  const res = await form(`${a.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'alice', password: PASSWORD, scope: 'profile:read' });
+  const res = await form(`${a.url}/oauth/token`, {
+    grant_type: 'password',
+    client_id: 'backend',
+    client_secret: SECRET,
+    username: 'alice',
+    password: PASSWORD,
+    scope: 'profile:read',
+  });
   assert.equal(res.status, 200, res.text);
   return res.body;
 }
@@ -56,11 +71,23 @@ async function tokenFromA(): Promise<string> {
 
 test('a refresh token issued by one instance is rotated by the other, and its replay is caught by the first', async () => {
   const first = await tokensFromA();
-  const refreshed = await form(`${bUrl}/oauth/token`, { grant_type: 'refresh_token', refresh_token: first.refresh_token }, { authorization: basic('backend', SECRET) });
+  const refreshed = await form(
+    `${bUrl}/oauth/token`,
+    { grant_type: 'refresh_token', refresh_token: first.refresh_token },
+    { authorization: basic('backend', SECRET) },
+  );
   assert.equal(refreshed.status, 200, refreshed.text);
-  const replay = await form(`${a.url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: first.refresh_token }, { authorization: basic('backend', SECRET) });
+  const replay = await form(
+    `${a.url}/oauth/token`,
+    { grant_type: 'refresh_token', refresh_token: first.refresh_token },
+    { authorization: basic('backend', SECRET) },
+  );
   assert.equal(replay.body.error, 'invalid_grant');
-  const heir = await form(`${bUrl}/oauth/token`, { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token }, { authorization: basic('backend', SECRET) });
+  const heir = await form(
+    `${bUrl}/oauth/token`,
+    { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token },
+    { authorization: basic('backend', SECRET) },
+  );
   assert.equal(heir.body.error, 'invalid_grant', 'the replay on A revoked the family B continued');
 });
 
@@ -115,12 +142,20 @@ async function within(what: string, check: () => Promise<boolean>): Promise<numb
 
 test('a user blocked and a client secret changed through A are honoured by B within 1 s', async () => {
   const user = await createUser(a.admin, { name: `erin${Date.now()}`, mail: null, password: PASSWORD, roles: [] });
-  const issued = await form(`${bUrl}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: user.name, password: PASSWORD });
+  const issued = await form(`${bUrl}/oauth/token`, {
+    grant_type: 'password',
+    client_id: 'backend',
+    client_secret: SECRET,
+    username: user.name,
+    password: PASSWORD,
+  });
   assert.equal(issued.status, 200, issued.text);
   assert.equal((await request(`${bUrl}/oauth/debug`, { headers: bearer(issued.body.access_token) })).status, 200);
   await saveUser(a.admin, user.uid, { status: false });
   // refused as revoked (401) or, once B has read the account, as blocked (403)
-  const blockedAfter = await within('blocked user', async () => [401, 403].includes((await request(`${bUrl}/oauth/debug`, { headers: bearer(issued.body.access_token) })).status));
+  const blockedAfter = await within('blocked user', async () =>
+    [401, 403].includes((await request(`${bUrl}/oauth/debug`, { headers: bearer(issued.body.access_token) })).status),
+  );
   assert.ok(blockedAfter <= 1000, `B refused the blocked user's token after ${Math.round(blockedAfter)} ms`);
 
   const clientId = `svc${Date.now()}`;
@@ -128,7 +163,11 @@ test('a user blocked and a client secret changed through A are honoured by B wit
   await createClient(a.admin, { clientId, secret: first, grantTypes: ['client_credentials'], user: 'alice' }, OPERATOR);
   const cc = (secret: string) => form(`${bUrl}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basic(clientId, secret) });
   await within('new client', async () => (await cc(first)).status === 200);
-  await upsertClient(a.admin, { clientId, secret: 'second-secret-for-the-cross-process-test-0123456789', grantTypes: ['client_credentials'], user: 'alice' }, OPERATOR);
+  await upsertClient(
+    a.admin,
+    { clientId, secret: 'second-secret-for-the-cross-process-test-0123456789', grantTypes: ['client_credentials'], user: 'alice' },
+    OPERATOR,
+  );
   const changedAfter = await within('changed secret', async () => (await cc(first)).status === 401);
   assert.ok(changedAfter <= 1000, `B refused the old secret after ${Math.round(changedAfter)} ms`);
   assert.equal((await cc('second-secret-for-the-cross-process-test-0123456789')).status, 200);

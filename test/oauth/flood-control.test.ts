@@ -86,7 +86,9 @@ describe('every password check reserves', () => {
   test('the miniOrange endpoint: a burst of 20 wrong passwords checks 5, the rest TOO_MANY_ATTEMPTS', async () => {
     const gh = await start();
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => form(`${gh.url}/rest_api/access_token`, { grant_type: 'password', client_id: 'mobile', username: 'bob', password: `wrong ${i}` })),
+      Array.from({ length: 20 }, (_, i) =>
+        form(`${gh.url}/rest_api/access_token`, { grant_type: 'password', client_id: 'mobile', username: 'bob', password: `wrong ${i}` }),
+      ),
     );
     assert.equal(answers.filter((r) => r.status === 401 && r.body.error === 'INVALID_CREDENTIALS').length, 5, answers.map((r) => r.status).join(' '));
     for (const res of answers.filter((r) => r.status !== 401)) {
@@ -102,7 +104,9 @@ describe('every password check reserves', () => {
     const agent = new BrowserAgent(gh.url);
     const page = await agent.get('/user/login');
     const csrf = hiddenField(page.text, 'csrf_token')!;
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => agent.post('/user/login', { name: 'bob', pass: `wrong ${i}`, destination: '/user/apps', csrf_token: csrf })));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => agent.post('/user/login', { name: 'bob', pass: `wrong ${i}`, destination: '/user/apps', csrf_token: csrf })),
+    );
     assert.equal(answers.filter((r) => r.status === 401).length, 5, answers.map((r) => r.status).join(' '));
     for (const res of answers.filter((r) => r.status !== 401)) {
       assert.equal(res.status, 429);

@@ -28,7 +28,16 @@ before(async () => {
   a = await startGatehouse({ databaseUrl, clock: 'system', config: { databaseUrl, secret: MASTER, metricsToken: METRICS, flood } });
   const port = await freePort();
   bUrl = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, DATABASE_URL: databaseUrl, GATEHOUSE_SECRET: MASTER, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', GATEHOUSE_METRICS_TOKEN: METRICS, GATEHOUSE_FLOOD_USER_LIMIT: '5' };
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    GATEHOUSE_SECRET: MASTER,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    GATEHOUSE_METRICS_TOKEN: METRICS,
+    GATEHOUSE_FLOOD_USER_LIMIT: '5',
+  };
   b = spawn(process.execPath, [MAIN, 'serve'], { env, stdio: 'ignore' });
   await waitForHttp(`${bUrl}/healthz`);
 });
@@ -50,7 +59,13 @@ async function failedChecks(url: string): Promise<number> {
 test('40 wrong passwords at once, half to each process: 5 checked in all, the rest 429', async () => {
   const answers = await Promise.all(
     Array.from({ length: 40 }, (_, i) =>
-      form(`${i % 2 ? bUrl : a.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'bob', password: `wrong ${i}` }),
+      form(`${i % 2 ? bUrl : a.url}/oauth/token`, {
+        grant_type: 'password',
+        client_id: 'backend',
+        client_secret: SECRET,
+        username: 'bob',
+        password: `wrong ${i}`,
+      }),
     ),
   );
   const counts = answers.map((r) => r.status).join(' ');

@@ -29,7 +29,12 @@ test('a resource server verifies an access token with nothing but the JWKS', asy
   const token = await tokenFor(gh, 'bob', 'profile:read');
   const { kid } = decodeJwt(token).header;
   const jwk = (await request(`${gh.url}/oauth/jwks`)).body.keys.find((k: { kid: string }) => k.kid === kid);
-  const { payload } = await jwtVerify(token, await importJWK(jwk, 'ES256'), { issuer: gh.config.issuer, audience: gh.config.audience, typ: 'at+jwt', currentDate: new Date(gh.clock.now()) });
+  const { payload } = await jwtVerify(token, await importJWK(jwk, 'ES256'), {
+    issuer: gh.config.issuer,
+    audience: gh.config.audience,
+    typ: 'at+jwt',
+    currentDate: new Date(gh.clock.now()),
+  });
   assert.equal(payload.client_id, 'backend');
 });
 

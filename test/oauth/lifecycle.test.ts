@@ -14,12 +14,21 @@ before(async () => {
 });
 after(() => gh.close());
 
-const introspect = (fields: Record<string, string>, headers: Record<string, string> = { authorization: basic('backend', SECRET) }) => form(`${gh.url}/oauth/introspect`, fields, headers);
-const revoke = (fields: Record<string, string>, headers: Record<string, string> = { authorization: basic('backend', SECRET) }) => form(`${gh.url}/oauth/revoke`, fields, headers);
+const introspect = (fields: Record<string, string>, headers: Record<string, string> = { authorization: basic('backend', SECRET) }) =>
+  form(`${gh.url}/oauth/introspect`, fields, headers);
+const revoke = (fields: Record<string, string>, headers: Record<string, string> = { authorization: basic('backend', SECRET) }) =>
+  form(`${gh.url}/oauth/revoke`, fields, headers);
 const debug = (token: string) => request(`${gh.url}/oauth/debug`, { headers: bearer(token) });
 
 async function passwordTokens(client = 'backend'): Promise<{ access_token: string; refresh_token: string }> {
-  const res = await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: client, ...(client === 'backend' ? { client_secret: SECRET } : {}), username: 'alice', password: PASSWORD, scope: 'profile:read' });
+  const res = await form(`${gh.url}/oauth/token`, {
+    grant_type: 'password',
+    client_id: client,
+    ...(client === 'backend' ? { client_secret: SECRET } : {}),
+    username: 'alice',
+    password: PASSWORD,
+    scope: 'profile:read',
+  });
   assert.equal(res.status, 200, res.text);
   return res.body;
 }
@@ -43,8 +52,18 @@ describe('introspection', () => {
     assert.equal(res.headers.get('cache-control'), 'no-store');
     const claims = decodeJwt(token).claims;
     assert.deepEqual(res.body, {
-      active: true, scope: 'profile:read', client_id: 'backend', username: 'alice', token_type: 'Bearer',
-      exp: claims.exp, iat: claims.iat, nbf: claims.nbf, sub: claims.sub, aud: claims.aud, iss: claims.iss, jti: claims.jti,
+      active: true,
+      scope: 'profile:read',
+      client_id: 'backend',
+      username: 'alice',
+      token_type: 'Bearer',
+      exp: claims.exp,
+      iat: claims.iat,
+      nbf: claims.nbf,
+      sub: claims.sub,
+      aud: claims.aud,
+      iss: claims.iss,
+      jti: claims.jti,
     });
     // another confidential client (a resource server) may introspect it too
     const other = await introspect({ token }, { authorization: basic('script', SECRET) });
@@ -64,7 +83,8 @@ describe('introspection', () => {
     const token = await tokenFor(gh, 'alice', 'profile:read');
     assert.equal((await introspect({ token, token_type_hint: 'refresh_token' })).body.active, true, 'the hint orders the search, it does not end it');
     assert.equal((await introspect({ token, token_type_hint: 'bogus' })).body.active, true);
-    for (const garbage of ['x', 'a.b.c', 'eyJhbGciOiJub25lIn0.e30.', 'x'.repeat(2000)]) assert.deepEqual((await introspect({ token: garbage })).body, { active: false });
+    for (const garbage of ['x', 'a.b.c', 'eyJhbGciOiJub25lIn0.e30.', 'x'.repeat(2000)])
+      assert.deepEqual((await introspect({ token: garbage })).body, { active: false });
     gh.clock.advance(301);
     try {
       assert.deepEqual((await introspect({ token })).body, { active: false });
@@ -88,11 +108,18 @@ describe('revocation', () => {
 
   test('a refresh token revokes its family and the access tokens issued from it', async () => {
     const first = await passwordTokens();
-    const second = (await form(`${gh.url}/oauth/token`, { grant_type: 'refresh_token', client_id: 'backend', client_secret: SECRET, refresh_token: first.refresh_token })).body;
+    const second = (
+      await form(`${gh.url}/oauth/token`, { grant_type: 'refresh_token', client_id: 'backend', client_secret: SECRET, refresh_token: first.refresh_token })
+    ).body;
     assert.equal((await revoke({ token: second.refresh_token })).status, 200);
     assert.equal((await debug(second.access_token)).status, 401);
     assert.equal((await debug(first.access_token)).status, 401);
-    const again = await form(`${gh.url}/oauth/token`, { grant_type: 'refresh_token', client_id: 'backend', client_secret: SECRET, refresh_token: second.refresh_token });
+    const again = await form(`${gh.url}/oauth/token`, {
+      grant_type: 'refresh_token',
+      client_id: 'backend',
+      client_secret: SECRET,
+      refresh_token: second.refresh_token,
+    });
     assert.equal(again.body.error, 'invalid_grant');
   });
 
@@ -138,7 +165,11 @@ describe('revocation', () => {
     assert.equal((await debug(token)).status, 401, 'secret rotated');
     gh.clock.tick();
     const fresh = (await form(`${gh.url}/oauth/token`, { grant_type: 'client_credentials', client_id: 'script', client_secret: newSecret })).body.access_token;
-    assert.equal((await form(`${gh.url}/oauth/token`, { grant_type: 'client_credentials', client_id: 'script', client_secret: SECRET })).status, 401, 'old secret refused');
+    assert.equal(
+      (await form(`${gh.url}/oauth/token`, { grant_type: 'client_credentials', client_id: 'script', client_secret: SECRET })).status,
+      401,
+      'old secret refused',
+    );
     assert.equal((await debug(fresh)).status, 200);
     await upsertClient(gh.admin, { clientId: 'script', status: false }, OPERATOR);
     await gh.app.gatehouse.revocations.refresh();
@@ -184,7 +215,10 @@ describe('signing keys', () => {
       await gh.app.gatehouse.reload();
       const next = (await gh.store.keys.list()).find((k) => k.use === 'access' && k.state === 'next');
       assert.ok(next, 'next key made half an hour before rotation');
-      assert.ok((await request(`${gh.url}/oauth/jwks`)).body.keys.some((k: { kid: string }) => k.kid === next.kid), 'and published');
+      assert.ok(
+        (await request(`${gh.url}/oauth/jwks`)).body.keys.some((k: { kid: string }) => k.kid === next.kid),
+        'and published',
+      );
       gh.clock.set(due - 10_000);
       const stillOld = await tokenFor(gh, 'alice', 'profile:read');
       assert.equal(decodeJwt(stillOld).header.kid, current.kid, 'the next key is published, not yet used');

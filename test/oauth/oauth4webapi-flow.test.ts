@@ -34,7 +34,8 @@ test('oauth4webapi: discovery → authorization → code exchange → userinfo �
     code_challenge_method: 'S256',
     state,
     nonce,
-  })) authorizationUrl.searchParams.set(k, v);
+  }))
+    authorizationUrl.searchParams.set(k, v);
 
   const user = new BrowserAgent(gh.url);
   const toLogin = await user.get(authorizationUrl.pathname + authorizationUrl.search);
@@ -53,7 +54,11 @@ test('oauth4webapi: discovery → authorization → code exchange → userinfo �
   const info = await oauth.processUserInfoResponse(as, client, claims.sub, await oauth.userInfoRequest(as, client, result.access_token, insecure));
   assert.equal(info.email, 'bob@example.com');
 
-  const refreshed = await oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, oauth.None(), result.refresh_token!, insecure));
+  const refreshed = await oauth.processRefreshTokenResponse(
+    as,
+    client,
+    await oauth.refreshTokenGrantRequest(as, client, oauth.None(), result.refresh_token!, insecure),
+  );
   assert.ok(refreshed.access_token);
   assert.notEqual(refreshed.refresh_token, result.refresh_token);
 });

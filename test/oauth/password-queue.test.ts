@@ -31,12 +31,21 @@ test('100 concurrent right passwords with a queue of 1: some are refused at once
   gh = await startGatehouse({ config: { passwordQueue: 1, flood, metricsToken: METRICS } });
 
   const oauth = await Promise.all(
-    Array.from({ length: 100 }, () => form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'alice', password: PASSWORD })),
+    Array.from({ length: 100 }, () =>
+      form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'alice', password: PASSWORD }),
+    ),
   );
   const busy = oauth.filter((r) => r.status === 503);
   assert.ok(busy.length > 0, `some refused: ${statuses(oauth)}`);
-  assert.ok(oauth.some((r) => r.status === 200), `some served: ${statuses(oauth)}`);
-  assert.deepEqual(oauth.filter((r) => r.status !== 200 && r.status !== 503), [], 'nothing else');
+  assert.ok(
+    oauth.some((r) => r.status === 200),
+    `some served: ${statuses(oauth)}`,
+  );
+  assert.deepEqual(
+    oauth.filter((r) => r.status !== 200 && r.status !== 503),
+    [],
+    'nothing else',
+  );
   for (const res of busy) {
     assert.equal(res.body.error, 'temporarily_unavailable');
     assert.ok(Number(res.headers.get('retry-after')) >= 1);
@@ -44,11 +53,16 @@ test('100 concurrent right passwords with a queue of 1: some are refused at once
   }
 
   const rest = await Promise.all(
-    Array.from({ length: 100 }, () => form(`${gh.url}/rest_api/access_token`, { grant_type: 'password', client_id: 'mobile', username: 'bob', password: PASSWORD })),
+    Array.from({ length: 100 }, () =>
+      form(`${gh.url}/rest_api/access_token`, { grant_type: 'password', client_id: 'mobile', username: 'bob', password: PASSWORD }),
+    ),
   );
   const restBusy = rest.filter((r) => r.status === 503);
   assert.ok(restBusy.length > 0, `miniOrange: ${statuses(rest)}`);
-  assert.deepEqual(rest.filter((r) => r.status !== 200 && r.status !== 503), []);
+  assert.deepEqual(
+    rest.filter((r) => r.status !== 200 && r.status !== 503),
+    [],
+  );
   for (const res of restBusy) {
     assert.deepEqual(res.body, { status: 'error', error: 'SERVER_BUSY', error_description: 'The server is busy checking other passwords. Try again shortly.' });
     assert.ok(Number(res.headers.get('retry-after')) >= 1);
@@ -56,10 +70,15 @@ test('100 concurrent right passwords with a queue of 1: some are refused at once
 
   const agent = new BrowserAgent(gh.url);
   const csrf = hiddenField((await agent.get('/user/login')).text, 'csrf_token')!;
-  const logins = await Promise.all(Array.from({ length: 60 }, () => agent.post('/user/login', { name: 'root', pass: PASSWORD, destination: '/user/apps', csrf_token: csrf })));
+  const logins = await Promise.all(
+    Array.from({ length: 60 }, () => agent.post('/user/login', { name: 'root', pass: PASSWORD, destination: '/user/apps', csrf_token: csrf })),
+  );
   const loginBusy = logins.filter((r) => r.status === 503);
   assert.ok(loginBusy.length > 0, `login form: ${statuses(logins)}`);
-  assert.deepEqual(logins.filter((r) => r.status !== 303 && r.status !== 503), []);
+  assert.deepEqual(
+    logins.filter((r) => r.status !== 303 && r.status !== 503),
+    [],
+  );
   for (const res of loginBusy) {
     assert.ok(Number(res.headers.get('retry-after')) >= 1);
     assert.match(res.text, /The server is busy/);
@@ -74,10 +93,15 @@ test('100 concurrent right passwords with a queue of 1: some are refused at once
 test('a refused check costs no flood-control attempt', async () => {
   // the fixture of the first test: a burst of wrong passwords, most of them refused as busy
   const answers: JsonResponse[] = await Promise.all(
-    Array.from({ length: 60 }, (_, i) => form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: `ghost${i}`, password: 'wrong' })),
+    Array.from({ length: 60 }, (_, i) =>
+      form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: `ghost${i}`, password: 'wrong' }),
+    ),
   );
   const checked = answers.filter((r) => r.status === 400).length;
-  assert.ok(answers.some((r) => r.status === 503), statuses(answers));
+  assert.ok(
+    answers.some((r) => r.status === 503),
+    statuses(answers),
+  );
   assert.equal(await metric('gatehouse_failed_logins_total'), checked);
   // the IP's flood rows are exactly the checked (failed) passwords: the refused ones were given back
   const far = Math.floor(Date.now() / 1000) + 10 * 365 * 86_400;

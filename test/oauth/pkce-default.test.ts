@@ -22,11 +22,18 @@ const api = (method: string, path: string, body: unknown) =>
   request(`${gh.url}/admin/api/v1${path}`, { method, headers: { ...bearer(token), 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 /** Where an anonymous visitor's authorize request leads: the login page, or back to the client with an error. */
-async function authorize(clientId: string, extra: Record<string, string> = {}): Promise<{ toLogin: boolean; error: string | null; description: string | null }> {
+async function authorize(
+  clientId: string,
+  extra: Record<string, string> = {},
+): Promise<{ toLogin: boolean; error: string | null; description: string | null }> {
   const page = await new BrowserAgent(gh.url).get(authorizePath({ response_type: 'code', client_id: clientId, redirect_uri: CB, state: 's', ...extra }));
   assert.equal(page.status, 302, page.text.slice(0, 300));
   const location = new URL(page.location!, gh.url);
-  return { toLogin: location.pathname === '/user/login', error: location.searchParams.get('error'), description: location.searchParams.get('error_description') };
+  return {
+    toLogin: location.pathname === '/user/login',
+    error: location.searchParams.get('error'),
+    description: location.searchParams.get('error_description'),
+  };
 }
 
 describe('PKCE by default', () => {
@@ -34,7 +41,11 @@ describe('PKCE by default', () => {
     const created = await api('POST', '/clients', { clientId: 'conf-default', grantTypes: ['authorization_code'], redirectUris: [CB] });
     assert.equal(created.status, 201, created.text);
     assert.equal(created.body.client.pkce, true);
-    assert.deepEqual(await authorize('conf-default'), { toLogin: false, error: 'invalid_request', description: 'This client must use PKCE: send code_challenge and code_challenge_method=S256.' });
+    assert.deepEqual(await authorize('conf-default'), {
+      toLogin: false,
+      error: 'invalid_request',
+      description: 'This client must use PKCE: send code_challenge and code_challenge_method=S256.',
+    });
     const { challenge } = pkcePair();
     assert.equal((await authorize('conf-default', { code_challenge: challenge, code_challenge_method: 'S256' })).toLogin, true);
   });
@@ -54,9 +65,13 @@ describe('PKCE by default', () => {
     ] as const) {
       const res = await api(method, path, body);
       assert.equal(res.status, 400, `${method} ${path}: ${res.text}`);
-      assert.deepEqual(res.body, { error: 'validation_failed', field: 'pkce', message: 'pkce: cannot be turned off for a public client: PKCE is all that binds its authorization code to it (OAuth 2.1 §4.1.1)' });
+      assert.deepEqual(res.body, {
+        error: 'validation_failed',
+        field: 'pkce',
+        message: 'pkce: cannot be turned off for a public client: PKCE is all that binds its authorization code to it (OAuth 2.1 §4.1.1)',
+      });
     }
-    assert.equal((await gh.store.clients.get('pub-off')), null);
+    assert.equal(await gh.store.clients.get('pub-off'), null);
   });
 
   test('a confidential client switched to public requires PKCE from then on', async () => {
@@ -80,7 +95,13 @@ describe('PKCE by default', () => {
     const form = await agent.get('/admin/clients/new');
     assert.match(form.text, /name="pkce" value="1" checked/);
     const csrf = hiddenField(form.text, 'csrf_token')!;
-    const page = await agent.post('/admin/clients/new', { csrf_token: csrf, clientId: 'pub-form', status: '1', grantTypes: 'authorization_code', redirectUris: CB });
+    const page = await agent.post('/admin/clients/new', {
+      csrf_token: csrf,
+      clientId: 'pub-form',
+      status: '1',
+      grantTypes: 'authorization_code',
+      redirectUris: CB,
+    });
     assert.equal(page.status, 400);
     assert.match(page.text, /id="pkce-error" role="alert">cannot be turned off for a public client/);
   });

@@ -16,7 +16,11 @@ function harness() {
     gh: null as unknown as Running,
     admin: '',
     call(method: string, path: string, body?: unknown) {
-      return request(`${h.gh.url}${API}${path}`, { method, headers: { ...bearer(h.admin), ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return request(`${h.gh.url}${API}${path}`, {
+        method,
+        headers: { ...bearer(h.admin), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     },
     password(scope: string, client = 'backend', user = 'alice') {
       return form(`${h.gh.url}/oauth/token`, { grant_type: 'password', username: user, password: PASSWORD, scope }, { authorization: basic(client, SECRET) });
@@ -120,8 +124,13 @@ describe('a family has an absolute lifetime', () => {
     }
   });
 
-  test('a client\'s own lifetime, set through the admin API, applies to its families, even those already running', async () => {
-    const created = await h.call('POST', '/clients', { clientId: 'script-rt', secret: SECRET, grantTypes: ['password', 'refresh_token'], scopes: ['profile:read'] });
+  test("a client's own lifetime, set through the admin API, applies to its families, even those already running", async () => {
+    const created = await h.call('POST', '/clients', {
+      clientId: 'script-rt',
+      secret: SECRET,
+      grantTypes: ['password', 'refresh_token'],
+      scopes: ['profile:read'],
+    });
     assert.equal(created.status, 201, created.text);
     const running = (await h.password('profile:read', 'script-rt')).body;
     assert.ok(running.refresh_token, JSON.stringify(running));
@@ -158,7 +167,13 @@ describe('a family has an absolute lifetime', () => {
     assert.equal((await console.login('root', PASSWORD, '/admin')).status, 303);
     const page = await console.get('/admin/clients/backend');
     assert.match(page.text, /name="refreshFamilyLifetime"[^>]*value="2592000"|value="2592000"[^>]*name="refreshFamilyLifetime"/);
-    const bad = await console.post('/admin/clients/backend', { csrf_token: hiddenField(page.text, 'csrf_token')!, status: '1', confidential: '1', grantTypes: 'password', refreshFamilyLifetime: 'a month' });
+    const bad = await console.post('/admin/clients/backend', {
+      csrf_token: hiddenField(page.text, 'csrf_token')!,
+      status: '1',
+      confidential: '1',
+      grantTypes: 'password',
+      refreshFamilyLifetime: 'a month',
+    });
     assert.equal(bad.status, 400);
     assert.match(bad.text, /id="refreshFamilyLifetime-error" role="alert">[^<]*whole number/);
   });

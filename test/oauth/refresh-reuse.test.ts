@@ -28,12 +28,18 @@ before(async () => {
 after(() => gh.close());
 
 const signIn = async (client = 'tabs') => {
-  const res = await form(`${gh.url}/oauth/token`, { grant_type: 'password', username: 'alice', password: PASSWORD, scope: 'profile:read' }, { authorization: basic(client, SECRET) });
+  const res = await form(
+    `${gh.url}/oauth/token`,
+    { grant_type: 'password', username: 'alice', password: PASSWORD, scope: 'profile:read' },
+    { authorization: basic(client, SECRET) },
+  );
   assert.equal(res.status, 200, res.text);
   return res.body as { access_token: string; refresh_token: string };
 };
-const refresh = (token: string, client = 'tabs') => form(`${gh.url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: token }, { authorization: basic(client, SECRET) });
-const active = async (token: string, client = 'tabs') => (await form(`${gh.url}/oauth/introspect`, { token }, { authorization: basic(client, SECRET) })).body.active as boolean;
+const refresh = (token: string, client = 'tabs') =>
+  form(`${gh.url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: token }, { authorization: basic(client, SECRET) });
+const active = async (token: string, client = 'tabs') =>
+  (await form(`${gh.url}/oauth/introspect`, { token }, { authorization: basic(client, SECRET) })).body.active as boolean;
 
 describe('within the interval, by the same client', () => {
   test('a lost reply: the retry gets the same refresh token and a fresh access token; the family lives on', async () => {
@@ -48,7 +54,7 @@ describe('within the interval, by the same client', () => {
     assert.equal(retry.body.scope, 'profile:read');
     assert.equal(retry.headers.get('cache-control'), 'no-store');
     assert.ok(await active(retry.body.access_token));
-    assert.ok(await active(lost.body.access_token), 'the first answer\'s access token is not revoked either');
+    assert.ok(await active(lost.body.access_token), "the first answer's access token is not revoked either");
     const onwards = await refresh(retry.body.refresh_token);
     assert.equal(onwards.status, 200, 'the family is alive');
     assert.ok(await active(onwards.body.refresh_token));
@@ -61,7 +67,11 @@ describe('within the interval, by the same client', () => {
   async function eightTabs(): Promise<void> {
     const signedIn = await signIn();
     const results = await Promise.all(Array.from({ length: 8 }, () => refresh(signedIn.refresh_token)));
-    assert.deepEqual(results.map((r) => r.status), Array(8).fill(200), results.map((r) => r.text).join('\n'));
+    assert.deepEqual(
+      results.map((r) => r.status),
+      Array(8).fill(200),
+      results.map((r) => r.text).join('\n'),
+    );
     const successors = new Set(results.map((r) => r.body.refresh_token));
     assert.equal(successors.size, 1, 'one successor for all');
     assert.equal(new Set(results.map((r) => r.body.access_token)).size, 8);
@@ -72,7 +82,7 @@ describe('within the interval, by the same client', () => {
     assert.equal((await refresh(successor)).body.error, 'invalid_grant');
   }
 
-  test('retries racing the successor\'s own use: whatever wins, every access token handed out dies with the family', async () => {
+  test("retries racing the successor's own use: whatever wins, every access token handed out dies with the family", async () => {
     for (let round = 0; round < 3; round++) {
       const signedIn = await signIn();
       const next = (await refresh(signedIn.refresh_token)).body;
@@ -84,7 +94,11 @@ describe('within the interval, by the same client', () => {
       const handedOut = [next, ...results.filter((r) => r.status === 200).map((r) => r.body)];
       for (const tokens of handedOut) await form(`${gh.url}/oauth/revoke`, { token: tokens.refresh_token }, { authorization: basic('tabs', SECRET) });
       for (const tokens of handedOut) {
-        assert.equal(await active(tokens.access_token), false, `round ${round}: an access token outlived its family (${results.map((r) => r.status).join(',')})`);
+        assert.equal(
+          await active(tokens.access_token),
+          false,
+          `round ${round}: an access token outlived its family (${results.map((r) => r.status).join(',')})`,
+        );
         assert.equal((await refresh(tokens.refresh_token)).body.error, 'invalid_grant');
       }
     }
@@ -131,17 +145,35 @@ describe('a reuse is a replay, and revokes the family', () => {
   });
 
   test('the interval turned off meanwhile takes effect at once', async () => {
-    const created = await request(`${gh.url}/admin/api/v1/clients`, { method: 'POST', headers: { ...bearer(admin), 'content-type': 'application/json' }, body: JSON.stringify({ clientId: 'switcher', secret: SECRET, grantTypes: ['password', 'refresh_token'], scopes: ['profile:read'], refreshReuseInterval: INTERVAL }) });
+    const created = await request(`${gh.url}/admin/api/v1/clients`, {
+      method: 'POST',
+      headers: { ...bearer(admin), 'content-type': 'application/json' },
+      body: JSON.stringify({
+        clientId: 'switcher',
+        secret: SECRET,
+        grantTypes: ['password', 'refresh_token'],
+        scopes: ['profile:read'],
+        refreshReuseInterval: INTERVAL,
+      }),
+    });
     assert.equal(created.status, 201, created.text);
     const signedIn = await signIn('switcher');
     const next = (await refresh(signedIn.refresh_token, 'switcher')).body;
-    const off = await request(`${gh.url}/admin/api/v1/clients/switcher`, { method: 'PATCH', headers: { ...bearer(admin), 'content-type': 'application/json' }, body: JSON.stringify({ refreshReuseInterval: 0 }) });
+    const off = await request(`${gh.url}/admin/api/v1/clients/switcher`, {
+      method: 'PATCH',
+      headers: { ...bearer(admin), 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshReuseInterval: 0 }),
+    });
     assert.equal(off.body.refreshReuseInterval, 0);
     await assertReplay(signedIn.refresh_token, next, 'switcher');
   });
 
   test('with the interval off (the default), as before', async () => {
-    const first = await form(`${gh.url}/oauth/token`, { grant_type: 'password', username: 'alice', password: PASSWORD, scope: 'profile:read' }, { authorization: basic('backend', SECRET) });
+    const first = await form(
+      `${gh.url}/oauth/token`,
+      { grant_type: 'password', username: 'alice', password: PASSWORD, scope: 'profile:read' },
+      { authorization: basic('backend', SECRET) },
+    );
     const next = (await refresh(first.body.refresh_token, 'backend')).body;
     await assertReplay(first.body.refresh_token, next, 'backend');
   });
@@ -156,12 +188,17 @@ describe('another client', () => {
     assert.equal(foreign.body.error, 'invalid_grant');
     assert.equal(foreign.body.refresh_token, undefined);
     assert.equal(foreign.body.error_description, 'The refresh token is invalid.');
-    assert.equal((await refresh(next.refresh_token)).status, 200, 'the owner\'s family is unharmed');
+    assert.equal((await refresh(next.refresh_token)).status, 200, "the owner's family is unharmed");
   });
 });
 
 test('the field: 0 to 300 seconds, documented in the OpenAPI document', async () => {
-  const call = (body: unknown) => request(`${gh.url}/admin/api/v1/clients/tabs`, { method: 'PATCH', headers: { ...bearer(admin), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const call = (body: unknown) =>
+    request(`${gh.url}/admin/api/v1/clients/tabs`, {
+      method: 'PATCH',
+      headers: { ...bearer(admin), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   for (const value of [-1, 301, 2.5, 'soon']) {
     const res = await call({ refreshReuseInterval: value });
     assert.equal(res.status, 400, `${value}: ${res.text}`);

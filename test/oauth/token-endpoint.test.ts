@@ -88,9 +88,17 @@ describe('client_credentials', () => {
   });
 
   test('scope not allowed for the client, unknown, or not for this grant: invalid_scope', async () => {
-    assertOAuthError(await form(token, { grant_type: 'client_credentials', client_id: 'script', client_secret: SECRET, scope: 'mail:read' }), 400, 'invalid_scope');
+    assertOAuthError(
+      await form(token, { grant_type: 'client_credentials', client_id: 'script', client_secret: SECRET, scope: 'mail:read' }),
+      400,
+      'invalid_scope',
+    );
     assertOAuthError(await form(token, { grant_type: 'client_credentials', client_id: 'backend', client_secret: SECRET, scope: 'nope' }), 400, 'invalid_scope');
-    assertOAuthError(await form(token, { grant_type: 'client_credentials', client_id: 'backend', client_secret: SECRET, scope: 'openid' }), 400, 'invalid_scope');
+    assertOAuthError(
+      await form(token, { grant_type: 'client_credentials', client_id: 'backend', client_secret: SECRET, scope: 'openid' }),
+      400,
+      'invalid_scope',
+    );
     assertOAuthError(await form(token, { grant_type: 'client_credentials', client_id: 'backend', client_secret: SECRET, scope: 'a"b' }), 400, 'invalid_scope');
   });
 
@@ -116,7 +124,11 @@ describe('request shape', () => {
   });
 
   test('JSON body: invalid_request (RFC 6749 requires form encoding)', async () => {
-    const res = await request(token, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials' }) });
+    const res = await request(token, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'client_credentials' }),
+    });
     assertOAuthError(res, 400, 'invalid_request');
   });
 
@@ -125,7 +137,11 @@ describe('request shape', () => {
     assertOAuthError(bad, 400, 'invalid_request');
     const xml = await request(token, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<a/>' });
     assertOAuthError(xml, 400, 'invalid_request');
-    const huge = await request(token, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=' + 'x'.repeat(200_000) });
+    const huge = await request(token, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=' + 'x'.repeat(200_000),
+    });
     assertOAuthError(huge, 400, 'invalid_request');
   });
 
@@ -168,13 +184,24 @@ describe('password', () => {
   });
 
   test('a public client that sends a secret is refused', async () => {
-    assertOAuthError(await form(token, { grant_type: 'password', client_id: 'mobile', client_secret: 'anything', username: 'bob', password: PASSWORD }), 401, 'invalid_client');
+    assertOAuthError(
+      await form(token, { grant_type: 'password', client_id: 'mobile', client_secret: 'anything', username: 'bob', password: PASSWORD }),
+      401,
+      'invalid_client',
+    );
   });
 });
 
 describe('refresh_token', () => {
   async function passwordTokens(): Promise<{ access_token: string; refresh_token: string }> {
-    const res = await form(token, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'alice', password: PASSWORD, scope: 'profile:read mail:read' });
+    const res = await form(token, {
+      grant_type: 'password',
+      client_id: 'backend',
+      client_secret: SECRET,
+      username: 'alice',
+      password: PASSWORD,
+      scope: 'profile:read mail:read',
+    });
     assert.equal(res.status, 200, res.text);
     return res.body;
   }
@@ -191,10 +218,22 @@ describe('refresh_token', () => {
 
   test('scope may narrow, never widen', async () => {
     const first = await passwordTokens();
-    const narrowed = await form(token, { grant_type: 'refresh_token', client_id: 'backend', client_secret: SECRET, refresh_token: first.refresh_token, scope: 'profile:read' });
+    const narrowed = await form(token, {
+      grant_type: 'refresh_token',
+      client_id: 'backend',
+      client_secret: SECRET,
+      refresh_token: first.refresh_token,
+      scope: 'profile:read',
+    });
     assert.equal(narrowed.status, 200, narrowed.text);
     assert.equal(narrowed.body.scope, 'profile:read');
-    const widened = await form(token, { grant_type: 'refresh_token', client_id: 'backend', client_secret: SECRET, refresh_token: narrowed.body.refresh_token, scope: 'profile:read mail:read' });
+    const widened = await form(token, {
+      grant_type: 'refresh_token',
+      client_id: 'backend',
+      client_secret: SECRET,
+      refresh_token: narrowed.body.refresh_token,
+      scope: 'profile:read mail:read',
+    });
     assertOAuthError(widened, 400, 'invalid_scope');
   });
 
@@ -215,7 +254,11 @@ describe('refresh_token', () => {
   test('another client cannot use the token; unknown and missing tokens are refused', async () => {
     const first = await passwordTokens();
     assertOAuthError(await form(token, { grant_type: 'refresh_token', client_id: 'mobile', refresh_token: first.refresh_token }), 400, 'invalid_grant');
-    assertOAuthError(await form(token, { grant_type: 'refresh_token', client_id: 'backend', client_secret: SECRET, refresh_token: 'garbage' }), 400, 'invalid_grant');
+    assertOAuthError(
+      await form(token, { grant_type: 'refresh_token', client_id: 'backend', client_secret: SECRET, refresh_token: 'garbage' }),
+      400,
+      'invalid_grant',
+    );
     assertOAuthError(await form(token, { grant_type: 'refresh_token', client_id: 'backend', client_secret: SECRET }), 400, 'invalid_request');
     // the legitimate client can still use it: the foreign attempt did not spend it
     const ok = await form(token, { grant_type: 'refresh_token', client_id: 'backend', client_secret: SECRET, refresh_token: first.refresh_token });
@@ -226,7 +269,11 @@ describe('refresh_token', () => {
     const first = await passwordTokens();
     gh.clock.advance(1_209_600 + 1);
     try {
-      assertOAuthError(await form(token, { grant_type: 'refresh_token', client_id: 'backend', client_secret: SECRET, refresh_token: first.refresh_token }), 400, 'invalid_grant');
+      assertOAuthError(
+        await form(token, { grant_type: 'refresh_token', client_id: 'backend', client_secret: SECRET, refresh_token: first.refresh_token }),
+        400,
+        'invalid_grant',
+      );
     } finally {
       gh.clock.advance(-(1_209_600 + 1));
     }

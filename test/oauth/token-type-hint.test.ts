@@ -25,7 +25,10 @@ describe('an unknown hint is ignored', () => {
   for (const hint of UNKNOWN_HINTS) {
     test(`/oauth/introspect with token_type_hint=${hint}: access and refresh tokens are found`, async () => {
       const { access_token, refresh_token } = await tokens();
-      for (const [token, type] of [[access_token, 'Bearer'], [refresh_token, 'refresh_token']]) {
+      for (const [token, type] of [
+        [access_token, 'Bearer'],
+        [refresh_token, 'refresh_token'],
+      ]) {
         const res = await form(`${gh.url}/oauth/introspect`, { token, token_type_hint: hint }, client);
         assert.equal(res.status, 200, res.text);
         assert.equal(res.body.active, true, `${type}: ${res.text}`);
@@ -59,5 +62,5 @@ test('a known hint that names the other kind still finds the token', async () =>
   const { access_token, refresh_token } = await tokens();
   assert.equal((await form(`${gh.url}/oauth/revoke`, { token: refresh_token, token_type_hint: 'access_token' }, client)).status, 200);
   assert.equal(await active(refresh_token), false);
-  assert.equal(await active(access_token), false, 'revoking the refresh token took its family\'s access token');
+  assert.equal(await active(access_token), false, "revoking the refresh token took its family's access token");
 });

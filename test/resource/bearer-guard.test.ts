@@ -16,7 +16,13 @@ before(async () => {
 });
 after(() => gh.close());
 
-function assertResourceError(res: { status: number; body: any; headers: Headers }, status: number, error: string, description: string | RegExp, challenge: string): void {
+function assertResourceError(
+  res: { status: number; body: any; headers: Headers },
+  status: number,
+  error: string,
+  description: string | RegExp,
+  challenge: string,
+): void {
   assert.equal(res.status, status, JSON.stringify(res.body));
   assert.equal(res.body.status, 'error');
   assert.equal(res.body.error, error);
@@ -48,7 +54,13 @@ describe('docs/compatibility.md §2 rows', () => {
 
   test('malformed tokens: 401 INVALID_ACCESS_TOKEN', async () => {
     for (const value of ['Bearer ', 'Bearer abc', 'Bearer a.b.c', 'Bearer ' + 'x'.repeat(5000), 'Bearer eyJhbGciOiJub25lIn0.e30.', 'Bearer ä.ö.ü']) {
-      assertResourceError(await request(bobUrl, { headers: { authorization: value } }), 401, 'INVALID_ACCESS_TOKEN', 'Invalid Access Token.', 'Bearer realm="gatehouse", error="invalid_token"');
+      assertResourceError(
+        await request(bobUrl, { headers: { authorization: value } }),
+        401,
+        'INVALID_ACCESS_TOKEN',
+        'Invalid Access Token.',
+        'Bearer realm="gatehouse", error="invalid_token"',
+      );
     }
   });
 
@@ -92,13 +104,25 @@ describe('docs/compatibility.md §2 rows', () => {
     await saveUser(gh.admin, uid, { status: false });
     await gh.app.gatehouse.revocations.refresh();
     try {
-      assertResourceError(await request(bobUrl, { headers: { authorization: `Bearer ${token}` } }), 403, 'USER_BLOCKED', 'The user is blocked or inactive.', 'Bearer realm="gatehouse", error="invalid_token"');
+      assertResourceError(
+        await request(bobUrl, { headers: { authorization: `Bearer ${token}` } }),
+        403,
+        'USER_BLOCKED',
+        'The user is blocked or inactive.',
+        'Bearer realm="gatehouse", error="invalid_token"',
+      );
     } finally {
       await saveUser(gh.admin, uid, { status: true });
       await gh.app.gatehouse.revocations.refresh();
     }
     // saving the user revoked the token: it does not come back when the user does
-    assertResourceError(await request(bobUrl, { headers: { authorization: `Bearer ${token}` } }), 401, 'INVALID_ACCESS_TOKEN', 'Invalid Access Token.', 'Bearer realm="gatehouse", error="invalid_token"');
+    assertResourceError(
+      await request(bobUrl, { headers: { authorization: `Bearer ${token}` } }),
+      401,
+      'INVALID_ACCESS_TOKEN',
+      'Invalid Access Token.',
+      'Bearer realm="gatehouse", error="invalid_token"',
+    );
     // a token issued right after the save (same second) works
     gh.clock.tick();
     const fresh = await tokenFor(gh, 'alice', 'profile:read');
@@ -123,7 +147,9 @@ describe('forged tokens are refused with INVALID_ACCESS_TOKEN', () => {
 
   test('alg none', async () => {
     const claims = await claimsLike(await tokenFor(gh, 'bob', 'profile:read'));
-    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt', kid: decodeJwt(await tokenFor(gh, 'bob', 'profile:read')).header.kid })).toString('base64url');
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt', kid: decodeJwt(await tokenFor(gh, 'bob', 'profile:read')).header.kid })).toString(
+      'base64url',
+    );
     await assertRefused(`${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`);
   });
 
@@ -145,7 +171,9 @@ describe('forged tokens are refused with INVALID_ACCESS_TOKEN', () => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const ownKid = await calculateJwkThumbprint(await exportJWK(publicKey));
     for (const k of [kid, ownKid, undefined]) {
-      const forged = await new SignJWT(await claimsLike(real)).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', ...(k ? { kid: k } : {}) }).sign(createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' })));
+      const forged = await new SignJWT(await claimsLike(real))
+        .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', ...(k ? { kid: k } : {}) })
+        .sign(createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' })));
       await assertRefused(forged);
     }
   });

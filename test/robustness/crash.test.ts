@@ -159,7 +159,13 @@ async function crashRun(databaseUrl: string, seed: number, diagnostic: (line: st
   const server = new ServeProcess(env, `http://127.0.0.1:${port}`);
   try {
     const file = join(dir, 'world.json');
-    writeFileSync(file, JSON.stringify({ users: [{ name: 'crash-user', mail: 'crash@example.com', password: PASSWORD }], clients: [{ clientId: CLIENT, confidential: true, secret: SECRET, grantTypes: ['password', 'refresh_token'] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        users: [{ name: 'crash-user', mail: 'crash@example.com', password: PASSWORD }],
+        clients: [{ clientId: CLIENT, confidential: true, secret: SECRET, grantTypes: ['password', 'refresh_token'] }],
+      }),
+    );
     cli(env, ['apply', file]);
     await server.start();
     const random = new Random(seed, 0);

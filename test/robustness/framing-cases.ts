@@ -12,7 +12,12 @@ export interface FramingCase {
 }
 
 const H = 'Host: 127.0.0.1\r\n';
-const c = (name: string, text: string | Buffer, expect: FramingCase['expect'], end = false): FramingCase => ({ name, bytes: Buffer.isBuffer(text) ? text : Buffer.from(text, 'latin1'), end, expect });
+const c = (name: string, text: string | Buffer, expect: FramingCase['expect'], end = false): FramingCase => ({
+  name,
+  bytes: Buffer.isBuffer(text) ? text : Buffer.from(text, 'latin1'),
+  end,
+  expect,
+});
 const post = (headers: string, body: string) => `POST /oauth/token HTTP/1.1\r\n${H}Content-Type: application/x-www-form-urlencoded\r\n${headers}\r\n${body}`;
 
 export const FRAMING_CASES: FramingCase[] = [
@@ -27,7 +32,11 @@ export const FRAMING_CASES: FramingCase[] = [
   c('header line without a colon', `GET /healthz HTTP/1.1\r\n${H}NoColonHere\r\n\r\n`, 'reject'),
   c('empty header name', `GET /healthz HTTP/1.1\r\n${H}: value\r\n\r\n`, 'reject'),
   c('NUL in a header value', `GET /healthz HTTP/1.1\r\n${H}X-A: a\x00b\r\n\r\n`, 'reject'),
-  c('non-token byte in a header name', Buffer.concat([Buffer.from(`GET /healthz HTTP/1.1\r\n${H}X-`), Buffer.from([0xff]), Buffer.from(': a\r\n\r\n')]), 'reject'),
+  c(
+    'non-token byte in a header name',
+    Buffer.concat([Buffer.from(`GET /healthz HTTP/1.1\r\n${H}X-`), Buffer.from([0xff]), Buffer.from(': a\r\n\r\n')]),
+    'reject',
+  ),
   c('bare CR line endings', `GET /healthz HTTP/1.1\r${H.trim()}\r\r`, 'reject'),
   c('no Host header in HTTP/1.1', 'GET /healthz HTTP/1.1\r\n\r\n', 'reject'),
   c('Content-Length and Transfer-Encoding both', post('Content-Length: 5\r\nTransfer-Encoding: chunked\r\n', '0\r\n\r\n'), 'reject'),
@@ -53,17 +62,46 @@ export const FRAMING_CASES: FramingCase[] = [
   c('absolute-form target', `GET http://evil.example/healthz HTTP/1.1\r\n${H}Connection: close\r\n\r\n`, 'any'),
   c('asterisk-form target', `OPTIONS * HTTP/1.1\r\n${H}Connection: close\r\n\r\n`, 'any'),
   c('CONNECT', `CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n`, 'any', true),
-  c('websocket upgrade', `GET /healthz HTTP/1.1\r\n${H}Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`, 'any', true),
+  c(
+    'websocket upgrade',
+    `GET /healthz HTTP/1.1\r\n${H}Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    'any',
+    true,
+  ),
   c('h2c upgrade', `GET /healthz HTTP/1.1\r\n${H}Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n`, 'any', true),
   c('HTTP/2 preface', 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'any', true),
   c('Expect: 100-continue', post('Content-Length: 29\r\nExpect: 100-continue\r\nConnection: close\r\n', 'grant_type=client_credentials'), 'any'),
   c('unknown Expect', `GET /healthz HTTP/1.1\r\n${H}Expect: teapot\r\nConnection: close\r\n\r\n`, 'any'),
-  c('raw UTF-8 in the target', Buffer.concat([Buffer.from('GET /user/'), Buffer.from('é☃', 'utf8'), Buffer.from(`?_format=json HTTP/1.1\r\n${H}Connection: close\r\n\r\n`)]), 'any'),
-  c('invalid UTF-8 in the target', Buffer.concat([Buffer.from('GET /user/'), Buffer.from([0xc0, 0xae, 0xff]), Buffer.from(`?_format=json HTTP/1.1\r\n${H}Connection: close\r\n\r\n`)]), 'any'),
-  c('invalid UTF-8 in a header value', Buffer.concat([Buffer.from(`GET /oauth/debug HTTP/1.1\r\n${H}Authorization: Bearer `), Buffer.from([0xff, 0xfe, 0xc0]), Buffer.from('\r\nConnection: close\r\n\r\n')]), 'any'),
+  c(
+    'raw UTF-8 in the target',
+    Buffer.concat([Buffer.from('GET /user/'), Buffer.from('é☃', 'utf8'), Buffer.from(`?_format=json HTTP/1.1\r\n${H}Connection: close\r\n\r\n`)]),
+    'any',
+  ),
+  c(
+    'invalid UTF-8 in the target',
+    Buffer.concat([Buffer.from('GET /user/'), Buffer.from([0xc0, 0xae, 0xff]), Buffer.from(`?_format=json HTTP/1.1\r\n${H}Connection: close\r\n\r\n`)]),
+    'any',
+  ),
+  c(
+    'invalid UTF-8 in a header value',
+    Buffer.concat([
+      Buffer.from(`GET /oauth/debug HTTP/1.1\r\n${H}Authorization: Bearer `),
+      Buffer.from([0xff, 0xfe, 0xc0]),
+      Buffer.from('\r\nConnection: close\r\n\r\n'),
+    ]),
+    'any',
+  ),
   c('a valid request then garbage on the same connection', `GET /healthz HTTP/1.1\r\n${H}\r\nGARBAGE\r\n\r\n`, 'any'),
-  c('a body longer than its Content-Length (smuggled request)', post('Content-Length: 29\r\n', `grant_type=client_credentialsGET /healthz HTTP/1.1\r\n${H}Connection: close\r\n\r\n`), 'any'),
-  c('chunked body with a trailer', post('Transfer-Encoding: chunked\r\nConnection: close\r\n', '1d\r\ngrant_type=client_credentials\r\n0\r\nX-Trailer: y\r\n\r\n'), 'any'),
+  c(
+    'a body longer than its Content-Length (smuggled request)',
+    post('Content-Length: 29\r\n', `grant_type=client_credentialsGET /healthz HTTP/1.1\r\n${H}Connection: close\r\n\r\n`),
+    'any',
+  ),
+  c(
+    'chunked body with a trailer',
+    post('Transfer-Encoding: chunked\r\nConnection: close\r\n', '1d\r\ngrant_type=client_credentials\r\n0\r\nX-Trailer: y\r\n\r\n'),
+    'any',
+  ),
   c('body shorter than its Content-Length, then EOF', post('Content-Length: 100\r\n', 'grant_type=x'), 'any', true),
   c('head cut short, then EOF', `POST /oauth/token HTTP/1.1\r\n${H}Content-Le`, 'any', true),
   c('HTTP/1.0 keep-alive', 'GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n', 'any', true),

@@ -8,7 +8,7 @@ export type Field = readonly [name: string, value: FieldValue];
 function asText(value: FieldValue): string | Buffer {
   if (typeof value === 'string') return value;
   if ('raw' in value) return value.raw;
-  return typeof value.json === 'string' ? value.json : JSON.stringify(value.json) ?? '';
+  return typeof value.json === 'string' ? value.json : (JSON.stringify(value.json) ?? '');
 }
 
 function percent(text: string | Buffer, random: Random): string | Buffer {
@@ -48,7 +48,11 @@ export function jsonBody(fields: readonly Field[]): Buffer {
 export function multipartBody(fields: readonly Field[], boundary: string): Buffer {
   const parts: Buffer[] = [];
   for (const [name, value] of fields) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name.replace(/"/g, '%22')}"\r\n\r\n`), Buffer.from(asText(value)), Buffer.from('\r\n'));
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name.replace(/"/g, '%22')}"\r\n\r\n`),
+      Buffer.from(asText(value)),
+      Buffer.from('\r\n'),
+    );
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return Buffer.concat(parts);
@@ -91,7 +95,14 @@ export interface JsonSchema {
  * A value shaped like `schema` (so the request passes validation and reaches the operation), its
  * strings taken from `valueFor(property)` — the names the world knows — or made up.
  */
-export function sampleSchema(random: Random, schema: JsonSchema, components: Record<string, JsonSchema>, valueFor: (name: string) => unknown, name = '', depth = 0): unknown {
+export function sampleSchema(
+  random: Random,
+  schema: JsonSchema,
+  components: Record<string, JsonSchema>,
+  valueFor: (name: string) => unknown,
+  name = '',
+  depth = 0,
+): unknown {
   if (schema.$ref) return sampleSchema(random, components[schema.$ref.split('/').pop()!] ?? {}, components, valueFor, name, depth + 1);
   const options = schema.anyOf ?? schema.oneOf;
   if (options) return sampleSchema(random, random.pick(options), components, valueFor, name, depth + 1);

@@ -36,7 +36,27 @@ function routeWeight(url: string): number {
 }
 
 function pathParam(random: Random, name: string, target: FuzzTarget, gentle: boolean): string {
-  const junk = ['0', '-1', '99999999999999999999', '1.5', '1e3', '0x1', 'abc', '%00', '%ff', '%2e%2e', '..', '%2F', 'a'.repeat(300), '%E2%80%AE', 'null', '__proto__', "1'--", '%20', '%C3%A9'];
+  const junk = [
+    '0',
+    '-1',
+    '99999999999999999999',
+    '1.5',
+    '1e3',
+    '0x1',
+    'abc',
+    '%00',
+    '%ff',
+    '%2e%2e',
+    '..',
+    '%2F',
+    'a'.repeat(300),
+    '%E2%80%AE',
+    'null',
+    '__proto__',
+    "1'--",
+    '%20',
+    '%C3%A9',
+  ];
   if (!gentle && random.chance(0.35)) return random.pick(junk);
   switch (name) {
     case 'clientId':
@@ -58,14 +78,18 @@ function apiTemplate(random: Random, operation: string, target: FuzzTarget): Tem
   const schema = target.api.bodies.get(operation);
   if (schema) {
     // names of new things are sometimes fresh, so that creating succeeds rather than conflicts
-    const valueFor = (name: string) => (['name', 'clientId'].includes(name) && random.chance(0.3) ? `fuzz-${random.int(0, 999_999)}` : lookup(name) ? random.pick(lookup(name)!) : undefined);
+    const valueFor = (name: string) =>
+      ['name', 'clientId'].includes(name) && random.chance(0.3) ? `fuzz-${random.int(0, 999_999)}` : lookup(name) ? random.pick(lookup(name)!) : undefined;
     const value = sampleSchema(random, schema, target.api.components, valueFor);
     // a body that may be null (keys/rotate) is sent as {} here; whole-body oddities come later
     return { fields: Object.entries(value && typeof value === 'object' ? value : {}).map(([k, v]) => [k, { json: v }] as Field), json: true };
   }
   const names = target.api.queries.get(operation);
   if (!names) return null;
-  return { fields: names.filter(() => random.chance(0.5)).map((n) => [n, String(random.pick(lookup(n) ?? ['1', 'fuzz', '2024-01-01T00:00:00Z']))]), json: false };
+  return {
+    fields: names.filter(() => random.chance(0.5)).map((n) => [n, String(random.pick(lookup(n) ?? ['1', 'fuzz', '2024-01-01T00:00:00Z']))]),
+    json: false,
+  };
 }
 
 /** One of the page forms that submit to this route, filled in as a person would. */
@@ -87,7 +111,13 @@ function formTemplate(random: Random, method: string, route: ServedRoute, target
 function protocolTemplate(random: Random, route: ServedRoute, target: FuzzTarget): Template {
   const { creds } = target;
   const pick = (name: string): Field => [name, String(random.pick(known(name, creds, target) ?? ['']))];
-  const client = (): Field[] => (random.chance(0.7) ? [['client_id', random.pick([FUZZER, 'backend', 'mobile'])], ['client_secret', SECRET]] : [pick('client_id')]);
+  const client = (): Field[] =>
+    random.chance(0.7)
+      ? [
+          ['client_id', random.pick([FUZZER, 'backend', 'mobile'])],
+          ['client_secret', SECRET],
+        ]
+      : [pick('client_id')];
   switch (route.url) {
     case '/oauth/token':
     case '/rest_api/access_token': {
@@ -95,8 +125,28 @@ function protocolTemplate(random: Random, route: ServedRoute, target: FuzzTarget
       const base: Field[] = [['grant_type', grant], ...client()];
       const scope: Field[] = random.chance(0.5) ? [pick('scope')] : [];
       if (grant === 'password') return { fields: [...base, pick('username'), ['password', random.chance(0.7) ? PASSWORD : 'wrong'], ...scope], json: false };
-      if (grant === 'refresh_token') return { fields: [['grant_type', grant], ['client_id', random.pick([VICTIM, 'backend'])], ['client_secret', SECRET], ['refresh_token', creds.victimRefresh]], json: false };
-      if (grant === 'authorization_code') return { fields: [['grant_type', grant], ['client_id', FUZZER], ['client_secret', SECRET], ['code', creds.code], ['redirect_uri', FUZZ_REDIRECT], ['code_verifier', creds.codeVerifier]], json: false };
+      if (grant === 'refresh_token')
+        return {
+          fields: [
+            ['grant_type', grant],
+            ['client_id', random.pick([VICTIM, 'backend'])],
+            ['client_secret', SECRET],
+            ['refresh_token', creds.victimRefresh],
+          ],
+          json: false,
+        };
+      if (grant === 'authorization_code')
+        return {
+          fields: [
+            ['grant_type', grant],
+            ['client_id', FUZZER],
+            ['client_secret', SECRET],
+            ['code', creds.code],
+            ['redirect_uri', FUZZ_REDIRECT],
+            ['code_verifier', creds.codeVerifier],
+          ],
+          json: false,
+        };
       return { fields: [...base, ...scope], json: false };
     }
     case '/oauth/introspect':
@@ -104,10 +154,32 @@ function protocolTemplate(random: Random, route: ServedRoute, target: FuzzTarget
     case '/rest_api/revoke':
       return { fields: [pick('token'), pick('token_type_hint'), ...client()], json: false };
     case '/oauth/authorize':
-      return { fields: ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'prompt', 'max_age', 'login_hint'].filter((n, i) => i < 3 || random.chance(0.5)).map(pick), json: false };
+      return {
+        fields: [
+          'response_type',
+          'client_id',
+          'redirect_uri',
+          'scope',
+          'state',
+          'nonce',
+          'code_challenge',
+          'code_challenge_method',
+          'prompt',
+          'max_age',
+          'login_hint',
+        ]
+          .filter((_n, i) => i < 3 || random.chance(0.5))
+          .map(pick),
+        json: false,
+      };
     case '/user/logout':
     case '/oauth/logout':
-      return { fields: ([['csrf_token', creds.csrf], ['id_token_hint', creds.idToken], pick('post_logout_redirect_uri'), pick('state'), pick('client_id')] as Field[]).filter(() => random.chance(0.7)), json: false };
+      return {
+        fields: (
+          [['csrf_token', creds.csrf], ['id_token_hint', creds.idToken], pick('post_logout_redirect_uri'), pick('state'), pick('client_id')] as Field[]
+        ).filter(() => random.chance(0.7)),
+        json: false,
+      };
     case '/user/:id':
       return { fields: [['_format', 'json']], json: false };
     default:
@@ -120,11 +192,17 @@ function template(random: Random, method: string, route: ServedRoute, target: Fu
   return apiTemplate(random, `${method} ${route.url}`, target) ?? formTemplate(random, method, route, target) ?? protocolTemplate(random, route, target);
 }
 
-
 /** 0–3 mutations (at most 1 when gentle): drop, repeat, replace with junk, add a field. */
 function mutate(random: Random, fields: Field[], creds: Credentials, target: FuzzTarget, gentle: boolean): Field[] {
   const out = [...fields];
-  const count = gentle ? random.int(0, 1) : random.weighted([[3, 0], [4, 1], [2, 2], [1, 3]] as const);
+  const count = gentle
+    ? random.int(0, 1)
+    : random.weighted([
+        [3, 0],
+        [4, 1],
+        [2, 2],
+        [1, 3],
+      ] as const);
   for (let i = 0; i < count; i++) {
     const at = out.length ? random.int(0, out.length - 1) : 0;
     const op = random.int(0, 3);
@@ -133,8 +211,7 @@ function mutate(random: Random, fields: Field[], creds: Credentials, target: Fuz
     else if (op === 2 && out.length) {
       const values = known(out[at][0], creds, target);
       out[at] = [out[at][0], values && random.chance(0.5) ? String(random.pick(values)) : junkValue(random)];
-    }
-    else {
+    } else {
       const name = random.pick(FIELD_NAMES);
       const values = known(name, creds, target);
       out.push([name, values && random.chance(0.5) ? String(random.pick(values)) : junkValue(random)]);
@@ -143,10 +220,39 @@ function mutate(random: Random, fields: Field[], creds: Credentials, target: Fuz
   return out;
 }
 
-const CONTENT_TYPES = ['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=UTF-8', 'application/x-www-form-urlencoded; charset=latin1', 'application/x-www-form-urlencoded; charset=utf-16le', 'APPLICATION/X-WWW-FORM-URLENCODED', 'application/x-www-form-urlencoded, application/json', 'application/json', 'application/json; charset=utf-16', 'application/jsonx', 'application/merge-patch+json', 'application/vnd.api+json', 'multipart/form-data', 'multipart/form-data; boundary=', 'text/plain', 'text/plain; charset=utf-8', 'application/octet-stream', '*/*', ';', 'application/x-www-form-urlencoded;;;;charset="\u00ff"', 'x'.repeat(2000)];
+const CONTENT_TYPES = [
+  'application/x-www-form-urlencoded',
+  'application/x-www-form-urlencoded; charset=UTF-8',
+  'application/x-www-form-urlencoded; charset=latin1',
+  'application/x-www-form-urlencoded; charset=utf-16le',
+  'APPLICATION/X-WWW-FORM-URLENCODED',
+  'application/x-www-form-urlencoded, application/json',
+  'application/json',
+  'application/json; charset=utf-16',
+  'application/jsonx',
+  'application/merge-patch+json',
+  'application/vnd.api+json',
+  'multipart/form-data',
+  'multipart/form-data; boundary=',
+  'text/plain',
+  'text/plain; charset=utf-8',
+  'application/octet-stream',
+  '*/*',
+  ';',
+  'application/x-www-form-urlencoded;;;;charset="\u00ff"',
+  'x'.repeat(2000),
+];
 
 function encodeBody(random: Random, fields: Field[], json: boolean): { body: Buffer; type: string | undefined } {
-  const kind = random.weighted<string>([[json ? 15 : 45, 'form'], [json ? 55 : 15, 'json'], [5, 'multipart'], [5, 'text'], [5, 'untyped'], [8, 'odd'], [7, 'charset']]);
+  const kind = random.weighted<string>([
+    [json ? 15 : 45, 'form'],
+    [json ? 55 : 15, 'json'],
+    [5, 'multipart'],
+    [5, 'text'],
+    [5, 'untyped'],
+    [8, 'odd'],
+    [7, 'charset'],
+  ]);
   let out: { body: Buffer; type: string | undefined };
   switch (kind) {
     case 'json':
@@ -212,7 +318,8 @@ const EXTRA_HEADERS: [string, string[]][] = [
 /** The credentials a client that means well would send to this route. */
 function rightAuthorization(random: Random, route: string, target: FuzzTarget): string | undefined {
   if (route === '/metrics') return `Bearer ${target.metricsToken}`;
-  if (/^\/(oauth\/(token|introspect|revoke)|rest_api\/)/.test(route)) return random.chance(0.5) ? undefined : 'Basic ' + Buffer.from(`${FUZZER}:${SECRET}`).toString('base64');
+  if (/^\/(oauth\/(token|introspect|revoke)|rest_api\/)/.test(route))
+    return random.chance(0.5) ? undefined : 'Basic ' + Buffer.from(`${FUZZER}:${SECRET}`).toString('base64');
   return `Bearer ${target.creds.bearer}`;
 }
 
@@ -228,7 +335,9 @@ export function fuzzRequest(target: FuzzTarget, seed: number, index: number): Fu
   const route = random.weighted(target.routes.map((r) => [routeWeight(r.url), r] as const));
   // gentle requests favour the method a route was made for (listed first: POST /oauth/token)
   const method = gentle && random.chance(0.5) ? route.methods[0] : gentle || random.chance(0.8) ? random.pick(route.methods) : random.pick(EXTRA_METHODS);
-  let path = route.url.replace(/:(\w+)/g, (_, name: string) => pathParam(random, name, target, gentle)).replace('*', () => random.pick(['x', 'index.css', '../../package.json', '%2e%2e/%2e%2e/etc/passwd', '']));
+  let path = route.url
+    .replace(/:(\w+)/g, (_, name: string) => pathParam(random, name, target, gentle))
+    .replace('*', () => random.pick(['x', 'index.css', '../../package.json', '%2e%2e/%2e%2e/etc/passwd', '']));
   const { fields: base, json, action } = template(random, method, route, target);
   if (action && gentle) path = action;
   const fields = mutate(random, base, creds, target, gentle);
@@ -249,10 +358,27 @@ export function fuzzRequest(target: FuzzTarget, seed: number, index: number): Fu
   if (queryFields.length) path += (path.includes('?') ? '&' : '?') + formBody(random, queryFields).toString('latin1');
   const auth = gentle ? rightAuthorization(random, route.url, target) : authorization(random, creds, target.metricsToken);
   if (auth !== undefined) headers.authorization = auth;
-  const cookie = gentle ? creds.cookies : random.weighted<() => string | undefined>([[45, () => creds.cookies], [25, () => undefined], [25, () => headerSafe(oddCookie(random, creds.cookies))], [5, () => creds.cookies + '; ' + headerSafe(oddCookie(random, creds.cookies))]])();
+  const cookie = gentle
+    ? creds.cookies
+    : random.weighted<() => string | undefined>([
+        [45, () => creds.cookies],
+        [25, () => undefined],
+        [25, () => headerSafe(oddCookie(random, creds.cookies))],
+        [5, () => creds.cookies + '; ' + headerSafe(oddCookie(random, creds.cookies))],
+      ])();
   if (cookie !== undefined) headers.cookie = cookie;
   if (random.chance(0.5)) headers.accept = random.pick(['application/json', 'text/html', '*/*']);
-  for (let i = gentle ? 0 : random.weighted([[6, 0], [3, 1], [1, 2]] as const); i > 0; i--) {
+  for (
+    let i = gentle
+      ? 0
+      : random.weighted([
+          [6, 0],
+          [3, 1],
+          [1, 2],
+        ] as const);
+    i > 0;
+    i--
+  ) {
     const [name, values] = random.pick(EXTRA_HEADERS);
     headers[name] = headerSafe(random.pick(values));
   }
@@ -261,7 +387,9 @@ export function fuzzRequest(target: FuzzTarget, seed: number, index: number): Fu
 
 /** A one-line description of a request, to replay it by hand. */
 export function describe(request: FuzzRequest): string {
-  const headers = Object.entries(request.headers).map(([k, v]) => `${k}: ${String(v).slice(0, 120)}`).join(' | ');
+  const headers = Object.entries(request.headers)
+    .map(([k, v]) => `${k}: ${String(v).slice(0, 120)}`)
+    .join(' | ');
   // the body as text when it is UTF-8, else byte for byte
   const head = request.body?.subarray(0, 300);
   const text = head && (head.toString('utf8').includes('\ufffd') ? head.toString('latin1') : head.toString('utf8'));

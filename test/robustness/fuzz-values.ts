@@ -8,7 +8,40 @@ export type FieldValue = string | { raw: Buffer } | { json: unknown };
 export const raw = (bytes: number[] | Buffer): { raw: Buffer } => ({ raw: Buffer.from(bytes) });
 
 const UNICODE = ['é', 'ü'.normalize('NFD'), '𝔘𝔫𝔦', '\u202eevil', 'a\u200bb', '\ufeff', '\ud800', '👩‍👩‍👧', 'İ', 'ß', '日本語', '\u0085', '\u2028'];
-const INJECTION = ["' OR 1=1--", '"; DROP TABLE users; --', '<script>alert(1)</script>', '../../../etc/passwd', '..%2F..%2F', '${7*7}', '{{7*7}}', 'a\r\nSet-Cookie: x=1', 'a\nb', 'javascript:alert(1)', '//evil.example/x', 'https://evil.example/', '\\\\evil.example', '/\\evil.example', 'data:text/html,x', '%', '%ZZ', '%00', '%C0%AE', '+', '&', '=', '#', '?', '*', '__proto__', 'constructor', 'toString', 'null', 'undefined', 'NaN', 'true'];
+const INJECTION = [
+  "' OR 1=1--",
+  '"; DROP TABLE users; --',
+  '<script>alert(1)</script>',
+  '../../../etc/passwd',
+  '..%2F..%2F',
+  '${7*7}',
+  '{{7*7}}',
+  'a\r\nSet-Cookie: x=1',
+  'a\nb',
+  'javascript:alert(1)',
+  '//evil.example/x',
+  'https://evil.example/',
+  '\\\\evil.example',
+  '/\\evil.example',
+  'data:text/html,x',
+  '%',
+  '%ZZ',
+  '%00',
+  '%C0%AE',
+  '+',
+  '&',
+  '=',
+  '#',
+  '?',
+  '*',
+  '__proto__',
+  'constructor',
+  'toString',
+  'null',
+  'undefined',
+  'NaN',
+  'true',
+];
 const NUMBERS = ['0', '-1', '1.5', '1e309', '-0', '0x10', '99999999999999999999', '2147483648', '9007199254740993', ' 1', '1 ', '１'];
 
 /** A junk value for any field. */
@@ -23,7 +56,28 @@ export function junkValue(random: Random): FieldValue {
     [3, () => random.pick(UNICODE)],
     [3, () => random.pick(INJECTION)],
     [3, () => random.pick(NUMBERS)],
-    [3, () => ({ json: random.pick<unknown>([null, true, false, 0, -1, 1.5, 1e308, [], ['a', 'b'], [null], {}, { $ne: 1 }, JSON.parse('{"__proto__":{"admin":true}}'), [[[[[]]]]], 'x'.repeat(300)]) })],
+    [
+      3,
+      () => ({
+        json: random.pick<unknown>([
+          null,
+          true,
+          false,
+          0,
+          -1,
+          1.5,
+          1e308,
+          [],
+          ['a', 'b'],
+          [null],
+          {},
+          { $ne: 1 },
+          JSON.parse('{"__proto__":{"admin":true}}'),
+          [[[[[]]]]],
+          'x'.repeat(300),
+        ]),
+      }),
+    ],
   ])();
 }
 
@@ -33,10 +87,26 @@ function base64(text: string | Buffer): string {
 
 /** A JWT-looking token that is not one Gatehouse issued. */
 function fakeJwt(random: Random): string {
-  const header = random.pick([{ alg: 'none' }, { alg: 'HS256', kid: '../../etc/passwd' }, { alg: 'RS256', kid: 'x'.repeat(500) }, { alg: 'ES256', jku: 'https://evil.example/jwks' }, { typ: 'at+jwt' }, {}, []]);
+  const header = random.pick([
+    { alg: 'none' },
+    { alg: 'HS256', kid: '../../etc/passwd' },
+    { alg: 'RS256', kid: 'x'.repeat(500) },
+    { alg: 'ES256', jku: 'https://evil.example/jwks' },
+    { typ: 'at+jwt' },
+    {},
+    [],
+  ]);
   const claims = random.pick([{ sub: '1', exp: 9999999999 }, { sub: { $ne: 1 } }, { scope: ['a'] }, {}, null, 'x']);
   const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  return random.pick([`${part(header)}.${part(claims)}.`, `${part(header)}.${part(claims)}.${random.bytes(32).toString('base64url')}`, `${part(header)}.${part(claims)}`, `${part(header)}..`, '..', 'e30.e30.e30', `${part(header)}.!!!.###`]);
+  return random.pick([
+    `${part(header)}.${part(claims)}.`,
+    `${part(header)}.${part(claims)}.${random.bytes(32).toString('base64url')}`,
+    `${part(header)}.${part(claims)}`,
+    `${part(header)}..`,
+    '..',
+    'e30.e30.e30',
+    `${part(header)}.!!!.###`,
+  ]);
 }
 
 /** Odd Authorization values (valid ones are mixed in by the caller). */

@@ -14,7 +14,9 @@ export const FUZZ_REDIRECT = 'https://fuzzer.example/cb';
 export const VICTIM = 'fuzz-victim';
 
 /** the fuzzer's own scopes: one per permission the admin API and console check, and one to read profiles */
-const OWN_SCOPES: Record<string, string> = Object.fromEntries([...Object.values(ADMIN_SCOPES), 'access user profiles'].map((permission) => [`fuzz-own:${permission.replace(/ /g, '-')}`, permission]));
+const OWN_SCOPES: Record<string, string> = Object.fromEntries(
+  [...Object.values(ADMIN_SCOPES), 'access user profiles'].map((permission) => [`fuzz-own:${permission.replace(/ /g, '-')}`, permission]),
+);
 const OWN_PROFILE_SCOPE = 'fuzz-own:access-user-profiles';
 
 /**
@@ -69,8 +71,20 @@ export interface Credentials {
   codeVerifier: string;
 }
 
-async function password(gh: Running, clientId: string, user: string, scope: string): Promise<{ access_token: string; refresh_token?: string; id_token?: string }> {
-  const res = await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: clientId, client_secret: SECRET, username: user, password: PASSWORD, scope });
+async function password(
+  gh: Running,
+  clientId: string,
+  user: string,
+  scope: string,
+): Promise<{ access_token: string; refresh_token?: string; id_token?: string }> {
+  const res = await form(`${gh.url}/oauth/token`, {
+    grant_type: 'password',
+    client_id: clientId,
+    client_secret: SECRET,
+    username: user,
+    password: PASSWORD,
+    scope,
+  });
   assert.equal(res.status, 200, `${clientId}/${user}: ${res.text}`);
   return res.body;
 }
@@ -83,11 +97,15 @@ export async function obtainCredentials(gh: Running): Promise<Credentials> {
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(apps.text)?.[1];
   assert.ok(csrf, 'a CSRF token on /user/apps');
   const pkce = pkcePair();
-  const authorize = await agent.get(`/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: FUZZER, redirect_uri: FUZZ_REDIRECT, scope: OWN_PROFILE_SCOPE, state: 's', nonce: 'n', code_challenge: pkce.challenge, code_challenge_method: 'S256' })}`);
+  const authorize = await agent.get(
+    `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: FUZZER, redirect_uri: FUZZ_REDIRECT, scope: OWN_PROFILE_SCOPE, state: 's', nonce: 'n', code_challenge: pkce.challenge, code_challenge_method: 'S256' })}`,
+  );
   const code = new URL(authorize.location ?? 'http://x/', gh.url).searchParams.get('code');
   assert.ok(code, `an authorization code for the fuzzer: ${authorize.status} ${authorize.location}`);
   // an ID token too while `openid` still works (the fuzzer may legitimately change that scope)
-  const mine = await password(gh, FUZZER, FUZZER, ['openid', ...Object.keys(OWN_SCOPES)].join(' ')).catch(() => password(gh, FUZZER, FUZZER, Object.keys(OWN_SCOPES).join(' ')));
+  const mine = await password(gh, FUZZER, FUZZER, ['openid', ...Object.keys(OWN_SCOPES)].join(' ')).catch(() =>
+    password(gh, FUZZER, FUZZER, Object.keys(OWN_SCOPES).join(' ')),
+  );
   const victim = await password(gh, VICTIM, VICTIM, OWN_PROFILE_SCOPE);
   return {
     cookies: [...agent.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
@@ -107,10 +125,16 @@ export interface FormTemplate {
   fields: [string, string][];
 }
 
-const unescape = (text: string) => text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescapeHtml = (text: string) =>
+  text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 const attribute = (tag: string, name: string) => {
   const match = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
-  return match ? unescape(match[1]) : undefined;
+  return match ? unescapeHtml(match[1]) : undefined;
 };
 
 /** The forms of a page with their fields as a browser would submit them (checked boxes, selected options). */
@@ -124,9 +148,13 @@ export function formsOf(page: string): FormTemplate[] {
     for (const input of inner.matchAll(/<(input|textarea|select|button)\b([^>]*)>([\s\S]*?<\/\1>)?/g)) {
       const name = attribute(input[2], 'name');
       if (!name) continue;
-      if (input[1] === 'select') fields.push([name, attribute((/<option\b[^>]*\sselected\b[^>]*>/.exec(input[3] ?? '') ?? /<option\b[^>]*>/.exec(input[3] ?? ''))?.[0] ?? '', 'value') ?? '']);
+      if (input[1] === 'select')
+        fields.push([
+          name,
+          attribute((/<option\b[^>]*\sselected\b[^>]*>/.exec(input[3] ?? '') ?? /<option\b[^>]*>/.exec(input[3] ?? ''))?.[0] ?? '', 'value') ?? '',
+        ]);
       else if (input[1] === 'button') fields.push([name, attribute(input[2], 'value') ?? '']);
-      else if (input[1] === 'textarea') fields.push([name, unescape((input[3] ?? '').replace(/<\/textarea>$/, ''))]);
+      else if (input[1] === 'textarea') fields.push([name, unescapeHtml((input[3] ?? '').replace(/<\/textarea>$/, ''))]);
       else if (['checkbox', 'radio'].includes(attribute(input[2], 'type') ?? '') && !/\schecked\b/.test(input[2])) continue;
       else fields.push([name, attribute(input[2], 'value') ?? (attribute(input[2], 'type') === 'checkbox' ? 'on' : '')]);
     }

@@ -42,9 +42,12 @@ before(async () => {
   const routes = servedRoutes(gh.app);
   const uids: number[] = [];
   for (const name of ['alice', 'bob', 'carol', 'root']) uids.push((await gh.store.users.findByName(name))!.uid);
-  const fill = (url: string) => url.replace(':uid', String(uids[0])).replace(':id', String(uids[0])).replace(':clientId', 'backend').replace(':name', 'profile:read');
+  const fill = (url: string) =>
+    url.replace(':uid', String(uids[0])).replace(':id', String(uids[0])).replace(':clientId', 'backend').replace(':name', 'profile:read');
   const pages = routes.filter((r) => r.methods.includes('GET') && !r.url.includes('*') && !r.url.startsWith('/docs')).map((r) => fill(r.url));
-  pages.push(`/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: 'spa', redirect_uri: 'http://127.0.0.1:5173/callback', scope: 'openid profile:read', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', state: 's' })}`);
+  pages.push(
+    `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: 'spa', redirect_uri: 'http://127.0.0.1:5173/callback', scope: 'openid profile:read', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', state: 's' })}`,
+  );
   target = { routes, forms: await scrapeForms(gh, creds.cookies, pages), api: await apiOperations(gh), creds, uids, metricsToken: METRICS_TOKEN };
 });
 
@@ -52,16 +55,29 @@ after(() => gh?.close());
 
 test('the fuzzer sees every route, form and admin API operation the server offers', () => {
   const urls = target.routes.map((r) => r.url);
-  for (const url of ['/oauth/token', '/oauth/authorize', '/rest_api/access_token', '/user/login', '/user/:id', '/admin/api/v1/users/:uid', '/admin/clients/:clientId', '/metrics', '/healthz']) assert.ok(urls.includes(url), `${url} is served and fuzzed`);
+  for (const url of [
+    '/oauth/token',
+    '/oauth/authorize',
+    '/rest_api/access_token',
+    '/user/login',
+    '/user/:id',
+    '/admin/api/v1/users/:uid',
+    '/admin/clients/:clientId',
+    '/metrics',
+    '/healthz',
+  ])
+    assert.ok(urls.includes(url), `${url} is served and fuzzed`);
   assert.ok(target.routes.length >= 50, `${target.routes.length} routes`);
   const actions = new Set(target.forms.filter((f) => f.method === 'post').map((f) => f.action));
-  for (const action of ['/user/login', '/user/logout', '/oauth/authorize', '/admin/clients/new', '/admin/users/new', '/admin/roles', '/admin/scopes']) assert.ok(actions.has(action), `a form posting to ${action} was found`);
+  for (const action of ['/user/login', '/user/logout', '/oauth/authorize', '/admin/clients/new', '/admin/users/new', '/admin/roles', '/admin/scopes'])
+    assert.ok(actions.has(action), `a form posting to ${action} was found`);
   assert.ok(target.api.bodies.size >= 6, `${target.api.bodies.size} admin API request bodies`);
 });
 
 /** What is wrong with an answer, or null. */
 function problem(request: FuzzRequest, response: RawResponse): string | null {
-  if (response.status >= 500 && !(response.status === 503 && response.headers['retry-after'])) return `answered ${response.status}${response.status === 503 ? ' without Retry-After' : ''}: ${response.body.subarray(0, 200).toString()}`;
+  if (response.status >= 500 && !(response.status === 503 && response.headers['retry-after']))
+    return `answered ${response.status}${response.status === 503 ? ' without Retry-After' : ''}: ${response.body.subarray(0, 200).toString()}`;
   if (response.status < 100 || response.status > 599) return `status ${response.status}`;
   const type = String(response.headers['content-type'] ?? '');
   const hasBody = request.method !== 'HEAD' && response.status !== 204 && response.status !== 304;
@@ -142,7 +158,10 @@ test(`${REQUESTS} seeded requests over every route: no 5xx, every answer well-fo
   }
   agent.destroy();
   const seconds = (performance.now() - started) / 1000;
-  const histogram = [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}:${n}`).join(' ');
+  const histogram = [...statuses]
+    .sort(([a], [b]) => a - b)
+    .map(([s, n]) => `${s}:${n}`)
+    .join(' ');
   t.diagnostic(`${REQUESTS} requests in ${seconds.toFixed(1)} s; statuses ${histogram}`);
   const report = [...failures].map(([kind, { count, example }]) => `${count}× ${kind}\n    e.g. ${example}`);
   assert.ok(failures.size === 0, `bad answers (seed ${SEED}; ${replay}):\n${report.join('\n')}`);
@@ -150,7 +169,11 @@ test(`${REQUESTS} seeded requests over every route: no 5xx, every answer well-fo
   const operations = target.routes.flatMap((r) => r.methods.map((m) => `${m} ${r.url}`));
   const unserved = operations.filter((o) => !served.has(o));
   t.diagnostic(`${operations.length - unserved.length} of ${operations.length} route methods did their work at least once; never: ${unserved.join(', ')}`);
-  if (REQUESTS >= 5000) assert.ok(served.size >= operations.length / 2, `only ${served.size} of ${operations.length} route methods ever did their work: the fuzzer is not getting past the first checks`);
+  if (REQUESTS >= 5000)
+    assert.ok(
+      served.size >= operations.length / 2,
+      `only ${served.size} of ${operations.length} route methods ever did their work: the fuzzer is not getting past the first checks`,
+    );
 });
 
 test('malformed framing on a bare socket: a 4xx or a closed connection, never a 5xx, never a hang', async (t) => {
@@ -177,9 +200,16 @@ test('after the fuzzing the server is healthy: probes, a token, a login; nothing
   assert.equal((await fetch(`${gh.url}/healthz`)).status, 200);
   assert.equal((await fetch(`${gh.url}/readyz`)).status, 200);
   // a principal the fuzzer never saw, so what the fuzzer legitimately changed cannot matter
-  await applyDocument(gh.admin, { users: [{ name: 'after-fuzz', mail: 'after@example.com', password: PASSWORD, roles: [] }], clients: [{ clientId: 'after-fuzz', confidential: true, secret: SECRET, grantTypes: ['client_credentials'], scopes: ['profile:read'], user: 'after-fuzz' }] });
+  await applyDocument(gh.admin, {
+    users: [{ name: 'after-fuzz', mail: 'after@example.com', password: PASSWORD, roles: [] }],
+    clients: [{ clientId: 'after-fuzz', confidential: true, secret: SECRET, grantTypes: ['client_credentials'], scopes: ['profile:read'], user: 'after-fuzz' }],
+  });
   await gh.app.gatehouse.reload();
-  const token = await form(`${gh.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'profile:read' }, { authorization: basic('after-fuzz', SECRET) });
+  const token = await form(
+    `${gh.url}/oauth/token`,
+    { grant_type: 'client_credentials', scope: 'profile:read' },
+    { authorization: basic('after-fuzz', SECRET) },
+  );
   assert.equal(token.status, 200, token.text);
   assert.equal((await fetch(`${gh.url}/oauth/debug`, { headers: { authorization: `Bearer ${token.body.access_token}` } })).status, 200);
   const browser = new BrowserAgent(gh.url);
@@ -187,5 +217,9 @@ test('after the fuzzing the server is healthy: probes, a token, a login; nothing
   assert.equal(login.status, 303, login.text.slice(0, 300));
   assert.equal((await browser.get('/user/apps')).status, 200);
   const errors = logLines.filter((line) => (JSON.parse(line).level ?? 0) >= 50);
-  assert.deepEqual(errors.map((line) => line.slice(0, 600)), [], `errors were logged (seed ${SEED})`);
+  assert.deepEqual(
+    errors.map((line) => line.slice(0, 600)),
+    [],
+    `errors were logged (seed ${SEED})`,
+  );
 });

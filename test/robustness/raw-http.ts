@@ -1,6 +1,6 @@
 // Two ways to reach the server below fetch: node:http with bytes as given (raw bodies, repeated
 // headers, latin1 paths), and a bare socket for what no HTTP client will send (bad framing).
-import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { type Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 
 export interface RawResponse {
@@ -24,15 +24,18 @@ export function send(base: string, agent: Agent, request: RawRequest, timeoutMs:
     if (request.body && headers['transfer-encoding'] === undefined) headers['content-length'] = String(request.body.length);
     let req: ReturnType<typeof httpRequest>;
     try {
-      req = httpRequest({ host: url.hostname, port: url.port, method: request.method, path: request.path, headers, agent, setHost: headers.host === undefined }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
-        });
-        res.on('error', reject);
-      });
+      req = httpRequest(
+        { host: url.hostname, port: url.port, method: request.method, path: request.path, headers, agent, setHost: headers.host === undefined },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            clearTimeout(timer);
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+          });
+          res.on('error', reject);
+        },
+      );
     } catch (error) {
       reject(new Error(`the client refused to send it: ${(error as Error).message}`));
       return;

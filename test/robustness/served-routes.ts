@@ -15,7 +15,7 @@ export function servedRoutes(app: FastifyInstance): ServedRoute[] {
   const stack: string[] = [];
   for (const line of tree.split('\n')) {
     if (line.trim() === '') continue;
-    const match = /^((?:│   |    )*)(?:├── |└── )(.+?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    const match = /^((?:│ {3}| {4})*)(?:├── |└── )(.+?)(?: \(([A-Z, ]+)\))?$/.exec(line);
     if (!match) throw new Error(`cannot read the route tree line "${line}"`);
     const depth = match[1].length / 4;
     stack.length = depth;

@@ -16,7 +16,18 @@ test('own writes invalidate at once; another process is seen after the TTL', asy
   const other = await openStore(url);
   const cached = new CachingStore(raw, 150);
   try {
-    const user = { name: 'Ann', mail: 'ann@example.com', passHash: null, status: true, langcode: 'en', preferredLangcode: 'en', preferredAdminLangcode: null, timezone: 'UTC', init: null, roles: [] };
+    const user = {
+      name: 'Ann',
+      mail: 'ann@example.com',
+      passHash: null,
+      status: true,
+      langcode: 'en',
+      preferredLangcode: 'en',
+      preferredAdminLangcode: null,
+      timezone: 'UTC',
+      init: null,
+      roles: [],
+    };
     const ann = await cached.users.create(user);
     assert.equal((await cached.users.findById(ann.uid))?.status, true);
     await cached.users.update(ann.uid, { status: false, name: 'Anne' });

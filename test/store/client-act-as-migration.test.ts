@@ -21,14 +21,35 @@ async function upgrade(engine: Engine, db: Kysely<any>, migrationTableSchema?: s
   const before = await migrator.migrateTo('003_one_signing_key_per_state');
   assert.equal(before.error, undefined);
   const row = (id: string, pkce: number) => ({
-    client_id: id, label: id, description: '', secret_digest: 'd', confidential: 1, grant_types: '["authorization_code"]', redirect_uris: '["https://a.example/cb"]',
-    scopes: '[]', authorization_code_scopes: '[]', user_id: null, pkce, automatic_authorization: 0, remember_approval: 1,
-    access_token_expiration: 300, refresh_token_expiration: 1209600, status: 1, created: 1, changed: 1,
+    client_id: id,
+    label: id,
+    description: '',
+    secret_digest: 'd',
+    confidential: 1,
+    grant_types: '["authorization_code"]',
+    redirect_uris: '["https://a.example/cb"]',
+    scopes: '[]',
+    authorization_code_scopes: '[]',
+    user_id: null,
+    pkce,
+    automatic_authorization: 0,
+    remember_approval: 1,
+    access_token_expiration: 300,
+    refresh_token_expiration: 1209600,
+    status: 1,
+    created: 1,
+    changed: 1,
   });
-  await db.insertInto('clients').values([row('old-no-pkce', 0), row('old-pkce', 1)]).execute();
+  await db
+    .insertInto('clients')
+    .values([row('old-no-pkce', 0), row('old-pkce', 1)])
+    .execute();
   const latest = await migrator.migrateToLatest();
   assert.equal(latest.error, undefined);
-  assert.ok(latest.results?.some((r) => r.migrationName === '004_client_act_as' && r.status === 'Success'), JSON.stringify(latest.results));
+  assert.ok(
+    latest.results?.some((r) => r.migrationName === '004_client_act_as' && r.status === 'Success'),
+    JSON.stringify(latest.results),
+  );
 }
 
 describe('migration 004 keeps stored clients as they were', () => {
@@ -37,7 +58,10 @@ describe('migration 004 keeps stored clients as they were', () => {
     const db = new Kysely<any>({ dialect: new SqliteDialect({ database: file }) });
     await upgrade('sqlite', db);
     const rows = await sql<{ client_id: string; act_as: string; pkce: number }>`SELECT client_id, act_as, pkce FROM clients ORDER BY client_id`.execute(db);
-    assert.deepEqual(rows.rows, [{ client_id: 'old-no-pkce', act_as: '[]', pkce: 0 }, { client_id: 'old-pkce', act_as: '[]', pkce: 1 }]);
+    assert.deepEqual(rows.rows, [
+      { client_id: 'old-no-pkce', act_as: '[]', pkce: 0 },
+      { client_id: 'old-pkce', act_as: '[]', pkce: 1 },
+    ]);
     await db.destroy();
   });
 

@@ -68,8 +68,15 @@ test('an existing world-readable database and folder are reported, not changed',
   loadConfig({ DATABASE_URL: `sqlite:${db}` }, (m) => warnings.push(m));
   const store = await openStore(`sqlite:${db}`, { warn: (m) => warnings.push(m) });
   await store.close();
-  for (const [path, found, wanted] of [[dir, '0755', '0700'], [db, '0644', '0600'], [join(dir, 'gatehouse.secret'), '0644', '0600']]) {
-    assert.ok(warnings.some((w) => w.startsWith(`${path} has mode ${found}, wider than ${wanted}`)), `${path} reported: ${warnings.join(' | ')}`);
+  for (const [path, found, wanted] of [
+    [dir, '0755', '0700'],
+    [db, '0644', '0600'],
+    [join(dir, 'gatehouse.secret'), '0644', '0600'],
+  ]) {
+    assert.ok(
+      warnings.some((w) => w.startsWith(`${path} has mode ${found}, wider than ${wanted}`)),
+      `${path} reported: ${warnings.join(' | ')}`,
+    );
   }
   assert.equal(warnings.length, 3, warnings.join('\n'));
   assert.equal(mode(dir), 0o755, 'the operator’s folder mode is kept');

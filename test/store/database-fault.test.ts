@@ -91,7 +91,13 @@ after(async () => {
 test('an outage answers 503 with Retry-After; afterwards every refresh token works exactly once', { skip }, async () => {
   const tokens: string[] = [];
   for (let i = 0; i < 12; i++) {
-    const res = await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'alice', password: PASSWORD });
+    const res = await form(`${gh.url}/oauth/token`, {
+      grant_type: 'password',
+      client_id: 'backend',
+      client_secret: SECRET,
+      username: 'alice',
+      password: PASSWORD,
+    });
     assert.equal(res.status, 200, res.text);
     tokens.push(res.body.refresh_token);
   }
@@ -105,7 +111,13 @@ test('an outage answers 503 with Retry-After; afterwards every refresh token wor
   assert.equal(during.body.error, 'temporarily_unavailable');
   assert.ok(Number(during.headers.get('retry-after')) > 0);
   assert.ok(took < 8000, `answered in ${Math.round(took)} ms, not a hang`);
-  const rest = await form(`${gh.url}/rest_api/access_token`, { grant_type: 'password', client_id: 'script', client_secret: SECRET, username: 'bob', password: PASSWORD });
+  const rest = await form(`${gh.url}/rest_api/access_token`, {
+    grant_type: 'password',
+    client_id: 'script',
+    client_secret: SECRET,
+    username: 'bob',
+    password: PASSWORD,
+  });
   assert.ok(rest.status === 503 || rest.status === 200, `miniOrange endpoint: ${rest.status}`);
   if (rest.status === 503) assert.equal(rest.body.error, 'SERVICE_UNAVAILABLE');
   const ready = await request(`${gh.url}/readyz`);
@@ -121,7 +133,11 @@ test('an outage answers 503 with Retry-After; afterwards every refresh token wor
       for (let n = 0; Date.now() < loadUntil; n++) {
         const res =
           n % 2 === 0 && spare.length
-            ? await form(`${gh.url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: spare[(worker + n) % spare.length] }, { authorization: basic('backend', SECRET) })
+            ? await form(
+                `${gh.url}/oauth/token`,
+                { grant_type: 'refresh_token', refresh_token: spare[(worker + n) % spare.length] },
+                { authorization: basic('backend', SECRET) },
+              )
             : await form(`${gh.url}/oauth/token`, { grant_type: 'client_credentials', client_id: 'backend', client_secret: SECRET });
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         if (res.status !== 200) {
@@ -154,15 +170,25 @@ test('packets held (blackhole): every request answers 503 with Retry-After withi
   await held.start();
   const heldSchema = freshSchemaName();
   const timeoutMs = 1000;
-  const server = await startGatehouse({ databaseUrl: `postgres://postgres@127.0.0.1:${held.port}/test?schema=${heldSchema}`, config: { dbTimeoutMs: timeoutMs } });
+  const server = await startGatehouse({
+    databaseUrl: `postgres://postgres@127.0.0.1:${held.port}/test?schema=${heldSchema}`,
+    config: { dbTimeoutMs: timeoutMs },
+  });
   try {
-    const refresh = (token: string) => form(`${server.url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: token }, { authorization: basic('backend', SECRET) });
+    const refresh = (token: string) =>
+      form(`${server.url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: token }, { authorization: basic('backend', SECRET) });
     const tokens: string[] = [];
     // several at once (fewer than the per-user flood limit), so the pool holds several idle
     // connections when the packets stop
     await Promise.all(
       ['alice', 'alice', 'alice', 'bob', 'bob', 'bob'].map(async (username) => {
-        const res = await form(`${server.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username, password: PASSWORD });
+        const res = await form(`${server.url}/oauth/token`, {
+          grant_type: 'password',
+          client_id: 'backend',
+          client_secret: SECRET,
+          username,
+          password: PASSWORD,
+        });
         assert.equal(res.status, 200, res.text);
         tokens.push(res.body.refresh_token);
       }),
@@ -177,10 +203,13 @@ test('packets held (blackhole): every request answers 503 with Retry-After withi
           const what = ['refresh', 'password', 'readyz', 'client_credentials'][(worker + n) % 4];
           const started = performance.now();
           const res =
-            what === 'refresh' ? await refresh(tokens[(worker + n) % tokens.length])
-            : what === 'password' ? await form(`${server.url}/rest_api/access_token`, { grant_type: 'password', client_id: 'mobile', username: 'bob', password: PASSWORD })
-            : what === 'readyz' ? await request(`${server.url}/readyz`)
-            : await form(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basic('backend', SECRET) });
+            what === 'refresh'
+              ? await refresh(tokens[(worker + n) % tokens.length])
+              : what === 'password'
+                ? await form(`${server.url}/rest_api/access_token`, { grant_type: 'password', client_id: 'mobile', username: 'bob', password: PASSWORD })
+                : what === 'readyz'
+                  ? await request(`${server.url}/readyz`)
+                  : await form(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basic('backend', SECRET) });
           answers.push({ what, status: res.status, ms: performance.now() - started });
           // answered from memory (a cached client) or refused in time: never a 500, never a hang
           if (res.status !== 200) {
@@ -193,7 +222,9 @@ test('packets held (blackhole): every request answers 503 with Retry-After withi
     const unavailable = answers.filter((a) => a.status === 503);
     assert.ok(unavailable.length >= 8, `the load met the blackhole: ${answers.length} requests, ${unavailable.length} answered 503`);
     const slowest = answers.reduce((worst, a) => (a.ms > worst.ms ? a : worst));
-    t.diagnostic(`${answers.length} requests, ${unavailable.length} answered 503, slowest ${slowest.what} ${Math.round(slowest.ms)} ms at GATEHOUSE_DB_TIMEOUT_MS=${timeoutMs}`);
+    t.diagnostic(
+      `${answers.length} requests, ${unavailable.length} answered 503, slowest ${slowest.what} ${Math.round(slowest.ms)} ms at GATEHOUSE_DB_TIMEOUT_MS=${timeoutMs}`,
+    );
     // the budget covers the wait for a connection and the statement together (a small margin for the rest)
     assert.ok(slowest.ms < timeoutMs + 800, `${slowest.what} answered after ${Math.round(slowest.ms)} ms at a ${timeoutMs} ms setting`);
 
@@ -205,7 +236,13 @@ test('packets held (blackhole): every request answers 503 with Retry-After withi
     }
     const after = await refresh(tokens[0]);
     assert.ok(after.status === 200 || after.body.error === 'invalid_grant', `refresh works again: ${after.text}`);
-    const fresh = await form(`${server.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'alice', password: PASSWORD });
+    const fresh = await form(`${server.url}/oauth/token`, {
+      grant_type: 'password',
+      client_id: 'backend',
+      client_secret: SECRET,
+      username: 'alice',
+      password: PASSWORD,
+    });
     assert.equal(fresh.status, 200, fresh.text);
     assert.equal((await refresh(fresh.body.refresh_token)).status, 200);
   } finally {

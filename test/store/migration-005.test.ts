@@ -19,7 +19,12 @@ async function upgradeWithData(db: Kysely<Schema>, engine: Engine, schema?: stri
   assert.equal(before.error, undefined, String(before.error));
   await sql`INSERT INTO clients (client_id, label, description, secret_digest, confidential, grant_types, redirect_uris, scopes, authorization_code_scopes, user_id, pkce, automatic_authorization, remember_approval, access_token_expiration, refresh_token_expiration, status, created, changed)
     VALUES ('old', 'Old', '', NULL, 0, '["refresh_token"]', '[]', '[]', '[]', NULL, 1, 0, 1, 300, 1209600, 1, 1, 1)`.execute(db);
-  for (const [digest, family, issued] of [['a1', 'fa', 100], ['a2', 'fa', 200], ['a3', 'fa', 300], ['b1', 'fb', 250]] as const) {
+  for (const [digest, family, issued] of [
+    ['a1', 'fa', 100],
+    ['a2', 'fa', 200],
+    ['a3', 'fa', 300],
+    ['b1', 'fb', 250],
+  ] as const) {
     await sql`INSERT INTO refresh_tokens (digest, family_id, client_id, user_id, scopes, issued_at, expires_at, access_jti, access_expires_at, spent_at, revoked_at)
       VALUES (${digest}, ${family}, 'old', 1, '[]', ${issued}, 2000000000, ${`j${digest}`}, 400, NULL, NULL)`.execute(db);
   }
@@ -29,7 +34,10 @@ async function upgradeWithData(db: Kysely<Schema>, engine: Engine, schema?: stri
   assert.equal(after.error, undefined, String(after.error));
 
   const store = new SqlStore(db, engine, async () => undefined);
-  assert.deepEqual(await Promise.all(['a1', 'a2', 'a3', 'b1'].map(async (d) => (await store.refreshTokens.findByDigest(d))?.familyStartedAt)), [100, 100, 100, 250]);
+  assert.deepEqual(
+    await Promise.all(['a1', 'a2', 'a3', 'b1'].map(async (d) => (await store.refreshTokens.findByDigest(d))?.familyStartedAt)),
+    [100, 100, 100, 250],
+  );
   const client = await store.clients.get('old');
   assert.equal(client?.refreshFamilyLifetime, 2_592_000);
   assert.equal(client?.refreshReuseInterval, 0);

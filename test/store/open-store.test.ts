@@ -18,7 +18,10 @@ test('the request timeout ends a slow statement as "store unavailable"; timeoutM
   const strict = new pg.Pool(poolConfig(POSTGRES_URL, { timeoutMs: 200, poolSize: 1 }));
   const patient = new pg.Pool(poolConfig(POSTGRES_URL, { timeoutMs: 0, poolSize: 1 }));
   try {
-    const error = await strict.query('SELECT pg_sleep(1)').then(() => null, (e: unknown) => e);
+    const error = await strict.query('SELECT pg_sleep(1)').then(
+      () => null,
+      (e: unknown) => e,
+    );
     assert.ok(error, 'the slow statement was stopped');
     assert.ok(isStoreUnavailable(error), `answered as unavailable (503), not as a bug: ${String(error)}`);
     assert.equal((await patient.query('SHOW statement_timeout')).rows[0].statement_timeout, '0');
@@ -51,7 +54,10 @@ test('the budget covers the wait for a connection and the statement together', {
     const holder = sql`SELECT pg_sleep(0.6)`.execute(db);
     await new Promise((r) => setTimeout(r, 20));
     const started = performance.now();
-    const error = await sql`SELECT pg_sleep(0.6)`.execute(db).then(() => null, (e: unknown) => e);
+    const error = await sql`SELECT pg_sleep(0.6)`.execute(db).then(
+      () => null,
+      (e: unknown) => e,
+    );
     const took = performance.now() - started;
     await holder;
     assert.ok(error, `the second statement was not stopped (answered after ${Math.round(took)} ms)`);

@@ -75,7 +75,10 @@ function storeSuite(engine: string, open: () => Promise<OpenedStore>, skip: () =
       await store.migrate();
       const anonymous = await store.users.findById(0);
       assert.equal(anonymous?.status, false);
-      assert.deepEqual((await store.roles.list()).map((r) => r.id), ['administrator', 'authenticated']);
+      assert.deepEqual(
+        (await store.roles.list()).map((r) => r.id),
+        ['administrator', 'authenticated'],
+      );
       assert.equal((await store.roles.get('administrator'))?.isAdmin, true);
       assert.equal(await store.users.count(), 0);
     });
@@ -109,7 +112,16 @@ function storeSuite(engine: string, open: () => Promise<OpenedStore>, skip: () =
       await store.roles.upsert({ id: 'editor', label: 'Editor', permissions: ['x', 'y'], isAdmin: false });
       await store.roles.upsert({ id: 'editor', label: 'Editors', permissions: ['x'], isAdmin: false });
       assert.deepEqual(await store.roles.get('editor'), { id: 'editor', label: 'Editors', permissions: ['x'], isAdmin: false });
-      const scope = { name: 'a:read', description: 'A', grantTypes: ['password' as const], umbrella: false, parent: null, granularity: 'permission' as const, permission: 'x', role: null };
+      const scope = {
+        name: 'a:read',
+        description: 'A',
+        grantTypes: ['password' as const],
+        umbrella: false,
+        parent: null,
+        granularity: 'permission' as const,
+        permission: 'x',
+        role: null,
+      };
       await store.scopes.upsert(scope);
       await store.scopes.upsert({ ...scope, description: 'A2' });
       assert.deepEqual(await store.scopes.get('a:read'), { ...scope, description: 'A2' });
@@ -117,7 +129,15 @@ function storeSuite(engine: string, open: () => Promise<OpenedStore>, skip: () =
     });
 
     it('clients round-trip every field', async () => {
-      const c = client('c1', { userId: 1, actAs: [2, 3], grantTypes: ['authorization_code', 'refresh_token'], redirectUris: ['https://a/cb'], pkce: true, confidential: false, secretDigest: null });
+      const c = client('c1', {
+        userId: 1,
+        actAs: [2, 3],
+        grantTypes: ['authorization_code', 'refresh_token'],
+        redirectUris: ['https://a/cb'],
+        pkce: true,
+        confidential: false,
+        secretDigest: null,
+      });
       await store.clients.create(c);
       assert.deepEqual(await store.clients.get('c1'), c);
       await store.clients.update({ ...c, label: 'renamed', status: false, actAs: '*' });
@@ -129,7 +149,21 @@ function storeSuite(engine: string, open: () => Promise<OpenedStore>, skip: () =
     });
 
     it('refresh tokens: spend once, revoke a family', async () => {
-      const base = { familyId: 'f1', clientId: 'c1', userId: 1, scopes: ['a'], issuedAt: 1, expiresAt: 2_000_000_000, accessJti: 'j', accessExpiresAt: 2_000_000_000, spentAt: null, revokedAt: null, familyStartedAt: 1, successorSealed: null, reuseUntil: null };
+      const base = {
+        familyId: 'f1',
+        clientId: 'c1',
+        userId: 1,
+        scopes: ['a'],
+        issuedAt: 1,
+        expiresAt: 2_000_000_000,
+        accessJti: 'j',
+        accessExpiresAt: 2_000_000_000,
+        spentAt: null,
+        revokedAt: null,
+        familyStartedAt: 1,
+        successorSealed: null,
+        reuseUntil: null,
+      };
       await store.refreshTokens.insert({ ...base, digest: 'd1' });
       await store.refreshTokens.insert({ ...base, digest: 'd2', accessJti: 'j2' });
       assert.equal(await store.refreshTokens.spend('d1', 5), true);
@@ -145,32 +179,88 @@ function storeSuite(engine: string, open: () => Promise<OpenedStore>, skip: () =
     });
 
     it('concurrent spends of one token: exactly one wins', async () => {
-      const base = { familyId: 'race', clientId: 'c1', userId: 1, scopes: [], issuedAt: 1, expiresAt: 2_000_000_000, accessJti: 'r', accessExpiresAt: 1, spentAt: null, revokedAt: null, familyStartedAt: 1, successorSealed: null, reuseUntil: null };
+      const base = {
+        familyId: 'race',
+        clientId: 'c1',
+        userId: 1,
+        scopes: [],
+        issuedAt: 1,
+        expiresAt: 2_000_000_000,
+        accessJti: 'r',
+        accessExpiresAt: 1,
+        spentAt: null,
+        revokedAt: null,
+        familyStartedAt: 1,
+        successorSealed: null,
+        reuseUntil: null,
+      };
       await store.refreshTokens.insert({ ...base, digest: 'race' });
       const results = await Promise.all(Array.from({ length: 8 }, () => store.refreshTokens.spend('race', 10)));
       assert.equal(results.filter(Boolean).length, 1);
     });
 
     it('refresh tokens: a sealed successor kept with the spend, reissues only while it is live, erased after its interval', async () => {
-      const base = { familyId: 'fr', clientId: 'c1', userId: 1, scopes: ['a'], issuedAt: 1, expiresAt: 2_000_000_000, accessJti: 'ja', accessExpiresAt: 2_000_000_000, spentAt: null, revokedAt: null, familyStartedAt: 1, successorSealed: null, reuseUntil: null };
+      const base = {
+        familyId: 'fr',
+        clientId: 'c1',
+        userId: 1,
+        scopes: ['a'],
+        issuedAt: 1,
+        expiresAt: 2_000_000_000,
+        accessJti: 'ja',
+        accessExpiresAt: 2_000_000_000,
+        spentAt: null,
+        revokedAt: null,
+        familyStartedAt: 1,
+        successorSealed: null,
+        reuseUntil: null,
+      };
       await store.refreshTokens.insert({ ...base, digest: 'ra' });
       assert.equal(await store.refreshTokens.spend('ra', 10, { sealed: 'v1.sealed', until: 40 }), true);
       await store.refreshTokens.insert({ ...base, digest: 'rb', accessJti: 'jb', issuedAt: 10 });
       const spent = await store.refreshTokens.findByDigest('ra');
       assert.deepEqual([spent?.successorSealed, spent?.reuseUntil, spent?.familyStartedAt], ['v1.sealed', 40, 1]);
       assert.equal(await store.refreshTokens.recordReissue('rb', { jti: 'jr1', familyId: 'fr', expiresAt: 2_000_000_000 }), true);
-      assert.equal(await store.refreshTokens.recordReissue('ra', { jti: 'jr2', familyId: 'fr', expiresAt: 2_000_000_000 }), false, 'a spent successor is not handed out again');
-      assert.deepEqual((await store.refreshTokens.reissuedAccessTokens('fr')).map((r) => r.jti), ['jr1']);
+      assert.equal(
+        await store.refreshTokens.recordReissue('ra', { jti: 'jr2', familyId: 'fr', expiresAt: 2_000_000_000 }),
+        false,
+        'a spent successor is not handed out again',
+      );
+      assert.deepEqual(
+        (await store.refreshTokens.reissuedAccessTokens('fr')).map((r) => r.jti),
+        ['jr1'],
+      );
       assert.equal(await store.cleanup.eraseSealedSuccessors(40, 100), 0, 'kept through its last second');
       assert.equal(await store.cleanup.eraseSealedSuccessors(41, 100), 1);
       assert.equal((await store.refreshTokens.findByDigest('ra'))?.successorSealed, null);
       await store.refreshTokens.revokeFamily('fr', 50);
-      assert.equal(await store.refreshTokens.recordReissue('rb', { jti: 'jr3', familyId: 'fr', expiresAt: 2_000_000_000 }), false, 'a revoked successor is not handed out again');
+      assert.equal(
+        await store.refreshTokens.recordReissue('rb', { jti: 'jr3', familyId: 'fr', expiresAt: 2_000_000_000 }),
+        false,
+        'a revoked successor is not handed out again',
+      );
       assert.equal(await store.cleanup.deleteExpired('reissued_access_tokens', 2_000_000_001, 100), 1);
     });
 
     it('authorization codes and approvals of a user are voided; used codes stay for replay detection', async () => {
-      const code = { clientId: 'c1', userId: 7, redirectUri: 'https://a/cb', redirectUriGiven: true, scopes: [], codeChallenge: null, codeChallengeMethod: null, nonce: null, authTime: 1, issuedAt: 1, issuedMs: 1500, expiresAt: 61, usedAt: null, familyId: null, accessJti: null, accessExpiresAt: null };
+      const code = {
+        clientId: 'c1',
+        userId: 7,
+        redirectUri: 'https://a/cb',
+        redirectUriGiven: true,
+        scopes: [],
+        codeChallenge: null,
+        codeChallengeMethod: null,
+        nonce: null,
+        authTime: 1,
+        issuedAt: 1,
+        issuedMs: 1500,
+        expiresAt: 61,
+        usedAt: null,
+        familyId: null,
+        accessJti: null,
+        accessExpiresAt: null,
+      };
       await store.codes.insert({ ...code, digest: 'k1' });
       await store.codes.insert({ ...code, digest: 'k2', clientId: 'c2' });
       await store.codes.insert({ ...code, digest: 'k3', usedAt: 2 });
@@ -193,11 +283,20 @@ function storeSuite(engine: string, open: () => Promise<OpenedStore>, skip: () =
       ]);
       await store.revocations.add([{ kind: 'client', subject: 'c1', at: 3000, expiresAt: 5000 }]);
       const rows = await store.revocations.since(start, 10);
-      assert.deepEqual(rows.map((r) => r.kind), ['jti', 'user', 'client']);
+      assert.deepEqual(
+        rows.map((r) => r.kind),
+        ['jti', 'user', 'client'],
+      );
       assert.ok(rows[0].id < rows[1].id && rows[1].id < rows[2].id);
-      assert.deepEqual((await store.revocations.since(rows[1].id, 10)).map((r) => r.subject), ['c1']);
+      assert.deepEqual(
+        (await store.revocations.since(rows[1].id, 10)).map((r) => r.subject),
+        ['c1'],
+      );
       assert.deepEqual((await store.revocations.since(start, 1)).length, 1);
-      assert.deepEqual((await store.revocations.active(200)).map((r) => r.kind), ['user', 'client']);
+      assert.deepEqual(
+        (await store.revocations.active(200)).map((r) => r.kind),
+        ['user', 'client'],
+      );
       assert.equal(await store.revocations.latestId(), rows[2].id);
     });
 
@@ -242,15 +341,38 @@ function storeSuite(engine: string, open: () => Promise<OpenedStore>, skip: () =
     });
 
     it('audit: append in batches, tail newest first', async () => {
-      const entry = { at: 1, event: 'token.issued', outcome: 'success' as const, userId: 1, clientId: 'c1', ip: '127.0.0.1', endpoint: '/oauth/token', detail: 'password' };
+      const entry = {
+        at: 1,
+        event: 'token.issued',
+        outcome: 'success' as const,
+        userId: 1,
+        clientId: 'c1',
+        ip: '127.0.0.1',
+        endpoint: '/oauth/token',
+        detail: 'password',
+      };
       await store.audit.append([entry, { ...entry, at: 2, outcome: 'failure' }]);
       const tail = await store.audit.tail(10);
-      assert.deepEqual(tail.map((e) => e.at), [2, 1]);
+      assert.deepEqual(
+        tail.map((e) => e.at),
+        [2, 1],
+      );
       assert.equal(tail[0].outcome, 'failure');
     });
 
     it('signing keys: insert, update, delete once unpublished', async () => {
-      const key = { kid: 'k1', alg: 'ES256', use: 'access' as const, state: 'current' as const, publicJwk: '{}', privateKeyEncrypted: 'v1.x', createdAt: 1, activatedAt: 1, retiredAt: null, publishUntil: null };
+      const key = {
+        kid: 'k1',
+        alg: 'ES256',
+        use: 'access' as const,
+        state: 'current' as const,
+        publicJwk: '{}',
+        privateKeyEncrypted: 'v1.x',
+        createdAt: 1,
+        activatedAt: 1,
+        retiredAt: null,
+        publishUntil: null,
+      };
       await store.keys.insert(key);
       await store.keys.update('k1', { state: 'retired', retiredAt: 5, publishUntil: 10 });
       assert.deepEqual(await store.keys.list(), [{ ...key, state: 'retired', retiredAt: 5, publishUntil: 10 }]);
@@ -259,11 +381,28 @@ function storeSuite(engine: string, open: () => Promise<OpenedStore>, skip: () =
     });
 
     it('one current and one next key per use: the database refuses a second, as a write conflict', async () => {
-      const key = (kid: string, state: 'current' | 'next') => ({ kid, alg: 'ES256', use: 'id' as const, state, publicJwk: '{}', privateKeyEncrypted: 'v1.x', createdAt: 1, activatedAt: 1, retiredAt: null, publishUntil: null });
+      const key = (kid: string, state: 'current' | 'next') => ({
+        kid,
+        alg: 'ES256',
+        use: 'id' as const,
+        state,
+        publicJwk: '{}',
+        privateKeyEncrypted: 'v1.x',
+        createdAt: 1,
+        activatedAt: 1,
+        retiredAt: null,
+        publishUntil: null,
+      });
       await store.keys.insert(key('c1', 'current'));
       await store.keys.insert(key('n1', 'next'));
-      for (const [kid, state] of [['c2', 'current'], ['n2', 'next']] as const) {
-        const error = await store.keys.insert(key(kid, state)).then(() => null, (e: unknown) => e);
+      for (const [kid, state] of [
+        ['c2', 'current'],
+        ['n2', 'next'],
+      ] as const) {
+        const error = await store.keys.insert(key(kid, state)).then(
+          () => null,
+          (e: unknown) => e,
+        );
         assert.ok(isWriteConflict(error), `a second ${state} key: ${String(error)}`);
       }
       // retired keys are many

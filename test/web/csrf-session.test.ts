@@ -85,7 +85,12 @@ describe('__Host- cookies behind an https issuer', () => {
     hostOnly(setCookie(loginForm.headers, '__Host-gh_csrf'), '__Host-gh_csrf');
     assert.equal(setCookie(loginForm.headers, 'gh_csrf'), undefined);
 
-    const loggedIn = await agent.post('/user/login', { name: 'bob', pass: PASSWORD, destination: '/user/apps', csrf_token: hiddenField(loginForm.text, 'csrf_token')! });
+    const loggedIn = await agent.post('/user/login', {
+      name: 'bob',
+      pass: PASSWORD,
+      destination: '/user/apps',
+      csrf_token: hiddenField(loginForm.text, 'csrf_token')!,
+    });
     assert.equal(loggedIn.status, 303);
     hostOnly(setCookie(loggedIn.headers, '__Host-gh_session'), '__Host-gh_session');
     // a __Host- cookie is only removed by a Set-Cookie with the same attributes

@@ -32,17 +32,25 @@ export async function authorizationCodeGrant(ctx: GrantContext, client: Client, 
   // The tokens are made first, so that one transaction spends the code, checks it and records
   // what it issued: a concurrent second use waits for that transaction and then finds the code
   // spent and its tokens in place to revoke.
-  const prepared = await ctx.tokens.prepare({ client, userId: code.userId, scopes: code.scopes, refresh: client.grantTypes.includes('refresh_token'), authTime: code.authTime });
+  const prepared = await ctx.tokens.prepare({
+    client,
+    userId: code.userId,
+    scopes: code.scopes,
+    refresh: client.grantTypes.includes('refresh_token'),
+    authTime: code.authTime,
+  });
   const { issued } = prepared;
   const outcome = await ctx.store.transaction(async (tx): Promise<'replay' | GrantError | null> => {
     if (!(await tx.codes.spend(digest, now, { familyId: issued.familyId ?? null, accessJti: issued.jti, accessExpiresAt: issued.expiresAt }))) return 'replay';
     // a failed check still spends the code (it commits): a wrong verifier is one guess, not many
     const refused =
       checkCode(code, client, params, now) ??
-      (!user || !user.status ? invalid('The user of this authorization code is blocked or gone.') : null) ??
+      (!user?.status ? invalid('The user of this authorization code is blocked or gone.') : null) ??
       // the user's tokens and sessions were ended after the code was issued (password, status or
       // roles changed, access revoked): the code goes with them
-      (ctx.revocations.grantEnded(String(code.userId), code.clientId, code.issuedMs) ? invalid("The authorization code was issued before the user's access was revoked; ask the user to authorize again.") : null);
+      (ctx.revocations.grantEnded(String(code.userId), code.clientId, code.issuedMs)
+        ? invalid("The authorization code was issued before the user's access was revoked; ask the user to authorize again.")
+        : null);
     if (!refused) await prepared.persist(tx);
     return refused;
   });
@@ -58,7 +66,14 @@ export async function authorizationCodeGrant(ctx: GrantContext, client: Client, 
   }
   if (outcome) throw outcome;
   if (code.scopes.includes('openid')) {
-    issued.idToken = await ctx.idTokens.issue({ user: user!, clientId: client.clientId, scopes: code.scopes, nonce: code.nonce, authTime: code.authTime, accessToken: issued.accessToken });
+    issued.idToken = await ctx.idTokens.issue({
+      user: user!,
+      clientId: client.clientId,
+      scopes: code.scopes,
+      nonce: code.nonce,
+      authTime: code.authTime,
+      accessToken: issued.accessToken,
+    });
   }
   return issued;
 }

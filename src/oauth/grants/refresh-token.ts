@@ -23,16 +23,25 @@ export async function refreshTokenGrant(ctx: GrantContext, client: Client, param
   if (!row || row.clientId !== client.clientId) throw invalid('The refresh token is invalid.');
   if (row.revokedAt !== null) throw invalid('The refresh token has been revoked.');
   // RFC 9700 §4.14.2: a family has an absolute lifetime, however often it was rotated
-  if (now >= row.familyStartedAt + client.refreshFamilyLifetime) throw invalid('This grant has reached its maximum lifetime; the user must authenticate again.');
+  if (now >= row.familyStartedAt + client.refreshFamilyLifetime)
+    throw invalid('This grant has reached its maximum lifetime; the user must authenticate again.');
   if (row.expiresAt <= now) throw invalid('The refresh token has expired.');
   const user = await ctx.store.users.findById(row.userId);
-  if (!user || !user.status) throw invalid('The refresh token is invalid.');
+  if (!user?.status) throw invalid('The refresh token is invalid.');
   const scopes = refreshScopes(params.scope, row.scopes, client, user.roles, ctx.catalog);
 
   // signed before, recorded with the spend in one transaction: a failure in between loses no
   // token, and no connection waits on a signature
-  const prepared = await ctx.tokens.prepare({ client, userId: row.userId, scopes, refresh: true, familyId: row.familyId, familyStartedAt: row.familyStartedAt });
-  const successor = client.refreshReuseInterval > 0 ? { sealed: ctx.sealer.seal(prepared.issued.refreshToken!, digest), until: now + client.refreshReuseInterval } : undefined;
+  const prepared = await ctx.tokens.prepare({
+    client,
+    userId: row.userId,
+    scopes,
+    refresh: true,
+    familyId: row.familyId,
+    familyStartedAt: row.familyStartedAt,
+  });
+  const successor =
+    client.refreshReuseInterval > 0 ? { sealed: ctx.sealer.seal(prepared.issued.refreshToken!, digest), until: now + client.refreshReuseInterval } : undefined;
   const spent = await ctx.store.transaction(async (tx) => {
     if (!(await tx.refreshTokens.spend(digest, now, successor))) return false;
     await prepared.persist(tx);
@@ -65,6 +74,10 @@ async function reissueWithinInterval(ctx: GrantContext, client: Client, digest: 
   const successor = await ctx.store.refreshTokens.findByDigest(tokenDigest(successorToken));
   if (!successor || successor.spentAt !== null || successor.revokedAt !== null) return null;
   const { issued } = await ctx.tokens.prepare({ client, userId: successor.userId, scopes: successor.scopes, refresh: false });
-  const recorded = await ctx.store.refreshTokens.recordReissue(successor.digest, { jti: issued.jti, familyId: successor.familyId, expiresAt: issued.expiresAt });
+  const recorded = await ctx.store.refreshTokens.recordReissue(successor.digest, {
+    jti: issued.jti,
+    familyId: successor.familyId,
+    expiresAt: issued.expiresAt,
+  });
   return recorded ? { ...issued, refreshToken: successorToken, familyId: successor.familyId } : null;
 }

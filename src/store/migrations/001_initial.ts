@@ -144,7 +144,9 @@ export function initial(engine: Engine): Migration {
       const now = Math.floor(Date.now() / 1000);
       await sql`INSERT INTO users (uid, uuid, name, name_key, mail, pass_hash, status, langcode, preferred_langcode, preferred_admin_langcode, timezone, created, changed, access, login, init)
         VALUES (0, '00000000-0000-4000-8000-000000000000', '', '', NULL, NULL, 0, 'en', 'en', NULL, NULL, ${now}, ${now}, 0, 0, NULL)`.execute(db);
-      await sql`INSERT INTO roles (id, label, permissions, is_admin) VALUES ('authenticated', 'Authenticated user', '[]', 0), ('administrator', 'Administrator', '[]', 1)`.execute(db);
+      await sql`INSERT INTO roles (id, label, permissions, is_admin) VALUES ('authenticated', 'Authenticated user', '[]', 0), ('administrator', 'Administrator', '[]', 1)`.execute(
+        db,
+      );
     },
     async down(db: Kysely<unknown>): Promise<void> {
       for (const table of ['audit_log', 'flood', 'revocations', 'refresh_tokens', 'signing_keys', 'clients', 'scopes', 'user_roles', 'roles', 'users']) {

@@ -6,13 +6,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 export const oneSigningKeyPerState: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     for (const state of ['current', 'next']) {
-      await db.schema
-        .createIndex(`signing_keys_one_${state}`)
-        .unique()
-        .on('signing_keys')
-        .column('use')
-        .where(sql.ref('state'), '=', sql.lit(state))
-        .execute();
+      await db.schema.createIndex(`signing_keys_one_${state}`).unique().on('signing_keys').column('use').where(sql.ref('state'), '=', sql.lit(state)).execute();
     }
   },
   async down(db: Kysely<unknown>): Promise<void> {

@@ -4,7 +4,10 @@ import { sql, type Kysely, type Migration } from 'kysely';
 
 export const clientActAs: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema.alterTable('clients').addColumn('act_as', 'text', (c) => c.notNull().defaultTo(sql.lit('[]'))).execute();
+    await db.schema
+      .alterTable('clients')
+      .addColumn('act_as', 'text', (c) => c.notNull().defaultTo(sql.lit('[]')))
+      .execute();
   },
   async down(db: Kysely<unknown>): Promise<void> {
     await db.schema.alterTable('clients').dropColumn('act_as').execute();

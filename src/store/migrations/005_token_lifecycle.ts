@@ -6,12 +6,20 @@ import { sql, type Kysely, type Migration } from 'kysely';
 
 export const tokenLifecycle: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema.alterTable('clients').addColumn('refresh_family_lifetime', 'integer', (c) => c.notNull().defaultTo(2_592_000)).execute();
-    await db.schema.alterTable('clients').addColumn('refresh_reuse_interval', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .alterTable('clients')
+      .addColumn('refresh_family_lifetime', 'integer', (c) => c.notNull().defaultTo(2_592_000))
+      .execute();
+    await db.schema
+      .alterTable('clients')
+      .addColumn('refresh_reuse_interval', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
 
     await db.schema.alterTable('refresh_tokens').addColumn('family_started_at', 'bigint').execute();
     // the oldest row still stored is the best known start of a family that predates this column
-    await sql`UPDATE refresh_tokens SET family_started_at = (SELECT MIN(r.issued_at) FROM refresh_tokens r WHERE r.family_id = refresh_tokens.family_id)`.execute(db);
+    await sql`UPDATE refresh_tokens SET family_started_at = (SELECT MIN(r.issued_at) FROM refresh_tokens r WHERE r.family_id = refresh_tokens.family_id)`.execute(
+      db,
+    );
     await db.schema.alterTable('refresh_tokens').addColumn('successor_sealed', 'text').execute();
     await db.schema.alterTable('refresh_tokens').addColumn('reuse_until', 'bigint').execute();
     await db.schema.createIndex('refresh_tokens_reuse_until').on('refresh_tokens').column('reuse_until').execute();

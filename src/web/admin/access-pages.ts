@@ -23,7 +23,13 @@ export async function accessPages(app: FastifyInstance, { services }: { services
     sendPage(reply, status, adminLayout({ title, userName: visitor.user.name, section, csrf: visitor.csrf, notice }, body));
 
   // ---- roles
-  function roleForm(visitor: ConsoleVisitor, role: { id: string; label: string; permissions: string }, errors: FormErrors, isNew: boolean, isAdmin = false): Html {
+  function roleForm(
+    visitor: ConsoleVisitor,
+    role: { id: string; label: string; permissions: string },
+    errors: FormErrors,
+    isNew: boolean,
+    isAdmin = false,
+  ): Html {
     return html`<form method="post" action="/admin/roles" class="card" novalidate>
 ${csrfInput(visitor.csrf)}
 ${isNew ? textField({ name: 'id', label: 'Role id', value: role.id, errors, help: 'Lower case letters, digits, _ and -.' }) : html`<input type="hidden" name="id" value="${role.id}"><h2>${role.label} <code class="muted">${role.id}</code></h2>`}
@@ -33,12 +39,29 @@ ${isAdmin ? html`<p class="muted">Holds every permission.</p>` : textArea({ name
 </form>`;
   }
 
-  async function rolesPage(reply: FastifyReply, visitor: ConsoleVisitor, status: number, failed?: { id: string; label: string; permissions: string; errors: FormErrors; isNew: boolean }, notice?: string | null) {
+  async function rolesPage(
+    reply: FastifyReply,
+    visitor: ConsoleVisitor,
+    status: number,
+    failed?: { id: string; label: string; permissions: string; errors: FormErrors; isNew: boolean },
+    notice?: string | null,
+  ) {
     const roles = (await store.roles.list()).filter((r) => r.id !== 'authenticated');
-    const shown = (r: Role) => (failed && !failed.isNew && failed.id === r.id ? roleForm(visitor, failed, failed.errors, false, r.isAdmin) : roleForm(visitor, { id: r.id, label: r.label, permissions: r.permissions.join('\n') }, {}, false, r.isAdmin));
-    return page(reply, status, visitor, '/admin/roles', 'Roles', html`${roles.map(shown)}
+    const shown = (r: Role) =>
+      failed && !failed.isNew && failed.id === r.id
+        ? roleForm(visitor, failed, failed.errors, false, r.isAdmin)
+        : roleForm(visitor, { id: r.id, label: r.label, permissions: r.permissions.join('\n') }, {}, false, r.isAdmin);
+    return page(
+      reply,
+      status,
+      visitor,
+      '/admin/roles',
+      'Roles',
+      html`${roles.map(shown)}
 <h2>New role</h2>
-${failed?.isNew ? roleForm(visitor, failed, failed.errors, true) : roleForm(visitor, { id: '', label: '', permissions: '' }, {}, true)}`, notice);
+${failed?.isNew ? roleForm(visitor, failed, failed.errors, true) : roleForm(visitor, { id: '', label: '', permissions: '' }, {}, true)}`,
+      notice,
+    );
   }
 
   app.get('/admin/roles', { config: PUBLIC }, async (request, reply) => {
@@ -57,7 +80,15 @@ ${failed?.isNew ? roleForm(visitor, failed, failed.errors, true) : roleForm(visi
     const permissions = field(visitor.form, 'permissions');
     try {
       await upsertRole(store, { id, label: label || undefined, permissions: existing?.isAdmin ? existing.permissions : lines(permissions) });
-      services.audit.record({ event: 'admin.role.saved', outcome: 'success', userId: visitor.user.uid, clientId: null, ip: request.ip, endpoint: '/admin/roles', detail: id });
+      services.audit.record({
+        event: 'admin.role.saved',
+        outcome: 'success',
+        userId: visitor.user.uid,
+        clientId: null,
+        ip: request.ip,
+        endpoint: '/admin/roles',
+        detail: id,
+      });
       await services.catalog.reload();
       return reply.redirect(`/admin/roles?${new URLSearchParams({ saved: id })}`, 303);
     } catch (error) {
@@ -77,7 +108,13 @@ ${failed?.isNew ? roleForm(visitor, failed, failed.errors, true) : roleForm(visi
     umbrella: boolean;
     parent: string;
   }
-  const scopeValues = (s: Scope): ScopeValues => ({ ...s, granularity: s.granularity ?? '', permission: s.permission ?? '', role: s.role ?? '', parent: s.parent ?? '' });
+  const scopeValues = (s: Scope): ScopeValues => ({
+    ...s,
+    granularity: s.granularity ?? '',
+    permission: s.permission ?? '',
+    role: s.role ?? '',
+    parent: s.parent ?? '',
+  });
   const scopeValuesFrom = (form: Record<string, unknown>): ScopeValues => ({
     name: field(form, 'name').trim(),
     description: field(form, 'description'),
@@ -97,7 +134,17 @@ ${csrfInput(visitor.csrf)}
 ${isNew ? textField({ name: 'name', label: 'Scope name', value: values.name, errors }) : html`<input type="hidden" name="name" value="${values.name}"><h2><code>${values.name}</code></h2>`}
 ${textField({ name: 'description', label: 'Description (shown on the consent page)', value: values.description, errors })}
 ${checkbox({ name: 'umbrella', label: 'Umbrella scope (grants what its children grant)', checked: values.umbrella, errors })}
-${select({ name: 'granularity', label: 'Grants', value: values.granularity, errors, options: [{ value: '', label: '— (umbrella)' }, { value: 'permission', label: 'a permission' }, { value: 'role', label: 'a role' }] })}
+${select({
+  name: 'granularity',
+  label: 'Grants',
+  value: values.granularity,
+  errors,
+  options: [
+    { value: '', label: '— (umbrella)' },
+    { value: 'permission', label: 'a permission' },
+    { value: 'role', label: 'a role' },
+  ],
+})}
 ${textField({ name: 'permission', label: 'Permission', value: values.permission, errors })}
 ${select({ name: 'role', label: 'Role', value: values.role, errors, options: [{ value: '', label: '—' }, ...roles] })}
 ${select({ name: 'parent', label: 'Parent (umbrella) scope', value: values.parent, errors, options: [{ value: '', label: '—' }, ...umbrellas] })}
@@ -106,14 +153,33 @@ ${checkboxes({ name: 'grantTypes', label: 'Allowed grant types (none checked: al
 </form>`;
   }
 
-  async function scopesPage(reply: FastifyReply, visitor: ConsoleVisitor, status: number, failed?: ScopeValues & { errors: FormErrors; isNew: boolean }, notice?: string | null) {
+  async function scopesPage(
+    reply: FastifyReply,
+    visitor: ConsoleVisitor,
+    status: number,
+    failed?: ScopeValues & { errors: FormErrors; isNew: boolean },
+    notice?: string | null,
+  ) {
     const scopes = await store.scopes.list();
     const forms: Html[] = [];
-    for (const s of scopes) forms.push(failed && !failed.isNew && failed.name === s.name ? await scopeForm(visitor, failed, failed.errors, false) : await scopeForm(visitor, scopeValues(s), {}, false));
+    for (const s of scopes)
+      forms.push(
+        failed && !failed.isNew && failed.name === s.name
+          ? await scopeForm(visitor, failed, failed.errors, false)
+          : await scopeForm(visitor, scopeValues(s), {}, false),
+      );
     const blank: ScopeValues = { name: '', description: '', granularity: 'permission', permission: '', role: '', grantTypes: [], umbrella: false, parent: '' };
-    return page(reply, status, visitor, '/admin/scopes', 'Scopes', html`<p class="muted">openid, profile and email are built in.</p>${forms}
+    return page(
+      reply,
+      status,
+      visitor,
+      '/admin/scopes',
+      'Scopes',
+      html`<p class="muted">openid, profile and email are built in.</p>${forms}
 <h2>New scope</h2>
-${failed?.isNew ? await scopeForm(visitor, failed, failed.errors, true) : await scopeForm(visitor, blank, {}, true)}`, notice);
+${failed?.isNew ? await scopeForm(visitor, failed, failed.errors, true) : await scopeForm(visitor, blank, {}, true)}`,
+      notice,
+    );
   }
 
   app.get('/admin/scopes', { config: PUBLIC }, async (request, reply) => {
@@ -140,7 +206,15 @@ ${failed?.isNew ? await scopeForm(visitor, failed, failed.errors, true) : await 
     };
     try {
       await upsertScope(store, input, consoleActor(services, visitor));
-      services.audit.record({ event: 'admin.scope.saved', outcome: 'success', userId: visitor.user.uid, clientId: null, ip: request.ip, endpoint: '/admin/scopes', detail: values.name });
+      services.audit.record({
+        event: 'admin.scope.saved',
+        outcome: 'success',
+        userId: visitor.user.uid,
+        clientId: null,
+        ip: request.ip,
+        endpoint: '/admin/scopes',
+        detail: values.name,
+      });
       await services.catalog.reload();
       return reply.redirect(`/admin/scopes?${new URLSearchParams({ saved: values.name })}`, 303);
     } catch (error) {

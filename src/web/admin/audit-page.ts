@@ -48,10 +48,25 @@ export async function auditPage(app: FastifyInstance, { services }: { services: 
     const entries = Object.keys(errors).length ? [] : await services.store.audit.search(filter);
     const next = entries.length === PAGE_SIZE ? entries[entries.length - 1].id : null;
     const params = Object.fromEntries(Object.entries({ user, client, outcome: filter.outcome ?? '', ...dates }).filter(([, v]) => v));
-    return sendPage(reply, Object.keys(errors).length ? 400 : 200, adminLayout({ title: 'Audit log', userName: visitor.user.name, section: '/admin/audit', csrf: visitor.csrf }, html`<form method="get" action="/admin/audit" class="filters" novalidate>
+    return sendPage(
+      reply,
+      Object.keys(errors).length ? 400 : 200,
+      adminLayout(
+        { title: 'Audit log', userName: visitor.user.name, section: '/admin/audit', csrf: visitor.csrf },
+        html`<form method="get" action="/admin/audit" class="filters" novalidate>
 ${textField({ name: 'user', label: 'User (name or id)', value: user, errors })}
 ${textField({ name: 'client', label: 'Client ID', value: client, errors })}
-${select({ name: 'outcome', label: 'Outcome', value: filter.outcome ?? '', errors, options: [{ value: '', label: 'any' }, { value: 'success', label: 'success' }, { value: 'failure', label: 'failure' }] })}
+${select({
+  name: 'outcome',
+  label: 'Outcome',
+  value: filter.outcome ?? '',
+  errors,
+  options: [
+    { value: '', label: 'any' },
+    { value: 'success', label: 'success' },
+    { value: 'failure', label: 'failure' },
+  ],
+})}
 ${textField({ name: 'from', label: 'From (UTC)', value: dates.from, errors, type: 'datetime-local' })}
 ${textField({ name: 'to', label: 'To (UTC)', value: dates.to, errors, type: 'datetime-local' })}
 <button type="submit">Filter</button>
@@ -60,6 +75,8 @@ ${textField({ name: 'to', label: 'To (UTC)', value: dates.to, errors, type: 'dat
 ${entries.map((e) => html`<tr class="${e.outcome}"><td>${new Date(e.at).toISOString().replace('T', ' ').slice(0, 19)}</td><td>${e.event}</td><td>${e.outcome}</td><td>${e.userId ?? '—'}</td><td>${e.clientId ?? '—'}</td><td>${e.ip ?? '—'}</td><td>${e.endpoint ?? '—'}</td><td>${e.detail ?? ''}</td></tr>`)}
 </tbody></table>
 ${entries.length === 0 ? html`<p class="muted">No entries.</p>` : ''}
-${next ? html`<p><a href="/admin/audit?${new URLSearchParams({ ...params, before: String(next) })}" rel="next">Older entries</a></p>` : ''}`));
+${next ? html`<p><a href="/admin/audit?${new URLSearchParams({ ...params, before: String(next) })}" rel="next">Older entries</a></p>` : ''}`,
+      ),
+    );
   });
 }

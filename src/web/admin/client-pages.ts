@@ -14,7 +14,21 @@ import type { Services } from '../../services.js';
 import { html, type Html } from '../html.js';
 import { sendPage } from '../page-reply.js';
 import { consoleActor, consoleSubmitter, consoleVisitor, type ConsoleVisitor } from './console-auth.js';
-import { adminLayout, checkbox, checkboxes, confirmForm, csrfInput, field, fields, formErrorSummary, lines, textArea, textField, when, type FormErrors } from './console-kit.js';
+import {
+  adminLayout,
+  checkbox,
+  checkboxes,
+  confirmForm,
+  csrfInput,
+  field,
+  fields,
+  formErrorSummary,
+  lines,
+  textArea,
+  textField,
+  when,
+  type FormErrors,
+} from './console-kit.js';
 
 const NEED = PERMISSIONS.administerClients;
 
@@ -108,8 +122,24 @@ function valuesFromForm(form: Record<string, unknown>, clientId: string): FormVa
 }
 
 const NEW_CLIENT: FormValues = {
-  clientId: '', label: '', description: '', confidential: true, grantTypes: ['client_credentials'], redirectUris: '', scopes: [], authorizationCodeScopes: [], user: '', actAs: '',
-  pkce: true, automaticAuthorization: false, rememberApproval: true, accessTokenExpiration: '', refreshTokenExpiration: '', refreshFamilyLifetime: '', refreshReuseInterval: '', status: true,
+  clientId: '',
+  label: '',
+  description: '',
+  confidential: true,
+  grantTypes: ['client_credentials'],
+  redirectUris: '',
+  scopes: [],
+  authorizationCodeScopes: [],
+  user: '',
+  actAs: '',
+  pkce: true,
+  automaticAuthorization: false,
+  rememberApproval: true,
+  accessTokenExpiration: '',
+  refreshTokenExpiration: '',
+  refreshFamilyLifetime: '',
+  refreshReuseInterval: '',
+  status: true,
 };
 
 /** 403 for a change the administrator may not make, 400 for input that is wrong. */
@@ -168,9 +198,15 @@ ${textField({ name: 'refreshReuseInterval', label: 'Refresh token reuse interval
 
   /** The secret, shown this once. */
   function secretPage(reply: FastifyReply, visitor: ConsoleVisitor, title: string, clientId: string, secret: string) {
-    return page(reply, 200, visitor, title, html`<p>The client secret of <code>${clientId}</code> is shown <strong>only now</strong>. Copy it into the applicationâ€™s configuration:</p>
+    return page(
+      reply,
+      200,
+      visitor,
+      title,
+      html`<p>The client secret of <code>${clientId}</code> is shown <strong>only now</strong>. Copy it into the applicationâ€™s configuration:</p>
 <p><output id="client-secret" class="secret">${secret}</output></p>
-<p><a href="/admin/clients/${clientId}">Back to the client</a></p>`);
+<p><a href="/admin/clients/${clientId}">Back to the client</a></p>`,
+    );
   }
 
   app.get('/admin/clients', { config: PUBLIC }, async (request, reply) => {
@@ -178,10 +214,17 @@ ${textField({ name: 'refreshReuseInterval', label: 'Refresh token reuse interval
     if (!visitor) return reply;
     const clients = await store.clients.list();
     const query = request.query as Record<string, string>;
-    return page(reply, 200, visitor, 'Clients', html`<p><a class="button" href="/admin/clients/new">New client</a></p>
+    return page(
+      reply,
+      200,
+      visitor,
+      'Clients',
+      html`<p><a class="button" href="/admin/clients/new">New client</a></p>
 <table><thead><tr><th scope="col">Client</th><th scope="col">Type</th><th scope="col">Grant types</th><th scope="col">Status</th></tr></thead><tbody>
 ${clients.map((c) => html`<tr><td><a href="/admin/clients/${c.clientId}">${c.label}</a><br><code class="muted">${c.clientId}</code></td><td>${c.confidential ? 'confidential' : 'public'}</td><td>${c.grantTypes.join(', ')}</td><td>${c.status ? 'enabled' : 'disabled'}</td></tr>`)}
-</tbody></table>`, query.deleted ? `Client ${query.deleted} deleted; its tokens are revoked.` : null);
+</tbody></table>`,
+      query.deleted ? `Client ${query.deleted} deleted; its tokens are revoked.` : null,
+    );
   });
 
   app.get('/admin/clients/new', { config: PUBLIC }, async (request, reply) => {
@@ -196,7 +239,15 @@ ${clients.map((c) => html`<tr><td><a href="/admin/clients/${c.clientId}">${c.lab
     const clientId = field(visitor.form, 'clientId').trim();
     try {
       const { client, secret } = await createClient(ctx, inputFrom(visitor.form, clientId), consoleActor(services, visitor));
-      services.audit.record({ event: 'admin.client.created', outcome: 'success', userId: visitor.user.uid, clientId: client.clientId, ip: request.ip, endpoint: '/admin/clients/new', detail: client.clientId });
+      services.audit.record({
+        event: 'admin.client.created',
+        outcome: 'success',
+        userId: visitor.user.uid,
+        clientId: client.clientId,
+        ip: request.ip,
+        endpoint: '/admin/clients/new',
+        detail: client.clientId,
+      });
       if (secret) return secretPage(reply, visitor, `Client ${client.label} created`, client.clientId, secret);
       return reply.redirect(`/admin/clients/${client.clientId}?created=1`, 303);
     } catch (error) {
@@ -215,14 +266,25 @@ ${clients.map((c) => html`<tr><td><a href="/admin/clients/${c.clientId}">${c.lab
     const grants = await store.refreshTokens.active({ clientId: client.clientId }, nowSeconds(services.clock));
     const query = request.query as Record<string, string>;
     const notice = query.saved ? 'Saved.' : query.created ? 'Client created.' : query.revoked ? 'Tokens revoked.' : null;
-    return page(reply, 200, visitor, client.label, html`${await clientForm(visitor, valuesOf(client, userName, actAs), {}, false)}
+    return page(
+      reply,
+      200,
+      visitor,
+      client.label,
+      html`${await clientForm(visitor, valuesOf(client, userName, actAs), {}, false)}
 <h2>Secret</h2>
 ${client.confidential ? html`<p>The secret is stored only as a digest and cannot be shown. <a class="button secondary" href="/admin/clients/${client.clientId}/secret">Rotate secretâ€¦</a></p>` : html`<p class="muted">A public client has no secret.</p>`}
 <h2>Active grants</h2>
-${grants.length === 0 ? html`<p class="muted">No active refresh-token grants.</p>` : html`<table><thead><tr><th scope="col">User</th><th scope="col">Scopes</th><th scope="col">Last refreshed</th><th scope="col"></th></tr></thead><tbody>
+${
+  grants.length === 0
+    ? html`<p class="muted">No active refresh-token grants.</p>`
+    : html`<table><thead><tr><th scope="col">User</th><th scope="col">Scopes</th><th scope="col">Last refreshed</th><th scope="col"></th></tr></thead><tbody>
 ${grants.map((g) => html`<tr><td>${g.userId}</td><td>${g.scopes.join(' ') || 'â€”'}</td><td>${when(g.issuedAt)}</td><td><form method="post" action="/admin/grants/revoke">${csrfInput(visitor.csrf)}<input type="hidden" name="id" value="${g.familyId}"><input type="hidden" name="back" value="/admin/clients/${client.clientId}"><button type="submit" class="danger">Revoke</button></form></td></tr>`)}
-</tbody></table>`}
-<p><a class="button secondary" href="/admin/clients/${client.clientId}/revoke">Revoke all tokensâ€¦</a> <a class="button danger" href="/admin/clients/${client.clientId}/delete">Delete clientâ€¦</a></p>`, notice);
+</tbody></table>`
+}
+<p><a class="button secondary" href="/admin/clients/${client.clientId}/revoke">Revoke all tokensâ€¦</a> <a class="button danger" href="/admin/clients/${client.clientId}/delete">Delete clientâ€¦</a></p>`,
+      notice,
+    );
   });
 
   app.post<{ Params: { clientId: string } }>('/admin/clients/:clientId', { config: PUBLIC }, async (request, reply) => {
@@ -232,14 +294,28 @@ ${grants.map((g) => html`<tr><td>${g.userId}</td><td>${g.scopes.join(' ') || 'â€
     if (!client) return reply;
     try {
       const { secret } = await upsertClient(ctx, inputFrom(visitor.form, client.clientId), consoleActor(services, visitor));
-      services.audit.record({ event: 'admin.client.updated', outcome: 'success', userId: visitor.user.uid, clientId: client.clientId, ip: request.ip, endpoint: '/admin/clients', detail: null });
+      services.audit.record({
+        event: 'admin.client.updated',
+        outcome: 'success',
+        userId: visitor.user.uid,
+        clientId: client.clientId,
+        ip: request.ip,
+        endpoint: '/admin/clients',
+        detail: null,
+      });
       await services.revocations.refresh();
       // made confidential: it has a secret now, and this is the only time it can be shown
       if (secret) return secretPage(reply, visitor, `${client.label} is now confidential`, client.clientId, secret);
       return reply.redirect(`/admin/clients/${client.clientId}?saved=1`, 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      return page(reply, statusOf(error), visitor, client.label, await clientForm(visitor, valuesFromForm(visitor.form, client.clientId), errorsOf(error), false));
+      return page(
+        reply,
+        statusOf(error),
+        visitor,
+        client.label,
+        await clientForm(visitor, valuesFromForm(visitor.form, client.clientId), errorsOf(error), false),
+      );
     }
   });
 
@@ -254,7 +330,15 @@ ${grants.map((g) => html`<tr><td>${g.userId}</td><td>${g.scopes.join(' ') || 'â€
       button: 'Rotate secret',
       run: async (c: Client, reply: FastifyReply, visitor: ConsoleVisitor, ip: string) => {
         const secret = await rotateClientSecret(ctx, c.clientId, consoleActor(services, visitor));
-        services.audit.record({ event: 'admin.client.secret_rotated', outcome: 'success', userId: visitor.user.uid, clientId: c.clientId, ip, endpoint: '/admin/clients/secret', detail: null });
+        services.audit.record({
+          event: 'admin.client.secret_rotated',
+          outcome: 'success',
+          userId: visitor.user.uid,
+          clientId: c.clientId,
+          ip,
+          endpoint: '/admin/clients/secret',
+          detail: null,
+        });
         await services.revocations.refresh();
         return secretPage(reply, visitor, `New secret for ${c.label}`, c.clientId, secret);
       },
@@ -267,7 +351,15 @@ ${grants.map((g) => html`<tr><td>${g.userId}</td><td>${g.scopes.join(' ') || 'â€
       button: 'Revoke all tokens',
       run: async (c: Client, reply: FastifyReply, visitor: ConsoleVisitor, ip: string) => {
         await revokeClientTokens(store, services.clock, c.clientId);
-        services.audit.record({ event: 'admin.client.tokens_revoked', outcome: 'success', userId: visitor.user.uid, clientId: c.clientId, ip, endpoint: '/admin/clients/revoke', detail: null });
+        services.audit.record({
+          event: 'admin.client.tokens_revoked',
+          outcome: 'success',
+          userId: visitor.user.uid,
+          clientId: c.clientId,
+          ip,
+          endpoint: '/admin/clients/revoke',
+          detail: null,
+        });
         await services.revocations.refresh();
         return reply.redirect(`/admin/clients/${c.clientId}?revoked=1`, 303);
       },
@@ -280,7 +372,15 @@ ${grants.map((g) => html`<tr><td>${g.userId}</td><td>${g.scopes.join(' ') || 'â€
       button: 'Delete client',
       run: async (c: Client, reply: FastifyReply, visitor: ConsoleVisitor, ip: string) => {
         await deleteClient(ctx, c.clientId);
-        services.audit.record({ event: 'admin.client.deleted', outcome: 'success', userId: visitor.user.uid, clientId: c.clientId, ip, endpoint: '/admin/clients/delete', detail: null });
+        services.audit.record({
+          event: 'admin.client.deleted',
+          outcome: 'success',
+          userId: visitor.user.uid,
+          clientId: c.clientId,
+          ip,
+          endpoint: '/admin/clients/delete',
+          detail: null,
+        });
         await services.revocations.refresh();
         return reply.redirect(`/admin/clients?${new URLSearchParams({ deleted: c.clientId })}`, 303);
       },
@@ -292,7 +392,20 @@ ${grants.map((g) => html`<tr><td>${g.userId}</td><td>${g.scopes.join(' ') || 'â€
       if (!visitor) return reply;
       const client = await existing(reply, visitor, request.params.clientId);
       if (!client) return reply;
-      return page(reply, 200, visitor, step.title, confirmForm({ action: `/admin/clients/${client.clientId}/${step.path}`, csrf: visitor.csrf, question: step.question(client), consequence: step.consequence, button: step.button, back: `/admin/clients/${client.clientId}` }));
+      return page(
+        reply,
+        200,
+        visitor,
+        step.title,
+        confirmForm({
+          action: `/admin/clients/${client.clientId}/${step.path}`,
+          csrf: visitor.csrf,
+          question: step.question(client),
+          consequence: step.consequence,
+          button: step.button,
+          back: `/admin/clients/${client.clientId}`,
+        }),
+      );
     });
     app.post<{ Params: { clientId: string } }>(`/admin/clients/:clientId/${step.path}`, { config: PUBLIC }, async (request, reply) => {
       const visitor = await consoleSubmitter(services, request, reply, NEED);
@@ -304,7 +417,13 @@ ${grants.map((g) => html`<tr><td>${g.userId}</td><td>${g.scopes.join(' ') || 'â€
         return await step.run(client, reply, visitor, request.ip);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        return page(reply, statusOf(error), visitor, step.title, html`<p class="error" role="alert">${error.message}</p><p><a href="/admin/clients/${client.clientId}">Back</a></p>`);
+        return page(
+          reply,
+          statusOf(error),
+          visitor,
+          step.title,
+          html`<p class="error" role="alert">${error.message}</p><p><a href="/admin/clients/${client.clientId}">Back</a></p>`,
+        );
       }
     });
   }
@@ -316,7 +435,15 @@ ${grants.map((g) => html`<tr><td>${g.userId}</td><td>${g.scopes.join(' ') || 'â€
     const back = field(visitor.form, 'back');
     const rows = /^[A-Za-z0-9_-]{1,128}$/.test(id) ? await revokeFamily(store, services.clock, id) : [];
     if (rows.length) {
-      services.audit.record({ event: 'admin.grant.revoked', outcome: 'success', userId: visitor.user.uid, clientId: rows[0].clientId, ip: request.ip, endpoint: '/admin/grants/revoke', detail: id });
+      services.audit.record({
+        event: 'admin.grant.revoked',
+        outcome: 'success',
+        userId: visitor.user.uid,
+        clientId: rows[0].clientId,
+        ip: request.ip,
+        endpoint: '/admin/grants/revoke',
+        detail: id,
+      });
       await services.revocations.refresh();
     }
     const target = /^\/admin\/(clients|users)\/[A-Za-z0-9._~-]+$/.test(back) ? back : '/admin';

@@ -18,7 +18,12 @@ export interface ConsoleVisitor {
 /** Any permission of the console (the dashboard needs one of them). */
 export const ANY_ADMIN_PERMISSION = BUILT_IN_PERMISSIONS.filter((p) => p !== PERMISSIONS.accessUserProfiles && p !== PERMISSIONS.viewUserEmailAddresses);
 
-export async function consoleVisitor(services: Services, request: FastifyRequest, reply: FastifyReply, permission: string | readonly string[]): Promise<ConsoleVisitor | null> {
+export async function consoleVisitor(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  permission: string | readonly string[],
+): Promise<ConsoleVisitor | null> {
   const current = await services.web.sessions.current(request);
   if (!current) {
     const destination = request.method === 'GET' ? request.url : '/admin';
@@ -35,7 +40,12 @@ export async function consoleVisitor(services: Services, request: FastifyRequest
 }
 
 /** For POSTs: the visitor, and whether the form's CSRF token is good (a 403 page is sent when not). */
-export async function consoleSubmitter(services: Services, request: FastifyRequest, reply: FastifyReply, permission: string | readonly string[]): Promise<(ConsoleVisitor & { form: Record<string, unknown> }) | null> {
+export async function consoleSubmitter(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  permission: string | readonly string[],
+): Promise<(ConsoleVisitor & { form: Record<string, unknown> }) | null> {
   const visitor = await consoleVisitor(services, request, reply, permission);
   if (!visitor) return null;
   const form = (request.body ?? {}) as Record<string, unknown>;

@@ -41,7 +41,17 @@ function described(errors: FormErrors, name: string): Html {
   return errors[name] ? html` aria-invalid="true" aria-describedby="${name}-error"` : html``;
 }
 
-export function textField(o: { name: string; label: string; value?: string | number | null; errors: FormErrors; type?: string; help?: string; required?: boolean; readonly?: boolean; autocomplete?: string }): Html {
+export function textField(o: {
+  name: string;
+  label: string;
+  value?: string | number | null;
+  errors: FormErrors;
+  type?: string;
+  help?: string;
+  required?: boolean;
+  readonly?: boolean;
+  autocomplete?: string;
+}): Html {
   return html`<div class="field">
 <label for="f-${o.name}">${o.label}</label>
 <input type="${o.type ?? 'text'}" id="f-${o.name}" name="${o.name}" value="${o.value ?? ''}"${o.required ? html` required` : ''}${o.readonly ? html` readonly` : ''}${o.autocomplete ? html` autocomplete="${o.autocomplete}"` : ''}${described(o.errors, o.name)}>
@@ -65,7 +75,13 @@ ${o.help ? html`<p class="muted">${o.help}</p>` : ''}${fieldError(o.errors, o.na
 }
 
 /** A group of checkboxes sending every checked value under one name. */
-export function checkboxes(o: { name: string; label: string; options: { value: string; label: string }[]; checked: readonly string[]; errors: FormErrors }): Html {
+export function checkboxes(o: {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  checked: readonly string[];
+  errors: FormErrors;
+}): Html {
   return html`<fieldset class="field"${described(o.errors, o.name)}>
 <legend>${o.label}</legend>
 ${o.options.length === 0 ? html`<p class="muted">None defined.</p>` : ''}
@@ -122,5 +138,8 @@ export function fields(form: Record<string, unknown>, name: string): string[] {
 
 /** One entry per non-empty line. */
 export function lines(text: string): string[] {
-  return text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
 }

@@ -23,8 +23,15 @@ export async function consoleRoutes(app: FastifyInstance, { services }: { servic
     const now = services.clock.now();
     const hours = last24Hours(await services.store.audit.hourlyActivity(now - 24 * 3_600_000), now);
     const [clients, users] = await Promise.all([services.store.clients.list(), services.store.users.count()]);
-    return sendPage(reply, 200, adminLayout({ title: 'Dashboard', userName: visitor.user.name, section: '/admin', csrf: visitor.csrf }, html`<p>${clients.length} clients · ${users} users</p>
-${activityChart(hours)}`));
+    return sendPage(
+      reply,
+      200,
+      adminLayout(
+        { title: 'Dashboard', userName: visitor.user.name, section: '/admin', csrf: visitor.csrf },
+        html`<p>${clients.length} clients · ${users} users</p>
+${activityChart(hours)}`,
+      ),
+    );
   });
   await app.register(clientPages, { services });
   await app.register(userPages, { services });

@@ -43,7 +43,11 @@ ${textField({ name: 'password', label: isNew ? 'Password' : 'New password', valu
 </form>`;
   }
 
-  const valuesFrom = (form: Record<string, unknown>): Values => ({ name: field(form, 'name').trim(), mail: field(form, 'mail').trim(), roles: fields(form, 'roles') });
+  const valuesFrom = (form: Record<string, unknown>): Values => ({
+    name: field(form, 'name').trim(),
+    mail: field(form, 'mail').trim(),
+    roles: fields(form, 'roles'),
+  });
   const errorsOf = (error: ValidationError): FormErrors => ({ [error.field.split('.')[0]]: error.message.slice(error.field.length + 2) });
 
   async function existing(reply: FastifyReply, visitor: ConsoleVisitor, raw: string): Promise<User | null> {
@@ -62,7 +66,12 @@ ${textField({ name: 'password', label: isNew ? 'Password' : 'New password', valu
     const { users, total } = await store.users.search({ query: text, limit: PAGE_SIZE, offset: (pageNo - 1) * PAGE_SIZE });
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     const link = (n: number) => `/admin/users?${new URLSearchParams({ ...(text ? { q: text } : {}), page: String(n) })}`;
-    return page(reply, 200, visitor, 'Users', html`<form method="get" action="/admin/users" class="inline-search" role="search">
+    return page(
+      reply,
+      200,
+      visitor,
+      'Users',
+      html`<form method="get" action="/admin/users" class="inline-search" role="search">
 <label for="f-q">Search by name or e-mail</label> <input type="search" id="f-q" name="q" value="${text}"> <button type="submit">Search</button>
 </form>
 <p><a class="button" href="/admin/users/new">New user</a></p>
@@ -70,7 +79,8 @@ ${textField({ name: 'password', label: isNew ? 'Password' : 'New password', valu
 <table><thead><tr><th scope="col">Name</th><th scope="col">E-mail</th><th scope="col">Roles</th><th scope="col">Status</th><th scope="col">Last login</th></tr></thead><tbody>
 ${users.map((u) => html`<tr><td><a href="/admin/users/${u.uid}">${u.name}</a></td><td>${u.mail ?? '—'}</td><td>${u.roles.join(', ') || '—'}</td><td>${u.status ? 'active' : 'blocked'}</td><td>${when(u.login)}</td></tr>`)}
 </tbody></table>
-<nav class="pager" aria-label="Pages">${pageNo > 1 ? html`<a href="${link(pageNo - 1)}" rel="prev">Previous</a>` : ''} <span>Page ${pageNo} of ${pages}</span> ${pageNo < pages ? html`<a href="${link(pageNo + 1)}" rel="next">Next</a>` : ''}</nav>`);
+<nav class="pager" aria-label="Pages">${pageNo > 1 ? html`<a href="${link(pageNo - 1)}" rel="prev">Previous</a>` : ''} <span>Page ${pageNo} of ${pages}</span> ${pageNo < pages ? html`<a href="${link(pageNo + 1)}" rel="next">Next</a>` : ''}</nav>`,
+    );
   });
 
   app.get('/admin/users/new', { config: PUBLIC }, async (request, reply) => {
@@ -87,9 +97,23 @@ ${users.map((u) => html`<tr><td><a href="/admin/users/${u.uid}">${u.name}</a></t
     const password = given || generatePassword();
     try {
       const user = await createUser(ctx, { name: values.name, mail: values.mail || null, roles: values.roles, password });
-      services.audit.record({ event: 'admin.user.created', outcome: 'success', userId: visitor.user.uid, clientId: null, ip: request.ip, endpoint: '/admin/users/new', detail: user.name });
+      services.audit.record({
+        event: 'admin.user.created',
+        outcome: 'success',
+        userId: visitor.user.uid,
+        clientId: null,
+        ip: request.ip,
+        endpoint: '/admin/users/new',
+        detail: user.name,
+      });
       if (given) return reply.redirect(`/admin/users/${user.uid}?created=1`, 303);
-      return page(reply, 200, visitor, `User ${user.name} created`, html`<p>The password of <strong>${user.name}</strong> is shown <strong>only now</strong>:</p><p><output id="user-password" class="secret">${password}</output></p><p><a href="/admin/users/${user.uid}">Back to the user</a></p>`);
+      return page(
+        reply,
+        200,
+        visitor,
+        `User ${user.name} created`,
+        html`<p>The password of <strong>${user.name}</strong> is shown <strong>only now</strong>:</p><p><output id="user-password" class="secret">${password}</output></p><p><a href="/admin/users/${user.uid}">Back to the user</a></p>`,
+      );
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       return page(reply, 400, visitor, 'New user', await userForm(visitor, '/admin/users/new', values, errorsOf(error), true));
@@ -103,15 +127,36 @@ ${users.map((u) => html`<tr><td><a href="/admin/users/${u.uid}">${u.name}</a></t
     if (!user) return reply;
     const grants = await store.refreshTokens.active({ userId: user.uid }, nowSeconds(services.clock));
     const query = request.query as Record<string, string>;
-    const notice = query.saved ? 'Saved.' : query.created ? 'User created.' : query.revoked ? 'Tokens revoked.' : query.blocked ? 'User blocked; their tokens are revoked.' : query.unblocked ? 'User unblocked.' : null;
-    return page(reply, 200, visitor, user.name, html`<p>Status: <strong>${user.status ? 'active' : 'blocked'}</strong> · created ${when(user.created)} · last login ${when(user.login)}</p>
+    const notice = query.saved
+      ? 'Saved.'
+      : query.created
+        ? 'User created.'
+        : query.revoked
+          ? 'Tokens revoked.'
+          : query.blocked
+            ? 'User blocked; their tokens are revoked.'
+            : query.unblocked
+              ? 'User unblocked.'
+              : null;
+    return page(
+      reply,
+      200,
+      visitor,
+      user.name,
+      html`<p>Status: <strong>${user.status ? 'active' : 'blocked'}</strong> · created ${when(user.created)} · last login ${when(user.login)}</p>
 <p><a class="button ${user.status ? 'danger' : 'secondary'}" href="/admin/users/${user.uid}/${user.status ? 'block' : 'unblock'}">${user.status ? 'Block…' : 'Unblock…'}</a></p>
 ${await userForm(visitor, `/admin/users/${user.uid}`, { name: user.name, mail: user.mail ?? '', roles: user.roles }, {}, false)}
 <h2>Active grants</h2>
-${grants.length === 0 ? html`<p class="muted">No active refresh-token grants.</p>` : html`<table><thead><tr><th scope="col">Client</th><th scope="col">Scopes</th><th scope="col">Last refreshed</th><th scope="col"></th></tr></thead><tbody>
+${
+  grants.length === 0
+    ? html`<p class="muted">No active refresh-token grants.</p>`
+    : html`<table><thead><tr><th scope="col">Client</th><th scope="col">Scopes</th><th scope="col">Last refreshed</th><th scope="col"></th></tr></thead><tbody>
 ${grants.map((g) => html`<tr><td>${g.clientId}</td><td>${g.scopes.join(' ') || '—'}</td><td>${when(g.issuedAt)}</td><td><form method="post" action="/admin/grants/revoke">${csrfInput(visitor.csrf)}<input type="hidden" name="id" value="${g.familyId}"><input type="hidden" name="back" value="/admin/users/${user.uid}"><button type="submit" class="danger">Revoke</button></form></td></tr>`)}
-</tbody></table>`}
-<p><a class="button secondary" href="/admin/users/${user.uid}/revoke">Revoke all tokens…</a></p>`, notice);
+</tbody></table>`
+}
+<p><a class="button secondary" href="/admin/users/${user.uid}/revoke">Revoke all tokens…</a></p>`,
+      notice,
+    );
   });
 
   app.post<{ Params: { uid: string } }>('/admin/users/:uid', { config: PUBLIC }, async (request, reply) => {
@@ -123,7 +168,15 @@ ${grants.map((g) => html`<tr><td>${g.clientId}</td><td>${g.scopes.join(' ') || '
     const password = field(visitor.form, 'password');
     try {
       await updateUser(ctx, user.uid, { name: values.name, mail: values.mail || null, roles: values.roles, ...(password ? { password } : {}) });
-      services.audit.record({ event: 'admin.user.updated', outcome: 'success', userId: visitor.user.uid, clientId: null, ip: request.ip, endpoint: '/admin/users', detail: user.name });
+      services.audit.record({
+        event: 'admin.user.updated',
+        outcome: 'success',
+        userId: visitor.user.uid,
+        clientId: null,
+        ip: request.ip,
+        endpoint: '/admin/users',
+        detail: user.name,
+      });
       await services.revocations.refresh();
       return reply.redirect(`/admin/users/${user.uid}?saved=1`, 303);
     } catch (error) {
@@ -133,9 +186,36 @@ ${grants.map((g) => html`<tr><td>${g.clientId}</td><td>${g.scopes.join(' ') || '
   });
 
   const steps = [
-    { path: 'block', title: 'Block user', question: (u: User) => `Block ${u.name}?`, consequence: 'They can no longer sign in, and every token they hold is revoked.', button: 'Block user', run: (u: User) => updateUser(ctx, u.uid, { status: false }), done: 'blocked=1', event: 'admin.user.blocked' },
-    { path: 'unblock', title: 'Unblock user', question: (u: User) => `Unblock ${u.name}?`, consequence: 'They can sign in again.', button: 'Unblock user', run: (u: User) => updateUser(ctx, u.uid, { status: true }), done: 'unblocked=1', event: 'admin.user.unblocked' },
-    { path: 'revoke', title: 'Revoke all tokens', question: (u: User) => `Revoke every token of ${u.name}?`, consequence: 'Every application they use must sign them in again.', button: 'Revoke all tokens', run: (u: User) => revokeUserTokens(store, services.clock, u.uid), done: 'revoked=1', event: 'admin.user.tokens_revoked' },
+    {
+      path: 'block',
+      title: 'Block user',
+      question: (u: User) => `Block ${u.name}?`,
+      consequence: 'They can no longer sign in, and every token they hold is revoked.',
+      button: 'Block user',
+      run: (u: User) => updateUser(ctx, u.uid, { status: false }),
+      done: 'blocked=1',
+      event: 'admin.user.blocked',
+    },
+    {
+      path: 'unblock',
+      title: 'Unblock user',
+      question: (u: User) => `Unblock ${u.name}?`,
+      consequence: 'They can sign in again.',
+      button: 'Unblock user',
+      run: (u: User) => updateUser(ctx, u.uid, { status: true }),
+      done: 'unblocked=1',
+      event: 'admin.user.unblocked',
+    },
+    {
+      path: 'revoke',
+      title: 'Revoke all tokens',
+      question: (u: User) => `Revoke every token of ${u.name}?`,
+      consequence: 'Every application they use must sign them in again.',
+      button: 'Revoke all tokens',
+      run: (u: User) => revokeUserTokens(store, services.clock, u.uid),
+      done: 'revoked=1',
+      event: 'admin.user.tokens_revoked',
+    },
   ];
   for (const step of steps) {
     app.get<{ Params: { uid: string } }>(`/admin/users/:uid/${step.path}`, { config: PUBLIC }, async (request, reply) => {
@@ -143,7 +223,20 @@ ${grants.map((g) => html`<tr><td>${g.clientId}</td><td>${g.scopes.join(' ') || '
       if (!visitor) return reply;
       const user = await existing(reply, visitor, request.params.uid);
       if (!user) return reply;
-      return page(reply, 200, visitor, step.title, confirmForm({ action: `/admin/users/${user.uid}/${step.path}`, csrf: visitor.csrf, question: step.question(user), consequence: step.consequence, button: step.button, back: `/admin/users/${user.uid}` }));
+      return page(
+        reply,
+        200,
+        visitor,
+        step.title,
+        confirmForm({
+          action: `/admin/users/${user.uid}/${step.path}`,
+          csrf: visitor.csrf,
+          question: step.question(user),
+          consequence: step.consequence,
+          button: step.button,
+          back: `/admin/users/${user.uid}`,
+        }),
+      );
     });
     app.post<{ Params: { uid: string } }>(`/admin/users/:uid/${step.path}`, { config: PUBLIC }, async (request, reply) => {
       const visitor = await consoleSubmitter(services, request, reply, NEED);
@@ -155,9 +248,23 @@ ${grants.map((g) => html`<tr><td>${g.clientId}</td><td>${g.scopes.join(' ') || '
         await step.run(user);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        return page(reply, 400, visitor, step.title, html`<p class="error" role="alert">${error.message}</p><p><a href="/admin/users/${user.uid}">Back</a></p>`);
+        return page(
+          reply,
+          400,
+          visitor,
+          step.title,
+          html`<p class="error" role="alert">${error.message}</p><p><a href="/admin/users/${user.uid}">Back</a></p>`,
+        );
       }
-      services.audit.record({ event: step.event, outcome: 'success', userId: visitor.user.uid, clientId: null, ip: request.ip, endpoint: `/admin/users/${step.path}`, detail: user.name });
+      services.audit.record({
+        event: step.event,
+        outcome: 'success',
+        userId: visitor.user.uid,
+        clientId: null,
+        ip: request.ip,
+        endpoint: `/admin/users/${step.path}`,
+        detail: user.name,
+      });
       await services.revocations.refresh();
       return reply.redirect(`/admin/users/${user.uid}?${step.done}`, 303);
     });
