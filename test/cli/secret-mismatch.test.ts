@@ -18,7 +18,14 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(args: string[], secret: string, port = 0): { status: number | null; stdout: string; stderr: string } {
   const { GATEHOUSE_SECRET: _s, DATABASE_URL: _d, ...rest } = process.env;
-  const env = { ...rest, DATABASE_URL: `sqlite:${join(dir, 'gatehouse.db')}`, GATEHOUSE_SECRET: secret, LOG_LEVEL: 'error', PORT: String(port), HOST: '127.0.0.1' };
+  const env = {
+    ...rest,
+    DATABASE_URL: `sqlite:${join(dir, 'gatehouse.db')}`,
+    GATEHOUSE_SECRET: secret,
+    LOG_LEVEL: 'error',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+  };
   const r = spawnSync(process.execPath, [MAIN, ...args], { env, encoding: 'utf8', timeout: 30_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -22,14 +22,20 @@ const corsHeaders = (headers: Headers): string[] => [...headers.keys()].filter((
 
 test('a preflight from another origin gets no CORS headers, and never a 5xx', async () => {
   for (const path of PATHS) {
-    const res = await fetch(gh.url + path, { method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+    const res = await fetch(gh.url + path, {
+      method: 'OPTIONS',
+      headers: { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
     assert.ok(res.status < 500, `${path}: ${res.status}`);
     assert.deepEqual(corsHeaders(res.headers), [], path);
   }
 });
 
 test('answers to requests with an Origin carry no CORS headers', async () => {
-  const authorize = await fetch(gh.url + authorizePath(spaRequest(pkcePair().challenge, { prompt: 'none' })), { headers: { origin: ORIGIN }, redirect: 'manual' });
+  const authorize = await fetch(gh.url + authorizePath(spaRequest(pkcePair().challenge, { prompt: 'none' })), {
+    headers: { origin: ORIGIN },
+    redirect: 'manual',
+  });
   assert.equal(authorize.status, 302);
   assert.deepEqual(corsHeaders(authorize.headers), []);
   const login = await fetch(`${gh.url}/user/login`, { headers: { origin: ORIGIN } });

@@ -11,7 +11,11 @@ async function sixGuesses(trustProxy: boolean): Promise<number[]> {
   try {
     const statuses: number[] = [];
     for (let i = 1; i <= 6; i++) {
-      const res = await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'mobile', username: 'bob', password: `wrong-${i}` }, { 'x-forwarded-for': `198.51.100.${i}` });
+      const res = await form(
+        `${gh.url}/oauth/token`,
+        { grant_type: 'password', client_id: 'mobile', username: 'bob', password: `wrong-${i}` },
+        { 'x-forwarded-for': `198.51.100.${i}` },
+      );
       statuses.push(res.status);
     }
     return statuses;

@@ -71,7 +71,10 @@ test('cookies follow the issuer’s scheme, not X-Forwarded-Proto', async () => 
   assert.ok(gh.config.issuer.startsWith('http:'));
   const answer = await send('GET', '/user/login');
   const cookies = [answer.headers['set-cookie'] ?? []].flat();
-  assert.ok(cookies.some((line) => line.startsWith('gh_csrf=')), cookies.join(' | '));
+  assert.ok(
+    cookies.some((line) => line.startsWith('gh_csrf=')),
+    cookies.join(' | '),
+  );
   for (const line of cookies) {
     assert.doesNotMatch(line, /^__Host-/);
     assert.doesNotMatch(line, /;\s*Secure/i);

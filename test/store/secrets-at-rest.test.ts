@@ -28,7 +28,11 @@ after(async () => {
 /** Every byte Gatehouse wrote for the database: the file and any WAL or shared-memory file beside it. */
 function databaseBytes(): string {
   const db = join(dir, 'gatehouse.db');
-  return ['', '-wal', '-shm'].map((suffix) => db + suffix).filter(existsSync).map((path) => readFileSync(path).toString('latin1')).join('\n');
+  return ['', '-wal', '-shm']
+    .map((suffix) => db + suffix)
+    .filter(existsSync)
+    .map((path) => readFileSync(path).toString('latin1'))
+    .join('\n');
 }
 
 /** The base64 body of a PEM, line by line (a short last line could match anything by chance: left out). */
@@ -40,7 +44,13 @@ function pemLines(pem: string): string[] {
 
 test('secrets, tokens, codes, session ids and private keys never reach the database in clear', async () => {
   // a refresh token (and an access token) through the password grant
-  const tokens = await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'alice', password: PASSWORD });
+  const tokens = await form(`${gh.url}/oauth/token`, {
+    grant_type: 'password',
+    client_id: 'backend',
+    client_secret: SECRET,
+    username: 'alice',
+    password: PASSWORD,
+  });
   assert.equal(tokens.status, 200, tokens.text);
   // an authorization code not yet exchanged, and the login session it was issued in
   const agent = new BrowserAgent(gh.url);
@@ -51,7 +61,11 @@ test('secrets, tokens, codes, session ids and private keys never reach the datab
   // the client secret: a digest keyed by GATEHOUSE_SECRET, not a plain hash anyone could test guesses against
   const digest = (await gh.store.clients.get('backend'))!.secretDigest!;
   assert.ok(new ClientSecrets(gh.config.secret).matches(SECRET, digest));
-  assert.equal(new ClientSecrets('another-secret-another-secret-another-secret').matches(SECRET, digest), false, 'keyed: another GATEHOUSE_SECRET does not verify it');
+  assert.equal(
+    new ClientSecrets('another-secret-another-secret-another-secret').matches(SECRET, digest),
+    false,
+    'keyed: another GATEHOUSE_SECRET does not verify it',
+  );
   for (const encoding of ['hex', 'base64', 'base64url'] as const) assert.notEqual(digest, createHash('sha256').update(SECRET).digest(encoding));
 
   // the signing keys: AES-GCM ciphertext that only GATEHOUSE_SECRET opens
