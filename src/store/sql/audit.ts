@@ -2,7 +2,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Engine } from '../engine.js';
 import type { Database } from '../schema.js';
-import type { AuditEntry, AuditFilter, AuditRepository, HourlyActivity } from '../store.js';
+import type { AuditEntry, AuditFilter, AuditRepository, HourlyActivity } from '../repositories/audit.js';
 import { num, optNum, unstorable } from './columns.js';
 
 export class SqlAudit implements AuditRepository {

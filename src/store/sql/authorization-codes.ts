@@ -2,7 +2,7 @@
 // database: one conditional UPDATE, which also records what the exchange issued.
 import type { Kysely, Selectable } from 'kysely';
 import type { AuthorizationCodesTable, Database } from '../schema.js';
-import type { AuthorizationCodeRepository, AuthorizationCodeRow } from '../store.js';
+import type { AuthorizationCodeRepository, AuthorizationCodeRow } from '../repositories/authorization-codes.js';
 import { bool, json, list, num, optNum, unstorable } from './columns.js';
 
 export function toCode(r: Selectable<AuthorizationCodesTable>): AuthorizationCodeRow {

@@ -1,7 +1,7 @@
 // Deletes rows that can no longer matter, a bounded batch at a time, from every table that expires.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import type { CleanupRepository, ExpiringKind } from '../store.js';
+import type { CleanupRepository, ExpiringKind } from '../repositories/cleanup.js';
 
 /** For each table: its key column and the column saying when a row stops mattering (seconds). */
 const EXPIRY: Record<ExpiringKind, { key: string; column: string; ms?: boolean }> = {

@@ -3,7 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { ACT_AS_ANYONE, type ActAs, type Client } from '../../domain/client.js';
 import type { GrantType } from '../../domain/grant-types.js';
 import type { ClientsTable, Database } from '../schema.js';
-import type { ClientRepository } from '../store.js';
+import type { ClientRepository } from '../repositories/clients.js';
 import { bool, json, list, num, optNum, unstorable } from './columns.js';
 import type { Notify } from './notify.js';
 

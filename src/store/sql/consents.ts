@@ -1,7 +1,7 @@
 // What each user approved for each client (table consents), one row per pair.
 import type { Kysely, Selectable } from 'kysely';
 import type { ConsentsTable, Database } from '../schema.js';
-import type { ConsentRepository, ConsentRow } from '../store.js';
+import type { ConsentRepository, ConsentRow } from '../repositories/consents.js';
 import { json, list, num } from './columns.js';
 
 export class SqlConsents implements ConsentRepository {

@@ -5,7 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Engine } from '../engine.js';
 import { floodWait } from '../flood-wait.js';
 import type { Database } from '../schema.js';
-import type { FloodLimit, FloodRepository, FloodReservation } from '../store.js';
+import type { FloodLimit, FloodRepository, FloodReservation } from '../repositories/flood.js';
 import { num } from './columns.js';
 
 /** A PostgreSQL advisory-lock id per flood counter (64 bits of SHA-256: collisions only serialize). */

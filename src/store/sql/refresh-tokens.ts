@@ -2,7 +2,7 @@
 // by the database: one conditional UPDATE decides which of two concurrent refreshes wins.
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, RefreshTokensTable } from '../schema.js';
-import type { RefreshTokenRepository, RefreshTokenRow, ReissuedAccessToken } from '../store.js';
+import type { RefreshTokenRepository, RefreshTokenRow, ReissuedAccessToken } from '../repositories/refresh-tokens.js';
 import { json, list, num, optNum, unstorable } from './columns.js';
 
 export function toRefresh(row: Selectable<RefreshTokensTable>): RefreshTokenRow {

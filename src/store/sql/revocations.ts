@@ -1,7 +1,7 @@
 // The append-only revocation feed (table revocations) every instance follows by increasing id.
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, RevocationsTable } from '../schema.js';
-import type { RevocationKind, RevocationRepository, RevocationRow } from '../store.js';
+import type { RevocationKind, RevocationRepository, RevocationRow } from '../repositories/revocations.js';
 import { num } from './columns.js';
 import type { Notify } from './notify.js';
 

@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Role } from '../../domain/role.js';
 import type { Database } from '../schema.js';
-import type { RoleRepository } from '../store.js';
+import type { RoleRepository } from '../repositories/roles.js';
 import { bool, json, list, unstorable } from './columns.js';
 import type { Notify } from './notify.js';
 

@@ -3,7 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { GrantType } from '../../domain/grant-types.js';
 import type { Scope, ScopeGranularity } from '../../domain/scope.js';
 import type { Database, ScopesTable } from '../schema.js';
-import type { ScopeRepository } from '../store.js';
+import type { ScopeRepository } from '../repositories/scopes.js';
 import { bool, json, list, unstorable } from './columns.js';
 import type { Notify } from './notify.js';
 

@@ -1,7 +1,7 @@
 // Browser sessions by digest of the cookie's random id (table sessions).
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import type { SessionRepository, SessionRow } from '../store.js';
+import type { SessionRepository, SessionRow } from '../repositories/sessions.js';
 import { num } from './columns.js';
 
 export class SqlSessions implements SessionRepository {

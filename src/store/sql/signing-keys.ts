@@ -2,7 +2,7 @@
 // one next key per use (partial unique indexes, migration 003).
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SigningKeysTable } from '../schema.js';
-import type { KeyState, KeyUse, SigningKeyRepository, SigningKeyRow } from '../store.js';
+import type { KeyState, KeyUse, SigningKeyRepository, SigningKeyRow } from '../repositories/signing-keys.js';
 import { num, optNum } from './columns.js';
 import type { Notify } from './notify.js';
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { User } from '../../domain/user.js';
 import type { Database, UsersTable } from '../schema.js';
-import type { NewUser, UserPatch, UserRepository } from '../store.js';
+import type { NewUser, UserPatch, UserRepository } from '../repositories/users.js';
 import { bool, num, unstorable } from './columns.js';
 import type { Notify } from './notify.js';
 
