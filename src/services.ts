@@ -120,7 +120,7 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
       await revocations.start(config.revocationPollMs);
       if (store.changes) {
         unsubscribe = await store.changes.subscribe(
-          (topic) => {
+          ({ topic }) => {
             log.debug({ topic }, 'change notification');
             const work =
               topic === 'revocations'

@@ -3,6 +3,7 @@
 // seen within that time; changes made through this store invalidate at once.
 import type { Client } from '../domain/client.js';
 import type { User } from '../domain/user.js';
+import type { ChangeListener } from './change-feed.js';
 import type { ClientRepository, NewUser, Store, UserPatch, UserRepository } from './store.js';
 
 class TtlCache<V> {
@@ -192,6 +193,10 @@ export class CachingStore implements Store {
     return this.inner.changes;
   }
 
+  onChange(listener: ChangeListener): () => void {
+    return this.inner.onChange(listener);
+  }
+
   /** The store underneath, for reads that must see another process's write at once (credential checks). */
   get uncached(): Store {
     return this.inner;
@@ -285,6 +290,7 @@ function trackEntityWrites(tx: Store, onWrite: () => void): Store {
     consents: tx.consents,
     cleanup: tx.cleanup,
     changes: tx.changes,
+    onChange: (listener) => tx.onChange(listener),
     transaction: (fn) => fn(tracked),
     lock: (name) => tx.lock(name),
     migrate: () => tx.migrate(),

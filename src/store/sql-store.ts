@@ -2,7 +2,7 @@
 // per table (sql/*.ts). This file only binds them to a connection or a transaction and holds
 // what is the database's as a whole: transactions, locks, migrations, readiness, closing.
 import { Migrator, sql, type Kysely } from 'kysely';
-import type { ChangeFeed } from './change-feed.js';
+import type { ChangeFeed, ChangeListener, ChangeSource, StoreChange } from './change-feed.js';
 import type { Engine } from './engine.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -12,7 +12,7 @@ import { SqlCleanup } from './sql/cleanup.js';
 import { SqlClients } from './sql/clients.js';
 import { SqlConsents } from './sql/consents.js';
 import { SqlFlood } from './sql/flood.js';
-import type { Notify } from './sql/notify.js';
+import { ChangeListeners, notifier } from './sql/notify.js';
 import { SqlRefreshTokens } from './sql/refresh-tokens.js';
 import { SqlRevocations } from './sql/revocations.js';
 import { SqlRoles } from './sql/roles.js';
@@ -52,16 +52,31 @@ export class SqlStore implements Store {
   readonly consents: ConsentRepository;
   readonly cleanup: CleanupRepository;
 
+  readonly changes: ChangeSource | null;
+  /** this process's listeners, shared with every transaction of this store */
+  private readonly listeners: ChangeListeners;
+
   constructor(
     private readonly db: Kysely<Database>,
     readonly engine: Engine,
     private readonly onClose: () => Promise<void> = async () => db.destroy(),
-    readonly changes: ChangeFeed | null = null,
+    private readonly feed: ChangeFeed | null = null,
     /** PostgreSQL schema holding the tables, when not the default one */
     private readonly schema?: string,
+    /** for a store bound to a transaction: its outer store's listeners, and the changes to tell them once it commits */
+    transaction?: { listeners: ChangeListeners; committed: StoreChange[] },
   ) {
-    // announced in the writer's transaction, so others hear of a change only once it is committed
-    const notify: Notify = changes ? (topic) => changes.announce(db, topic) : async () => undefined;
+    const listeners = transaction?.listeners ?? new ChangeListeners();
+    this.listeners = listeners;
+    // what a subscriber hears from other processes, the listeners hear too
+    this.changes = feed && {
+      subscribe: (onChange, onState) =>
+        feed.subscribe((change) => {
+          listeners.tell(change);
+          onChange(change);
+        }, onState),
+    };
+    const notify = notifier(db, feed, transaction ? (change) => transaction.committed.push(change) : (change) => listeners.tell(change));
     this.users = new SqlUsers(db, notify);
     this.roles = new SqlRoles(db, notify);
     this.scopes = new SqlScopes(db, notify);
@@ -77,10 +92,20 @@ export class SqlStore implements Store {
     this.cleanup = new SqlCleanup(db);
   }
 
+  onChange(listener: ChangeListener): () => void {
+    return this.listeners.add(listener);
+  }
+
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     // already inside one: the work joins it (Kysely has no nested transactions)
     if (this.db.isTransaction) return fn(this);
-    return this.db.transaction().execute((trx) => fn(new SqlStore(trx, this.engine, async () => undefined, this.changes, this.schema)));
+    const committed: StoreChange[] = [];
+    const result = await this.db
+      .transaction()
+      .execute((trx) => fn(new SqlStore(trx, this.engine, async () => undefined, this.feed, this.schema, { listeners: this.listeners, committed })));
+    // only now, after the commit, is this process told; a rollback threw above and tells no one
+    for (const change of committed) this.listeners.tell(change);
+    return result;
   }
 
   async lock(name: string): Promise<void> {

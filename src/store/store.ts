@@ -1,7 +1,7 @@
 // The storage boundary: small repositories, one per concept, each in repositories/<name>.ts and
 // stating its atomicity. One SQL implementation (sql-store.ts, composing sql/<name>.ts) serves
 // every engine Kysely speaks to; nothing above this folder knows SQL.
-import type { ChangeFeed } from './change-feed.js';
+import type { ChangeListener, ChangeSource } from './change-feed.js';
 import type { AuditRepository } from './repositories/audit.js';
 import type { AuthorizationCodeRepository } from './repositories/authorization-codes.js';
 import type { CleanupRepository } from './repositories/cleanup.js';
@@ -57,7 +57,18 @@ export interface Store {
   migrate(): Promise<void>;
   /** a round trip to the database (readiness) */
   ping(): Promise<void>;
-  /** notifications of changes made by any instance; absent where the engine has none (SQLite) */
-  readonly changes: ChangeFeed | null;
+  /**
+   * The changes other instances commit (PostgreSQL NOTIFY, SQLite change versions), for whoever
+   * must follow them; null for an in-memory database, which no other process can reach. What a
+   * subscriber hears, onChange's listeners hear too.
+   */
+  readonly changes: ChangeSource | null;
+  /**
+   * Tells `listener` of every change to users, clients, keys, roles and scopes, or revocations
+   * that this store (or a transaction of it) commits — synchronously, right after the commit;
+   * nothing of a transaction rolled back — and of what `changes` brings from other instances
+   * while someone subscribes. Returns the function that stops it.
+   */
+  onChange(listener: ChangeListener): () => void;
   close(): Promise<void>;
 }

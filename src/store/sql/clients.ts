@@ -82,19 +82,19 @@ export class SqlClients implements ClientRepository {
 
   async create(client: Client): Promise<void> {
     await this.db.insertInto('clients').values(fromClient(client)).execute();
-    await this.notify('clients');
+    await this.notify('clients', client.clientId);
   }
 
   async update(client: Client): Promise<void> {
     const { client_id: id, ...rest } = fromClient(client);
     await this.db.updateTable('clients').set(rest).where('client_id', '=', id).execute();
-    await this.notify('clients');
+    await this.notify('clients', id);
   }
 
   async delete(clientId: string): Promise<boolean> {
     if (unstorable(clientId)) return false;
     const result = await this.db.deleteFrom('clients').where('client_id', '=', clientId).executeTakeFirst();
-    await this.notify('clients');
+    await this.notify('clients', clientId);
     return Number(result.numDeletedRows) === 1;
   }
 }

@@ -85,7 +85,7 @@ export class SqlUsers implements UserRepository {
       .executeTakeFirstOrThrow();
     const uid = num(inserted.uid);
     await this.setRoles(uid, user.roles);
-    await this.notify('users');
+    await this.notify('users', String(uid));
     return (await this.findById(uid))!;
   }
 
@@ -118,7 +118,7 @@ export class SqlUsers implements UserRepository {
     if (patch.init !== undefined) values.init = patch.init;
     if (Object.keys(values).length) await this.db.updateTable('users').set(values).where('uid', '=', uid).execute();
     if (patch.roles !== undefined) await this.setRoles(uid, patch.roles);
-    await this.notify('users');
+    await this.notify('users', String(uid));
     const user = await this.findById(uid);
     if (!user) throw new Error(`no user ${uid}`);
     return user;
