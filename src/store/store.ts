@@ -30,8 +30,8 @@ export type * from './repositories/sessions.js';
 export type * from './repositories/signing-keys.js';
 export type * from './repositories/users.js';
 
-export interface Store {
-  readonly engine: 'sqlite' | 'postgres';
+/** Every repository of a store, by the name a flow asks for it. */
+export interface Repositories {
   readonly users: UserRepository;
   readonly roles: RoleRepository;
   readonly scopes: ScopeRepository;
@@ -45,6 +45,19 @@ export interface Store {
   readonly codes: AuthorizationCodeRepository;
   readonly consents: ConsentRepository;
   readonly cleanup: CleanupRepository;
+}
+
+/**
+ * What one flow may use of the store: the repositories it names, and transactions over them
+ * (fosite's storage interface per handler). Every Store is one; a flow typed with it says what
+ * it touches, and tests or new stores need only those repositories.
+ */
+export type StoreFor<K extends keyof Repositories> = Pick<Repositories, K> & {
+  transaction<T>(fn: (tx: StoreFor<K>) => Promise<T>): Promise<T>;
+};
+
+export interface Store extends Repositories {
+  readonly engine: 'sqlite' | 'postgres';
   /** runs `fn` in one transaction; the store it receives is bound to that transaction */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**
