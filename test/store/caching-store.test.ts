@@ -3,15 +3,10 @@
 // soon as the change feed brings them, and at the latest after the TTL. On SQLite (a file) and
 // PostgreSQL.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
 import { CachingStore } from '../../src/store/caching-store.js';
 import type { StoreChange } from '../../src/store/change-feed.js';
-import { openStore } from '../../src/store/open-store.js';
 import type { Store, UserRepository } from '../../src/store/store.js';
-import { dropSchema, freshSchemaName, POSTGRES_URL, postgresSkip } from '../helpers/postgres.js';
+import { describeOnEngines } from '../helpers/store-engines.js';
 
 const newUser = (name: string) => ({
   name,
@@ -63,26 +58,14 @@ async function within(what: string, check: () => Promise<boolean>): Promise<numb
   return performance.now() - started;
 }
 
-/** `open` gives a store and a second one over the same database, as another process would have. */
-function cacheSuite(
-  engine: string,
-  open: () => Promise<{ raw: Store; other: Store; cleanup: () => Promise<void> }>,
-  skip: () => Promise<false | string>,
-): void {
-  describe(`the cache on ${engine}`, async () => {
-    const reason = await skip();
+describeOnEngines(
+  'the cache',
+  ({ it, before, stores }) => {
     let raw: Store;
     let other: Store;
-    let cleanup: () => Promise<void>;
-    before(async () => {
-      if (reason) return;
-      ({ raw, other, cleanup } = await open());
-      await raw.migrate();
+    before(() => {
+      ({ store: raw, other } = stores());
     });
-    after(async () => {
-      if (!reason) await cleanup();
-    });
-    const it = (name: string, fn: () => Promise<void>) => test(name, { skip: reason || false }, fn);
     let n = 0;
     const fresh = (prefix: string) => `${prefix}${++n}${Date.now()}`;
 
@@ -257,44 +240,6 @@ function cacheSuite(
         cached.detach();
       }
     });
-  });
-}
-
-cacheSuite(
-  'SQLite (file)',
-  async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-cache-'));
-    const url = `sqlite:${join(dir, 'c.db')}`;
-    const raw = await openStore(url, { changePollMs: 50 });
-    const other = await openStore(url);
-    return {
-      raw,
-      other,
-      cleanup: async () => {
-        await other.close();
-        await raw.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
   },
-  async () => false,
-);
-
-cacheSuite(
-  'PostgreSQL',
-  async () => {
-    const schema = freshSchemaName();
-    const raw = await openStore(POSTGRES_URL, { schema, poolSize: 4 });
-    const other = await openStore(POSTGRES_URL, { schema, poolSize: 2 });
-    return {
-      raw,
-      other,
-      cleanup: async () => {
-        await other.close();
-        await raw.close();
-        await dropSchema(schema);
-      },
-    };
-  },
-  postgresSkip,
+  { changePollMs: 50 },
 );
