@@ -38,13 +38,20 @@ before(async () => {
     GATEHOUSE_METRICS_TOKEN: METRICS,
     GATEHOUSE_FLOOD_USER_LIMIT: '5',
   };
-  b = spawn(process.execPath, [MAIN, 'serve'], { env, stdio: 'ignore' });
-  await waitForHttp(`${bUrl}/healthz`);
+  b = spawn(process.execPath, [MAIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  b.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  b.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await waitForHttp(`${bUrl}/healthz`, 30_000, () => `(serve exited: ${b.exitCode ?? 'no'}; its output: ${output.slice(-2000)})`);
 });
 
 after(async () => {
-  b?.kill('SIGTERM');
-  if (b) await new Promise((r) => b.once('exit', r));
+  // a child that already exited (it failed to start) has no exit left to wait for
+  if (b && b.exitCode === null && b.signalCode === null) {
+    const exited = new Promise((r) => b.once('exit', r));
+    b.kill('SIGTERM');
+    await exited;
+  }
   await a?.close();
   if (schema) await dropSchema(schema);
   rmSync(dir, { recursive: true, force: true });
