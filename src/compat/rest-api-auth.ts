@@ -3,7 +3,7 @@
 // answered in the module's own vocabulary.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { contentTypeOf, markBusy, noStore } from '../http/reply-helpers.js';
-import { GrantError } from '../oauth/errors.js';
+import { OAuthFailure } from '../oauth/oauth-failure.js';
 import { singleValuedParams, type Params } from '../oauth/params.js';
 import { auditTokenRequest, dispatchGrant, requireGrantAllowed } from '../oauth/token-dispatch.js';
 import { PUBLIC } from '../resource/route-access.js';
@@ -60,7 +60,7 @@ export async function restApiAuth(app: FastifyInstance, options: { services: Ser
       params = normalizeParams(singleValuedParams(request.body));
       const grantType = params.grant_type;
       if (grantType !== 'password' && grantType !== 'client_credentials') throw new RestApiRefusal(UNSUPPORTED_GRANT_TYPE());
-      if (params.client_id === undefined) throw GrantError.missing('client_id');
+      if (params.client_id === undefined) throw OAuthFailure.missing('client_id');
       const client = await services.store.clients.get(params.client_id);
       if (!client?.status) throw new RestApiRefusal(INVALID_CLIENT_ID());
       // a confidential client always proves itself (RFC 6749 §3.2.1), whatever the grant; only a
@@ -80,7 +80,7 @@ export async function restApiAuth(app: FastifyInstance, options: { services: Ser
     } catch (error) {
       auditTokenRequest(services.audit, ENDPOINT, request.ip, params.grant_type, params.client_id?.slice(0, 128), { error });
       if (error instanceof RestApiRefusal) return send(reply, error.answer);
-      if (error instanceof GrantError) return send(error.reason === 'server_busy' ? markBusy(reply) : reply, toRestApiError(error));
+      if (error instanceof OAuthFailure) return send(error.reason === 'server_busy' ? markBusy(reply) : reply, toRestApiError(error));
       throw error;
     }
   });

@@ -2,7 +2,7 @@
 // failures as /oauth/token, rendered as {"status":"error","error":CODE,"error_description":TEXT}.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { describeClientError, isClientError, noStore } from '../http/reply-helpers.js';
-import type { GrantError } from '../oauth/errors.js';
+import type { OAuthFailure } from '../oauth/oauth-failure.js';
 import { isStoreUnavailable, UNAVAILABLE_RETRY_AFTER } from '../store/store-unavailable.js';
 
 export interface RestApiErrorResponse {
@@ -36,7 +36,7 @@ export const INVALID_HTTP_METHOD = (): RestApiErrorResponse =>
 /** Not in the module's documented vocabulary: malformed bodies and repeated parameters. */
 export const INVALID_REQUEST = (description: string): RestApiErrorResponse => restApiError(400, 'INVALID_REQUEST', description);
 
-export function toRestApiError(error: GrantError): RestApiErrorResponse {
+export function toRestApiError(error: OAuthFailure): RestApiErrorResponse {
   switch (error.reason) {
     case 'missing_parameter':
       return error.detail.param === 'username' ? MISSING_USERNAME() : MISSING_PARAMETER(error.detail.param ?? 'required');

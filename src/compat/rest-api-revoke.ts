@@ -2,7 +2,7 @@
 // /oauth/revoke: {"status":"success","message":"Token revoked successfully"}.
 import type { FastifyInstance } from 'fastify';
 import { contentTypeOf, noStore } from '../http/reply-helpers.js';
-import { GrantError } from '../oauth/errors.js';
+import { OAuthFailure } from '../oauth/oauth-failure.js';
 import { singleValuedParams } from '../oauth/params.js';
 import { revokePresentedToken } from '../oauth/token-revocation.js';
 import { PUBLIC } from '../resource/route-access.js';
@@ -34,17 +34,17 @@ export async function restApiRevoke(app: FastifyInstance, options: { services: S
       }
       const params = singleValuedParams(request.body);
       const clientId = params.client_id?.trim();
-      if (!clientId) throw GrantError.missing('client_id');
+      if (!clientId) throw OAuthFailure.missing('client_id');
       const client = await services.store.clients.get(clientId);
       if (!client?.status) return send(reply, INVALID_CLIENT_ID());
       if (client.confidential && (params.client_secret === undefined || !services.secrets.matches(params.client_secret, client.secretDigest))) {
         return send(reply, INVALID_CLIENT_SECRET());
       }
-      if (params.token === undefined) throw GrantError.missing('token');
+      if (params.token === undefined) throw OAuthFailure.missing('token');
       await revokePresentedToken(services, client, params.token, params.token_type_hint, request.ip, ENDPOINT);
       return noStore(reply).send({ status: 'success', message: 'Token revoked successfully' });
     } catch (error) {
-      if (error instanceof GrantError) return send(reply, toRestApiError(error));
+      if (error instanceof OAuthFailure) return send(reply, toRestApiError(error));
       throw error;
     }
   });

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { contentTypeOf, noStore } from '../http/reply-helpers.js';
 import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
-import { GrantError } from './errors.js';
+import { OAuthFailure } from './oauth-failure.js';
 import { authenticatedFormRequest, oauthErrorHandler, sendOAuthFailure } from './oauth-request.js';
 import { findLiveToken } from './token-lookup.js';
 
@@ -17,8 +17,8 @@ export async function introspectionEndpoint(app: FastifyInstance, options: { ser
     const usedBasic = /^basic\s/i.test(request.headers.authorization ?? '');
     try {
       const { params, client } = await authenticatedFormRequest(services, request, contentTypeOf(request));
-      if (!client.confidential) throw new GrantError('invalid_client_auth', 'Only confidential clients may introspect tokens.');
-      if (params.token === undefined) throw GrantError.missing('token');
+      if (!client.confidential) throw new OAuthFailure('invalid_client_auth', 'Only confidential clients may introspect tokens.');
+      if (params.token === undefined) throw OAuthFailure.missing('token');
       const found = await findLiveToken(services, params.token, params.token_type_hint);
       if (!found || (found.kind === 'refresh' && found.row.clientId !== client.clientId)) return noStore(reply).send({ active: false });
       if (found.kind === 'access') {
@@ -53,7 +53,7 @@ export async function introspectionEndpoint(app: FastifyInstance, options: { ser
         iss: services.config.issuer,
       });
     } catch (error) {
-      if (error instanceof GrantError) return sendOAuthFailure(reply, error, usedBasic);
+      if (error instanceof OAuthFailure) return sendOAuthFailure(reply, error, usedBasic);
       throw error;
     }
   });

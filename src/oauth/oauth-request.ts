@@ -5,11 +5,12 @@ import { describeClientError, isClientError, markBusy, noStore } from '../http/r
 import { REALM } from '../resource/resource-errors.js';
 import type { Services } from '../services.js';
 import { authenticateClient, readClientCredentials } from './client-auth.js';
-import { GrantError, toOAuthError } from './errors.js';
+import { OAuthFailure } from './oauth-failure.js';
+import { toOAuthError } from './rfc6749-error.js';
 import { singleValuedParams } from './params.js';
 import { isStoreUnavailable, UNAVAILABLE_RETRY_AFTER } from '../store/store-unavailable.js';
 
-export function sendOAuthFailure(reply: FastifyReply, error: GrantError, usedBasic: boolean): FastifyReply {
+export function sendOAuthFailure(reply: FastifyReply, error: OAuthFailure, usedBasic: boolean): FastifyReply {
   const answer = toOAuthError(error, usedBasic, REALM);
   if (error.reason === 'server_busy') markBusy(reply);
   return noStore(reply).code(answer.status).headers(answer.headers).send(answer.body);
@@ -17,7 +18,7 @@ export function sendOAuthFailure(reply: FastifyReply, error: GrantError, usedBas
 
 export function oauthErrorHandler(app: FastifyInstance, label: string): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (isClientError(error)) return sendOAuthFailure(reply, new GrantError('invalid_parameter', describeClientError(error)), false);
+    if (isClientError(error)) return sendOAuthFailure(reply, new OAuthFailure('invalid_parameter', describeClientError(error)), false);
     if (isStoreUnavailable(error)) {
       request.log.warn({ err: error }, `${label}: database unavailable`);
       return noStore(reply)
@@ -33,7 +34,7 @@ export function oauthErrorHandler(app: FastifyInstance, label: string): void {
 /** Reads a form body and authenticates the calling client, as the token endpoint does. */
 export function readFormParams(body: unknown, contentType: string) {
   if (body !== undefined && contentType !== 'application/x-www-form-urlencoded') {
-    throw new GrantError('invalid_parameter', 'The request must be sent as application/x-www-form-urlencoded.');
+    throw new OAuthFailure('invalid_parameter', 'The request must be sent as application/x-www-form-urlencoded.');
   }
   return singleValuedParams(body);
 }

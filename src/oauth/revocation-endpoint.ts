@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { contentTypeOf, noStore } from '../http/reply-helpers.js';
 import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
-import { GrantError } from './errors.js';
+import { OAuthFailure } from './oauth-failure.js';
 import { authenticatedFormRequest, oauthErrorHandler, sendOAuthFailure } from './oauth-request.js';
 import { revokePresentedToken } from './token-revocation.js';
 
@@ -16,12 +16,12 @@ export async function revocationEndpoint(app: FastifyInstance, options: { servic
     const usedBasic = /^basic\s/i.test(request.headers.authorization ?? '');
     try {
       const { params, client } = await authenticatedFormRequest(services, request, contentTypeOf(request));
-      if (params.token === undefined) throw GrantError.missing('token');
+      if (params.token === undefined) throw OAuthFailure.missing('token');
       // RFC 7009 §2.1: a hint the server does not know is ignored, and the token still looked up
       await revokePresentedToken(services, client, params.token, params.token_type_hint, request.ip, '/oauth/revoke');
       return noStore(reply).code(200).send();
     } catch (error) {
-      if (error instanceof GrantError) return sendOAuthFailure(reply, error, usedBasic);
+      if (error instanceof OAuthFailure) return sendOAuthFailure(reply, error, usedBasic);
       throw error;
     }
   });

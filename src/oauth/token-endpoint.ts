@@ -6,7 +6,7 @@ import { contentTypeOf, noStore } from '../http/reply-helpers.js';
 import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
 import { authenticateClient, readClientCredentials } from './client-auth.js';
-import { GrantError } from './errors.js';
+import { OAuthFailure } from './oauth-failure.js';
 import { oauthErrorHandler, readFormParams, sendOAuthFailure } from './oauth-request.js';
 import type { Params } from './params.js';
 import { auditTokenRequest, dispatchGrant } from './token-dispatch.js';
@@ -25,8 +25,9 @@ export async function tokenEndpoint(app: FastifyInstance, options: { services: S
     try {
       params = readFormParams(request.body, contentTypeOf(request));
       const grantType = params.grant_type;
-      if (grantType === undefined) throw GrantError.missing('grant_type');
-      if (!isGrantType(grantType)) throw new GrantError('unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
+      if (grantType === undefined) throw OAuthFailure.missing('grant_type');
+      if (!isGrantType(grantType))
+        throw new OAuthFailure('unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
       const credentials = readClientCredentials(request.headers.authorization, params);
       clientId = credentials.clientId;
       const client = await authenticateClient(services.store, services.secrets, credentials);
@@ -43,7 +44,7 @@ export async function tokenEndpoint(app: FastifyInstance, options: { services: S
       return noStore(reply).send(body);
     } catch (error) {
       auditTokenRequest(services.audit, ENDPOINT, request.ip, params.grant_type, clientId?.slice(0, 128), { error });
-      if (error instanceof GrantError) return sendOAuthFailure(reply, error, usedBasic);
+      if (error instanceof OAuthFailure) return sendOAuthFailure(reply, error, usedBasic);
       throw error;
     }
   });

@@ -2,7 +2,7 @@
 // server-side sessions, and logout — also the end of RP-initiated logout.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { markBusy } from '../http/reply-helpers.js';
-import { GrantError } from '../oauth/errors.js';
+import { OAuthFailure } from '../oauth/oauth-failure.js';
 import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
 import { CSRF_FIELD } from './csrf.js';
@@ -56,7 +56,7 @@ export async function loginRoutes(app: FastifyInstance, options: { services: Ser
       });
       return reply.code(303).header('cache-control', 'no-store').redirect(destination, 303);
     } catch (error) {
-      if (!(error instanceof GrantError)) throw error;
+      if (!(error instanceof OAuthFailure)) throw error;
       services.audit.record({
         event: 'user.login',
         outcome: 'failure',
