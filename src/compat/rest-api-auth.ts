@@ -2,6 +2,7 @@
 // password and client_credentials grants through the same grants and token service as /oauth/token,
 // answered in the module's own vocabulary.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { installErrorHandler } from '../http/error-handler.js';
 import { contentTypeOf, markBusy, noStore } from '../http/reply-helpers.js';
 import { OAuthFailure } from '../oauth/oauth-failure.js';
 import { singleValuedParams, type Params } from '../oauth/params.js';
@@ -14,7 +15,7 @@ import {
   INVALID_HTTP_METHOD,
   INVALID_REQUEST,
   UNSUPPORTED_GRANT_TYPE,
-  restApiErrorHandler,
+  restApiErrors,
   sendRestApiError,
   toRestApiError,
   type RestApiErrorResponse,
@@ -48,7 +49,7 @@ class RestApiRefusal extends Error {
 export async function restApiAuth(app: FastifyInstance, options: { services: Services }): Promise<void> {
   const { services } = options;
 
-  restApiErrorHandler(app, 'rest_api token endpoint');
+  installErrorHandler(app, restApiErrors('rest_api token endpoint'));
 
   app.post(ENDPOINT, { config: PUBLIC }, async (request: FastifyRequest, reply: FastifyReply) => {
     let params: Params = {};

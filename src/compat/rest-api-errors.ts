@@ -1,9 +1,9 @@
 // miniOrange REST API Authentication's error vocabulary (docs/compatibility.md §1): the same grant
 // failures as /oauth/token, rendered as {"status":"error","error":CODE,"error_description":TEXT}.
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { describeClientError, isClientError, noStore } from '../http/reply-helpers.js';
+import type { FastifyReply } from 'fastify';
+import type { ErrorVocabulary } from '../http/error-handler.js';
+import { describeClientError, noStore } from '../http/reply-helpers.js';
 import type { OAuthFailure } from '../oauth/oauth-failure.js';
-import { isStoreUnavailable, UNAVAILABLE_RETRY_AFTER } from '../store/store-unavailable.js';
 
 export interface RestApiErrorResponse {
   status: number;
@@ -75,19 +75,11 @@ export function sendRestApiError(reply: FastifyReply, answer: RestApiErrorRespon
 }
 
 /** Fastify's own refusals (bad JSON, body too large) and unexpected failures, in this vocabulary. */
-export function restApiErrorHandler(app: FastifyInstance, label: string): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (isClientError(error)) return sendRestApiError(reply, restApiError(error.statusCode ?? 400, 'INVALID_REQUEST', describeClientError(error)));
-    if (isStoreUnavailable(error)) {
-      request.log.warn({ err: error }, `${label}: database unavailable`);
-      return sendRestApiError(
-        reply,
-        restApiError(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable. Try again shortly.', {
-          'retry-after': String(UNAVAILABLE_RETRY_AFTER),
-        }),
-      );
-    }
-    request.log.error({ err: error }, `${label} failed`);
-    return sendRestApiError(reply, restApiError(500, 'SERVER_ERROR', 'The server encountered an unexpected condition.'));
-  });
+export function restApiErrors(label: string): ErrorVocabulary {
+  return {
+    label,
+    clientError: (error, reply) => sendRestApiError(reply, restApiError(error.statusCode ?? 400, 'INVALID_REQUEST', describeClientError(error))),
+    unavailable: (reply) => sendRestApiError(reply, restApiError(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable. Try again shortly.')),
+    unexpected: (reply) => sendRestApiError(reply, restApiError(500, 'SERVER_ERROR', 'The server encountered an unexpected condition.')),
+  };
 }

@@ -1,6 +1,7 @@
 // POST /rest_api/revoke — revocation in miniOrange's shape, through the same revocation as
 // /oauth/revoke: {"status":"success","message":"Token revoked successfully"}.
 import type { FastifyInstance } from 'fastify';
+import { installErrorHandler } from '../http/error-handler.js';
 import { contentTypeOf, noStore } from '../http/reply-helpers.js';
 import { OAuthFailure } from '../oauth/oauth-failure.js';
 import { singleValuedParams } from '../oauth/params.js';
@@ -12,7 +13,7 @@ import {
   INVALID_CLIENT_SECRET,
   INVALID_HTTP_METHOD,
   INVALID_REQUEST,
-  restApiErrorHandler,
+  restApiErrors,
   sendRestApiError,
   toRestApiError,
 } from './rest-api-errors.js';
@@ -24,7 +25,7 @@ const send = sendRestApiError;
 export async function restApiRevoke(app: FastifyInstance, options: { services: Services }): Promise<void> {
   const { services } = options;
 
-  restApiErrorHandler(app, 'rest_api revoke');
+  installErrorHandler(app, restApiErrors('rest_api revoke'));
 
   app.post(ENDPOINT, { config: PUBLIC }, async (request, reply) => {
     try {

@@ -6,12 +6,14 @@ import { contentTypeOf, noStore } from '../http/reply-helpers.js';
 import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
 import { OAuthFailure } from './oauth-failure.js';
-import { authenticatedFormRequest, oauthErrorHandler, sendOAuthFailure } from './oauth-request.js';
+import { authenticatedFormRequest } from './oauth-request.js';
+import { oauthErrors, sendOAuthFailure } from './rfc6749-error.js';
+import { installErrorHandler } from '../http/error-handler.js';
 import { findLiveToken } from './token-lookup.js';
 
 export async function introspectionEndpoint(app: FastifyInstance, options: { services: Services }): Promise<void> {
   const { services } = options;
-  oauthErrorHandler(app, 'introspection');
+  installErrorHandler(app, oauthErrors('introspection'));
 
   app.post('/oauth/introspect', { config: PUBLIC }, async (request, reply) => {
     const usedBasic = /^basic\s/i.test(request.headers.authorization ?? '');

@@ -5,12 +5,14 @@ import { contentTypeOf, noStore } from '../http/reply-helpers.js';
 import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
 import { OAuthFailure } from './oauth-failure.js';
-import { authenticatedFormRequest, oauthErrorHandler, sendOAuthFailure } from './oauth-request.js';
+import { authenticatedFormRequest } from './oauth-request.js';
+import { oauthErrors, sendOAuthFailure } from './rfc6749-error.js';
+import { installErrorHandler } from '../http/error-handler.js';
 import { revokePresentedToken } from './token-revocation.js';
 
 export async function revocationEndpoint(app: FastifyInstance, options: { services: Services }): Promise<void> {
   const { services } = options;
-  oauthErrorHandler(app, 'revocation');
+  installErrorHandler(app, oauthErrors('revocation'));
 
   app.post('/oauth/revoke', { config: PUBLIC }, async (request, reply) => {
     const usedBasic = /^basic\s/i.test(request.headers.authorization ?? '');

@@ -1,6 +1,10 @@
 // OAuthFailure in RFC 6749 §5.2 vocabulary, with league/oauth2-server's optional `hint`
 // (docs/compatibility.md §3): the answer of /oauth/token, /oauth/introspect and /oauth/revoke.
-import type { OAuthFailure, OAuthFailureReason } from './oauth-failure.js';
+import type { FastifyReply } from 'fastify';
+import type { ErrorVocabulary } from '../http/error-handler.js';
+import { describeClientError, markBusy, noStore } from '../http/reply-helpers.js';
+import { REALM } from '../resource/resource-errors.js';
+import { OAuthFailure, type OAuthFailureReason } from './oauth-failure.js';
 
 export interface OAuthErrorBody {
   error: string;
@@ -43,4 +47,24 @@ export function toOAuthError(failure: OAuthFailure, usedBasic: boolean, realm: s
   const body: OAuthErrorBody = { error: code, error_description: failure.message };
   if (failure.detail.hint) body.hint = failure.detail.hint;
   return { status, body, headers };
+}
+
+export function sendOAuthFailure(reply: FastifyReply, failure: OAuthFailure, usedBasic: boolean): FastifyReply {
+  const answer = toOAuthError(failure, usedBasic, REALM);
+  if (failure.reason === 'server_busy') markBusy(reply);
+  return noStore(reply).code(answer.status).headers(answer.headers).send(answer.body);
+}
+
+/** Fastify's own refusals and unexpected failures at an OAuth endpoint, in RFC 6749 vocabulary. */
+export function oauthErrors(label: string): ErrorVocabulary {
+  return {
+    label,
+    clientError: (error, reply) => sendOAuthFailure(reply, new OAuthFailure('invalid_parameter', describeClientError(error)), false),
+    unavailable: (reply) =>
+      noStore(reply)
+        .code(503)
+        .send({ error: 'temporarily_unavailable', error_description: 'The authorization server is temporarily unavailable. Try again shortly.' }),
+    unexpected: (reply) =>
+      noStore(reply).code(500).send({ error: 'server_error', error_description: 'The authorization server encountered an unexpected condition.' }),
+  };
 }

@@ -7,7 +7,9 @@ import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
 import { authenticateClient, readClientCredentials } from './client-auth.js';
 import { OAuthFailure } from './oauth-failure.js';
-import { oauthErrorHandler, readFormParams, sendOAuthFailure } from './oauth-request.js';
+import { readFormParams } from './oauth-request.js';
+import { oauthErrors, sendOAuthFailure } from './rfc6749-error.js';
+import { installErrorHandler } from '../http/error-handler.js';
 import type { Params } from './params.js';
 import { auditTokenRequest, dispatchGrant } from './token-dispatch.js';
 
@@ -16,7 +18,7 @@ const ENDPOINT = '/oauth/token';
 export async function tokenEndpoint(app: FastifyInstance, options: { services: Services }): Promise<void> {
   const { services } = options;
 
-  oauthErrorHandler(app, 'token endpoint');
+  installErrorHandler(app, oauthErrors('token endpoint'));
 
   app.post(ENDPOINT, { config: PUBLIC }, async (request: FastifyRequest, reply: FastifyReply) => {
     const usedBasic = /^basic\s/i.test(request.headers.authorization ?? '');
