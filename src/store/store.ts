@@ -3,6 +3,7 @@
 import type { Client } from '../domain/client.js';
 import type { Role } from '../domain/role.js';
 import type { Scope } from '../domain/scope.js';
+import type { SigningKeyRow } from '../domain/signing-key.js';
 import type { User } from '../domain/user.js';
 import type { ChangeFeed } from './change-feed.js';
 
@@ -51,24 +52,8 @@ export interface ClientRepository {
   delete(clientId: string): Promise<boolean>;
 }
 
-export type KeyUse = 'access' | 'id';
-export type KeyState = 'next' | 'current' | 'retired';
-
-export interface SigningKeyRow {
-  kid: string;
-  alg: string;
-  /** which tokens it signs: access tokens or id tokens */
-  use: KeyUse;
-  state: KeyState;
-  publicJwk: string;
-  /** private key, encrypted with GATEHOUSE_SECRET */
-  privateKeyEncrypted: string;
-  createdAt: number;
-  activatedAt: number | null;
-  retiredAt: number | null;
-  /** after this time the public key leaves the JWKS (every token it signed has expired) */
-  publishUntil: number | null;
-}
+// the key types live with the other plain data in domain/, where crypto/ can see them too
+export type { KeyState, KeyUse, SigningKeyRow } from '../domain/signing-key.js';
 
 export interface SigningKeyRepository {
   list(): Promise<SigningKeyRow[]>;
