@@ -16,6 +16,7 @@ import {
   INVALID_REQUEST,
   UNSUPPORTED_GRANT_TYPE,
   restApiErrors,
+  restApiTooManyRequests,
   sendRestApiError,
   toRestApiError,
   type RestApiErrorResponse,
@@ -51,7 +52,7 @@ export async function restApiAuth(app: FastifyInstance, options: { services: Ser
 
   installErrorHandler(app, restApiErrors('rest_api token endpoint'));
 
-  app.post(ENDPOINT, { config: PUBLIC }, async (request: FastifyRequest, reply: FastifyReply) => {
+  app.post(ENDPOINT, { config: { ...PUBLIC, rateLimited: restApiTooManyRequests } }, async (request: FastifyRequest, reply: FastifyReply) => {
     let params: Params = {};
     try {
       const type = contentTypeOf(request);

@@ -33,6 +33,10 @@ export const SERVER_BUSY = (retryAfter: number): RestApiErrorResponse =>
   restApiError(503, 'SERVER_BUSY', 'The server is busy checking other passwords. Try again shortly.', { 'retry-after': String(retryAfter) });
 export const INVALID_HTTP_METHOD = (): RestApiErrorResponse =>
   restApiError(405, 'INVALID_HTTP_METHOD', 'The used HTTP method should be a POST.', { allow: 'POST' });
+/** Not in the module's vocabulary: GATEHOUSE_RATE_LIMIT exceeded. */
+export const TOO_MANY_REQUESTS = (retryAfter: number): RestApiErrorResponse =>
+  restApiError(429, 'TOO_MANY_REQUESTS', 'Too many requests. Try again later.', { 'retry-after': String(retryAfter) });
+export const restApiTooManyRequests = (reply: FastifyReply, retryAfter: number): FastifyReply => sendRestApiError(reply, TOO_MANY_REQUESTS(retryAfter));
 /** Not in the module's documented vocabulary: malformed bodies and repeated parameters. */
 export const INVALID_REQUEST = (description: string): RestApiErrorResponse => restApiError(400, 'INVALID_REQUEST', description);
 

@@ -14,6 +14,7 @@ import {
   INVALID_HTTP_METHOD,
   INVALID_REQUEST,
   restApiErrors,
+  restApiTooManyRequests,
   sendRestApiError,
   toRestApiError,
 } from './rest-api-errors.js';
@@ -27,7 +28,7 @@ export async function restApiRevoke(app: FastifyInstance, options: { services: S
 
   installErrorHandler(app, restApiErrors('rest_api revoke'));
 
-  app.post(ENDPOINT, { config: PUBLIC }, async (request, reply) => {
+  app.post(ENDPOINT, { config: { ...PUBLIC, rateLimited: restApiTooManyRequests } }, async (request, reply) => {
     try {
       const type = contentTypeOf(request);
       if (request.body !== undefined && type !== 'application/x-www-form-urlencoded' && type !== 'application/json') {

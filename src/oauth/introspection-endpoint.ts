@@ -7,7 +7,7 @@ import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
 import { OAuthFailure } from './oauth-failure.js';
 import { authenticatedFormRequest } from './oauth-request.js';
-import { oauthErrors, sendOAuthFailure } from './rfc6749-error.js';
+import { oauthErrors, oauthTooManyRequests, sendOAuthFailure } from './rfc6749-error.js';
 import { installErrorHandler } from '../http/error-handler.js';
 import { findLiveToken } from './token-lookup.js';
 
@@ -15,7 +15,7 @@ export async function introspectionEndpoint(app: FastifyInstance, options: { ser
   const { services } = options;
   installErrorHandler(app, oauthErrors('introspection'));
 
-  app.post('/oauth/introspect', { config: PUBLIC }, async (request, reply) => {
+  app.post('/oauth/introspect', { config: { ...PUBLIC, rateLimited: oauthTooManyRequests } }, async (request, reply) => {
     const usedBasic = /^basic\s/i.test(request.headers.authorization ?? '');
     try {
       const { params, client } = await authenticatedFormRequest(services, request, contentTypeOf(request));

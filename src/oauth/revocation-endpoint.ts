@@ -6,7 +6,7 @@ import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
 import { OAuthFailure } from './oauth-failure.js';
 import { authenticatedFormRequest } from './oauth-request.js';
-import { oauthErrors, sendOAuthFailure } from './rfc6749-error.js';
+import { oauthErrors, oauthTooManyRequests, sendOAuthFailure } from './rfc6749-error.js';
 import { installErrorHandler } from '../http/error-handler.js';
 import { revokePresentedToken } from './token-revocation.js';
 
@@ -14,7 +14,7 @@ export async function revocationEndpoint(app: FastifyInstance, options: { servic
   const { services } = options;
   installErrorHandler(app, oauthErrors('revocation'));
 
-  app.post('/oauth/revoke', { config: PUBLIC }, async (request, reply) => {
+  app.post('/oauth/revoke', { config: { ...PUBLIC, rateLimited: oauthTooManyRequests } }, async (request, reply) => {
     const usedBasic = /^basic\s/i.test(request.headers.authorization ?? '');
     try {
       const { params, client } = await authenticatedFormRequest(services, request, contentTypeOf(request));

@@ -68,3 +68,11 @@ export function oauthErrors(label: string): ErrorVocabulary {
       noStore(reply).code(500).send({ error: 'server_error', error_description: 'The authorization server encountered an unexpected condition.' }),
   };
 }
+
+/** GATEHOUSE_RATE_LIMIT exceeded at an OAuth endpoint. */
+export function oauthTooManyRequests(reply: FastifyReply, retryAfter: number): FastifyReply {
+  return noStore(reply)
+    .code(429)
+    .header('retry-after', String(retryAfter))
+    .send({ error: 'temporarily_unavailable', error_description: `Too many requests from this address. Try again in ${retryAfter} s.` });
+}

@@ -8,7 +8,7 @@ import type { Services } from '../services.js';
 import { authenticateClient, readClientCredentials } from './client-auth.js';
 import { OAuthFailure } from './oauth-failure.js';
 import { readFormParams } from './oauth-request.js';
-import { oauthErrors, sendOAuthFailure } from './rfc6749-error.js';
+import { oauthErrors, oauthTooManyRequests, sendOAuthFailure } from './rfc6749-error.js';
 import { installErrorHandler } from '../http/error-handler.js';
 import type { Params } from './params.js';
 import { auditTokenRequest, dispatchGrant } from './token-dispatch.js';
@@ -20,7 +20,7 @@ export async function tokenEndpoint(app: FastifyInstance, options: { services: S
 
   installErrorHandler(app, oauthErrors('token endpoint'));
 
-  app.post(ENDPOINT, { config: PUBLIC }, async (request: FastifyRequest, reply: FastifyReply) => {
+  app.post(ENDPOINT, { config: { ...PUBLIC, rateLimited: oauthTooManyRequests } }, async (request: FastifyRequest, reply: FastifyReply) => {
     const usedBasic = /^basic\s/i.test(request.headers.authorization ?? '');
     let params: Params = {};
     let clientId: string | undefined;

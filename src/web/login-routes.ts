@@ -1,7 +1,7 @@
 // /user/login and /user/logout: the login form (flood control shared with the password grant),
 // server-side sessions, and logout — also the end of RP-initiated logout.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { markBusy } from '../http/reply-helpers.js';
+import { markBusy, noStore } from '../http/reply-helpers.js';
 import { OAuthFailure } from '../oauth/oauth-failure.js';
 import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
@@ -14,6 +14,10 @@ import { resolveLogoutTarget, sendLoggedOut } from '../oidc/end-session.js';
 type Form = Record<string, unknown>;
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** GATEHOUSE_RATE_LIMIT exceeded at the login form. */
+const loginTooManyRequests = (reply: FastifyReply, retryAfter: number): FastifyReply =>
+  noStore(reply).code(429).header('retry-after', String(retryAfter)).type('text/plain; charset=utf-8').send('Too many requests. Try again later.');
 
 export async function loginRoutes(app: FastifyInstance, options: { services: Services }): Promise<void> {
   const { services } = options;
@@ -31,7 +35,7 @@ export async function loginRoutes(app: FastifyInstance, options: { services: Ser
     return showLogin(request, reply, 200, safeDestination(query.destination));
   });
 
-  app.post('/user/login', { config: PUBLIC }, async (request, reply) => {
+  app.post('/user/login', { config: { ...PUBLIC, rateLimited: loginTooManyRequests } }, async (request, reply) => {
     const form = (request.body ?? {}) as Form;
     const destination = safeDestination(form.destination);
     const name = text(form.name)?.trim() ?? '';
