@@ -105,6 +105,6 @@ export async function loginRoutes(app: FastifyInstance, options: { services: Ser
         endpoint: '/user/logout',
         detail: null,
       });
-    return sendLoggedOut(reply, target.kind === 'redirect' ? target : null);
+    return sendLoggedOut(reply, target.kind === 'redirect' ? target : null, web.pages);
   });
 }
