@@ -52,6 +52,7 @@ export function toRestApiError(error: OAuthFailure): RestApiErrorResponse {
     case 'invalid_client_auth':
       return INVALID_CLIENT_ID();
     case 'bad_client_secret':
+    case 'auth_method_not_allowed':
       return INVALID_CLIENT_SECRET();
     case 'unauthorized_client':
       return UNAUTHORIZED_CLIENT();

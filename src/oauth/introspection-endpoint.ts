@@ -4,14 +4,22 @@
 import type { FastifyInstance } from 'fastify';
 import { contentTypeOf, noStore } from '../http/reply-helpers.js';
 import { PUBLIC } from '../resource/route-access.js';
-import type { Services } from '../services.js';
+import type { Config } from '../config.js';
+import type { UserRepository } from '../store/store.js';
+import type { AuthenticateClientDeps } from './client-auth/index.js';
 import { OAuthFailure } from './oauth-failure.js';
 import { authenticatedFormRequest } from './oauth-request.js';
 import { oauthErrors, oauthTooManyRequests, sendOAuthFailure } from './rfc6749-error.js';
 import { installErrorHandler } from '../http/error-handler.js';
-import { findLiveToken } from './token-lookup.js';
+import { findLiveToken, type TokenLookupDeps } from './token-lookup.js';
 
-export async function introspectionEndpoint(app: FastifyInstance, options: { services: Services }): Promise<void> {
+/** What introspection uses; Services provides it. */
+export interface IntrospectionDeps extends TokenLookupDeps, AuthenticateClientDeps {
+  store: TokenLookupDeps['store'] & AuthenticateClientDeps['store'] & { users: Pick<UserRepository, 'findById'> };
+  config: Pick<Config, 'issuer'>;
+}
+
+export async function introspectionEndpoint(app: FastifyInstance, options: { services: IntrospectionDeps }): Promise<void> {
   const { services } = options;
   installErrorHandler(app, oauthErrors('introspection'));
 

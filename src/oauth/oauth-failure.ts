@@ -10,6 +10,7 @@ export type OAuthFailureReason =
   | 'unknown_client'
   | 'bad_client_secret'
   | 'invalid_client_auth'
+  | 'auth_method_not_allowed'
   | 'unauthorized_client'
   | 'no_default_user'
   | 'act_as_refused'

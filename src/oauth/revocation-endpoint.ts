@@ -3,14 +3,17 @@
 import type { FastifyInstance } from 'fastify';
 import { contentTypeOf, noStore } from '../http/reply-helpers.js';
 import { PUBLIC } from '../resource/route-access.js';
-import type { Services } from '../services.js';
+import type { AuthenticateClientDeps } from './client-auth/index.js';
 import { OAuthFailure } from './oauth-failure.js';
 import { authenticatedFormRequest } from './oauth-request.js';
 import { oauthErrors, oauthTooManyRequests, sendOAuthFailure } from './rfc6749-error.js';
 import { installErrorHandler } from '../http/error-handler.js';
-import { revokePresentedToken } from './token-revocation.js';
+import { revokePresentedToken, type TokenRevocationDeps } from './token-revocation.js';
 
-export async function revocationEndpoint(app: FastifyInstance, options: { services: Services }): Promise<void> {
+/** What the revocation endpoint uses; Services provides it. */
+export type RevocationEndpointDeps = TokenRevocationDeps & AuthenticateClientDeps;
+
+export async function revocationEndpoint(app: FastifyInstance, options: { services: RevocationEndpointDeps }): Promise<void> {
   const { services } = options;
   installErrorHandler(app, oauthErrors('revocation'));
 

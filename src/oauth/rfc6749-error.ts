@@ -25,6 +25,7 @@ const RFC_CODES: Record<OAuthFailureReason, { error: string; status: number }> =
   unknown_client: { error: 'invalid_client', status: 401 },
   bad_client_secret: { error: 'invalid_client', status: 401 },
   invalid_client_auth: { error: 'invalid_client', status: 401 },
+  auth_method_not_allowed: { error: 'invalid_client', status: 401 },
   no_default_user: { error: 'invalid_client', status: 401 },
   act_as_refused: { error: 'invalid_grant', status: 400 },
   unauthorized_client: { error: 'unauthorized_client', status: 400 },

@@ -4,8 +4,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isGrantType } from '../domain/grant-types.js';
 import { contentTypeOf, noStore } from '../http/reply-helpers.js';
 import { PUBLIC } from '../resource/route-access.js';
-import type { Services } from '../services.js';
-import { authenticateClient, readClientCredentials } from './client-auth.js';
+import type { AuditLog } from '../audit-log.js';
+import { type AuthenticateClientDeps, authenticateClient, claimedClientId } from './client-auth/index.js';
+import type { GrantContext } from './grants/grant-context.js';
 import { OAuthFailure } from './oauth-failure.js';
 import { readFormParams } from './oauth-request.js';
 import { oauthErrors, oauthTooManyRequests, sendOAuthFailure } from './rfc6749-error.js';
@@ -15,7 +16,10 @@ import { auditTokenRequest, dispatchGrant } from './token-dispatch.js';
 
 const ENDPOINT = '/oauth/token';
 
-export async function tokenEndpoint(app: FastifyInstance, options: { services: Services }): Promise<void> {
+/** What the token endpoint uses; Services provides it. */
+export type TokenEndpointDeps = Omit<GrantContext, 'ip'> & AuthenticateClientDeps & { audit: AuditLog };
+
+export async function tokenEndpoint(app: FastifyInstance, options: { services: TokenEndpointDeps }): Promise<void> {
   const { services } = options;
 
   installErrorHandler(app, oauthErrors('token endpoint'));
@@ -30,9 +34,9 @@ export async function tokenEndpoint(app: FastifyInstance, options: { services: S
       if (grantType === undefined) throw OAuthFailure.missing('grant_type');
       if (!isGrantType(grantType))
         throw new OAuthFailure('unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
-      const credentials = readClientCredentials(request.headers.authorization, params);
-      clientId = credentials.clientId;
-      const client = await authenticateClient(services.store, services.secrets, credentials);
+      const presented = { headers: request.headers, params };
+      clientId = claimedClientId(presented);
+      const { client } = await authenticateClient(services, presented);
       const issued = await dispatchGrant({ ...services, ip: request.ip }, grantType, client, params, { refreshWithClientCredentials: false });
       auditTokenRequest(services.audit, ENDPOINT, request.ip, grantType, client.clientId, { issued });
       const body: Record<string, unknown> = {
