@@ -21,6 +21,16 @@ export const ACT_AS_REFUSED = (): RestApiErrorResponse => restApiError(401, 'INV
 export const INVALID_CLIENT_ID = (): RestApiErrorResponse => restApiError(401, 'INVALID_CLIENT_ID', 'Invalid Client ID.');
 export const INVALID_CLIENT_SECRET = (): RestApiErrorResponse => restApiError(401, 'INVALID_CLIENT_SECRET', 'Invalid Client Secret.');
 export const MISSING_USERNAME = (): RestApiErrorResponse => restApiError(400, 'MISSING_USERNAME', 'The username is missing from the request');
+/**
+ * client_credentials without `username` for a client with no default user. The module always
+ * needs `username` there, so its own code is the closest; the text says both ways out.
+ */
+export const NO_DEFAULT_USER = (): RestApiErrorResponse =>
+  restApiError(
+    400,
+    'MISSING_USERNAME',
+    'The username is missing from the request, and the client has no default user to act as: send username, or give the client a default user.',
+  );
 export const MISSING_PARAMETER = (param: string): RestApiErrorResponse =>
   restApiError(400, 'MISSING_PARAMETER', `The ${param} parameter is missing from the request`);
 export const UNSUPPORTED_GRANT_TYPE = (): RestApiErrorResponse => restApiError(400, 'UNSUPPORTED_GRANT_TYPE', 'The grant type is not supported.');
@@ -57,7 +67,7 @@ export function toRestApiError(error: OAuthFailure): RestApiErrorResponse {
     case 'unauthorized_client':
       return UNAUTHORIZED_CLIENT();
     case 'no_default_user':
-      return MISSING_USERNAME();
+      return NO_DEFAULT_USER();
     case 'invalid_credentials':
       return INVALID_CREDENTIALS();
     case 'act_as_refused':

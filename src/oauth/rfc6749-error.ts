@@ -26,7 +26,8 @@ const RFC_CODES: Record<OAuthFailureReason, { error: string; status: number }> =
   bad_client_secret: { error: 'invalid_client', status: 401 },
   invalid_client_auth: { error: 'invalid_client', status: 401 },
   auth_method_not_allowed: { error: 'invalid_client', status: 401 },
-  no_default_user: { error: 'invalid_client', status: 401 },
+  // RFC 6749 §5.2: the client is authenticated but, as configured, may not use this grant
+  no_default_user: { error: 'unauthorized_client', status: 400 },
   act_as_refused: { error: 'invalid_grant', status: 400 },
   unauthorized_client: { error: 'unauthorized_client', status: 400 },
   invalid_credentials: { error: 'invalid_grant', status: 400 },

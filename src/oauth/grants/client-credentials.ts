@@ -15,6 +15,10 @@ export interface ClientCredentialsOptions {
   refresh: boolean;
 }
 
+/** Says how to fix it: the newcomer who made a client without a default user reads this. */
+export const NO_DEFAULT_USER =
+  'The client has no default user for client_credentials tokens to act as. Give the client a default user, or use another grant type.';
+
 const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase(); // as the store matches names
 
 /**
@@ -42,7 +46,7 @@ async function actingUser(ctx: GrantContext, client: Client, actAs: string | und
   const user = client.userId === null ? null : await ctx.store.users.findById(client.userId);
   if (!user || user.uid === ANONYMOUS_UID) {
     // a token with no owner would escape every owner rule: refuse instead
-    throw new OAuthFailure('no_default_user', 'The client has no default user to act as', { param: 'username' });
+    throw new OAuthFailure('no_default_user', NO_DEFAULT_USER, { param: 'username' });
   }
   return user;
 }
