@@ -1,3 +1,4 @@
+// test-engines: both
 // POST /rest_api/access_token: every row of docs/compatibility.md §1.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';

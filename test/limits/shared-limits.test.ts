@@ -1,3 +1,4 @@
+// test-engines: own
 // Flood control and rate limits shared through Redis by two instances that have separate
 // databases (so the only thing they share is Redis); and what happens when Redis goes away:
 // limits fall back to per-instance counting with a warning, and requests are still served.

@@ -1,3 +1,4 @@
+// test-engines: both
 // POST /oauth/token through HTTP: client authentication, the three grants, RFC 6749 errors
 // (docs/compatibility.md §3).
 import assert from 'node:assert/strict';
