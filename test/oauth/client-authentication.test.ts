@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { clientAuthMethodNames, clientAuthMethodProblem } from '../../src/oauth/client-auth/index.js';
 import { ADMIN_WORLD, adminToken } from '../helpers/admin.js';
+import { BrowserAgent, hiddenField } from '../helpers/browser-http.js';
 import { basic, form, PASSWORD, request, SECRET, startGatehouse, type JsonResponse, type Running } from '../helpers/gatehouse.js';
 
 const restricted = (clientId: string, tokenEndpointAuthMethod: string | null, confidential = true) => ({
@@ -204,6 +205,23 @@ describe('registration', () => {
     const unset = await patch('any-secret', { tokenEndpointAuthMethod: null });
     assert.equal(unset.body.tokenEndpointAuthMethod, null);
     assert.equal((await token(cc, { authorization: basic('any-secret', SECRET) })).status, 200);
+  });
+
+  test('the console offers the registered methods and refuses one that does not fit', async () => {
+    const admin = new BrowserAgent(gh.url);
+    assert.equal((await admin.login('root', PASSWORD, '/admin')).status, 303);
+    const form = await admin.get('/admin/clients/new');
+    for (const name of clientAuthMethodNames()) assert.ok(form.text.includes(`<option value="${name}">${name}</option>`), name);
+    const csrf = hiddenField(form.text, 'csrf_token')!;
+    const fields = { csrf_token: csrf, status: '1', confidential: '1', grantTypes: 'client_credentials', user: 'alice' };
+    const wrong = await admin.post('/admin/clients/new', { ...fields, clientId: 'console-made', tokenEndpointAuthMethod: 'none' });
+    assert.equal(wrong.status, 400);
+    assert.match(wrong.text, /id="tokenEndpointAuthMethod-error" role="alert">none is for public clients/);
+    const made = await admin.post('/admin/clients/new', { ...fields, clientId: 'console-made', tokenEndpointAuthMethod: 'client_secret_basic' });
+    assert.ok(made.status < 400, made.text.slice(0, 300));
+    assert.equal((await gh.store.clients.get('console-made'))?.tokenEndpointAuthMethod, 'client_secret_basic');
+    const edit = await admin.get('/admin/clients/console-made');
+    assert.ok(edit.text.includes('<option value="client_secret_basic" selected>'), 'shown as set');
   });
 
   test('the rule a client type follows, as a pure rule', () => {
