@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../audit-log.js';
 import { installErrorHandler } from '../http/error-handler.js';
 import { contentTypeOf, markBusy, noStore } from '../http/reply-helpers.js';
-import { type AuthenticateClientDeps, authenticateClient } from '../oauth/client-auth/index.js';
+import { type AuthenticateClientDeps, authenticateClient, claimedClientId } from '../oauth/client-auth/index.js';
 import type { GrantContext } from '../oauth/grants/grant-context.js';
 import { OAuthFailure } from '../oauth/oauth-failure.js';
 import { singleValuedParams, type Params } from '../oauth/params.js';
@@ -79,7 +79,7 @@ export async function restApiAuth(app: FastifyInstance, options: { services: Res
       if (issued.refreshToken) body.refresh_token = issued.refreshToken;
       return noStore(reply).send(body);
     } catch (error) {
-      auditTokenRequest(services.audit, ENDPOINT, request.ip, params.grant_type, params.client_id?.slice(0, 128), { error });
+      auditTokenRequest(services.audit, ENDPOINT, request.ip, params.grant_type, claimedClientId({ headers: request.headers, params })?.slice(0, 128), { error });
       if (error instanceof RestApiRefusal) return send(reply, error.answer);
       if (error instanceof OAuthFailure) return send(error.reason === 'server_busy' ? markBusy(reply) : reply, toRestApiError(error));
       throw error;
