@@ -5,7 +5,7 @@ import type { KeyRing } from '../crypto/keys.js';
 import { signJwt } from '../crypto/jwt.js';
 import { randomToken, tokenDigest } from '../crypto/secrets.js';
 import type { Client } from '../domain/client.js';
-import type { Store } from '../store/store.js';
+import type { Repositories } from '../store/store.js';
 import { ACCESS_TOKEN_TYP, accessTokenClaims, newJti } from '../tokens/access-token-format.js';
 
 export interface TokenGrant {
@@ -104,7 +104,7 @@ export class TokenService {
   }
 
   /** Makes the tokens and records the refresh token in `store`. */
-  async issue(store: Store, grant: TokenGrant): Promise<IssuedTokens> {
+  async issue(store: Pick<Repositories, 'refreshTokens'>, grant: TokenGrant): Promise<IssuedTokens> {
     const prepared = await this.prepare(grant);
     await prepared.persist(store);
     return prepared.issued;
@@ -114,5 +114,5 @@ export class TokenService {
 export interface PreparedTokens {
   issued: IssuedTokens;
   /** records the refresh token, if any, in the given store (a transaction's, say) */
-  persist(store: Store): Promise<void>;
+  persist(store: Pick<Repositories, 'refreshTokens'>): Promise<void>;
 }

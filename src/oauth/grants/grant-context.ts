@@ -5,9 +5,12 @@ import type { TokenSealer } from '../../crypto/token-sealing.js';
 import type { AccessCatalog } from '../../domain/access.js';
 import type { User } from '../../domain/user.js';
 import type { RevocationView } from '../../resource/revocation-view.js';
-import type { Store } from '../../store/store.js';
+import type { StoreFor } from '../../store/store.js';
 import type { TokenService } from '../token-service.js';
 import type { UserAuthenticator } from '../user-authenticator.js';
+
+/** The repositories the grants use, and nothing else of the store. */
+export type GrantStore = StoreFor<'users' | 'refreshTokens' | 'codes' | 'revocations'>;
 
 /** Makes the ID token of an authorization code granted with `openid` (src/oidc/id-token.ts does). */
 export interface IdTokenIssuer {
@@ -15,7 +18,7 @@ export interface IdTokenIssuer {
 }
 
 export interface GrantContext {
-  store: Store;
+  store: GrantStore;
   tokens: TokenService;
   idTokens: IdTokenIssuer;
   catalog: AccessCatalog;
