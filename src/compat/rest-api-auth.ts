@@ -79,7 +79,8 @@ export async function restApiAuth(app: FastifyInstance, options: { services: Res
       if (issued.refreshToken) body.refresh_token = issued.refreshToken;
       return noStore(reply).send(body);
     } catch (error) {
-      auditTokenRequest(services.audit, ENDPOINT, request.ip, params.grant_type, claimedClientId({ headers: request.headers, params })?.slice(0, 128), { error });
+      const claimed = claimedClientId({ headers: request.headers, params });
+      auditTokenRequest(services.audit, ENDPOINT, request.ip, params.grant_type, claimed?.slice(0, 128), { error });
       if (error instanceof RestApiRefusal) return send(reply, error.answer);
       if (error instanceof OAuthFailure) return send(error.reason === 'server_busy' ? markBusy(reply) : reply, toRestApiError(error));
       throw error;
