@@ -2,14 +2,14 @@
 // embedders start it on whatever port they like.
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { drupalUserRoute } from './compat/drupal-user-route.js';
 import { restApiAuth } from './compat/rest-api-auth.js';
 import { clientErrorHandler } from './http/client-error.js';
-import { isClientError } from './http/reply-helpers.js';
+import { installErrorHandler } from './http/error-handler.js';
 import { loggerOptions } from './http/logger.js';
 import { capConnections, connectionOptions } from './http/connection-limits.js';
 import { installSecurityHeaders, refuseBeforeRouting } from './http/security-headers.js';
@@ -33,7 +33,7 @@ import { appsRoutes } from './web/apps-routes.js';
 import { loginRoutes } from './web/login-routes.js';
 import { installRouteAccess, PUBLIC } from './resource/route-access.js';
 import { createServices, type Services } from './services.js';
-import { isStoreUnavailable, UNAVAILABLE_RETRY_AFTER } from './store/store-unavailable.js';
+import { UNAVAILABLE_RETRY_AFTER } from './store/store-unavailable.js';
 import type { Store } from './store/store.js';
 
 declare module 'fastify' {
@@ -76,20 +76,15 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   if (config.metricsToken || config.metricsPort !== null) services.metrics.install(app);
   await installOpenApi(app, config.issuer, VERSION);
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (isClientError(error)) {
-      return reply.code(error.statusCode ?? 400).send({ error: 'invalid_request', error_description: error.message });
-    }
-    if (isStoreUnavailable(error)) {
-      request.log.warn({ err: error }, 'database unavailable');
-      return reply
+  installErrorHandler(app, {
+    label: 'request',
+    clientError: (error, reply) => reply.code(error.statusCode ?? 400).send({ error: 'invalid_request', error_description: error.message }),
+    unavailable: (reply) =>
+      reply
         .code(503)
-        .header('retry-after', String(UNAVAILABLE_RETRY_AFTER))
         .header('cache-control', 'no-store')
-        .send({ error: 'temporarily_unavailable', error_description: 'The server is temporarily unavailable. Try again shortly.' });
-    }
-    request.log.error({ err: error }, 'request failed');
-    return reply.code(500).send({ error: 'server_error', error_description: 'The server encountered an unexpected condition.' });
+        .send({ error: 'temporarily_unavailable', error_description: 'The server is temporarily unavailable. Try again shortly.' }),
+    unexpected: (reply) => reply.code(500).send({ error: 'server_error', error_description: 'The server encountered an unexpected condition.' }),
   });
   app.setNotFoundHandler({}, (_request, reply) => reply.code(404).send({ message: 'Not found.' }));
 

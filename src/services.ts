@@ -24,6 +24,7 @@ import type { ChangeTopic } from './store/change-feed.js';
 import type { Store } from './store/store.js';
 import { IdTokens } from './oidc/id-token.js';
 import { Csrf } from './web/csrf.js';
+import { protocolPages } from './web/protocol-pages.js';
 import { WebSessions } from './web/sessions.js';
 import { webCookies } from './web/web-cookies.js';
 
@@ -42,7 +43,8 @@ export interface Services {
   users: UserAuthenticator;
   audit: AuditLog;
   idTokens: IdTokens;
-  web: { sessions: WebSessions; csrf: Csrf };
+  /** what the protocol layer needs of the web layer: sessions, CSRF, the pages it shows */
+  web: { sessions: WebSessions; csrf: Csrf; pages: typeof protocolPages };
   maintenance: Maintenance;
   metrics: Metrics;
   /** Redis, when REDIS_URL names one: flood counts and rate limits shared by every instance */
@@ -125,6 +127,7 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
     web: {
       sessions: new WebSessions(store, clock, cookies, config.sessionTtl),
       csrf: new Csrf(config.secret, cookies),
+      pages: protocolPages,
     },
     async reload() {
       await Promise.all([reloadKeys(), catalog.reload()]);

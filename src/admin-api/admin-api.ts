@@ -1,17 +1,17 @@
 // The admin API under /admin/api/v1: JSON, a Bearer token whose scopes grant the permission each
 // operation names (administer clients, users, scopes, keys; view audit log). Every operation goes
 // through src/admin, the same code as the CLI and `apply`. Errors: { error, message, field? }.
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { userActor, type Actor } from '../admin/actor.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../admin/validation-error.js';
 import type { AdminContext } from '../admin/admin-context.js';
 import { PermissionSet } from '../domain/access.js';
+import { installErrorHandler } from '../http/error-handler.js';
 import type { PERMISSIONS } from '../domain/permissions.js';
 import { principalAccess } from '../resource/principal-access.js';
 import { resourceErrors } from '../resource/resource-errors.js';
 import { BEARER, sendResourceError } from '../resource/route-access.js';
 import type { Services } from '../services.js';
-import { isStoreUnavailable, UNAVAILABLE_RETRY_AFTER } from '../store/store-unavailable.js';
 // shared schemas are added at the root by installOpenApi
 import { accessRoutes } from './access-routes.js';
 import { auditRoutes } from './audit-routes.js';
@@ -60,32 +60,31 @@ export async function adminApi(app: FastifyInstance, { services }: { services: S
     };
   };
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error.validation) {
-      const first = error.validation[0];
-      const field = first?.instancePath
-        ? first.instancePath.slice(1).replace(/\//g, '.')
-        : ((first?.params as { missingProperty?: string; additionalProperty?: string })?.missingProperty ??
-          (first?.params as { additionalProperty?: string })?.additionalProperty);
-      return apiError(
-        reply,
-        400,
-        'validation_failed',
-        `${error.validationContext ?? 'body'}${field ? `.${field}` : ''} ${first?.message ?? 'is invalid'}`,
-        field,
-      );
-    }
-    if (error instanceof ForbiddenError) return apiError(reply, 403, 'forbidden', error.message, error.field);
-    if (error instanceof ValidationError) return apiError(reply, 400, 'validation_failed', error.message, error.field);
-    if (error instanceof NotFoundError) return apiError(reply, 404, 'not_found', error.message);
-    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500)
-      return apiError(reply, error.statusCode, 'invalid_request', error.message);
-    if (isStoreUnavailable(error)) {
-      request.log.warn({ err: error }, 'admin API: database unavailable');
-      return apiError(reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER)), 503, 'unavailable', 'The database is unavailable. Try again shortly.');
-    }
-    request.log.error({ err: error }, 'admin API failed');
-    return apiError(reply, 500, 'server_error', 'The server encountered an unexpected condition.');
+  installErrorHandler(app, {
+    label: 'admin API',
+    known: (error, reply) => {
+      if (error.validation) {
+        const first = error.validation[0];
+        const field = first?.instancePath
+          ? first.instancePath.slice(1).replace(/\//g, '.')
+          : ((first?.params as { missingProperty?: string; additionalProperty?: string })?.missingProperty ??
+            (first?.params as { additionalProperty?: string })?.additionalProperty);
+        return apiError(
+          reply,
+          400,
+          'validation_failed',
+          `${error.validationContext ?? 'body'}${field ? `.${field}` : ''} ${first?.message ?? 'is invalid'}`,
+          field,
+        );
+      }
+      if (error instanceof ForbiddenError) return apiError(reply, 403, 'forbidden', error.message, error.field);
+      if (error instanceof ValidationError) return apiError(reply, 400, 'validation_failed', error.message, error.field);
+      if (error instanceof NotFoundError) return apiError(reply, 404, 'not_found', error.message);
+      return undefined;
+    },
+    clientError: (error, reply) => apiError(reply, error.statusCode ?? 400, 'invalid_request', error.message),
+    unavailable: (reply) => apiError(reply, 503, 'unavailable', 'The database is unavailable. Try again shortly.'),
+    unexpected: (reply) => apiError(reply, 500, 'server_error', 'The server encountered an unexpected condition.'),
   });
   app.setNotFoundHandler((_request, reply) => apiError(reply, 404, 'not_found', 'No such admin API operation.'));
   // JSON Schema's `integer` admits Infinity (`?offset=1e309`), which no database can bind:

@@ -1,6 +1,7 @@
 // The JSON schemas of the admin API: Fastify validates request bodies and query strings with
 // them, and @fastify/swagger turns the same objects into the OpenAPI 3.1 document.
 import { GRANT_TYPES } from '../domain/grant-types.js';
+import { clientAuthMethodNames } from '../oauth/client-auth/index.js';
 
 export const ErrorBody = {
   $id: 'Error',
@@ -52,6 +53,12 @@ const clientFields = {
   redirectUris: stringList,
   scopes: stringList,
   authorizationCodeScopes: stringList,
+  tokenEndpointAuthMethod: {
+    type: ['string', 'null'],
+    enum: [...clientAuthMethodNames(), null],
+    description:
+      'how the client authenticates at the token endpoint (RFC 7591); null (default): client_secret_basic or client_secret_post for a confidential client, none for a public one. none is for public clients only, the others for confidential ones',
+  },
   pkce: { type: 'boolean', description: 'require PKCE at /oauth/authorize (default true; a public client always requires it)' },
   automaticAuthorization: { type: 'boolean' },
   rememberApproval: { type: 'boolean' },

@@ -18,6 +18,7 @@ import {
   type Client,
 } from '../domain/client.js';
 import { GRANT_TYPES, isGrantType, type GrantType } from '../domain/grant-types.js';
+import { clientAuthMethodProblem } from '../oauth/client-auth/index.js';
 import { revokeClientTokens } from '../oauth/revocation.js';
 import type { Store } from '../store/store.js';
 import { checkedActor, type Actor } from './actor.js';
@@ -39,6 +40,8 @@ export interface ClientInput {
   user?: string | null;
   /** user names the client may act for (miniOrange client_credentials + `username`), or "*" for anyone */
   actAs?: string | string[] | null;
+  /** RFC 7591 token_endpoint_auth_method; null or "": by the client's type (docs/compatibility.md §4) */
+  tokenEndpointAuthMethod?: string | null;
   secret?: string;
   pkce?: boolean;
   automaticAuthorization?: boolean;
@@ -114,6 +117,16 @@ function pkceFrom(input: unknown, existing: Client | null, confidential: boolean
   return true;
 }
 
+/** A client authentication method of src/oauth/client-auth/ that fits the client's type, or null. */
+function authMethodFrom(input: unknown, existing: Client | null, confidential: boolean): string | null {
+  const value = input === undefined ? (existing?.tokenEndpointAuthMethod ?? null) : input;
+  if (value === null || value === '') return null;
+  if (typeof value !== 'string') throw new ValidationError('tokenEndpointAuthMethod', 'must be the name of a client authentication method, or null');
+  const problem = clientAuthMethodProblem(value, confidential);
+  if (problem) throw new ValidationError('tokenEndpointAuthMethod', problem);
+  return value;
+}
+
 async function knownScopes(store: Store): Promise<Set<string>> {
   return new Set([...BUILT_IN_SCOPES.map((s) => s.name), ...(await store.scopes.list()).map((s) => s.name)]);
 }
@@ -167,6 +180,7 @@ async function clientFrom(store: Store, input: ClientInput, existing: Client | n
     authorizationCodeScopes,
     userId,
     actAs,
+    tokenEndpointAuthMethod: authMethodFrom(input.tokenEndpointAuthMethod, existing, confidential),
     pkce: pkceFrom(input.pkce, existing, confidential),
     automaticAuthorization: flag('automaticAuthorization', input.automaticAuthorization, existing?.automaticAuthorization ?? false),
     rememberApproval: flag('rememberApproval', input.rememberApproval, existing?.rememberApproval ?? true),

@@ -7,14 +7,21 @@ import { parseUid } from '../domain/user.js';
 import { resourceErrors } from '../resource/resource-errors.js';
 import { BEARER, sendResourceError } from '../resource/route-access.js';
 import { principalAccess } from '../resource/principal-access.js';
-import type { Services } from '../services.js';
+import type { AccessCatalog } from '../domain/access.js';
+import type { Store } from '../store/store.js';
+
+/** What the user resource uses; Services provides it. */
+export interface DrupalUserRouteDeps {
+  store: Store;
+  catalog: AccessCatalog;
+}
 import { canViewUser, negotiateFormat, normalizeUser } from './drupal-user.js';
 
 function drupalError(reply: FastifyReply, status: number, message: string): FastifyReply {
   return reply.code(status).header('cache-control', 'no-store').send({ message });
 }
 
-export async function drupalUserRoute(app: FastifyInstance, options: { services: Services }): Promise<void> {
+export async function drupalUserRoute(app: FastifyInstance, options: { services: DrupalUserRouteDeps }): Promise<void> {
   const { store, catalog } = options.services;
 
   app.get('/user/:id', { config: BEARER }, async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {

@@ -2,19 +2,21 @@
 // password and client_credentials grants through the same grants and token service as /oauth/token,
 // answered in the module's own vocabulary.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuditLog } from '../audit-log.js';
+import { installErrorHandler } from '../http/error-handler.js';
 import { contentTypeOf, markBusy, noStore } from '../http/reply-helpers.js';
-import { GrantError } from '../oauth/errors.js';
+import { type AuthenticateClientDeps, authenticateClient, claimedClientId } from '../oauth/client-auth/index.js';
+import type { GrantContext } from '../oauth/grants/grant-context.js';
+import { OAuthFailure } from '../oauth/oauth-failure.js';
 import { singleValuedParams, type Params } from '../oauth/params.js';
 import { auditTokenRequest, dispatchGrant, requireGrantAllowed } from '../oauth/token-dispatch.js';
 import { PUBLIC } from '../resource/route-access.js';
-import type { Services } from '../services.js';
 import {
-  INVALID_CLIENT_ID,
-  INVALID_CLIENT_SECRET,
   INVALID_HTTP_METHOD,
   INVALID_REQUEST,
   UNSUPPORTED_GRANT_TYPE,
-  restApiErrorHandler,
+  restApiErrors,
+  restApiTooManyRequests,
   sendRestApiError,
   toRestApiError,
   type RestApiErrorResponse,
@@ -45,12 +47,15 @@ class RestApiRefusal extends Error {
   }
 }
 
-export async function restApiAuth(app: FastifyInstance, options: { services: Services }): Promise<void> {
+/** What the miniOrange token endpoint uses; Services provides it. */
+export type RestApiAuthDeps = Omit<GrantContext, 'ip'> & AuthenticateClientDeps & { audit: AuditLog };
+
+export async function restApiAuth(app: FastifyInstance, options: { services: RestApiAuthDeps }): Promise<void> {
   const { services } = options;
 
-  restApiErrorHandler(app, 'rest_api token endpoint');
+  installErrorHandler(app, restApiErrors('rest_api token endpoint'));
 
-  app.post(ENDPOINT, { config: PUBLIC }, async (request: FastifyRequest, reply: FastifyReply) => {
+  app.post(ENDPOINT, { config: { ...PUBLIC, rateLimited: restApiTooManyRequests } }, async (request: FastifyRequest, reply: FastifyReply) => {
     let params: Params = {};
     try {
       const type = contentTypeOf(request);
@@ -60,14 +65,10 @@ export async function restApiAuth(app: FastifyInstance, options: { services: Ser
       params = normalizeParams(singleValuedParams(request.body));
       const grantType = params.grant_type;
       if (grantType !== 'password' && grantType !== 'client_credentials') throw new RestApiRefusal(UNSUPPORTED_GRANT_TYPE());
-      if (params.client_id === undefined) throw GrantError.missing('client_id');
-      const client = await services.store.clients.get(params.client_id);
-      if (!client?.status) throw new RestApiRefusal(INVALID_CLIENT_ID());
-      // a confidential client always proves itself (RFC 6749 §3.2.1), whatever the grant; only a
-      // client marked public may use miniOrange's password grant with client_id alone
-      if (client.confidential && (params.client_secret === undefined || !services.secrets.matches(params.client_secret, client.secretDigest))) {
-        throw new RestApiRefusal(INVALID_CLIENT_SECRET());
-      }
+      // a confidential client always proves itself (RFC 6749 §3.2.1), whatever the grant; a client
+      // marked public uses miniOrange's password grant with client_id alone, and a secret it sends
+      // anyway is ignored, as the module ignores it
+      const { client } = await authenticateClient(services, { headers: request.headers, params }, { publicClientSecret: 'ignore' });
       requireGrantAllowed(client, grantType);
       const issued = await dispatchGrant({ ...services, ip: request.ip }, grantType, client, params, {
         actAs: grantType === 'client_credentials' ? params.username : undefined,
@@ -78,9 +79,10 @@ export async function restApiAuth(app: FastifyInstance, options: { services: Ser
       if (issued.refreshToken) body.refresh_token = issued.refreshToken;
       return noStore(reply).send(body);
     } catch (error) {
-      auditTokenRequest(services.audit, ENDPOINT, request.ip, params.grant_type, params.client_id?.slice(0, 128), { error });
+      const claimed = claimedClientId({ headers: request.headers, params });
+      auditTokenRequest(services.audit, ENDPOINT, request.ip, params.grant_type, claimed?.slice(0, 128), { error });
       if (error instanceof RestApiRefusal) return send(reply, error.answer);
-      if (error instanceof GrantError) return send(error.reason === 'server_busy' ? markBusy(reply) : reply, toRestApiError(error));
+      if (error instanceof OAuthFailure) return send(error.reason === 'server_busy' ? markBusy(reply) : reply, toRestApiError(error));
       throw error;
     }
   });

@@ -1,9 +1,9 @@
 // miniOrange REST API Authentication's error vocabulary (docs/compatibility.md §1): the same grant
 // failures as /oauth/token, rendered as {"status":"error","error":CODE,"error_description":TEXT}.
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { describeClientError, isClientError, noStore } from '../http/reply-helpers.js';
-import type { GrantError } from '../oauth/errors.js';
-import { isStoreUnavailable, UNAVAILABLE_RETRY_AFTER } from '../store/store-unavailable.js';
+import type { FastifyReply } from 'fastify';
+import type { ErrorVocabulary } from '../http/error-handler.js';
+import { describeClientError, noStore } from '../http/reply-helpers.js';
+import type { OAuthFailure } from '../oauth/oauth-failure.js';
 
 export interface RestApiErrorResponse {
   status: number;
@@ -21,6 +21,16 @@ export const ACT_AS_REFUSED = (): RestApiErrorResponse => restApiError(401, 'INV
 export const INVALID_CLIENT_ID = (): RestApiErrorResponse => restApiError(401, 'INVALID_CLIENT_ID', 'Invalid Client ID.');
 export const INVALID_CLIENT_SECRET = (): RestApiErrorResponse => restApiError(401, 'INVALID_CLIENT_SECRET', 'Invalid Client Secret.');
 export const MISSING_USERNAME = (): RestApiErrorResponse => restApiError(400, 'MISSING_USERNAME', 'The username is missing from the request');
+/**
+ * client_credentials without `username` for a client with no default user. The module always
+ * needs `username` there, so its own code is the closest; the text says both ways out.
+ */
+export const NO_DEFAULT_USER = (): RestApiErrorResponse =>
+  restApiError(
+    400,
+    'MISSING_USERNAME',
+    'The username is missing from the request, and the client has no default user to act as: send username, or give the client a default user.',
+  );
 export const MISSING_PARAMETER = (param: string): RestApiErrorResponse =>
   restApiError(400, 'MISSING_PARAMETER', `The ${param} parameter is missing from the request`);
 export const UNSUPPORTED_GRANT_TYPE = (): RestApiErrorResponse => restApiError(400, 'UNSUPPORTED_GRANT_TYPE', 'The grant type is not supported.');
@@ -33,10 +43,14 @@ export const SERVER_BUSY = (retryAfter: number): RestApiErrorResponse =>
   restApiError(503, 'SERVER_BUSY', 'The server is busy checking other passwords. Try again shortly.', { 'retry-after': String(retryAfter) });
 export const INVALID_HTTP_METHOD = (): RestApiErrorResponse =>
   restApiError(405, 'INVALID_HTTP_METHOD', 'The used HTTP method should be a POST.', { allow: 'POST' });
+/** Not in the module's vocabulary: GATEHOUSE_RATE_LIMIT exceeded. */
+export const TOO_MANY_REQUESTS = (retryAfter: number): RestApiErrorResponse =>
+  restApiError(429, 'TOO_MANY_REQUESTS', 'Too many requests. Try again later.', { 'retry-after': String(retryAfter) });
+export const restApiTooManyRequests = (reply: FastifyReply, retryAfter: number): FastifyReply => sendRestApiError(reply, TOO_MANY_REQUESTS(retryAfter));
 /** Not in the module's documented vocabulary: malformed bodies and repeated parameters. */
 export const INVALID_REQUEST = (description: string): RestApiErrorResponse => restApiError(400, 'INVALID_REQUEST', description);
 
-export function toRestApiError(error: GrantError): RestApiErrorResponse {
+export function toRestApiError(error: OAuthFailure): RestApiErrorResponse {
   switch (error.reason) {
     case 'missing_parameter':
       return error.detail.param === 'username' ? MISSING_USERNAME() : MISSING_PARAMETER(error.detail.param ?? 'required');
@@ -48,11 +62,12 @@ export function toRestApiError(error: GrantError): RestApiErrorResponse {
     case 'invalid_client_auth':
       return INVALID_CLIENT_ID();
     case 'bad_client_secret':
+    case 'auth_method_not_allowed':
       return INVALID_CLIENT_SECRET();
     case 'unauthorized_client':
       return UNAUTHORIZED_CLIENT();
     case 'no_default_user':
-      return MISSING_USERNAME();
+      return NO_DEFAULT_USER();
     case 'invalid_credentials':
       return INVALID_CREDENTIALS();
     case 'act_as_refused':
@@ -75,19 +90,11 @@ export function sendRestApiError(reply: FastifyReply, answer: RestApiErrorRespon
 }
 
 /** Fastify's own refusals (bad JSON, body too large) and unexpected failures, in this vocabulary. */
-export function restApiErrorHandler(app: FastifyInstance, label: string): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (isClientError(error)) return sendRestApiError(reply, restApiError(error.statusCode ?? 400, 'INVALID_REQUEST', describeClientError(error)));
-    if (isStoreUnavailable(error)) {
-      request.log.warn({ err: error }, `${label}: database unavailable`);
-      return sendRestApiError(
-        reply,
-        restApiError(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable. Try again shortly.', {
-          'retry-after': String(UNAVAILABLE_RETRY_AFTER),
-        }),
-      );
-    }
-    request.log.error({ err: error }, `${label} failed`);
-    return sendRestApiError(reply, restApiError(500, 'SERVER_ERROR', 'The server encountered an unexpected condition.'));
-  });
+export function restApiErrors(label: string): ErrorVocabulary {
+  return {
+    label,
+    clientError: (error, reply) => sendRestApiError(reply, restApiError(error.statusCode ?? 400, 'INVALID_REQUEST', describeClientError(error))),
+    unavailable: (reply) => sendRestApiError(reply, restApiError(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable. Try again shortly.')),
+    unexpected: (reply) => sendRestApiError(reply, restApiError(500, 'SERVER_ERROR', 'The server encountered an unexpected condition.')),
+  };
 }

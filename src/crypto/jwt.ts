@@ -4,7 +4,7 @@
 // pinned to that key's — never taken from the token.
 import { sign as cryptoSign } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTHeaderParameters } from 'jose';
-import type { KeyUse } from '../store/store.js';
+import type { KeyUse } from '../domain/signing-key.js';
 import type { KeyRing, SigningAlg, SigningKey } from './keys.js';
 
 export type JwtClaims = JWTPayload & Record<string, unknown>;

@@ -2,7 +2,7 @@
 // and the JWKS that publishes the public halves.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import type { KeyUse, SigningKeyRow } from '../store/store.js';
+import type { KeyUse, SigningKeyRow } from '../domain/signing-key.js';
 import { decryptPrivateKey, encryptPrivateKey } from './key-encryption.js';
 
 export const SIGNING_ALGS = ['ES256', 'RS256', 'EdDSA'] as const;

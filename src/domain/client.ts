@@ -15,6 +15,12 @@ export interface Client {
   scopes: string[];
   /** default scopes of the authorization code grant when `scope` is absent */
   authorizationCodeScopes: string[];
+  /**
+   * how the client authenticates at the token endpoint (RFC 7591 §2: `client_secret_basic`,
+   * `client_secret_post`, `none`…, the methods of src/oauth/client-auth/); null: HTTP Basic or the
+   * body for a confidential client, `none` for a public one, as Simple OAuth does
+   */
+  tokenEndpointAuthMethod: string | null;
   /** default user: whom client_credentials tokens act as */
   userId: number | null;
   /**

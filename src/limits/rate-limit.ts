@@ -1,23 +1,29 @@
 // GATEHOUSE_RATE_LIMIT: requests per client IP per window on the endpoints that check credentials
 // (token, introspection, revocation, the miniOrange endpoints, the login form), counted in Redis
 // when REDIS_URL is set, so the limit holds across instances. @fastify/rate-limit does the
-// counting (its Lua script on Redis, an LRU in memory); this file chooses where, falls back to
-// memory while Redis is away, and answers 429 in each endpoint's own vocabulary.
+// counting (its Lua script on Redis, an LRU in memory); this file chooses where and falls back to
+// memory while Redis is away. A route opts in through its own configuration (`rateLimited`),
+// which also says how its 429 reads in the endpoint's vocabulary.
 import { createRequire } from 'node:module';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { restApiError, sendRestApiError } from '../compat/rest-api-errors.js';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Config } from '../config.js';
-import { noStore } from '../http/reply-helpers.js';
 import type { SharedCounters } from './shared-counters.js';
+
+/** Answers a request over the limit, in the endpoint's vocabulary (Retry-After in seconds). */
+export type TooManyRequests = (reply: FastifyReply, retryAfter: number) => FastifyReply;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** counted against GATEHOUSE_RATE_LIMIT (POST only), answered this way past it */
+    rateLimited?: TooManyRequests;
+  }
+}
 
 // the plugin's two stores are CommonJS files without type declarations
 const require = createRequire(import.meta.url);
 const LocalStore: unknown = require('@fastify/rate-limit/store/LocalStore.js');
 const RedisStore: unknown = require('@fastify/rate-limit/store/RedisStore.js');
-
-/** POST routes that check a password or a client secret */
-const LIMITED = new Set(['/oauth/token', '/oauth/introspect', '/oauth/revoke', '/rest_api/access_token', '/rest_api/revoke', '/user/login']);
 
 type Incr = (key: string, cb: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number, max: number) => void;
 interface CounterStore {
@@ -60,24 +66,15 @@ function fallbackStore(shared: SharedCounters | null): new () => CounterStore {
   } as unknown as new () => CounterStore;
 }
 
-function tooMany(request: FastifyRequest, reply: FastifyReply, retryAfter: number): FastifyReply {
-  const url = request.routeOptions.url ?? '';
-  if (url.startsWith('/rest_api/')) {
-    return sendRestApiError(reply, restApiError(429, 'TOO_MANY_REQUESTS', 'Too many requests. Try again later.', { 'retry-after': String(retryAfter) }));
-  }
-  noStore(reply).code(429).header('retry-after', String(retryAfter));
-  if (url === '/user/login') return reply.type('text/plain; charset=utf-8').send('Too many requests. Try again later.');
-  return reply.send({ error: 'temporarily_unavailable', error_description: `Too many requests from this address. Try again in ${retryAfter} s.` });
-}
-
 export async function installRateLimit(app: FastifyInstance, config: Config, shared: SharedCounters | null): Promise<void> {
   if (!config.rateLimit) return;
   const { max, windowMs } = config.rateLimit;
   await app.register(rateLimit, { global: false, store: fallbackStore(shared) as never });
   const check = app.createRateLimit({ max, timeWindow: windowMs, keyGenerator: (request) => request.ip });
   app.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'POST' || !LIMITED.has(request.routeOptions.url ?? '')) return;
+    const tooMany = request.routeOptions.config.rateLimited;
+    if (request.method !== 'POST' || tooMany === undefined) return;
     const result = await check(request);
-    if (!result.isAllowed && result.isExceeded) return tooMany(request, reply, Math.max(1, result.ttlInSeconds));
+    if (!result.isAllowed && result.isExceeded) return tooMany(reply, Math.max(1, result.ttlInSeconds));
   });
 }

@@ -5,7 +5,7 @@
 import type { AccessCatalog } from '../domain/access.js';
 import type { Client } from '../domain/client.js';
 import type { Store } from '../store/store.js';
-import { GrantError } from './errors.js';
+import { OAuthFailure } from './oauth-failure.js';
 import { isValidS256Challenge } from './pkce.js';
 import { redirectUriMatches } from './redirect-uri.js';
 import { resolveScopes } from './scopes.js';
@@ -107,7 +107,7 @@ export async function validateAuthorizationRequest(source: unknown, store: Store
     scopes = resolveScopes(params.scope, [...new Set([...client.authorizationCodeScopes, ...client.scopes])], 'authorization_code', catalog);
     if (params.scope === undefined) scopes = scopes.filter((s) => client.authorizationCodeScopes.includes(s));
   } catch (error) {
-    if (error instanceof GrantError) return fail('invalid_scope', error.detail.hint ?? error.message);
+    if (error instanceof OAuthFailure) return fail('invalid_scope', error.detail.hint ?? error.message);
     throw error;
   }
 

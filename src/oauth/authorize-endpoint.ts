@@ -2,27 +2,37 @@
 // enough), ask for consent unless the client or a remembered approval says not to, then send a
 // single-use code back to the client.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { nowSeconds } from '../clock.js';
+import type { AuditLog } from '../audit-log.js';
+import { type Clock, nowSeconds } from '../clock.js';
+import type { Config } from '../config.js';
 import { randomToken, tokenDigest } from '../crypto/secrets.js';
+import type { AccessCatalog } from '../domain/access.js';
 import type { Scope } from '../domain/scope.js';
 import { PUBLIC } from '../resource/route-access.js';
-import type { Services } from '../services.js';
-import { CSRF_FIELD } from '../web/csrf.js';
-import { consentPage, errorPage } from '../web/pages.js';
-import { sendPage } from '../web/page-reply.js';
-import type { CurrentSession } from '../web/sessions.js';
+import type { Store } from '../store/store.js';
 import { validateAuthorizationRequest, type AuthorizationRequest } from './authorization-request.js';
 import { sendAuthorizationResponse } from './authorization-response.js';
+import type { AuthorizationInteraction, SignedIn } from './interaction.js';
+
+/** What the authorization endpoint uses; Services provides it. */
+export interface AuthorizeEndpointDeps {
+  store: Store;
+  catalog: AccessCatalog;
+  clock: Clock;
+  config: Pick<Config, 'issuer'>;
+  audit: Pick<AuditLog, 'record'>;
+  web: AuthorizationInteraction;
+}
 
 /** RFC 9700 §4.2.1 / OAuth 2.1: codes live at most a minute. */
 export const CODE_TTL_SECONDS = 60;
 const DECISION_FIELD = 'decision';
 
 /** The request's parameters for a round trip through login or consent, minus what must not repeat. */
-function carriedParams(request: AuthorizationRequest): Record<string, string> {
+function carriedParams(request: AuthorizationRequest, csrfField: string): Record<string, string> {
   const fields: Record<string, string> = { ...request.params };
   delete fields[DECISION_FIELD];
-  delete fields[CSRF_FIELD];
+  delete fields[csrfField];
   // having logged in, the user must not be sent to log in again
   const prompt = (fields.prompt ?? '').split(' ').filter((p) => p && p !== 'login' && p !== 'select_account');
   if (prompt.length) fields.prompt = prompt.join(' ');
@@ -34,14 +44,18 @@ export function authorizeUrl(fields: Record<string, string>): string {
   return `/oauth/authorize?${new URLSearchParams(fields).toString()}`;
 }
 
-export async function authorizeEndpoint(app: FastifyInstance, options: { services: Services }): Promise<void> {
+export async function authorizeEndpoint(app: FastifyInstance, options: { services: AuthorizeEndpointDeps }): Promise<void> {
   const { services } = options;
   const { store, catalog, clock, web, config } = services;
+  const { pages } = web;
+
+  const respond = (reply: FastifyReply, target: Parameters<typeof sendAuthorizationResponse>[1], fields: Record<string, string | undefined>) =>
+    sendAuthorizationResponse(reply, target, fields, pages);
 
   const redirectError = (reply: FastifyReply, request: AuthorizationRequest, error: string, description: string): FastifyReply =>
-    sendAuthorizationResponse(reply, request, { error, error_description: description, state: request.state, iss: config.issuer });
+    respond(reply, request, { error, error_description: description, state: request.state, iss: config.issuer });
 
-  async function issueCode(reply: FastifyReply, request: AuthorizationRequest, current: CurrentSession, ip: string): Promise<FastifyReply> {
+  async function issueCode(reply: FastifyReply, request: AuthorizationRequest, current: SignedIn, ip: string): Promise<FastifyReply> {
     const code = randomToken(32);
     const issuedMs = clock.now();
     const now = Math.floor(issuedMs / 1000);
@@ -73,14 +87,14 @@ export async function authorizeEndpoint(app: FastifyInstance, options: { service
       endpoint: '/oauth/authorize',
       detail: request.scopes.join(' ') || null,
     });
-    return sendAuthorizationResponse(reply, request, { code, state: request.state, iss: config.issuer });
+    return respond(reply, request, { code, state: request.state, iss: config.issuer });
   }
 
   async function handle(httpRequest: FastifyRequest, reply: FastifyReply, source: unknown): Promise<FastifyReply> {
     const outcome = await validateAuthorizationRequest(source, store, catalog);
-    if (outcome.kind === 'page') return sendPage(reply, 400, errorPage(outcome.title, outcome.message));
+    if (outcome.kind === 'page') return pages.error(reply, 400, outcome.title, outcome.message);
     if (outcome.kind === 'redirect') {
-      return sendAuthorizationResponse(reply, outcome, {
+      return respond(reply, outcome, {
         error: outcome.error,
         error_description: outcome.description,
         state: outcome.state,
@@ -90,14 +104,14 @@ export async function authorizeEndpoint(app: FastifyInstance, options: { service
     const request = outcome.request;
     const decision = request.params[DECISION_FIELD];
     if (decision !== undefined && httpRequest.method !== 'POST')
-      return sendPage(reply, 400, errorPage('Invalid request', 'A decision can only be sent from the consent form.'));
+      return pages.error(reply, 400, 'Invalid request', 'A decision can only be sent from the consent form.');
 
     const current = await web.sessions.current(httpRequest);
     const now = nowSeconds(clock);
     const tooOld = current !== null && request.maxAge !== undefined && now - current.session.authTime > request.maxAge;
     if (!current || request.prompt.has('login') || tooOld) {
       if (request.prompt.has('none')) return redirectError(reply, request, 'login_required', 'The user is not logged in.');
-      const destination = authorizeUrl(carriedParams(request));
+      const destination = authorizeUrl(carriedParams(request, web.csrf.field));
       return reply
         .code(302)
         .header('cache-control', 'no-store')
@@ -106,12 +120,8 @@ export async function authorizeEndpoint(app: FastifyInstance, options: { service
 
     const { client } = request;
     if (decision !== undefined) {
-      if (!web.csrf.verify(httpRequest, request.params[CSRF_FIELD])) {
-        return sendPage(
-          reply,
-          403,
-          errorPage('Form expired', 'The form has expired or did not come from this site. Go back to the application and try again.'),
-        );
+      if (!web.csrf.verify(httpRequest, request.params[web.csrf.field])) {
+        return pages.error(reply, 403, 'Form expired', 'The form has expired or did not come from this site. Go back to the application and try again.');
       }
       if (decision === 'deny') {
         services.audit.record({
@@ -125,7 +135,7 @@ export async function authorizeEndpoint(app: FastifyInstance, options: { service
         });
         return redirectError(reply, request, 'access_denied', 'The user denied the request.');
       }
-      if (decision !== 'allow') return sendPage(reply, 400, errorPage('Invalid request', 'Unknown decision.'));
+      if (decision !== 'allow') return pages.error(reply, 400, 'Invalid request', 'Unknown decision.');
       if (client.rememberApproval) {
         const previous = await store.consents.get(current.user.uid, client.clientId);
         const scopes = [...new Set([...(previous?.scopes ?? []), ...request.scopes])].sort();
@@ -139,11 +149,13 @@ export async function authorizeEndpoint(app: FastifyInstance, options: { service
     if (request.prompt.has('consent') || !(client.automaticAuthorization || approvedBefore)) {
       if (request.prompt.has('none')) return redirectError(reply, request, 'consent_required', 'The user has not approved this application.');
       const scopes = request.scopes.map((name) => catalog.scopes.get(name)).filter((s): s is Scope => s !== undefined);
-      return sendPage(
-        reply,
-        200,
-        consentPage({ client, scopes, userName: current.user.name, csrf: web.csrf.token(httpRequest, reply), fields: carriedParams(request) }),
-      );
+      return pages.consent(reply, {
+        client,
+        scopes,
+        userName: current.user.name,
+        csrf: web.csrf.token(httpRequest, reply),
+        fields: carriedParams(request, web.csrf.field),
+      });
     }
     return issueCode(reply, request, current, httpRequest.ip);
   }

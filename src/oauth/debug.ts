@@ -1,13 +1,20 @@
 // GET /oauth/debug — Simple OAuth's token debugger: the token's user id, roles, and every known
 // permission with whether this token grants it.
 import type { FastifyInstance } from 'fastify';
+import type { AccessCatalog } from '../domain/access.js';
 import { BUILT_IN_PERMISSIONS } from '../domain/permissions.js';
 import { resourceErrors } from '../resource/resource-errors.js';
 import { BEARER, sendResourceError } from '../resource/route-access.js';
 import { principalAccess } from '../resource/principal-access.js';
-import type { Services } from '../services.js';
+import type { Store } from '../store/store.js';
 
-export async function debugRoute(app: FastifyInstance, options: { services: Services }): Promise<void> {
+/** What the token debugger uses; Services provides it. */
+export interface DebugRouteDeps {
+  store: Store;
+  catalog: AccessCatalog;
+}
+
+export async function debugRoute(app: FastifyInstance, options: { services: DebugRouteDeps }): Promise<void> {
   const { store, catalog } = options.services;
 
   app.get('/oauth/debug', { config: BEARER }, async (request, reply) => {

@@ -4,21 +4,31 @@
 import type { FastifyInstance } from 'fastify';
 import { contentTypeOf, noStore } from '../http/reply-helpers.js';
 import { PUBLIC } from '../resource/route-access.js';
-import type { Services } from '../services.js';
-import { GrantError } from './errors.js';
-import { authenticatedFormRequest, oauthErrorHandler, sendOAuthFailure } from './oauth-request.js';
-import { findLiveToken } from './token-lookup.js';
+import type { Config } from '../config.js';
+import type { UserRepository } from '../store/store.js';
+import type { AuthenticateClientDeps } from './client-auth/index.js';
+import { OAuthFailure } from './oauth-failure.js';
+import { authenticatedFormRequest } from './oauth-request.js';
+import { oauthErrors, oauthTooManyRequests, sendOAuthFailure } from './rfc6749-error.js';
+import { installErrorHandler } from '../http/error-handler.js';
+import { findLiveToken, type TokenLookupDeps } from './token-lookup.js';
 
-export async function introspectionEndpoint(app: FastifyInstance, options: { services: Services }): Promise<void> {
+/** What introspection uses; Services provides it. */
+export interface IntrospectionDeps extends TokenLookupDeps, AuthenticateClientDeps {
+  store: TokenLookupDeps['store'] & AuthenticateClientDeps['store'] & { users: Pick<UserRepository, 'findById'> };
+  config: Pick<Config, 'issuer'>;
+}
+
+export async function introspectionEndpoint(app: FastifyInstance, options: { services: IntrospectionDeps }): Promise<void> {
   const { services } = options;
-  oauthErrorHandler(app, 'introspection');
+  installErrorHandler(app, oauthErrors('introspection'));
 
-  app.post('/oauth/introspect', { config: PUBLIC }, async (request, reply) => {
+  app.post('/oauth/introspect', { config: { ...PUBLIC, rateLimited: oauthTooManyRequests } }, async (request, reply) => {
     const usedBasic = /^basic\s/i.test(request.headers.authorization ?? '');
     try {
       const { params, client } = await authenticatedFormRequest(services, request, contentTypeOf(request));
-      if (!client.confidential) throw new GrantError('invalid_client_auth', 'Only confidential clients may introspect tokens.');
-      if (params.token === undefined) throw GrantError.missing('token');
+      if (!client.confidential) throw new OAuthFailure('invalid_client_auth', 'Only confidential clients may introspect tokens.');
+      if (params.token === undefined) throw OAuthFailure.missing('token');
       const found = await findLiveToken(services, params.token, params.token_type_hint);
       if (!found || (found.kind === 'refresh' && found.row.clientId !== client.clientId)) return noStore(reply).send({ active: false });
       if (found.kind === 'access') {
@@ -53,7 +63,7 @@ export async function introspectionEndpoint(app: FastifyInstance, options: { ser
         iss: services.config.issuer,
       });
     } catch (error) {
-      if (error instanceof GrantError) return sendOAuthFailure(reply, error, usedBasic);
+      if (error instanceof OAuthFailure) return sendOAuthFailure(reply, error, usedBasic);
       throw error;
     }
   });

@@ -2,9 +2,14 @@
 // well-known one. Retired keys stay until their last token has expired.
 import type { FastifyInstance } from 'fastify';
 import { PUBLIC } from '../resource/route-access.js';
-import type { Services } from '../services.js';
+import type { KeyRing } from '../crypto/keys.js';
 
-export async function jwksRoutes(app: FastifyInstance, options: { services: Services }): Promise<void> {
+/** What the JWKS routes use; Services provides it. */
+export interface JwksDeps {
+  keys: Pick<KeyRing, 'jwks'>;
+}
+
+export async function jwksRoutes(app: FastifyInstance, options: { services: JwksDeps }): Promise<void> {
   const { keys } = options.services;
   for (const url of ['/oauth/jwks', '/.well-known/jwks.json']) {
     app.get(url, { config: PUBLIC }, async (_request, reply) =>

@@ -1,50 +1,24 @@
 // What the form-encoded OAuth endpoints share (token, introspection, revocation): reading the
-// body, authenticating the client, answering errors in RFC 6749 §5.2 vocabulary.
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { describeClientError, isClientError, markBusy, noStore } from '../http/reply-helpers.js';
-import { REALM } from '../resource/resource-errors.js';
-import type { Services } from '../services.js';
-import { authenticateClient, readClientCredentials } from './client-auth.js';
-import { GrantError, toOAuthError } from './errors.js';
-import { singleValuedParams } from './params.js';
-import { isStoreUnavailable, UNAVAILABLE_RETRY_AFTER } from '../store/store-unavailable.js';
+// body and authenticating the client.
+import { type AuthenticateClientDeps, authenticateClient } from './client-auth/index.js';
+import { OAuthFailure } from './oauth-failure.js';
+import { type Params, singleValuedParams } from './params.js';
 
-export function sendOAuthFailure(reply: FastifyReply, error: GrantError, usedBasic: boolean): FastifyReply {
-  const answer = toOAuthError(error, usedBasic, REALM);
-  if (error.reason === 'server_busy') markBusy(reply);
-  return noStore(reply).code(answer.status).headers(answer.headers).send(answer.body);
-}
-
-export function oauthErrorHandler(app: FastifyInstance, label: string): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (isClientError(error)) return sendOAuthFailure(reply, new GrantError('invalid_parameter', describeClientError(error)), false);
-    if (isStoreUnavailable(error)) {
-      request.log.warn({ err: error }, `${label}: database unavailable`);
-      return noStore(reply)
-        .code(503)
-        .header('retry-after', String(UNAVAILABLE_RETRY_AFTER))
-        .send({ error: 'temporarily_unavailable', error_description: 'The authorization server is temporarily unavailable. Try again shortly.' });
-    }
-    request.log.error({ err: error }, `${label} failed`);
-    return noStore(reply).code(500).send({ error: 'server_error', error_description: 'The authorization server encountered an unexpected condition.' });
-  });
-}
-
-/** Reads a form body and authenticates the calling client, as the token endpoint does. */
-export function readFormParams(body: unknown, contentType: string) {
+/** RFC 6749 §3.2: the body is form-encoded; each parameter once. */
+export function readFormParams(body: unknown, contentType: string): Params {
   if (body !== undefined && contentType !== 'application/x-www-form-urlencoded') {
-    throw new GrantError('invalid_parameter', 'The request must be sent as application/x-www-form-urlencoded.');
+    throw new OAuthFailure('invalid_parameter', 'The request must be sent as application/x-www-form-urlencoded.');
   }
   return singleValuedParams(body);
 }
 
+/** Reads a form body and authenticates the calling client, as the token endpoint does. */
 export async function authenticatedFormRequest(
-  services: Services,
+  deps: AuthenticateClientDeps,
   request: { headers: Record<string, string | string[] | undefined>; body: unknown },
   contentType: string,
 ) {
   const params = readFormParams(request.body, contentType);
-  const authorization = typeof request.headers.authorization === 'string' ? request.headers.authorization : undefined;
-  const client = await authenticateClient(services.store, services.secrets, readClientCredentials(authorization, params));
+  const { client } = await authenticateClient(deps, { headers: request.headers, params });
   return { params, client };
 }

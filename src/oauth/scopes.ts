@@ -3,10 +3,10 @@
 import { scopesStillHeld, type AccessCatalog } from '../domain/access.js';
 import type { GrantType } from '../domain/grant-types.js';
 import { parseScopeParameter } from '../domain/scope.js';
-import { GrantError } from './errors.js';
+import { OAuthFailure } from './oauth-failure.js';
 
-function invalidScope(hint: string): GrantError {
-  return new GrantError('invalid_scope', 'The requested scope is invalid, unknown, or malformed', { hint });
+function invalidScope(hint: string): OAuthFailure {
+  return new OAuthFailure('invalid_scope', 'The requested scope is invalid, unknown, or malformed', { hint });
 }
 
 export function resolveScopes(requested: string | undefined, allowed: readonly string[], grantType: GrantType, catalog: AccessCatalog): string[] {

@@ -3,7 +3,7 @@
 import type { AuditLog } from '../audit-log.js';
 import type { Client } from '../domain/client.js';
 import type { GrantType } from '../domain/grant-types.js';
-import { GrantError } from './errors.js';
+import { OAuthFailure } from './oauth-failure.js';
 import { authorizationCodeGrant } from './grants/authorization-code.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
 import type { GrantContext } from './grants/grant-context.js';
@@ -21,7 +21,7 @@ export interface DispatchOptions {
 
 export function requireGrantAllowed(client: Client, grantType: GrantType): void {
   if (!client.grantTypes.includes(grantType)) {
-    throw new GrantError('unauthorized_client', `The client is not allowed to use the ${grantType} grant type.`);
+    throw new OAuthFailure('unauthorized_client', `The client is not allowed to use the ${grantType} grant type.`);
   }
 }
 
@@ -62,9 +62,9 @@ export function auditTokenRequest(
     return;
   }
   const error = outcome.error;
-  const reason = error instanceof GrantError ? error.reason : 'server_error';
+  const reason = error instanceof OAuthFailure ? error.reason : 'server_error';
   audit.record({
-    event: error instanceof GrantError && error.detail.event ? error.detail.event : 'token.failed',
+    event: error instanceof OAuthFailure && error.detail.event ? error.detail.event : 'token.failed',
     outcome: 'failure',
     userId: null,
     clientId: clientId ?? null,

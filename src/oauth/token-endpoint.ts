@@ -4,32 +4,39 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isGrantType } from '../domain/grant-types.js';
 import { contentTypeOf, noStore } from '../http/reply-helpers.js';
 import { PUBLIC } from '../resource/route-access.js';
-import type { Services } from '../services.js';
-import { authenticateClient, readClientCredentials } from './client-auth.js';
-import { GrantError } from './errors.js';
-import { oauthErrorHandler, readFormParams, sendOAuthFailure } from './oauth-request.js';
+import type { AuditLog } from '../audit-log.js';
+import { type AuthenticateClientDeps, authenticateClient, claimedClientId } from './client-auth/index.js';
+import type { GrantContext } from './grants/grant-context.js';
+import { OAuthFailure } from './oauth-failure.js';
+import { readFormParams } from './oauth-request.js';
+import { oauthErrors, oauthTooManyRequests, sendOAuthFailure } from './rfc6749-error.js';
+import { installErrorHandler } from '../http/error-handler.js';
 import type { Params } from './params.js';
 import { auditTokenRequest, dispatchGrant } from './token-dispatch.js';
 
 const ENDPOINT = '/oauth/token';
 
-export async function tokenEndpoint(app: FastifyInstance, options: { services: Services }): Promise<void> {
+/** What the token endpoint uses; Services provides it. */
+export type TokenEndpointDeps = Omit<GrantContext, 'ip'> & AuthenticateClientDeps & { audit: AuditLog };
+
+export async function tokenEndpoint(app: FastifyInstance, options: { services: TokenEndpointDeps }): Promise<void> {
   const { services } = options;
 
-  oauthErrorHandler(app, 'token endpoint');
+  installErrorHandler(app, oauthErrors('token endpoint'));
 
-  app.post(ENDPOINT, { config: PUBLIC }, async (request: FastifyRequest, reply: FastifyReply) => {
+  app.post(ENDPOINT, { config: { ...PUBLIC, rateLimited: oauthTooManyRequests } }, async (request: FastifyRequest, reply: FastifyReply) => {
     const usedBasic = /^basic\s/i.test(request.headers.authorization ?? '');
     let params: Params = {};
     let clientId: string | undefined;
     try {
       params = readFormParams(request.body, contentTypeOf(request));
       const grantType = params.grant_type;
-      if (grantType === undefined) throw GrantError.missing('grant_type');
-      if (!isGrantType(grantType)) throw new GrantError('unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
-      const credentials = readClientCredentials(request.headers.authorization, params);
-      clientId = credentials.clientId;
-      const client = await authenticateClient(services.store, services.secrets, credentials);
+      if (grantType === undefined) throw OAuthFailure.missing('grant_type');
+      if (!isGrantType(grantType))
+        throw new OAuthFailure('unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
+      const presented = { headers: request.headers, params };
+      clientId = claimedClientId(presented);
+      const { client } = await authenticateClient(services, presented);
       const issued = await dispatchGrant({ ...services, ip: request.ip }, grantType, client, params, { refreshWithClientCredentials: false });
       auditTokenRequest(services.audit, ENDPOINT, request.ip, grantType, client.clientId, { issued });
       const body: Record<string, unknown> = {
@@ -43,7 +50,7 @@ export async function tokenEndpoint(app: FastifyInstance, options: { services: S
       return noStore(reply).send(body);
     } catch (error) {
       auditTokenRequest(services.audit, ENDPOINT, request.ip, params.grant_type, clientId?.slice(0, 128), { error });
-      if (error instanceof GrantError) return sendOAuthFailure(reply, error, usedBasic);
+      if (error instanceof OAuthFailure) return sendOAuthFailure(reply, error, usedBasic);
       throw error;
     }
   });

@@ -2,17 +2,25 @@
 // access tokens (a JWT the guard accepts) or a live refresh token. The hint orders the search;
 // it is never trusted to end it, and one the server does not know is ignored (RFC 7009 §2.1,
 // RFC 7662 §2.1).
-import { nowSeconds } from '../clock.js';
+import { type Clock, nowSeconds } from '../clock.js';
 import { tokenDigest } from '../crypto/secrets.js';
-import type { Principal } from '../resource/bearer-guard.js';
-import type { Services } from '../services.js';
-import type { RefreshTokenRow } from '../store/store.js';
+import type { BearerGuard, Principal } from '../resource/bearer-guard.js';
+import type { RevocationView } from '../resource/revocation-view.js';
+import type { RefreshTokenRepository, RefreshTokenRow } from '../store/store.js';
+
+/** What finding a presented token uses; Services provides it. */
+export interface TokenLookupDeps {
+  guard: Pick<BearerGuard, 'check'>;
+  store: { refreshTokens: Pick<RefreshTokenRepository, 'findByDigest'> };
+  clock: Clock;
+  revocations: Pick<RevocationView, 'isBlocked'>;
+}
 
 export type LiveToken = { kind: 'access'; principal: Principal } | { kind: 'refresh'; row: RefreshTokenRow };
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
-async function liveAccessToken(services: Services, token: string): Promise<LiveToken | null> {
+async function liveAccessToken(services: TokenLookupDeps, token: string): Promise<LiveToken | null> {
   if (!JWT_SHAPE.test(token)) return null;
   try {
     return { kind: 'access', principal: await services.guard.check(token) };
@@ -21,7 +29,7 @@ async function liveAccessToken(services: Services, token: string): Promise<LiveT
   }
 }
 
-async function liveRefreshToken(services: Services, token: string): Promise<LiveToken | null> {
+async function liveRefreshToken(services: TokenLookupDeps, token: string): Promise<LiveToken | null> {
   if (token.length > 512) return null;
   const row = await services.store.refreshTokens.findByDigest(tokenDigest(token));
   if (!row || row.revokedAt !== null || row.spentAt !== null || row.expiresAt <= nowSeconds(services.clock)) return null;
@@ -29,7 +37,7 @@ async function liveRefreshToken(services: Services, token: string): Promise<Live
   return { kind: 'refresh', row };
 }
 
-export async function findLiveToken(services: Services, token: string, hint: string | undefined): Promise<LiveToken | null> {
+export async function findLiveToken(services: TokenLookupDeps, token: string, hint: string | undefined): Promise<LiveToken | null> {
   const order = hint === 'refresh_token' ? [liveRefreshToken, liveAccessToken] : [liveAccessToken, liveRefreshToken];
   for (const find of order) {
     const found = await find(services, token);

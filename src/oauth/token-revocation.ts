@@ -1,13 +1,22 @@
 // Revoking a token a client presents (RFC 7009), whichever endpoint it came through: only the
 // client's own tokens; a refresh token takes its whole family and the access tokens issued from
 // it; unknown and foreign tokens change nothing, and the caller is not told which it was.
+import type { AuditLog } from '../audit-log.js';
 import type { Client } from '../domain/client.js';
-import type { Services } from '../services.js';
+import type { RevocationView } from '../resource/revocation-view.js';
+import type { Store } from '../store/store.js';
 import { revokeFamily } from './revocation.js';
-import { findLiveToken } from './token-lookup.js';
+import { findLiveToken, type TokenLookupDeps } from './token-lookup.js';
+
+/** What revoking a presented token uses; Services provides it. */
+export interface TokenRevocationDeps extends TokenLookupDeps {
+  store: Store;
+  audit: Pick<AuditLog, 'record'>;
+  revocations: Pick<RevocationView, 'isBlocked' | 'refresh'>;
+}
 
 export async function revokePresentedToken(
-  services: Services,
+  services: TokenRevocationDeps,
   client: Client,
   token: string,
   hint: string | undefined,

@@ -4,11 +4,9 @@ import type { Clock } from '../clock.js';
 import type { KeyRing } from '../crypto/keys.js';
 import { signJwt } from '../crypto/jwt.js';
 import { randomToken, tokenDigest } from '../crypto/secrets.js';
-import { newJti } from './jti.js';
 import type { Client } from '../domain/client.js';
 import type { Repositories } from '../store/store.js';
-
-export const ACCESS_TOKEN_TYP = 'at+jwt';
+import { ACCESS_TOKEN_TYP, accessTokenClaims, newJti } from '../tokens/access-token-format.js';
 
 export interface TokenGrant {
   client: Client;
@@ -59,18 +57,21 @@ export class TokenService {
     const clientId = grant.client.clientId;
     const expiresIn = grant.client.accessTokenExpiration;
     const jti = newJti(issuedMs);
-    const accessToken = await signJwt(keys.signingKey('access'), ACCESS_TOKEN_TYP, {
-      iss: issuer,
-      sub: String(grant.userId),
-      aud: audience,
-      client_id: clientId,
-      iat: now,
-      nbf: now,
-      exp: now + expiresIn,
-      jti,
-      scope: grant.scopes.join(' '),
-      ...(grant.authTime !== undefined ? { auth_time: grant.authTime } : {}),
-    });
+    const accessToken = await signJwt(
+      keys.signingKey('access'),
+      ACCESS_TOKEN_TYP,
+      accessTokenClaims({
+        issuer,
+        audience,
+        userId: grant.userId,
+        clientId,
+        scopes: grant.scopes,
+        jti,
+        issuedAt: now,
+        expiresAt: now + expiresIn,
+        authTime: grant.authTime,
+      }),
+    );
     const issued: IssuedTokens = { accessToken, jti, expiresIn, expiresAt: now + expiresIn, scopes: grant.scopes, userId: grant.userId };
     if (!grant.refresh) return { issued, persist: async () => undefined };
     const refreshToken = randomToken(32);

@@ -7,7 +7,7 @@ import { nowSeconds } from '../clock.js';
 import { hashPassword, PasswordQueueFull, verifyPassword } from '../crypto/passwords.js';
 import { ANONYMOUS_UID, USER_NAME_MAX_LENGTH, type User } from '../domain/user.js';
 import type { UserRepository } from '../store/store.js';
-import { GrantError } from './errors.js';
+import { OAuthFailure } from './oauth-failure.js';
 import type { FloodAttempt, FloodControl } from './flood-control.js';
 
 /** Seconds a client is asked to wait when every hashing slot and the queue are busy. */
@@ -39,16 +39,16 @@ export class UserAuthenticator {
     this.observer = options.observer ?? { passwordCheckFailed() {}, floodBlocked() {}, passwordQueueFull() {} };
   }
 
-  /** The user whose name and password these are, or a GrantError saying why not. */
+  /** The user whose name and password these are, or a OAuthFailure saying why not. */
   async authenticate(name: string, password: string, ip: string): Promise<User> {
     // no account can have a longer name: refuse before a flood row is written or a hash computed
     if (name.length > USER_NAME_MAX_LENGTH && [...name].length > USER_NAME_MAX_LENGTH) {
-      throw GrantError.invalid('username', `The username must not be longer than ${USER_NAME_MAX_LENGTH} characters.`);
+      throw OAuthFailure.invalid('username', `The username must not be longer than ${USER_NAME_MAX_LENGTH} characters.`);
     }
     const attempt = await this.options.flood.reserve(ip, name);
     if ('retryAfter' in attempt) {
       this.observer.floodBlocked();
-      throw new GrantError('too_many_attempts', 'Too many failed login attempts. Try again later.', { retryAfter: attempt.retryAfter });
+      throw new OAuthFailure('too_many_attempts', 'Too many failed login attempts. Try again later.', { retryAfter: attempt.retryAfter });
     }
     let checked: { user: User | null; ok: boolean; needsRehash: boolean };
     try {
@@ -63,7 +63,7 @@ export class UserAuthenticator {
     if (!user || !ok) {
       // the reserved attempt stays: it is the recorded failure
       this.observer.passwordCheckFailed();
-      throw new GrantError('invalid_credentials', 'The user credentials were incorrect.');
+      throw new OAuthFailure('invalid_credentials', 'The user credentials were incorrect.');
     }
     return this.succeeded(user, password, needsRehash, attempt);
   }
@@ -76,7 +76,7 @@ export class UserAuthenticator {
     } catch (error) {
       if (!(error instanceof PasswordQueueFull)) throw error;
       this.observer.passwordQueueFull();
-      throw new GrantError('server_busy', 'The server is busy checking other passwords. Try again shortly.', { retryAfter: BUSY_RETRY_AFTER });
+      throw new OAuthFailure('server_busy', 'The server is busy checking other passwords. Try again shortly.', { retryAfter: BUSY_RETRY_AFTER });
     }
   }
 
@@ -84,7 +84,7 @@ export class UserAuthenticator {
     // only after the password proved who is asking do we say the account is blocked
     if (!user.status) {
       await this.options.flood.release(attempt);
-      throw new GrantError('user_blocked', 'The user account is blocked.');
+      throw new OAuthFailure('user_blocked', 'The user account is blocked.');
     }
     await this.options.flood.succeeded(attempt);
     const now = nowSeconds(this.options.clock);

@@ -2,10 +2,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { resourceErrors } from '../resource/resource-errors.js';
 import { BEARER, sendResourceError } from '../resource/route-access.js';
-import type { Services } from '../services.js';
+import type { Config } from '../config.js';
+import type { UserRepository } from '../store/store.js';
+
+/** What userinfo uses; Services provides it. */
+export interface UserinfoDeps {
+  store: { users: Pick<UserRepository, 'findById'> };
+  config: Pick<Config, 'issuer'>;
+}
 import { userClaims } from './claims.js';
 
-export async function userinfoRoutes(app: FastifyInstance, options: { services: Services }): Promise<void> {
+export async function userinfoRoutes(app: FastifyInstance, options: { services: UserinfoDeps }): Promise<void> {
   const { store, config } = options.services;
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const principal = request.principal!;

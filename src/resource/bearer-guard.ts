@@ -4,8 +4,7 @@ import type { Clock } from '../clock.js';
 import { nowSeconds } from '../clock.js';
 import { JwtVerifyError, verifyJwt, type JwtClaims } from '../crypto/jwt.js';
 import type { KeyRing } from '../crypto/keys.js';
-import { jtiIssuedAt } from '../oauth/jti.js';
-import { ACCESS_TOKEN_TYP } from '../oauth/token-service.js';
+import { ACCESS_TOKEN_TYP, readAccessTokenClaims } from '../tokens/access-token-format.js';
 import { resourceErrors } from './resource-errors.js';
 import type { RevocationView } from './revocation-view.js';
 
@@ -98,21 +97,19 @@ export class BearerGuard {
       if (error instanceof JwtVerifyError && error.reason === 'expired') throw resourceErrors.expired();
       throw resourceErrors.invalidToken();
     }
-    const uid = typeof claims.sub === 'string' && /^[1-9][0-9]{0,14}$/.test(claims.sub) ? Number(claims.sub) : NaN;
-    if (!Number.isSafeInteger(uid) || typeof claims.jti !== 'string' || typeof claims.client_id !== 'string' || typeof claims.scope !== 'string') {
-      throw resourceErrors.invalidToken();
-    }
+    const subject = readAccessTokenClaims(claims);
+    if (!subject) throw resourceErrors.invalidToken();
     const principal: Principal = {
-      uid,
-      clientId: claims.client_id,
-      scopes: claims.scope === '' ? [] : claims.scope.split(' '),
-      jti: claims.jti,
-      expiresAt: claims.exp as number,
-      issuedMs: jtiIssuedAt(claims.jti) ?? (claims.iat as number) * 1000,
+      uid: subject.userId,
+      clientId: subject.clientId,
+      scopes: subject.scopes,
+      jti: subject.jti,
+      expiresAt: subject.expiresAt,
+      issuedMs: subject.issuedMs,
       claims,
     };
     if (this.verified.size >= CACHE_LIMIT) this.verified.delete(this.verified.keys().next().value as string);
-    this.verified.set(token, { principal, nbf: typeof claims.nbf === 'number' ? claims.nbf : 0, kid });
+    this.verified.set(token, { principal, nbf: subject.notBefore, kid });
     return principal;
   }
 }

@@ -58,6 +58,8 @@ export interface ClientsTable {
   user_id: number | null;
   /** JSON: "*" or a list of user ids */
   act_as: string;
+  /** RFC 7591 name; NULL: by the client's type */
+  token_endpoint_auth_method: string | null;
   pkce: number;
   automatic_authorization: number;
   remember_approval: number;

@@ -13,6 +13,8 @@ export const CSRF_FIELD = 'csrf_token';
 const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
 
 export class Csrf {
+  /** the form field every form carries its token in */
+  readonly field = CSRF_FIELD;
   private readonly key: Buffer;
 
   constructor(

@@ -1,8 +1,8 @@
 // /user/login and /user/logout: the login form (flood control shared with the password grant),
 // server-side sessions, and logout — also the end of RP-initiated logout.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { markBusy } from '../http/reply-helpers.js';
-import { GrantError } from '../oauth/errors.js';
+import { markBusy, noStore } from '../http/reply-helpers.js';
+import { OAuthFailure } from '../oauth/oauth-failure.js';
 import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
 import { CSRF_FIELD } from './csrf.js';
@@ -14,6 +14,10 @@ import { resolveLogoutTarget, sendLoggedOut } from '../oidc/end-session.js';
 type Form = Record<string, unknown>;
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** GATEHOUSE_RATE_LIMIT exceeded at the login form. */
+const loginTooManyRequests = (reply: FastifyReply, retryAfter: number): FastifyReply =>
+  noStore(reply).code(429).header('retry-after', String(retryAfter)).type('text/plain; charset=utf-8').send('Too many requests. Try again later.');
 
 export async function loginRoutes(app: FastifyInstance, options: { services: Services }): Promise<void> {
   const { services } = options;
@@ -31,7 +35,7 @@ export async function loginRoutes(app: FastifyInstance, options: { services: Ser
     return showLogin(request, reply, 200, safeDestination(query.destination));
   });
 
-  app.post('/user/login', { config: PUBLIC }, async (request, reply) => {
+  app.post('/user/login', { config: { ...PUBLIC, rateLimited: loginTooManyRequests } }, async (request, reply) => {
     const form = (request.body ?? {}) as Form;
     const destination = safeDestination(form.destination);
     const name = text(form.name)?.trim() ?? '';
@@ -56,7 +60,7 @@ export async function loginRoutes(app: FastifyInstance, options: { services: Ser
       });
       return reply.code(303).header('cache-control', 'no-store').redirect(destination, 303);
     } catch (error) {
-      if (!(error instanceof GrantError)) throw error;
+      if (!(error instanceof OAuthFailure)) throw error;
       services.audit.record({
         event: 'user.login',
         outcome: 'failure',
@@ -101,6 +105,6 @@ export async function loginRoutes(app: FastifyInstance, options: { services: Ser
         endpoint: '/user/logout',
         detail: null,
       });
-    return sendLoggedOut(reply, target.kind === 'redirect' ? target : null);
+    return sendLoggedOut(reply, target.kind === 'redirect' ? target : null, web.pages);
   });
 }

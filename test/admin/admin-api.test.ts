@@ -1,3 +1,4 @@
+// test-engines: both
 // The admin API over HTTP: every operation, its permission check, its validation errors, and
 // the lifecycle rules it must keep (deleting a client or blocking a user revokes their tokens;
 // the last administrator cannot be locked out). The OpenAPI document is validated too.

@@ -1,3 +1,4 @@
+// test-engines: both
 // The console's forms over HTTP: each refusal shown beside its field with a 400, destructive
 // steps that do nothing without their confirmation, the last administrator protected, and
 // every page behind login and its permission.

@@ -1,3 +1,4 @@
+// test-engines: both
 // Nobody hands out what they do not hold: a client's default user, the users it may act for and
 // its scopes, and what a scope grants, may be set in the admin API and the console only by an
 // administrator who already holds every permission that would give (or `administer users`).

@@ -1,3 +1,4 @@
+// test-engines: both
 // The last-administrator rule under concurrency: two administrators blocking each other at the
 // same moment through the admin API. Checked and written one after the other, at most one of
 // the two succeeds, and an active administrator always remains (issue 10, finding 8).

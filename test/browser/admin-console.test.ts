@@ -1,3 +1,4 @@
+// test-engines: both
 // The administration console in real Chromium: log in as an administrator, create a client and
 // use it for a client_credentials token, rotate its secret (the old one refused), block a user
 // (their token refused), and read the audit entries those steps made. Field errors, the

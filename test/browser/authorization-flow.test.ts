@@ -1,3 +1,4 @@
+// test-engines: both
 // The authorization-code flow in real Chromium, with openid-client v6 as the relying party:
 // discovery → PKCE authorization URL → login → Allow → callback → code exchange → id token
 // validated → userinfo → refresh. Then Deny, a remembered approval, and revoking the app.

@@ -1,3 +1,4 @@
+// test-engines: both
 // The Swagger UI at /docs under its Content-Security-Policy, in real Chromium: it renders every
 // operation, "Try it out" reaches the API, and the browser reports no CSP violation or error.
 import assert from 'node:assert/strict';

@@ -1,3 +1,4 @@
+// test-engines: own
 // Processes sharing one SQLite file (issue 10, finding 17): `gatehouse apply` beside a running
 // instance under load succeeds while the instance keeps answering; an instance never waits for
 // another process's write lock with its event loop stopped (a write it cannot make in time is a

@@ -1,3 +1,4 @@
+// test-engines: both
 // GET /user/{id}?_format=json through HTTP: docs/compatibility.md §6's access table and field sets.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';

@@ -1,3 +1,4 @@
+// test-engines: both
 // miniOrange's client_credentials + `username` at /rest_api/access_token: a client acts only for
 // its default user and the users its `actAs` field lists ("*": anyone, the module's behaviour).
 import assert from 'node:assert/strict';

@@ -1,3 +1,4 @@
+// test-engines: both
 // POST /rest_api/access_token: every row of docs/compatibility.md §1.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -179,12 +180,12 @@ describe('client_credentials grant', () => {
     assert.equal(res.body.refresh_token, undefined);
   });
 
-  test('without username and without default user: MISSING_USERNAME', async () => {
+  test('without username and without default user: MISSING_USERNAME, saying both ways out', async () => {
     assertError(
       await form(endpoint, { grant_type: 'client_credentials', client_id: 'nouser', client_secret: SECRET }),
       400,
       'MISSING_USERNAME',
-      'The username is missing from the request',
+      'The username is missing from the request, and the client has no default user to act as: send username, or give the client a default user.',
     );
   });
 

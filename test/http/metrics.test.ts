@@ -1,3 +1,4 @@
+// test-engines: both
 // /metrics in Prometheus text format: off unless configured, behind a Bearer token on the public
 // port or open on a port of its own, and counting what operators watch.
 import assert from 'node:assert/strict';

@@ -1,3 +1,4 @@
+// test-engines: both
 // No CORS where a browser only navigates (RFC 9700 §2.6: CORS MUST NOT be supported at the
 // authorization endpoint) nor where an administrator's session or token acts: a preflight from
 // another origin gets no Access-Control-Allow-Origin, so a page elsewhere can neither read these

@@ -1,3 +1,4 @@
+// test-engines: both
 // Nothing a client sends yields a 5xx: a battery of malformed requests against every endpoint.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';

@@ -1,3 +1,4 @@
+// test-engines: both
 // Every answer carries the security headers (issue 10, finding 16): each HTML page — the Swagger
 // UI at /docs included — a CSP that allows nothing inline and no framing, X-Frame-Options DENY,
 // nosniff and no referrer; every JSON answer (discovery, errors, the 404) at least nosniff.

@@ -1,3 +1,4 @@
+// test-engines: both
 // Slow and idle clients cannot hold the server (issue 10, finding 12, and the robustness suite's
 // slow-body client): a body sent a byte at a time and headers that never end are cut off by the
 // configured timeouts while other requests keep being served, and open connections are capped.

@@ -1,3 +1,4 @@
+// test-engines: both
 // X-Forwarded-For is not believed unless GATEHOUSE_TRUST_PROXY says a proxy sets it (RFC 9700
 // §4.13): by default the client IP that flood control, rate limits and the audit log see is the
 // TCP peer's, so a client cannot pick a fresh address per guess by sending the header itself.

@@ -1,3 +1,4 @@
+// test-engines: own
 // Flood control and rate limits shared through Redis by two instances that have separate
 // databases (so the only thing they share is Redis); and what happens when Redis goes away:
 // limits fall back to per-instance counting with a warning, and requests are still served.
@@ -118,7 +119,8 @@ describe('Redis unreachable', { skip }, () => {
     // Redis back: counts are shared again
     await startProxy(port);
     const deadline = Date.now() + 10_000;
-    while (!logs.some((line) => /Redis is back/.test(line))) {
+    // each instance says so once it has reconnected; a failure counted before that stays local
+    while (logs.filter((line) => /Redis is back/.test(line)).length < 2) {
       assert.ok(Date.now() < deadline, 'the connection came back by itself');
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -1,3 +1,4 @@
+// test-engines: both
 // The authorization-code flow through HTTP: request validation, login, consent, code exchange
 // with PKCE, OIDC id token and userinfo, and the attacks of RFC 9700 §4 that apply here.
 import assert from 'node:assert/strict';

@@ -1,3 +1,4 @@
+// test-engines: both
 // A role or scope changed by another process (`gatehouse apply` beside a running instance) is in
 // force at that instance within a second, on SQLite (change versions, polled) as on PostgreSQL
 // (NOTIFY), as revocations are (issue 10, finding 16).

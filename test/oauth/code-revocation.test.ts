@@ -1,3 +1,4 @@
+// test-engines: both
 // Authorization codes do not outlive the user's access (issue 10, finding 6): a new password, a
 // block, new roles, "revoke all" or revoking the app at /user/apps void the codes not yet
 // exchanged and the remembered approvals, and the exchange itself refuses a code issued before

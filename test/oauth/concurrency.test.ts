@@ -1,3 +1,4 @@
+// test-engines: both
 // Races that only the database can settle (runs on SQLite and, in the PostgreSQL pass, on
 // PostgreSQL): one refresh token presented many times at once, one code redeemed many times at
 // once. Exactly one request wins; the others are treated as replay, which ends the grant.

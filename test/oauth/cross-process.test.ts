@@ -1,3 +1,4 @@
+// test-engines: both
 // Two processes on one database: what one revokes or rotates, the other honours — a revocation
 // within 1 s, a new signing key as soon as a token signed with it arrives.
 import assert from 'node:assert/strict';

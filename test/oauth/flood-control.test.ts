@@ -1,3 +1,4 @@
+// test-engines: both
 // Flood control under bursts: however requests are timed, no more passwords are checked than the
 // limits allow (an attempt is reserved before the hash), on the database (SQLite here, PostgreSQL
 // in the second pass) and on Redis; the user limit counts per (user, IP) beside a higher one per

@@ -1,3 +1,4 @@
+// test-engines: both
 // Flood control across processes: a burst of wrong passwords split between two Gatehouse
 // processes over one database (one SQLite file; one PostgreSQL schema in the second pass) checks
 // no more passwords, in sum, than the limit allows.

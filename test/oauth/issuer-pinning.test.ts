@@ -1,3 +1,4 @@
+// test-engines: both
 // The issuer is configuration, never taken from a request (RFC 9700 §4.4 mix-up, §4.13 proxies;
 // RFC 8414 §3.3): whatever Host, X-Forwarded-Host and X-Forwarded-Proto say — even with
 // GATEHOUSE_TRUST_PROXY on — discovery, tokens, authorization responses and cookie attributes

@@ -1,3 +1,4 @@
+// test-engines: both
 // /oauth/jwks, /.well-known/jwks.json and /oauth/debug.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

@@ -1,3 +1,4 @@
+// test-engines: both
 // Token lifecycle through HTTP: introspection (RFC 7662), revocation (RFC 7009 and miniOrange's
 // shape), revocation that holds, key rotation without a valid token failing, cleanup.
 import assert from 'node:assert/strict';

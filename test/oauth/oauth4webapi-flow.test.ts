@@ -1,3 +1,4 @@
+// test-engines: both
 // oauth4webapi, used as any app would use it, completes the authorization-code flow (the user's
 // part walked over HTTP): discovery, PKCE, the RFC 9207 iss check, code exchange with id-token
 // validation, userinfo, refresh.

@@ -1,3 +1,4 @@
+// test-engines: both
 // The bounded password queue (GATEHOUSE_PASSWORD_QUEUE): when every hashing slot is busy and the
 // queue is full, a password check is refused at once with 503 and Retry-After in each endpoint's
 // vocabulary, counted in /metrics, and costs no flood-control attempt.

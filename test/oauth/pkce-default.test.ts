@@ -1,3 +1,4 @@
+// test-engines: both
 // PKCE is required by default for every new client, confidential ones too (OAuth 2.1 §4.1.1);
 // the consumer field `pkce` may turn it off for a confidential client, never for a public one.
 // Clients stored before keep the value they have.

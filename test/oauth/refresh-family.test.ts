@@ -1,3 +1,4 @@
+// test-engines: both
 // A refresh-token family keeps no more than its client and user still have, and does not live
 // for ever (issue 10, finding 9): on refresh, scopes = granted ∩ the client's current scopes ∩
 // what the user still holds; a family ends `refreshFamilyLifetime` after it started.

@@ -1,3 +1,4 @@
+// test-engines: both
 // The refresh-token reuse interval (issue 10, finding 18): a client that opted in may present a
 // just-spent refresh token again for a short while — its reply was lost, or two tabs refreshed
 // at once — and gets the same successor with a fresh access token, instead of its family being

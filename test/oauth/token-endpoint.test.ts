@@ -1,3 +1,4 @@
+// test-engines: both
 // POST /oauth/token through HTTP: client authentication, the three grants, RFC 6749 errors
 // (docs/compatibility.md §3).
 import assert from 'node:assert/strict';
@@ -79,8 +80,18 @@ describe('client_credentials', () => {
     assertOAuthError(res, 401, 'invalid_client');
   });
 
-  test('a client without a default user is refused, never given an ownerless token', async () => {
-    assertOAuthError(await form(token, { grant_type: 'client_credentials', client_id: 'nouser', client_secret: SECRET }), 401, 'invalid_client');
+  test('a client without a default user is refused, never given an ownerless token: unauthorized_client saying how to fix it', async () => {
+    for (const res of [
+      await form(token, { grant_type: 'client_credentials', client_id: 'nouser', client_secret: SECRET }),
+      await form(token, { grant_type: 'client_credentials' }, { authorization: basic('nouser', SECRET) }),
+    ]) {
+      assertOAuthError(res, 400, 'unauthorized_client');
+      assert.equal(
+        res.body.error_description,
+        'The client has no default user for client_credentials tokens to act as. Give the client a default user, or use another grant type.',
+      );
+      assert.equal(res.headers.get('www-authenticate'), null, 'the client did authenticate: no challenge');
+    }
   });
 
   test('a default user that is blocked: invalid_grant', async () => {

@@ -1,3 +1,4 @@
+// test-engines: both
 // token_type_hint is a hint (issue 10, finding 15): RFC 7009 §2.1 and RFC 7662 §2.1 — a value the
 // server does not know is ignored and the token still looked up, at /oauth/introspect,
 // /oauth/revoke and /rest_api/revoke alike, for access and refresh tokens.

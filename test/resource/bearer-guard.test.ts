@@ -1,3 +1,4 @@
+// test-engines: both
 // The bearer guard on a protected route: every row of docs/compatibility.md §2, and forged tokens
 // of every kind.
 import assert from 'node:assert/strict';

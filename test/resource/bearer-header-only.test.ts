@@ -1,3 +1,4 @@
+// test-engines: both
 // Access tokens are read from the Authorization header only (RFC 6750 §2.3, RFC 9700 §4.3.2):
 // a token in a query string or a form body ends up in logs, histories and Referer headers, so it
 // is not accepted there, on any protected route.

@@ -1,3 +1,4 @@
+// test-engines: both
 // The seeded fuzzer: thousands of requests over every route Gatehouse serves — odd methods, paths,
 // content types, bodies, credentials — then malformed framing on a bare socket. Nothing may
 // answer 5xx (but 503 with Retry-After), every answer must be well-formed, and the server must be

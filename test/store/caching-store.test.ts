@@ -33,6 +33,7 @@ const client = (clientId: string, label: string) => ({
   authorizationCodeScopes: [],
   userId: null,
   actAs: [],
+  tokenEndpointAuthMethod: null,
   pkce: false,
   automaticAuthorization: false,
   rememberApproval: true,

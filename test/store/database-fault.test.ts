@@ -1,3 +1,4 @@
+// test-engines: own
 // The database goes away under a running instance: requests that need it answer 503 with
 // Retry-After (never a 500, never a hang), /readyz says so, and when it is back service resumes by
 // itself with no refresh token lost or issued twice. The outage is made with a TCP proxy in front

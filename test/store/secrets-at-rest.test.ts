@@ -1,3 +1,4 @@
+// test-engines: own
 // Nothing secret is stored in clear (RFC 6819 §5.1.4.1.3, §5.1.4.1.4): after a server has issued
 // a refresh token, an authorization code and a login session, and holds its signing keys and a
 // client secret, the SQLite file holds none of them — only digests, keyed digests and ciphertext.

@@ -25,6 +25,7 @@ function client(id: string, fields: Partial<Client> = {}): Client {
     authorizationCodeScopes: [],
     userId: null,
     actAs: [],
+    tokenEndpointAuthMethod: null,
     pkce: false,
     automaticAuthorization: false,
     rememberApproval: true,

@@ -1,3 +1,4 @@
+// test-engines: both
 // CSRF tokens are bound to the login session (issue 10, finding 10): a token learnt before login,
 // or in another session of the same browser, is refused for a logged-in form; the login form
 // keeps working for anonymous browsers; behind an https issuer both cookies are `__Host-` cookies.

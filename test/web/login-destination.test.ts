@@ -1,3 +1,4 @@
+// test-engines: both
 // Where the login form sends the browser (issue 10, finding 11): any `destination` — non-ASCII,
 // CR/LF, percent-encoded, or pointing elsewhere — ends in a redirect to a valid, encoded path on
 // this server, never a 5xx; and no redirect anywhere carries a character a header may not hold.

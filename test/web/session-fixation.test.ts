@@ -1,3 +1,4 @@
+// test-engines: both
 // Session fixation (OWASP; RFC 6819 §4.4.1.6 for the session the authorization rides on): a
 // login always starts a new session with a new id, and the session the browser arrived with —
 // one an attacker planted, even a live one of the attacker's own — is ended, never promoted.

@@ -5,7 +5,7 @@
 import { nowSeconds } from '../../clock.js';
 import { tokenDigest } from '../../crypto/secrets.js';
 import type { Client } from '../../domain/client.js';
-import { GrantError } from '../errors.js';
+import { OAuthFailure } from '../oauth-failure.js';
 import type { Params } from '../params.js';
 import { isValidVerifier, verifierMatches } from '../pkce.js';
 import { revokeFamily } from '../revocation.js';
@@ -13,15 +13,15 @@ import type { AuthorizationCodeRow } from '../../store/store.js';
 import type { IssuedTokens } from '../token-service.js';
 import type { GrantContext } from './grant-context.js';
 
-const invalid = (message: string): GrantError => new GrantError('invalid_grant', message);
+const invalid = (message: string): OAuthFailure => new OAuthFailure('invalid_grant', message);
 
 export async function authorizationCodeGrant(ctx: GrantContext, client: Client, params: Params): Promise<IssuedTokens> {
-  if (params.code === undefined) throw GrantError.missing('code');
+  if (params.code === undefined) throw OAuthFailure.missing('code');
   if (params.code_verifier !== undefined && !isValidVerifier(params.code_verifier)) {
     const lineBreak = /[\r\n]/.test(params.code_verifier)
       ? ' It contains a line break: `openssl rand -base64` wraps its output at 64 columns; use `openssl rand -base64 -A`.'
       : '';
-    throw GrantError.invalid('code_verifier', `code_verifier must be 43–128 characters of A–Z, a–z, 0–9, "-", ".", "_", "~" (RFC 7636 §4.1).${lineBreak}`);
+    throw OAuthFailure.invalid('code_verifier', `code_verifier must be 43–128 characters of A–Z, a–z, 0–9, "-", ".", "_", "~" (RFC 7636 §4.1).${lineBreak}`);
   }
   const digest = tokenDigest(params.code);
   const code = await ctx.store.codes.findByDigest(digest);
@@ -40,7 +40,7 @@ export async function authorizationCodeGrant(ctx: GrantContext, client: Client, 
     authTime: code.authTime,
   });
   const { issued } = prepared;
-  const outcome = await ctx.store.transaction(async (tx): Promise<'replay' | GrantError | null> => {
+  const outcome = await ctx.store.transaction(async (tx): Promise<'replay' | OAuthFailure | null> => {
     if (!(await tx.codes.spend(digest, now, { familyId: issued.familyId ?? null, accessJti: issued.jti, accessExpiresAt: issued.expiresAt }))) return 'replay';
     // a failed check still spends the code (it commits): a wrong verifier is one guess, not many
     const refused =
@@ -62,7 +62,9 @@ export async function authorizationCodeGrant(ctx: GrantContext, client: Client, 
       await ctx.store.revocations.add([{ kind: 'jti', subject: spent.accessJti, at: ctx.clock.now(), expiresAt: spent.accessExpiresAt }]);
     }
     await ctx.revocations.refresh();
-    throw new GrantError('invalid_grant', 'The authorization code was already used; the tokens issued for it are revoked.', { event: 'code.replay_detected' });
+    throw new OAuthFailure('invalid_grant', 'The authorization code was already used; the tokens issued for it are revoked.', {
+      event: 'code.replay_detected',
+    });
   }
   if (outcome) throw outcome;
   if (code.scopes.includes('openid')) {
@@ -79,7 +81,7 @@ export async function authorizationCodeGrant(ctx: GrantContext, client: Client, 
 }
 
 /** The bindings of RFC 6749 §4.1.3 and RFC 7636 §4.6: client, expiry, redirect URI, verifier. */
-function checkCode(code: AuthorizationCodeRow, client: Client, params: Params, now: number): GrantError | null {
+function checkCode(code: AuthorizationCodeRow, client: Client, params: Params, now: number): OAuthFailure | null {
   if (code.clientId !== client.clientId) return invalid('The authorization code was issued to another client.');
   if (code.expiresAt <= now) return invalid('The authorization code has expired.');
   if (code.redirectUriGiven || params.redirect_uri !== undefined) {

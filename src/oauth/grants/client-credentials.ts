@@ -3,7 +3,7 @@
 // named user the client may act for (its `actAs` list, or anyone with "*").
 import { ACT_AS_ANYONE, type Client } from '../../domain/client.js';
 import { ANONYMOUS_UID, type User } from '../../domain/user.js';
-import { GrantError } from '../errors.js';
+import { OAuthFailure } from '../oauth-failure.js';
 import type { Params } from '../params.js';
 import { resolveScopes } from '../scopes.js';
 import type { IssuedTokens } from '../token-service.js';
@@ -14,6 +14,10 @@ export interface ClientCredentialsOptions {
   actAs?: string;
   refresh: boolean;
 }
+
+/** Says how to fix it: the newcomer who made a client without a default user reads this. */
+export const NO_DEFAULT_USER =
+  'The client has no default user for client_credentials tokens to act as. Give the client a default user, or use another grant type.';
 
 const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase(); // as the store matches names
 
@@ -31,9 +35,9 @@ async function namedUser(ctx: GrantContext, client: Client, name: string): Promi
       const candidate = await ctx.store.users.findById(uid);
       if (candidate && sameName(candidate.name, name)) user = candidate;
     }
-    if (!user) throw new GrantError('act_as_refused', 'The client may not act for this user.', { param: 'username' });
+    if (!user) throw new OAuthFailure('act_as_refused', 'The client may not act for this user.', { param: 'username' });
   }
-  if (!user || user.uid === ANONYMOUS_UID) throw new GrantError('invalid_credentials', 'The user credentials were incorrect.');
+  if (!user || user.uid === ANONYMOUS_UID) throw new OAuthFailure('invalid_credentials', 'The user credentials were incorrect.');
   return user;
 }
 
@@ -42,16 +46,16 @@ async function actingUser(ctx: GrantContext, client: Client, actAs: string | und
   const user = client.userId === null ? null : await ctx.store.users.findById(client.userId);
   if (!user || user.uid === ANONYMOUS_UID) {
     // a token with no owner would escape every owner rule: refuse instead
-    throw new GrantError('no_default_user', 'The client has no default user to act as', { param: 'username' });
+    throw new OAuthFailure('no_default_user', NO_DEFAULT_USER, { param: 'username' });
   }
   return user;
 }
 
 export async function clientCredentialsGrant(ctx: GrantContext, client: Client, params: Params, options: ClientCredentialsOptions): Promise<IssuedTokens> {
   // §4.4: only confidential clients can use this grant
-  if (!client.confidential) throw new GrantError('unauthorized_client', 'Public clients cannot use the client_credentials grant');
+  if (!client.confidential) throw new OAuthFailure('unauthorized_client', 'Public clients cannot use the client_credentials grant');
   const user = await actingUser(ctx, client, options.actAs);
-  if (!user.status) throw new GrantError('user_blocked', 'The user account is blocked.');
+  if (!user.status) throw new OAuthFailure('user_blocked', 'The user account is blocked.');
   const scopes = resolveScopes(params.scope, client.scopes, 'client_credentials', ctx.catalog);
   return ctx.tokens.issue(ctx.store, { client, userId: user.uid, scopes, refresh: options.refresh });
 }

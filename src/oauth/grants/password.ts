@@ -1,15 +1,15 @@
 // RFC 6749 §4.3 Resource Owner Password Credentials Grant, for clients that list it (it is
 // omitted from OAuth 2.1; Gatehouse keeps it for miniOrange clients and migrations).
 import type { Client } from '../../domain/client.js';
-import { GrantError } from '../errors.js';
+import { OAuthFailure } from '../oauth-failure.js';
 import type { Params } from '../params.js';
 import { resolveScopes } from '../scopes.js';
 import type { IssuedTokens } from '../token-service.js';
 import type { GrantContext } from './grant-context.js';
 
 export async function passwordGrant(ctx: GrantContext, client: Client, params: Params, options: { refresh: boolean }): Promise<IssuedTokens> {
-  if (params.username === undefined) throw GrantError.missing('username');
-  if (params.password === undefined) throw GrantError.missing('password');
+  if (params.username === undefined) throw OAuthFailure.missing('username');
+  if (params.password === undefined) throw OAuthFailure.missing('password');
   // scope errors before the password check: a bad request should not cost a flood attempt
   const scopes = resolveScopes(params.scope, client.scopes, 'password', ctx.catalog);
   const user = await ctx.users.authenticate(params.username, params.password, ctx.ip);

@@ -5,17 +5,17 @@
 import { nowSeconds } from '../../clock.js';
 import { tokenDigest } from '../../crypto/secrets.js';
 import type { Client } from '../../domain/client.js';
-import { GrantError } from '../errors.js';
+import { OAuthFailure } from '../oauth-failure.js';
 import type { Params } from '../params.js';
 import { revokeFamily } from '../revocation.js';
 import { refreshScopes } from '../scopes.js';
 import type { IssuedTokens } from '../token-service.js';
 import type { GrantContext } from './grant-context.js';
 
-const invalid = (message: string): GrantError => new GrantError('invalid_grant', message);
+const invalid = (message: string): OAuthFailure => new OAuthFailure('invalid_grant', message);
 
 export async function refreshTokenGrant(ctx: GrantContext, client: Client, params: Params): Promise<IssuedTokens> {
-  if (params.refresh_token === undefined) throw GrantError.missing('refresh_token');
+  if (params.refresh_token === undefined) throw OAuthFailure.missing('refresh_token');
   const digest = tokenDigest(params.refresh_token);
   const row = await ctx.store.refreshTokens.findByDigest(digest);
   const now = nowSeconds(ctx.clock);
@@ -52,7 +52,7 @@ export async function refreshTokenGrant(ctx: GrantContext, client: Client, param
   if (again) return again;
   await revokeFamily(ctx.store, ctx.clock, row.familyId);
   await ctx.revocations.refresh();
-  throw new GrantError('invalid_grant', 'The refresh token was already used; every token of its family is now revoked.', {
+  throw new OAuthFailure('invalid_grant', 'The refresh token was already used; every token of its family is now revoked.', {
     event: 'refresh.reuse_detected',
   });
 }

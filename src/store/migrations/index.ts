@@ -7,6 +7,7 @@ import { oneSigningKeyPerState } from './003_one_signing_key_per_state.js';
 import { clientActAs } from './004_client_act_as.js';
 import { tokenLifecycle } from './005_token_lifecycle.js';
 import { changeVersions } from './007_change_versions.js';
+import { clientTokenEndpointAuthMethod } from './009_client_token_endpoint_auth_method.js';
 
 export function migrationProvider(engine: Engine): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '004_client_act_as': clientActAs,
     '005_token_lifecycle': tokenLifecycle,
     '007_change_versions': changeVersions,
+    '009_client_token_endpoint_auth_method': clientTokenEndpointAuthMethod,
   };
   return { getMigrations: async () => migrations };
 }

@@ -1,23 +1,9 @@
 // Signing keys for access tokens and ID tokens, through their rotation (next → current → retired).
 
-export type KeyUse = 'access' | 'id';
-export type KeyState = 'next' | 'current' | 'retired';
+// the key types live with the other plain data in domain/, where crypto/ can see them too
+import type { SigningKeyRow } from '../../domain/signing-key.js';
 
-export interface SigningKeyRow {
-  kid: string;
-  alg: string;
-  /** which tokens it signs: access tokens or id tokens */
-  use: KeyUse;
-  state: KeyState;
-  publicJwk: string;
-  /** private key, encrypted with GATEHOUSE_SECRET */
-  privateKeyEncrypted: string;
-  createdAt: number;
-  activatedAt: number | null;
-  retiredAt: number | null;
-  /** after this time the public key leaves the JWKS (every token it signed has expired) */
-  publishUntil: number | null;
-}
+export type { KeyState, KeyUse, SigningKeyRow } from '../../domain/signing-key.js';
 
 export interface SigningKeyRepository {
   list(): Promise<SigningKeyRow[]>;

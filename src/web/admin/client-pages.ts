@@ -8,6 +8,7 @@ import type { Client } from '../../domain/client.js';
 import { GRANT_TYPES } from '../../domain/grant-types.js';
 import { PERMISSIONS } from '../../domain/permissions.js';
 import { BUILT_IN_SCOPES } from '../../domain/scope.js';
+import { clientAuthMethodNames } from '../../oauth/client-auth/index.js';
 import { revokeClientTokens, revokeFamily } from '../../oauth/revocation.js';
 import { PUBLIC } from '../../resource/route-access.js';
 import type { Services } from '../../services.js';
@@ -24,6 +25,7 @@ import {
   fields,
   formErrorSummary,
   lines,
+  select,
   textArea,
   textField,
   when,
@@ -31,6 +33,11 @@ import {
 } from './console-kit.js';
 
 const NEED = PERMISSIONS.administerClients;
+
+const AUTH_METHOD_OPTIONS = [
+  { value: '', label: 'By client type: HTTP Basic or the body if confidential, client_id alone if public' },
+  ...clientAuthMethodNames().map((name) => ({ value: name, label: name })),
+];
 
 /** The form's fields as the admin operations take them; numbers that are not numbers are named. */
 function inputFrom(form: Record<string, unknown>, clientId: string): ClientInput {
@@ -51,6 +58,7 @@ function inputFrom(form: Record<string, unknown>, clientId: string): ClientInput
     authorizationCodeScopes: fields(form, 'authorizationCodeScopes'),
     user: field(form, 'user').trim() || null,
     actAs: lines(field(form, 'actAs')),
+    tokenEndpointAuthMethod: field(form, 'tokenEndpointAuthMethod') || null,
     pkce: field(form, 'pkce') === '1',
     automaticAuthorization: field(form, 'automaticAuthorization') === '1',
     rememberApproval: field(form, 'rememberApproval') === '1',
@@ -74,6 +82,8 @@ interface FormValues {
   user: string;
   /** one user name per line, or * */
   actAs: string;
+  /** '': by the client's type */
+  tokenEndpointAuthMethod: string;
   pkce: boolean;
   automaticAuthorization: boolean;
   rememberApproval: boolean;
@@ -90,6 +100,7 @@ function valuesOf(client: Client, userName: string, actAs: string[]): FormValues
     redirectUris: client.redirectUris.join('\n'),
     user: userName,
     actAs: actAs.join('\n'),
+    tokenEndpointAuthMethod: client.tokenEndpointAuthMethod ?? '',
     pkce: client.pkce || !client.confidential, // a public client always requires PKCE, whatever was stored
     accessTokenExpiration: String(client.accessTokenExpiration),
     refreshTokenExpiration: String(client.refreshTokenExpiration),
@@ -110,6 +121,7 @@ function valuesFromForm(form: Record<string, unknown>, clientId: string): FormVa
     authorizationCodeScopes: fields(form, 'authorizationCodeScopes'),
     user: field(form, 'user'),
     actAs: field(form, 'actAs'),
+    tokenEndpointAuthMethod: field(form, 'tokenEndpointAuthMethod'),
     pkce: field(form, 'pkce') === '1',
     automaticAuthorization: field(form, 'automaticAuthorization') === '1',
     rememberApproval: field(form, 'rememberApproval') === '1',
@@ -132,6 +144,7 @@ const NEW_CLIENT: FormValues = {
   authorizationCodeScopes: [],
   user: '',
   actAs: '',
+  tokenEndpointAuthMethod: '',
   pkce: true,
   automaticAuthorization: false,
   rememberApproval: true,
@@ -170,6 +183,7 @@ ${textField({ name: 'label', label: 'Label', value: values.label, errors })}
 ${textArea({ name: 'description', label: 'Description', value: values.description, errors })}
 ${checkbox({ name: 'status', label: 'Enabled', checked: values.status, errors, help: 'Disabling revokes every token of the client.' })}
 ${checkbox({ name: 'confidential', label: 'Confidential (has a secret)', checked: values.confidential, errors, help: 'Leave unchecked for single-page and mobile apps.' })}
+${select({ name: 'tokenEndpointAuthMethod', label: 'Client authentication at the token endpoint', options: AUTH_METHOD_OPTIONS, value: values.tokenEndpointAuthMethod, errors })}
 ${checkboxes({ name: 'grantTypes', label: 'Grant types', options: GRANT_TYPES.map((g) => ({ value: g, label: g })), checked: values.grantTypes, errors })}
 ${textArea({ name: 'redirectUris', label: 'Redirect URIs', value: values.redirectUris, errors, help: 'One per line; matched exactly.' })}
 ${checkboxes({ name: 'scopes', label: 'Scopes', options: scopes, checked: values.scopes, errors })}
