@@ -7,8 +7,9 @@
 //                                         `npm test` has done already: the checkout is installed and built)
 //   <!-- readme-test -->                  a shell block, sourced into the session; it must not fail
 //                                         (the session runs with `set -eo pipefail`). A line of it that
-//                                         is a whole comment (`# …`) shows output: that text must
-//                                         appear in what the block printed, `…` standing for anything
+//                                         is a whole comment (`# …`) shows output: those texts must
+//                                         appear in what the block printed, in their order, `…`
+//                                         standing for anything
 //   <!-- readme-test: relying-party -->   the JavaScript relying party: saved as rp.mjs and run with
 //                                         node; alice signs in through it (login and consent pages),
 //                                         once there and again after every other block
@@ -271,7 +272,13 @@ describe('the README, followed from top to bottom', { skip: onPostgresPass }, ()
       } catch (error) {
         throw new Error(`${where}: ${(error as Error).message}\n--- server ---\n${serverOutput.slice(-3000)}`);
       }
-      for (const shown of shownOutput(substitute(block.code))) assert.match(printed, shown, `${where}: the README shows this output`);
+      // in order, each in what is left after the one before: two equal lines need two answers
+      let rest = printed;
+      for (const shown of shownOutput(substitute(block.code))) {
+        const match = shown.exec(rest);
+        assert.ok(match, `${where}: the README shows ${shown} next; the block printed:\n${printed}`);
+        rest = rest.slice(match.index + match[0].length);
+      }
     }
     assert.equal(signedIn, 1, 'the relying party ran');
     // after everything else, the apply file above all: react_app still lets alice sign in with the
