@@ -7,7 +7,8 @@
 # ---------------------------------------------------------------------------------------------
 # Build stage: compile better-sqlite3 (a native addon), build dist/ with tsc, drop dev packages.
 # ---------------------------------------------------------------------------------------------
-FROM node:20-bookworm-slim AS build
+# Node.js 22 (LTS); Gatehouse also runs on 20 and 24 (package.json engines: >=20).
+FROM node:22-bookworm-slim AS build
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -41,7 +42,7 @@ RUN npm run build \
 # ---------------------------------------------------------------------------------------------
 # Runtime stage: the compiled code and production dependencies only, run as a non-root user.
 # ---------------------------------------------------------------------------------------------
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 
 RUN groupadd --system --gid 10001 gatehouse \
  && useradd --system --uid 10001 --gid gatehouse --home-dir /nonexistent --no-create-home \
@@ -61,9 +62,11 @@ COPY --from=build /app/dist ./dist
 # host, or on a private network, and put a TLS-terminating proxy in front).
 # DATABASE_URL: SQLite in the /data volume; the generated gatehouse.secret lands beside it.
 # Set DATABASE_URL=postgres://… (and GATEHOUSE_SECRET) to use PostgreSQL instead.
+# GATEHOUSE_LOG_FORMAT: JSON lines for `docker logs` and log shippers, even under `docker run -t`.
 ENV HOST=0.0.0.0 \
     PORT=3000 \
-    DATABASE_URL=sqlite:/data/gatehouse.db
+    DATABASE_URL=sqlite:/data/gatehouse.db \
+    GATEHOUSE_LOG_FORMAT=json
 
 USER gatehouse
 VOLUME /data

@@ -30,6 +30,7 @@ import { discoveryRoutes } from './oidc/discovery.js';
 import { endSessionRoutes } from './oidc/end-session.js';
 import { userinfoRoutes } from './oidc/userinfo.js';
 import { appsRoutes } from './web/apps-routes.js';
+import { landingRoutes } from './web/landing-routes.js';
 import { loginRoutes } from './web/login-routes.js';
 import { installRouteAccess, PUBLIC } from './resource/route-access.js';
 import { createServices, type Services } from './services.js';
@@ -53,7 +54,7 @@ export interface BuildOptions {
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config, store } = options;
   const app = Fastify({
-    logger: options.logger ?? loggerOptions(config.logLevel),
+    logger: options.logger ?? loggerOptions(config.logLevel, config.logFormat),
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
     ...connectionOptions(config.http),
@@ -103,6 +104,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(debugRoute, { services });
   await app.register(drupalUserRoute, { services });
   await app.register(authorizeEndpoint, { services });
+  await app.register(landingRoutes, { services });
   await app.register(loginRoutes, { services });
   await app.register(appsRoutes, { services });
   await app.register(userinfoRoutes, { services });

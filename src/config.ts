@@ -54,7 +54,10 @@ export interface Config {
   revocationPollMs: number;
   /** trust X-Forwarded-* from a reverse proxy (never for the issuer) */
   trustProxy: boolean;
-  logLevel: string;
+  /** one of pino's levels, or `silent` */
+  logLevel: LogLevel;
+  /** `pretty`: human lines (pino-pretty), for a terminal; `json`: one JSON record per line, for log shippers */
+  logFormat: LogFormat;
   /** largest accepted request body, bytes */
   bodyLimit: number;
   /** limits on every client connection, so slow or idle clients cannot hold the server's sockets */
@@ -76,6 +79,11 @@ export interface HttpLimits {
 }
 
 export class ConfigError extends Error {}
+
+/** pino's levels, most to least verbose, and `silent` (Fastify refuses any other name). */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogFormat = 'json' | 'pretty';
 
 const KEYS = {
   PORT: 'port',
@@ -107,6 +115,7 @@ const KEYS = {
   GATEHOUSE_REVOCATION_POLL_MS: 'revocationPollMs',
   GATEHOUSE_TRUST_PROXY: 'trustProxy',
   LOG_LEVEL: 'logLevel',
+  GATEHOUSE_LOG_FORMAT: 'logFormat',
   GATEHOUSE_BODY_LIMIT: 'bodyLimit',
   GATEHOUSE_HEADERS_TIMEOUT_MS: 'headersTimeoutMs',
   GATEHOUSE_REQUEST_TIMEOUT_MS: 'requestTimeoutMs',
@@ -240,8 +249,39 @@ function httpLimits(raw: Raw): HttpLimits {
   return limits;
 }
 
-/** `warn` hears of a data folder or secret file that others may read (default: a process warning). */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn: Warn = (message) => process.emitWarning(message)): Config {
+function logLevel(raw: Raw): LogLevel {
+  const value = raw.LOG_LEVEL || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+  return value as LogLevel;
+}
+
+/** GATEHOUSE_LOG_FORMAT, or by default human lines in a terminal and JSON anywhere else (a pipe, a file, a journal). */
+function logFormat(raw: Raw, terminal: boolean): LogFormat {
+  const value = raw.GATEHOUSE_LOG_FORMAT;
+  if (value === undefined || value === '') return terminal ? 'pretty' : 'json';
+  if (value !== 'json' && value !== 'pretty') throw new ConfigError(`GATEHOUSE_LOG_FORMAT must be json or pretty, got "${value}"`);
+  return value;
+}
+
+/** GATEHOUSE_PASSWORD_CONCURRENCY is read by crypto/passwords.ts as it loads; checked here so a typo stops the start. */
+function checkPasswordConcurrency(env: NodeJS.ProcessEnv): void {
+  const value = env.GATEHOUSE_PASSWORD_CONCURRENCY;
+  if (value === undefined || value === '') return;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1024)
+    throw new ConfigError(`GATEHOUSE_PASSWORD_CONCURRENCY must be a whole number between 1 and 1024, got "${value}"`);
+}
+
+/**
+ * Every value is checked before anything is written: the secret generated into the data folder on
+ * a first SQLite start is the last step, so a bad value leaves no folder, secret or database behind.
+ * `warn` hears of a data folder or secret file that others may read (default: a process warning);
+ * `terminal` says whether standard output is a terminal (pretty logs by default there).
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  warn: Warn = (message) => process.emitWarning(message),
+  terminal: boolean = process.stdout.isTTY === true,
+): Config {
   const file = env.GATEHOUSE_CONFIG ? readConfigFile(env.GATEHOUSE_CONFIG) : {};
   const raw: Raw = { ...file };
   for (const key of Object.keys(KEYS) as (keyof Raw)[]) {
@@ -256,18 +296,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn: Warn = (m
   }
   const trust = raw.GATEHOUSE_TRUST_PROXY ?? 'false';
   if (!['true', 'false', '1', '0'].includes(trust)) throw new ConfigError(`GATEHOUSE_TRUST_PROXY must be true or false, got "${trust}"`);
-  return {
+  const metricsPort = raw.GATEHOUSE_METRICS_PORT ? integer(raw, 'GATEHOUSE_METRICS_PORT', 0, 1, 65535) : null;
+  if (metricsPort !== null && metricsPort === port) throw new ConfigError(`GATEHOUSE_METRICS_PORT must differ from PORT (${port})`);
+  checkPasswordConcurrency(env);
+  const checked: Omit<Config, 'secret'> = {
     port,
     host,
     issuer,
     audience: raw.GATEHOUSE_AUDIENCE ? url(raw, 'GATEHOUSE_AUDIENCE', issuer) : issuer,
     databaseUrl,
-    secret: resolveSecret(raw, databaseUrl, warn),
     redisUrl: redisUrl(raw),
     redisPrefix: raw.GATEHOUSE_REDIS_PREFIX ?? 'gatehouse:',
     rateLimit: rateLimit(raw),
     metricsToken: metricsToken(raw),
-    metricsPort: raw.GATEHOUSE_METRICS_PORT ? integer(raw, 'GATEHOUSE_METRICS_PORT', 0, 1, 65535) : null,
+    metricsPort,
     flood: {
       userLimit: integer(raw, 'GATEHOUSE_FLOOD_USER_LIMIT', 5, 1, 1_000_000),
       userWindow: integer(raw, 'GATEHOUSE_FLOOD_USER_WINDOW', 21_600, 1, 31_536_000),
@@ -289,16 +331,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn: Warn = (m
     dbTimeoutMs: integer(raw, 'GATEHOUSE_DB_TIMEOUT_MS', 3000, 100, 600_000),
     revocationPollMs: integer(raw, 'GATEHOUSE_REVOCATION_POLL_MS', 500, 50, 60_000),
     trustProxy: trust === 'true' || trust === '1',
-    logLevel: raw.LOG_LEVEL || 'info',
+    logLevel: logLevel(raw),
+    logFormat: logFormat(raw, terminal),
     bodyLimit: integer(raw, 'GATEHOUSE_BODY_LIMIT', 65_536, 1024, 10_485_760),
     http: httpLimits(raw),
   };
+  // last: on a first SQLite start this creates the data folder and writes the secret into it
+  return { ...checked, secret: resolveSecret(raw, databaseUrl, warn) };
 }
 
 /** A config for tests and embedding: defaults, with the given fields replaced. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
-    ...loadConfig({ DATABASE_URL: 'sqlite::memory:', GATEHOUSE_SECRET: 'test-secret-test-secret-test-secret-0123', LOG_LEVEL: 'silent' }),
+    ...loadConfig({ DATABASE_URL: 'sqlite::memory:', GATEHOUSE_SECRET: 'test-secret-test-secret-test-secret-0123', LOG_LEVEL: 'silent' }, undefined, false),
     ...overrides,
   };
 }

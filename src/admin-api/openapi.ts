@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { docsCsp } from '../http/security-headers.js';
-import { PUBLIC } from '../resource/route-access.js';
+import { defaultRouteAccess, PUBLIC } from '../resource/route-access.js';
 import { ALL_SCHEMAS } from './schemas.js';
 
 export async function installOpenApi(app: FastifyInstance, issuer: string, version: string): Promise<void> {
@@ -26,11 +26,10 @@ export async function installOpenApi(app: FastifyInstance, issuer: string, versi
     hideUntagged: true,
     refResolver: { buildLocalReference: (json) => String(json.$id) },
   });
-  // the document and its browsable page are public: they describe, they grant nothing
+  // the document and its browsable page are public: they describe, they grant nothing; the Swagger
+  // UI's routes (its page, its files, /docs/json, /docs/yaml) take no route config, so its context says it
   await app.register(async (docs) => {
-    docs.addHook('onRoute', (route) => {
-      route.config = { ...(route.config ?? {}), ...PUBLIC };
-    });
+    defaultRouteAccess(docs, PUBLIC.access);
     docs.get('/openapi.json', { config: PUBLIC, schema: { hide: true } }, async () => app.swagger());
     // BaseLayout: the standalone layout's top bar draws a logo with an inline <style>, which the
     // page's CSP (no inline style) refuses; the bar's "explore" box is of no use here anyway

@@ -1,8 +1,11 @@
 // Logger settings: request lines carry method, path and id only — never a query string, a
-// header or a body, where tokens, codes and passwords travel.
+// header or a body, where tokens, codes and passwords travel. JSON lines for log shippers, or
+// human lines (pino-pretty) for a person at a terminal; redaction and serializers run first either way.
 import type { FastifyRequest } from 'fastify';
+import pretty from 'pino-pretty';
+import type { LogFormat } from '../config.js';
 
-export function loggerOptions(level: string): object {
+export function loggerOptions(level: string, format: LogFormat = 'json'): object {
   return {
     level,
     redact: {
@@ -23,5 +26,7 @@ export function loggerOptions(level: string): object {
         return { id: request.id, method: request.method, path: request.url.split('?')[0], ip: request.ip };
       },
     },
+    // in the process, not a worker thread: a line written just before an exit is not lost
+    ...(format === 'pretty' ? { stream: pretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) } : {}),
   };
 }

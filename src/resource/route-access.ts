@@ -18,6 +18,20 @@ declare module 'fastify' {
 export const PUBLIC: { access: RouteAccess } = { access: { kind: 'public' } };
 export const BEARER: { access: RouteAccess } = { access: { kind: 'bearer' } };
 
+/** Where an encapsulated context keeps the access its routes get when they say none. */
+const DEFAULT_ACCESS = Symbol('gatehouse.defaultRouteAccess');
+type WithDefault = { [DEFAULT_ACCESS]?: RouteAccess };
+
+/**
+ * Routes registered in `context` and in the plugins it registers, when they carry no access
+ * configuration of their own, get `access`: for a third-party plugin whose routes cannot be
+ * configured one by one (the Swagger UI and the static files it serves). Call it only on an
+ * encapsulated context (inside `app.register`): on the root it would open every route.
+ */
+export function defaultRouteAccess(context: FastifyInstance, access: RouteAccess): void {
+  (context as unknown as WithDefault)[DEFAULT_ACCESS] = access;
+}
+
 export function sendResourceError(reply: FastifyReply, error: ResourceError): FastifyReply {
   return reply.code(error.status).header('www-authenticate', error.challenge).header('cache-control', 'no-store').send(error.body());
 }
@@ -25,8 +39,12 @@ export function sendResourceError(reply: FastifyReply, error: ResourceError): Fa
 /** Installs the access policy on every route of `app` (call on the root instance). */
 export function installRouteAccess(app: FastifyInstance, guard: BearerGuard): void {
   app.decorateRequest('principal', null);
-  app.addHook('onRoute', (route) => {
-    if (route.config?.access === undefined) app.log.warn({ url: route.url }, 'route has no access configuration: it will refuse every request');
+  // `this` is the context the route is registered in; encapsulated contexts inherit from their parent
+  app.addHook('onRoute', function (route) {
+    if (route.config?.access !== undefined) return;
+    const fallback = (this as unknown as WithDefault)[DEFAULT_ACCESS];
+    if (fallback) route.config = { ...(route.config ?? {}), access: fallback };
+    else app.log.warn({ url: route.url, method: route.method }, 'route has no access configuration: it will refuse every request');
   });
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.is404) return;
