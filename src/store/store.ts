@@ -32,6 +32,10 @@ export interface RoleRepository {
   list(): Promise<Role[]>;
   get(id: string): Promise<Role | null>;
   upsert(role: Role): Promise<void>;
+  /** removes the role (and, by the foreign key, every assignment of it); true when it existed */
+  delete(id: string): Promise<boolean>;
+  /** the names of up to `limit` accounts holding the role (by name), and how many hold it */
+  holders(id: string, limit: number): Promise<{ names: string[]; total: number }>;
 }
 
 export interface ScopeRepository {
@@ -39,6 +43,8 @@ export interface ScopeRepository {
   list(): Promise<Scope[]>;
   get(name: string): Promise<Scope | null>;
   upsert(scope: Scope): Promise<void>;
+  /** removes the scope; true when it existed (clients and child scopes naming it are the caller's to check) */
+  delete(name: string): Promise<boolean>;
 }
 
 export interface ClientRepository {
