@@ -12,9 +12,11 @@ export function applySchema(): JsonSchema {
       'The roles, scopes, users and clients `gatehouse apply FILE` makes exist as written (created or updated; nothing else is touched). YAML or JSON.',
     type: 'object',
     additionalProperties: false,
-    properties: Object.fromEntries(
-      APPLY_SECTIONS.map((s) => [s.name, { description: s.description, type: 'array', items: { $ref: `#/definitions/${s.noun}` } }]),
-    ),
+    properties: {
+      // JSON has no comments: editors find a JSON file's schema by this key (YAML: a comment)
+      $schema: { type: 'string', description: 'the schema this file follows, for editors (docs/apply.schema.json); apply ignores it' },
+      ...Object.fromEntries(APPLY_SECTIONS.map((s) => [s.name, { description: s.description, type: 'array', items: { $ref: `#/definitions/${s.noun}` } }])),
+    },
     definitions: Object.fromEntries(APPLY_SECTIONS.map((s) => [s.noun, s.item])),
   };
 }

@@ -6,7 +6,7 @@ import { ValidationError } from '../validation-error.js';
 import { applySchema } from './schema.js';
 import { APPLY_SECTIONS, SECTION_NAMES } from './sections.js';
 
-const validate = new Ajv({ allErrors: false, allowUnionTypes: true }).compile(applySchema());
+const validate = new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true }).compile(applySchema());
 
 /** `/clients/2/grantTypes/0` → `clients[2].grantTypes[0]` */
 export function pathOf(pointer: string): string {
@@ -107,14 +107,23 @@ function reason(error: ErrorObject): { at: string; message: string } {
 }
 
 /**
+ * The fault to tell, in document order: an anyOf's own error rather than its branches' (verbose:
+ * errors carry their schema), and a misspelt key before the required key it was meant to be.
+ */
+function firstFault(errors: ErrorObject[]): ErrorObject | undefined {
+  const faults = errors.filter((e) => !/\/anyOf\/\d+\//.test(e.schemaPath));
+  const first = faults[0];
+  if (first?.keyword !== 'required') return first;
+  return faults.find((e) => e.keyword === 'additionalProperties' && e.instancePath === first.instancePath) ?? first;
+}
+
+/**
  * Refuses a document the schema does not describe, naming the first fault by its path; `source`
  * names the whole document (the file) when the fault is the document itself.
  */
 export function validateApplyDocument(data: unknown, source: string): void {
   if (validate(data)) return;
-  // within anyOf, the branches' own errors come first; the anyOf error speaks for them
-  const errors = validate.errors ?? [];
-  const error = errors.find((e) => e.keyword === 'anyOf') ?? errors[0];
+  const error = firstFault(validate.errors ?? []);
   if (!error) throw new ValidationError(source, 'is not a valid apply document');
   if (error.instancePath === '' && error.keyword === 'type')
     throw new ValidationError(source, `must hold a mapping with ${SECTION_NAMES.slice(0, -1).join(', ')} and/or ${SECTION_NAMES.at(-1)}`);
