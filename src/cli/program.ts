@@ -72,12 +72,14 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     program.outputHelp();
     return;
   }
+  // `gatehouse help user create`: commander's help command takes one level; --help takes any
+  const args = argv[0] === 'help' && argv.length > 2 ? [...argv.slice(1), '--help'] : [...argv];
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
   } catch (error) {
     // help and --version asked for: printed on standard output, done
     if (error instanceof CommanderError && error.exitCode === 0) process.exit(0);
-    const { message, code } = failure(program, argv, error);
+    const { message, code } = failure(program, args, error);
     process.stderr.write(`gatehouse: ${message.split('\n').join(' ')}\n`);
     process.exit(code);
   }
