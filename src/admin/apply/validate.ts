@@ -1,12 +1,17 @@
 // Checks an apply document against its JSON Schema before anything is read or written, and says
 // what is wrong the way the admin API does: by path (`clients[2].grantType`), with the closest
 // known key for a misspelt one.
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ValidationError } from '../validation-error.js';
 import { applySchema } from './schema.js';
 import { APPLY_SECTIONS, SECTION_NAMES } from './sections.js';
 
-const validate = new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true }).compile(applySchema());
+let compiled: ValidateFunction | null = null;
+/** Compiled on first use: every CLI command loads this module, few apply a file. */
+const validator = (): ValidateFunction => {
+  compiled ??= new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true }).compile(applySchema());
+  return compiled;
+};
 
 /** `/clients/2/grantTypes/0` → `clients[2].grantTypes[0]` */
 export function pathOf(pointer: string): string {
@@ -122,6 +127,7 @@ function firstFault(errors: ErrorObject[]): ErrorObject | undefined {
  * names the whole document (the file) when the fault is the document itself.
  */
 export function validateApplyDocument(data: unknown, source: string): void {
+  const validate = validator();
   if (validate(data)) return;
   const error = firstFault(validate.errors ?? []);
   if (!error) throw new ValidationError(source, 'is not a valid apply document');
