@@ -33,7 +33,6 @@ import { appsRoutes } from './web/apps-routes.js';
 import { loginRoutes } from './web/login-routes.js';
 import { installRouteAccess, PUBLIC } from './resource/route-access.js';
 import { createServices, type Services } from './services.js';
-import { CachingStore } from './store/caching-store.js';
 import { isStoreUnavailable, UNAVAILABLE_RETRY_AFTER } from './store/store-unavailable.js';
 import type { Store } from './store/store.js';
 
@@ -65,7 +64,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     ajv: { customOptions: { removeAdditional: false } },
   });
   capConnections(app.server, config.http);
-  const services = createServices(config, new CachingStore(store), options.clock ?? systemClock, app.log);
+  const services = createServices(config, store, options.clock ?? systemClock, app.log);
   app.decorate('gatehouse', services);
 
   installSecurityHeaders(app);

@@ -20,6 +20,8 @@ import { UserAuthenticator } from './oauth/user-authenticator.js';
 import { BearerGuard } from './resource/bearer-guard.js';
 import { RevocationView } from './resource/revocation-view.js';
 import { ensureSigningKeys } from './oauth/signing-keys.js';
+import { CachingStore } from './store/caching-store.js';
+import type { ChangeTopic } from './store/change-feed.js';
 import type { Store } from './store/store.js';
 import { IdTokens } from './oidc/id-token.js';
 import { Csrf } from './web/csrf.js';
@@ -56,10 +58,16 @@ export interface Services {
 
 const RELOAD_MS = 5_000;
 
-export function createServices(config: Config, store: Store & { invalidate?(): void; uncached?: Store }, clock: Clock, log: FastifyBaseLogger): Services {
+/**
+ * `database`: the store as opened. The services read users and clients through a cache of it,
+ * which follows its change notifications; what must see another process's write at once — the
+ * password check, the revocation view's blocked users — reads the database itself.
+ */
+export function createServices(config: Config, database: Store, clock: Clock, log: FastifyBaseLogger): Services {
+  const store = new CachingStore(database);
   const keys = new KeyRing();
   const catalog = new AccessCatalogCache(store);
-  const revocations = new RevocationView(store, clock, log, () => store.invalidate?.());
+  const revocations = new RevocationView(database, clock, log);
   const metrics = new Metrics();
   const audit = new AuditLog(store, clock, log, 200, (event) => metrics.observe(event));
   let lastKeyRefresh = 0;
@@ -79,6 +87,13 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
   let unsubscribe: (() => Promise<void>) | null = null;
   /** behind change notifications (PostgreSQL NOTIFY, SQLite change versions) the revocation feed is still polled, as a safety net, this often */
   const NOTIFIED_POLL_MS = 10_000;
+
+  /** What another instance's change calls for here. */
+  const follow: Partial<Record<ChangeTopic, () => Promise<void>>> = {
+    revocations: () => revocations.refresh(),
+    keys: () => reloadKeys(),
+    catalog: () => catalog.reload(),
+  };
 
   async function reloadKeys(): Promise<void> {
     keys.load(await store.keys.list(), config.secret, nowSeconds(clock));
@@ -100,7 +115,7 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
     sealer: new TokenSealer(config.secret),
     users: new UserAuthenticator({
       // a credential check reads past the cache: a block made by another process counts at once
-      accounts: (store.uncached ?? store).users,
+      accounts: database.users,
       users: store.users,
       flood,
       clock,
@@ -132,17 +147,11 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
       await revocations.start(config.revocationPollMs);
       if (store.changes) {
         unsubscribe = await store.changes.subscribe(
-          (topic) => {
+          ({ topic }) => {
             log.debug({ topic }, 'change notification');
-            const work =
-              topic === 'revocations'
-                ? revocations.refresh()
-                : topic === 'keys'
-                  ? reloadKeys()
-                  : topic === 'catalog'
-                    ? catalog.reload()
-                    : Promise.resolve(store.invalidate?.());
-            void Promise.resolve(work).catch((error: unknown) => log.warn({ err: error, topic }, 'applying a change notification failed'));
+            // users and clients: the cache hears of them from the store itself
+            const work = follow[topic]?.();
+            work?.catch((error: unknown) => log.warn({ err: error, topic }, 'applying a change notification failed'));
           },
           (listening) => {
             revocations.setPollInterval(listening ? Math.max(config.revocationPollMs, NOTIFIED_POLL_MS) : config.revocationPollMs);
@@ -164,6 +173,7 @@ export function createServices(config: Config, store: Store & { invalidate?(): v
       if (unsubscribe) await unsubscribe();
       await audit.flush();
       await shared?.close();
+      store.detach();
     },
   };
   return services;

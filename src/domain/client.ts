@@ -70,10 +70,13 @@ export function isValidClientId(value: unknown): value is string {
   return typeof value === 'string' && CLIENT_ID.test(value);
 }
 
+const HTTP_REDIRECT_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
 /**
- * A registered redirect URI: absolute, no fragment (RFC 6749 §3.1.2). Custom schemes are
- * allowed for native apps (RFC 8252 §7.1).
+ * A registered redirect URI: absolute, no fragment (RFC 6749 §3.1.2), https unless it is a
+ * loopback address. Custom schemes are allowed for native apps (RFC 8252 §7.1).
  */
+
 export function redirectUriProblem(value: string): string | null {
   let url: URL;
   try {
@@ -83,6 +86,9 @@ export function redirectUriProblem(value: string): string | null {
   }
   if (url.hash || value.includes('#')) return 'must not contain a fragment';
   if ((url.protocol === 'http:' || url.protocol === 'https:') && !url.hostname) return 'must name a host';
+  // RFC 9700 §2.6: no authorization response over plain http, but to a native app's loopback
+  // listener (RFC 8252 §7.3); `localhost` too, for development, matched exactly
+  if (url.protocol === 'http:' && !HTTP_REDIRECT_HOSTS.has(url.hostname)) return 'must use https (http only for 127.0.0.1, [::1] or localhost)';
   if (/^(javascript|data|vbscript|file):$/i.test(url.protocol)) return `scheme ${url.protocol} is not allowed`;
   return null;
 }

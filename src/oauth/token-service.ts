@@ -6,7 +6,7 @@ import { signJwt } from '../crypto/jwt.js';
 import { randomToken, tokenDigest } from '../crypto/secrets.js';
 import { newJti } from './jti.js';
 import type { Client } from '../domain/client.js';
-import type { Store } from '../store/store.js';
+import type { Repositories } from '../store/store.js';
 
 export const ACCESS_TOKEN_TYP = 'at+jwt';
 
@@ -103,7 +103,7 @@ export class TokenService {
   }
 
   /** Makes the tokens and records the refresh token in `store`. */
-  async issue(store: Store, grant: TokenGrant): Promise<IssuedTokens> {
+  async issue(store: Pick<Repositories, 'refreshTokens'>, grant: TokenGrant): Promise<IssuedTokens> {
     const prepared = await this.prepare(grant);
     await prepared.persist(store);
     return prepared.issued;
@@ -113,5 +113,5 @@ export class TokenService {
 export interface PreparedTokens {
   issued: IssuedTokens;
   /** records the refresh token, if any, in the given store (a transaction's, say) */
-  persist(store: Store): Promise<void>;
+  persist(store: Pick<Repositories, 'refreshTokens'>): Promise<void>;
 }

@@ -28,11 +28,10 @@ export class RevocationView {
   private again: Promise<void> | null = null;
 
   constructor(
-    private readonly store: Store,
+    /** the database itself, not a cache: a user blocked elsewhere must read as blocked */
+    private readonly store: Pick<Store, 'revocations' | 'users'>,
     private readonly clock: Clock,
     private readonly log: Pick<FastifyBaseLogger, 'warn'>,
-    /** told when the feed shows a user or client changed elsewhere, so caches can drop them */
-    private readonly onEntityChange: () => void = () => undefined,
   ) {}
 
   async start(pollMs: number): Promise<void> {
@@ -86,7 +85,6 @@ export class RevocationView {
           if (row.kind === 'user') userIds.add(Number(row.subject));
           this.lastId = Math.max(this.lastId, row.id);
         }
-        if (rows.some((r) => r.kind === 'user' || r.kind === 'client')) this.onEntityChange();
         for (const uid of userIds) {
           const user = await this.store.users.findById(uid);
           if (user && !user.status) this.blocked.add(uid);

@@ -1,19 +1,21 @@
 // A read-through cache over the hot lookups of the token and resource paths (users by id and
-// name, clients by id). Entries live at most `ttlMs`, so a change made by another process is
-// seen within that time; changes made through this store invalidate at once.
+// name, clients by id). It follows the store's change notifications: a change this process
+// commits is forgotten at once, one another instance announces as soon as it is heard (PostgreSQL
+// NOTIFY, SQLite change versions), and every entry lives at most `ttlMs` whatever happens.
 import type { Client } from '../domain/client.js';
 import type { User } from '../domain/user.js';
+import type { ChangeListener, StoreChange } from './change-feed.js';
 import type { ClientRepository, NewUser, Store, UserPatch, UserRepository } from './store.js';
 
-class TtlCache<V> {
-  private readonly entries = new Map<string, { value: V; expires: number }>();
+class TtlCache<K, V> {
+  private readonly entries = new Map<K, { value: V; expires: number }>();
 
   constructor(
     private readonly ttlMs: number,
     private readonly limit: number,
   ) {}
 
-  get(key: string): V | undefined {
+  get(key: K): V | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expires <= performance.now()) {
@@ -23,12 +25,12 @@ class TtlCache<V> {
     return entry.value;
   }
 
-  set(key: string, value: V): void {
-    if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value as string);
+  set(key: K, value: V): void {
+    if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value as K);
     this.entries.set(key, { value, expires: performance.now() + this.ttlMs });
   }
 
-  delete(key: string): void {
+  delete(key: K): void {
     this.entries.delete(key);
   }
 
@@ -37,49 +39,68 @@ class TtlCache<V> {
   }
 }
 
-/** Caches found users (never misses: an unknown name must always reach the database). */
+/**
+ * Found users by uid, and names as pointers to uids, checked on use so a renamed user never
+ * answers for the old name. Misses are not kept: an unknown name must always reach the database.
+ * Writes pass through; the store announces them.
+ */
 class CachedUsers implements UserRepository {
+  private readonly byId: TtlCache<number, User>;
+  private readonly uidByName: TtlCache<string, number>;
+  /** moves on at every change heard: a user read before it may be the old one, and is not kept */
+  private generation = 0;
+
   constructor(
     private readonly inner: UserRepository,
-    private readonly cache: TtlCache<User>,
-  ) {}
+    ttlMs: number,
+    limit: number,
+  ) {
+    this.byId = new TtlCache(ttlMs, limit);
+    this.uidByName = new TtlCache(ttlMs, limit);
+  }
 
-  private remember(user: User | null): User | null {
-    if (user) {
-      this.cache.set(`id:${user.uid}`, user);
-      this.cache.set(`name:${user.name.toLowerCase()}`, user);
+  private async read(find: () => Promise<User | null>): Promise<User | null> {
+    const generation = this.generation;
+    const user = await find();
+    if (user && generation === this.generation) {
+      this.byId.set(user.uid, user);
+      this.uidByName.set(user.name.toLowerCase(), user.uid);
     }
     return user;
   }
 
   async findById(uid: number): Promise<User | null> {
-    return this.cache.get(`id:${uid}`) ?? this.remember(await this.inner.findById(uid));
+    return this.byId.get(uid) ?? this.read(() => this.inner.findById(uid));
   }
 
   async findByName(name: string): Promise<User | null> {
-    return this.cache.get(`name:${name.toLowerCase()}`) ?? this.remember(await this.inner.findByName(name));
+    const key = name.toLowerCase();
+    const uid = this.uidByName.get(key);
+    const hit = uid === undefined ? undefined : this.byId.get(uid);
+    return hit && hit.name.toLowerCase() === key ? hit : this.read(() => this.inner.findByName(name));
+  }
+
+  /** Forgets one user, or every user when the change does not say which. */
+  forget(uid: number | null): void {
+    this.generation++;
+    if (uid !== null) {
+      this.byId.delete(uid);
+      return;
+    }
+    this.byId.clear();
+    this.uidByName.clear();
   }
 
   findByMail(mail: string): Promise<User | null> {
     return this.inner.findByMail(mail);
   }
 
-  async create(user: NewUser): Promise<User> {
+  create(user: NewUser): Promise<User> {
     return this.inner.create(user);
   }
 
-  private forget(user: User | null | undefined): void {
-    if (!user) return;
-    this.cache.delete(`id:${user.uid}`);
-    this.cache.delete(`name:${user.name.toLowerCase()}`);
-  }
-
-  async update(uid: number, patch: UserPatch): Promise<User> {
-    // forget under the old name too, in case this is a rename
-    this.forget(this.cache.get(`id:${uid}`));
-    const user = await this.inner.update(uid, patch);
-    this.forget(user);
-    return user;
+  update(uid: number, patch: UserPatch): Promise<User> {
+    return this.inner.update(uid, patch);
   }
 
   count(): Promise<number> {
@@ -99,18 +120,34 @@ class CachedUsers implements UserRepository {
   }
 }
 
+/** Found clients by id (misses are not kept). Writes pass through; the store announces them. */
 class CachedClients implements ClientRepository {
+  private readonly byId: TtlCache<string, Client>;
+  /** moves on at every change heard: a client read before it may be the old one, and is not kept */
+  private generation = 0;
+
   constructor(
     private readonly inner: ClientRepository,
-    private readonly cache: TtlCache<Client>,
-  ) {}
+    ttlMs: number,
+    limit: number,
+  ) {
+    this.byId = new TtlCache(ttlMs, limit);
+  }
 
   async get(clientId: string): Promise<Client | null> {
-    const hit = this.cache.get(clientId);
+    const hit = this.byId.get(clientId);
     if (hit) return hit;
+    const generation = this.generation;
     const client = await this.inner.get(clientId);
-    if (client) this.cache.set(clientId, client);
+    if (client && generation === this.generation) this.byId.set(clientId, client);
     return client;
+  }
+
+  /** Forgets one client, or every client when the change does not say which. */
+  forget(clientId: string | null): void {
+    this.generation++;
+    if (clientId === null) this.byId.clear();
+    else this.byId.delete(clientId);
   }
 
   list(): Promise<Client[]> {
@@ -121,37 +158,54 @@ class CachedClients implements ClientRepository {
     return this.inner.create(client);
   }
 
-  async update(client: Client): Promise<void> {
-    this.cache.delete(client.clientId);
-    await this.inner.update(client);
-    this.cache.delete(client.clientId);
+  update(client: Client): Promise<void> {
+    return this.inner.update(client);
   }
 
-  async delete(clientId: string): Promise<boolean> {
-    this.cache.delete(clientId);
-    const deleted = await this.inner.delete(clientId);
-    this.cache.delete(clientId);
-    return deleted;
+  delete(clientId: string): Promise<boolean> {
+    return this.inner.delete(clientId);
   }
 }
 
+/** The uid a users change names, or null (none, or not one we wrote). */
+function uidOf(change: StoreChange): number | null {
+  const uid = change.key === undefined ? Number.NaN : Number(change.key);
+  return Number.isSafeInteger(uid) ? uid : null;
+}
+
 export class CachingStore implements Store {
-  readonly users: UserRepository;
-  readonly clients: ClientRepository;
-  private readonly userCache: TtlCache<User>;
-  private readonly clientCache: TtlCache<Client>;
+  private readonly cachedUsers: CachedUsers;
+  private readonly cachedClients: CachedClients;
+  private readonly stopFollowing: () => void;
 
   constructor(
     private readonly inner: Store,
     ttlMs = 1000,
     limit = 50_000,
   ) {
-    this.userCache = new TtlCache(ttlMs, limit);
-    this.clientCache = new TtlCache(ttlMs, limit);
-    this.users = new CachedUsers(inner.users, this.userCache);
-    this.clients = new CachedClients(inner.clients, this.clientCache);
+    this.cachedUsers = new CachedUsers(inner.users, ttlMs, limit);
+    this.cachedClients = new CachedClients(inner.clients, ttlMs, limit);
+    this.stopFollowing = inner.onChange((change) => this.forget(change));
   }
 
+  private forget(change: StoreChange): void {
+    if (change.topic === 'users') this.cachedUsers.forget(uidOf(change));
+    else if (change.topic === 'clients') this.cachedClients.forget(change.key ?? null);
+  }
+
+  /** Stops following the store's changes, and forgets everything (the store lives on without this cache). */
+  detach(): void {
+    this.stopFollowing();
+    this.cachedUsers.forget(null);
+    this.cachedClients.forget(null);
+  }
+
+  get users(): UserRepository {
+    return this.cachedUsers;
+  }
+  get clients(): ClientRepository {
+    return this.cachedClients;
+  }
   get engine() {
     return this.inner.engine;
   }
@@ -192,29 +246,17 @@ export class CachingStore implements Store {
     return this.inner.changes;
   }
 
-  /** The store underneath, for reads that must see another process's write at once (credential checks). */
-  get uncached(): Store {
-    return this.inner;
+  onChange(listener: ChangeListener): () => void {
+    return this.inner.onChange(listener);
   }
 
-  /** Forgets every cached entry (a change feed says something changed elsewhere). */
-  invalidate(): void {
-    this.userCache.clear();
-    this.clientCache.clear();
-  }
-
-  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
-    // reads inside a transaction go to the database; if it wrote users or clients, the cache
-    // is dropped after commit (a refresh-token rotation writes neither and keeps it)
-    let wrote = false;
-    const mark = (): void => {
-      wrote = true;
-    };
-    try {
-      return await this.inner.transaction((tx) => fn(trackEntityWrites(tx, mark)));
-    } finally {
-      if (wrote) this.invalidate();
-    }
+  /**
+   * Reads inside a transaction go to the database, so nothing of one rolled back is ever kept;
+   * what it wrote is forgotten once it commits, when the store announces it (a refresh-token
+   * rotation writes neither users nor clients, and the cache stays warm).
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    return this.inner.transaction(fn);
   }
 
   lock(name: string): Promise<void> {
@@ -229,67 +271,8 @@ export class CachingStore implements Store {
     return this.inner.ping();
   }
 
-  close(): Promise<void> {
-    return this.inner.close();
+  async close(): Promise<void> {
+    this.detach();
+    await this.inner.close();
   }
-}
-
-/** The transaction's store, noting any write to users or clients. */
-function trackEntityWrites(tx: Store, onWrite: () => void): Store {
-  const users: UserRepository = {
-    findById: (uid) => tx.users.findById(uid),
-    findByName: (name) => tx.users.findByName(name),
-    findByMail: (mail) => tx.users.findByMail(mail),
-    count: () => tx.users.count(),
-    blockedIds: () => tx.users.blockedIds(),
-    search: (filter) => tx.users.search(filter),
-    countActiveWithRoles: (roleIds, exceptUid) => tx.users.countActiveWithRoles(roleIds, exceptUid),
-    create: (user) => {
-      onWrite();
-      return tx.users.create(user);
-    },
-    update: (uid, patch) => {
-      onWrite();
-      return tx.users.update(uid, patch);
-    },
-  };
-  const clients: ClientRepository = {
-    get: (id) => tx.clients.get(id),
-    list: () => tx.clients.list(),
-    create: (client) => {
-      onWrite();
-      return tx.clients.create(client);
-    },
-    update: (client) => {
-      onWrite();
-      return tx.clients.update(client);
-    },
-    delete: (clientId) => {
-      onWrite();
-      return tx.clients.delete(clientId);
-    },
-  };
-  const tracked: Store = {
-    engine: tx.engine,
-    users,
-    clients,
-    roles: tx.roles,
-    scopes: tx.scopes,
-    keys: tx.keys,
-    refreshTokens: tx.refreshTokens,
-    revocations: tx.revocations,
-    flood: tx.flood,
-    audit: tx.audit,
-    sessions: tx.sessions,
-    codes: tx.codes,
-    consents: tx.consents,
-    cleanup: tx.cleanup,
-    changes: tx.changes,
-    transaction: (fn) => fn(tracked),
-    lock: (name) => tx.lock(name),
-    migrate: () => tx.migrate(),
-    ping: () => tx.ping(),
-    close: () => tx.close(),
-  };
-  return tracked;
 }

@@ -8,15 +8,44 @@ import type { Database } from './schema.js';
 
 export type ChangeTopic = 'revocations' | 'keys' | 'clients' | 'users' | 'catalog';
 
-export interface ChangeFeed {
-  /** records that `topic` changed, through `db` (the writer's transaction when there is one) */
-  announce(db: Kysely<Database>, topic: ChangeTopic): Promise<void>;
+/** One committed change: its topic and, when it concerns one user or client, the uid or client id. */
+export interface StoreChange {
+  topic: ChangeTopic;
+  /** absent: anything of the topic may have changed */
+  key?: string;
+}
+
+export type ChangeListener = (change: StoreChange) => void;
+
+/** What the store offers above it: hearing of the changes other instances commit. */
+export interface ChangeSource {
   /** listens until the returned function is called; reconnects by itself after a failure */
-  subscribe(onChange: (topic: ChangeTopic) => void, onState: (listening: boolean) => void): Promise<() => Promise<void>>;
+  subscribe(onChange: ChangeListener, onState: (listening: boolean) => void): Promise<() => Promise<void>>;
+}
+
+export interface ChangeFeed extends ChangeSource {
+  /** records the change through `db` (the writer's transaction when there is one): others hear of it once committed */
+  announce(db: Kysely<Database>, change: StoreChange): Promise<void>;
 }
 
 export const CHANGE_TOPICS: readonly ChangeTopic[] = ['revocations', 'keys', 'clients', 'users', 'catalog'];
 const TOPICS = new Set<string>(CHANGE_TOPICS);
+
+/** A NOTIFY payload is at most 8000 bytes: a longer key (a client id) is announced as its whole topic. */
+const MAX_KEY_LENGTH = 200;
+
+/** The NOTIFY payload: `topic` or `topic:key`. */
+export function changePayload(change: StoreChange): string {
+  return change.key === undefined || change.key.length > MAX_KEY_LENGTH ? change.topic : `${change.topic}:${change.key}`;
+}
+
+/** A NOTIFY payload read back; null when it is none of ours. */
+export function parseChangePayload(payload: string): StoreChange | null {
+  const colon = payload.indexOf(':');
+  const topic = colon < 0 ? payload : payload.slice(0, colon);
+  if (!TOPICS.has(topic)) return null;
+  return colon < 0 ? { topic: topic as ChangeTopic } : { topic: topic as ChangeTopic, key: payload.slice(colon + 1) };
+}
 
 export class PostgresChangeFeed implements ChangeFeed {
   /** the NOTIFY channel; one per schema, so test schemas never hear each other */
@@ -29,12 +58,12 @@ export class PostgresChangeFeed implements ChangeFeed {
     this.channel = `gatehouse_changes${schema ? `_${schema}` : ''}`;
   }
 
-  async announce(db: Kysely<Database>, topic: ChangeTopic): Promise<void> {
+  async announce(db: Kysely<Database>, change: StoreChange): Promise<void> {
     // NOTIFY is delivered at commit: others hear of a change only once they can read it
-    await sql`SELECT pg_notify(${this.channel}, ${topic})`.execute(db);
+    await sql`SELECT pg_notify(${this.channel}, ${changePayload(change)})`.execute(db);
   }
 
-  async subscribe(onChange: (topic: ChangeTopic) => void, onState: (listening: boolean) => void): Promise<() => Promise<void>> {
+  async subscribe(onChange: ChangeListener, onState: (listening: boolean) => void): Promise<() => Promise<void>> {
     let client: pg.Client | null = null;
     let stopped = false;
     let retry: NodeJS.Timeout | null = null;
@@ -43,7 +72,8 @@ export class PostgresChangeFeed implements ChangeFeed {
       if (stopped) return;
       const next = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 3000 });
       next.on('notification', (message) => {
-        if (message.payload && TOPICS.has(message.payload)) onChange(message.payload as ChangeTopic);
+        const change = message.payload ? parseChangePayload(message.payload) : null;
+        if (change) onChange(change);
       });
       const lost = (): void => {
         if (client !== next) return;
@@ -60,7 +90,7 @@ export class PostgresChangeFeed implements ChangeFeed {
         client = next;
         onState(true);
         // whatever changed while nobody listened is picked up by the caller on reconnect
-        for (const topic of CHANGE_TOPICS) onChange(topic);
+        for (const topic of CHANGE_TOPICS) onChange({ topic });
       } catch {
         next.end().catch(() => undefined);
         if (!stopped) retry = setTimeout(() => void connect(), 1000);

@@ -2,9 +2,11 @@
 // must see bumps its topic's version row (in the writer's transaction), and a serving instance
 // reads those five rows every pollMs and announces each topic whose version moved. So a role or
 // scope changed by `gatehouse apply` beside a running instance is in force within a poll or two.
+// A version says only which topic moved, never which user or client: listeners drop the topic.
 import type { Kysely } from 'kysely';
-import { CHANGE_TOPICS, type ChangeFeed, type ChangeTopic } from './change-feed.js';
+import { CHANGE_TOPICS, type ChangeFeed, type ChangeListener, type StoreChange } from './change-feed.js';
 import type { Database } from './schema.js';
+import { bumpChangeVersion, readChangeVersions } from './sql/change-versions.js';
 
 export class SqliteChangeFeed implements ChangeFeed {
   constructor(
@@ -12,20 +14,11 @@ export class SqliteChangeFeed implements ChangeFeed {
     private readonly pollMs: number,
   ) {}
 
-  async announce(db: Kysely<Database>, topic: ChangeTopic): Promise<void> {
-    await db
-      .insertInto('change_versions')
-      .values({ topic, version: 1 })
-      .onConflict((oc) => oc.column('topic').doUpdateSet((eb) => ({ version: eb('change_versions.version', '+', 1) })))
-      .execute();
+  async announce(db: Kysely<Database>, change: StoreChange): Promise<void> {
+    await bumpChangeVersion(db, change.topic);
   }
 
-  private async versions(): Promise<Map<string, number>> {
-    const rows = await this.db.selectFrom('change_versions').select(['topic', 'version']).execute();
-    return new Map(rows.map((r) => [r.topic, Number(r.version)]));
-  }
-
-  async subscribe(onChange: (topic: ChangeTopic) => void, onState: (listening: boolean) => void): Promise<() => Promise<void>> {
+  async subscribe(onChange: ChangeListener, onState: (listening: boolean) => void): Promise<() => Promise<void>> {
     let seen: Map<string, number> | null = null;
     let stopped = false;
     let timer: NodeJS.Timeout | null = null;
@@ -34,7 +27,7 @@ export class SqliteChangeFeed implements ChangeFeed {
     const poll = async (): Promise<void> => {
       let now: Map<string, number>;
       try {
-        now = await this.versions();
+        now = await readChangeVersions(this.db);
       } catch {
         if (stopped) return;
         if (seen) onState(false);
@@ -46,10 +39,10 @@ export class SqliteChangeFeed implements ChangeFeed {
       if (!before) {
         onState(true);
         // whatever changed while nobody looked is picked up by the caller, as after a reconnect
-        for (const topic of CHANGE_TOPICS) onChange(topic);
+        for (const topic of CHANGE_TOPICS) onChange({ topic });
         return;
       }
-      for (const topic of CHANGE_TOPICS) if (now.get(topic) !== before.get(topic)) onChange(topic);
+      for (const topic of CHANGE_TOPICS) if (now.get(topic) !== before.get(topic)) onChange({ topic });
     };
 
     const next = (): void => {

@@ -53,6 +53,8 @@ describe('forms', () => {
     for (const [fields, name, pattern] of [
       [{ clientId: 'ok-id', grantTypes: 'authorization_code' }, 'redirectUris', /needs at least one redirect URI/],
       [{ clientId: 'ok-id', grantTypes: 'client_credentials', redirectUris: 'https://app.example/cb#top' }, 'redirectUris', /must not contain a fragment/],
+      // RFC 9700 §2.6: plain http only to a loopback listener
+      [{ clientId: 'ok-id', grantTypes: 'authorization_code', redirectUris: 'http://app.example/cb' }, 'redirectUris', /must use https/],
       [{ clientId: 'ok-id', grantTypes: 'client_credentials', accessTokenExpiration: 'soon' }, 'accessTokenExpiration', /whole number/],
       [{ clientId: 'ok-id', grantTypes: 'client_credentials', user: 'nobody' }, 'user', /no user named "nobody"/],
       [{ clientId: 'ok-id', grantTypes: 'client_credentials', actAs: 'bob\nnobody' }, 'actAs', /no user named "nobody"/],

@@ -4,8 +4,12 @@
 // user; names longer than Drupal's 60 characters cost nothing; the password check reads the
 // user past the cache.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { testConfig, type Config } from '../../src/config.js';
+import { openStore } from '../../src/store/open-store.js';
 import { BrowserAgent, hiddenField } from '../helpers/browser-http.js';
 import { bearer, form, PASSWORD, request, SECRET, startGatehouse, type Running } from '../helpers/gatehouse.js';
 import { dropRedisPrefix, freshRedisPrefix, REDIS_URL, redisSkip } from '../helpers/redis.js';
@@ -198,19 +202,32 @@ describe('user names longer than 60 characters', () => {
 
 describe('credential checks read the user past the cache', () => {
   test('a user blocked underneath the cache (another process) is refused at the very next password check', async () => {
-    const gh = await start();
-    const bob = (await gh.store.users.findByName('bob'))!;
-    const issued = await grant(gh, 'bob', PASSWORD);
-    assert.equal(issued.status, 200);
-    // a request with his token reads bob through the cache, which now holds him
-    assert.equal((await request(`${gh.url}/oauth/debug`, { headers: bearer(issued.body.access_token) })).status, 200);
-    // written straight to the database, as another instance would: this instance's cache is not told
-    await gh.store.users.update(bob.uid, { status: false });
-    const refused = await grant(gh, 'bob', PASSWORD);
-    assert.equal(refused.status, 400, refused.text);
-    assert.equal(refused.body.error, 'invalid_grant');
-    assert.match(refused.body.error_description, /blocked/);
-    const login = await new BrowserAgent(gh.url).login('bob', PASSWORD);
-    assert.equal(login.status, 403, 'the login form too');
+    // a database file another process opens; this instance reads its change versions once a
+    // minute, so it hears nothing of that process's write before the checks below
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-past-cache-'));
+    const databaseUrl = `sqlite:${join(dir, 'gh.db')}`;
+    const gh = await startGatehouse({ databaseUrl, config: { metricsToken: METRICS, trustProxy: true, flood: FLOOD, revocationPollMs: 60_000 } });
+    running.push(gh);
+    const elsewhere = await openStore(databaseUrl);
+    try {
+      const bob = (await gh.store.users.findByName('bob'))!;
+      const issued = await grant(gh, 'bob', PASSWORD);
+      assert.equal(issued.status, 200);
+      // a request with his token reads bob through the cache, which now holds him
+      assert.equal((await request(`${gh.url}/oauth/debug`, { headers: bearer(issued.body.access_token) })).status, 200);
+      // written by another process: this instance's cache is not told
+      await elsewhere.users.update(bob.uid, { status: false });
+      const refused = await grant(gh, 'bob', PASSWORD);
+      assert.equal(refused.status, 400, refused.text);
+      assert.equal(refused.body.error, 'invalid_grant');
+      assert.match(refused.body.error_description, /blocked/);
+      const login = await new BrowserAgent(gh.url).login('bob', PASSWORD);
+      assert.equal(login.status, 403, 'the login form too');
+    } finally {
+      await elsewhere.close();
+      await gh.close();
+      running.splice(running.indexOf(gh), 1);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

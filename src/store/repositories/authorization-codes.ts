@@ -1,0 +1,40 @@
+// Authorization codes (RFC 6749 §4.1.2), kept by digest until they expire.
+
+/** An authorization code (RFC 6749 §4.1.2), bound to everything the token request must repeat. */
+export interface AuthorizationCodeRow {
+  digest: string;
+  clientId: string;
+  userId: number;
+  redirectUri: string;
+  /** whether the authorization request named the redirect URI (then the token request must too) */
+  redirectUriGiven: boolean;
+  scopes: string[];
+  codeChallenge: string | null;
+  codeChallengeMethod: string | null;
+  nonce: string | null;
+  authTime: number;
+  issuedAt: number;
+  /** ms: compared with revocations (also ms), so a revocation in the same second still voids the code */
+  issuedMs: number;
+  expiresAt: number;
+  usedAt: number | null;
+  /** what the exchange issued, so a replay can revoke it */
+  familyId: string | null;
+  accessJti: string | null;
+  accessExpiresAt: number | null;
+}
+
+export interface AuthorizationCodeRepository {
+  insert(row: AuthorizationCodeRow): Promise<void>;
+  findByDigest(digest: string): Promise<AuthorizationCodeRow | null>;
+  /**
+   * Marks the code used, with what its exchange issues (so a replay can revoke it), only if it
+   * was unused; true when this call used it.
+   */
+  spend(digest: string, at: number, issued: { familyId: string | null; accessJti: string; accessExpiresAt: number }): Promise<boolean>;
+  /**
+   * Deletes the user's codes not yet exchanged (all clients, or one), so none outlives a password
+   * change or a revocation; used codes stay for replay detection. Returns how many.
+   */
+  voidUnused(userId: number, clientId?: string): Promise<number>;
+}

@@ -1,0 +1,129 @@
+// Refresh tokens by digest (tables refresh_tokens, reissued_access_tokens). spend() is single-use
+// by the database: one conditional UPDATE decides which of two concurrent refreshes wins.
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, RefreshTokensTable } from '../schema.js';
+import type { RefreshTokenRepository, RefreshTokenRow, ReissuedAccessToken } from '../repositories/refresh-tokens.js';
+import { json, list, num, optNum, unstorable } from './columns.js';
+
+export function toRefresh(row: Selectable<RefreshTokensTable>): RefreshTokenRow {
+  return {
+    digest: row.digest,
+    familyId: row.family_id,
+    clientId: row.client_id,
+    userId: num(row.user_id),
+    scopes: list(row.scopes),
+    issuedAt: num(row.issued_at),
+    expiresAt: num(row.expires_at),
+    accessJti: row.access_jti,
+    accessExpiresAt: num(row.access_expires_at),
+    spentAt: optNum(row.spent_at),
+    revokedAt: optNum(row.revoked_at),
+    familyStartedAt: num(row.family_started_at ?? row.issued_at),
+    successorSealed: row.successor_sealed,
+    reuseUntil: optNum(row.reuse_until),
+  };
+}
+
+/** A revoked token has nothing left to hand out: its sealed successor goes with it. */
+const revoked = (at: number) => ({ revoked_at: at, successor_sealed: null, reuse_until: null });
+
+export class SqlRefreshTokens implements RefreshTokenRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(row: RefreshTokenRow): Promise<void> {
+    await this.db
+      .insertInto('refresh_tokens')
+      .values({
+        digest: row.digest,
+        family_id: row.familyId,
+        client_id: row.clientId,
+        user_id: row.userId,
+        scopes: json(row.scopes),
+        issued_at: row.issuedAt,
+        expires_at: row.expiresAt,
+        access_jti: row.accessJti,
+        access_expires_at: row.accessExpiresAt,
+        spent_at: row.spentAt,
+        revoked_at: row.revokedAt,
+        family_started_at: row.familyStartedAt,
+        successor_sealed: row.successorSealed,
+        reuse_until: row.reuseUntil,
+      })
+      .execute();
+  }
+
+  async findByDigest(digest: string): Promise<RefreshTokenRow | null> {
+    const row = await this.db.selectFrom('refresh_tokens').selectAll().where('digest', '=', digest).executeTakeFirst();
+    return row ? toRefresh(row) : null;
+  }
+
+  async spend(digest: string, at: number, successor?: { sealed: string; until: number }): Promise<boolean> {
+    // one conditional UPDATE: of two concurrent refreshes, exactly one changes the row, and the
+    // sealed successor is there for the other the moment the spend is
+    const result = await this.db
+      .updateTable('refresh_tokens')
+      .set({ spent_at: at, successor_sealed: successor?.sealed ?? null, reuse_until: successor?.until ?? null })
+      .where('digest', '=', digest)
+      .where('spent_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async recordReissue(successorDigest: string, access: ReissuedAccessToken): Promise<boolean> {
+    const inTransaction = <T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> =>
+      this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn);
+    return inTransaction(async (trx) => {
+      // a no-op UPDATE that matches only a live successor: on PostgreSQL it locks the row against
+      // a concurrent spend or family revocation until the access token below is recorded
+      const live = await trx
+        .updateTable('refresh_tokens')
+        .set({ revoked_at: null })
+        .where('digest', '=', successorDigest)
+        .where('spent_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(live.numUpdatedRows) !== 1) return false;
+      await trx.insertInto('reissued_access_tokens').values({ jti: access.jti, family_id: access.familyId, expires_at: access.expiresAt }).execute();
+      return true;
+    });
+  }
+
+  async revokeFamily(familyId: string, at: number): Promise<RefreshTokenRow[]> {
+    await this.db.updateTable('refresh_tokens').set(revoked(at)).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
+    return (await this.db.selectFrom('refresh_tokens').selectAll().where('family_id', '=', familyId).execute()).map(toRefresh);
+  }
+
+  async reissuedAccessTokens(familyId: string): Promise<ReissuedAccessToken[]> {
+    const rows = await this.db.selectFrom('reissued_access_tokens').selectAll().where('family_id', '=', familyId).execute();
+    return rows.map((r) => ({ jti: r.jti, familyId: r.family_id, expiresAt: num(r.expires_at) }));
+  }
+
+  async revokeByUser(userId: number, at: number): Promise<number> {
+    const r = await this.db.updateTable('refresh_tokens').set(revoked(at)).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async revokeByClient(clientId: string, at: number): Promise<number> {
+    const r = await this.db.updateTable('refresh_tokens').set(revoked(at)).where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async revokeByUserAndClient(userId: number, clientId: string, at: number): Promise<number> {
+    const r = await this.db
+      .updateTable('refresh_tokens')
+      .set(revoked(at))
+      .where('user_id', '=', userId)
+      .where('client_id', '=', clientId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async active(owner: { userId: number } | { clientId: string }, now: number): Promise<RefreshTokenRow[]> {
+    if ('clientId' in owner && unstorable(owner.clientId)) return [];
+    let query = this.db.selectFrom('refresh_tokens').selectAll().where('spent_at', 'is', null).where('revoked_at', 'is', null).where('expires_at', '>', now);
+    query = 'userId' in owner ? query.where('user_id', '=', owner.userId) : query.where('client_id', '=', owner.clientId);
+    return (await query.orderBy('issued_at', 'desc').limit(1000).execute()).map(toRefresh);
+  }
+}
