@@ -1,6 +1,7 @@
 // Everything one Gatehouse instance runs on, built once from config and store and handed to the
 // route plugins: no module-level state, so tests can build as many instances as they like.
 import type { FastifyBaseLogger } from 'fastify';
+import type { AdminContext } from './admin/admin-context.js';
 import { AuditLog } from './audit-log.js';
 import { Maintenance } from './maintenance.js';
 import { Metrics } from './metrics.js';
@@ -49,6 +50,8 @@ export interface Services {
   metrics: Metrics;
   /** Redis, when REDIS_URL names one: flood counts and rate limits shared by every instance */
   shared: SharedCounters | null;
+  /** what administrative operations (src/admin) run on here: this audit log, these views refreshed at once */
+  admin: AdminContext;
   /** reloads keys, roles and scopes from the store (after a change made here or elsewhere) */
   reload(): Promise<void>;
   start(): Promise<void>;
@@ -99,6 +102,7 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
     guard.forgetUnknownKeys();
   }
 
+  const secrets = new ClientSecrets(config.secret);
   const services: Services = {
     config,
     store,
@@ -109,7 +113,7 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
     audit,
     guard,
     tokens: new TokenService({ keys, clock, issuer: config.issuer, audience: config.audience }),
-    secrets: new ClientSecrets(config.secret),
+    secrets,
     sealer: new TokenSealer(config.secret),
     users: new UserAuthenticator({
       // a credential check reads past the cache: a block made by another process counts at once
@@ -128,6 +132,14 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
       sessions: new WebSessions(store, clock, cookies, config.sessionTtl),
       csrf: new Csrf(config.secret, cookies),
       pages: protocolPages,
+    },
+    admin: {
+      store,
+      clock,
+      secrets,
+      keySecret: config.secret,
+      audit: { record: async (_store, entry) => audit.record(entry) },
+      views: { revocations: () => revocations.refresh(), catalog: () => catalog.reload(), keys: () => services.reload() },
     },
     async reload() {
       await Promise.all([reloadKeys(), catalog.reload()]);

@@ -1,9 +1,10 @@
 // The admin API under /admin/api/v1: JSON, a Bearer token whose scopes grant the permission each
-// operation names (administer clients, users, scopes, keys; view audit log). Every operation goes
-// through src/admin, the same code as the CLI and `apply`. Errors: { error, message, field? }.
+// operation names (administer clients, users, scopes, keys; view audit log). Every change is an
+// operation of src/admin, the same as the CLI's and the console's, which audits and revokes by
+// itself: routes only translate JSON in and out. Errors: { error, message, field? }.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { userActor, type Actor } from '../admin/actor.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../admin/validation-error.js';
+import { ForbiddenError, InUseError, NotFoundError, ValidationError } from '../admin/validation-error.js';
 import type { AdminContext } from '../admin/admin-context.js';
 import { PermissionSet } from '../domain/access.js';
 import { installErrorHandler } from '../http/error-handler.js';
@@ -29,7 +30,7 @@ export interface AdminApi {
     permission: Permission | Permission[],
     schema: Record<string, unknown>,
   ): { config: typeof BEARER; schema: Record<string, unknown>; preHandler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> };
-  /** who makes the change: the token's user with what the token grants (user ∩ scopes) */
+  /** who makes the change: the token's user with what the token grants (user ∩ scopes), from this request's address */
   actor(request: FastifyRequest): Promise<Actor>;
 }
 
@@ -41,7 +42,7 @@ export function apiError(reply: FastifyReply, status: number, error: string, mes
 }
 
 export async function adminApi(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
-  const ctx: AdminContext = { store: services.store, clock: services.clock, secrets: services.secrets };
+  const ctx: AdminContext = services.admin;
 
   const guarded: AdminApi['guarded'] = (permission, schema) => {
     const needed = Array.isArray(permission) ? permission : [permission];
@@ -78,6 +79,7 @@ export async function adminApi(app: FastifyInstance, { services }: { services: S
         );
       }
       if (error instanceof ForbiddenError) return apiError(reply, 403, 'forbidden', error.message, error.field);
+      if (error instanceof InUseError) return apiError(reply, 409, 'in_use', error.message, error.field);
       if (error instanceof ValidationError) return apiError(reply, 400, 'validation_failed', error.message, error.field);
       if (error instanceof NotFoundError) return apiError(reply, 404, 'not_found', error.message);
       return undefined;
@@ -99,7 +101,7 @@ export async function adminApi(app: FastifyInstance, { services }: { services: S
   const actor: AdminApi['actor'] = async (request) => {
     const viewer = await principalAccess(services.store, services.catalog, request.principal!);
     // the guard found this user a moment ago; gone since: they may hand out nothing
-    return userActor(request.principal!.uid, viewer ? viewer.access.permissions : PermissionSet.of([]));
+    return userActor(request.principal!.uid, viewer ? viewer.access.permissions : PermissionSet.of([]), { endpoint: 'admin-api', ip: request.ip });
   };
 
   const api: AdminApi = { services, ctx, guarded, actor };

@@ -1,15 +1,15 @@
 // Clients (Simple OAuth's consumers): list, read, create, change, rotate the secret, delete;
 // their active grants, revoked one or all. The secret is shown at creation and rotation only.
 import type { FastifyInstance } from 'fastify';
-import { actAsNames, createClient, deleteClient, rotateClientSecret, upsertClient, type ClientInput } from '../admin/clients.js';
+import { actAsNames, createClient, deleteClient, revokeClientGrants, rotateClientSecret, updateClient, type ClientInput } from '../admin/clients.js';
+import { revokeGrant } from '../admin/grants.js';
 import { NotFoundError } from '../admin/validation-error.js';
 import { nowSeconds } from '../clock.js';
+import type { Client } from '../domain/client.js';
 import { PERMISSIONS } from '../domain/permissions.js';
-import { revokeClientTokens, revokeFamily } from '../oauth/revocation.js';
 import type { AdminApi } from './admin-api.js';
 import { DELEGATION_RULE, ERROR_RESPONSES } from './schemas.js';
-import { clientView, grantView } from './views.js';
-import type { Client } from '../domain/client.js';
+import { clientView, grantView } from '../admin/views.js';
 
 const clientIdParam = {
   type: 'object',
@@ -46,15 +46,6 @@ export async function clientRoutes(app: FastifyInstance, { api }: { api: AdminAp
     }),
     async (request, reply) => {
       const { client, secret } = await createClient(ctx, request.body, await actor(request));
-      services.audit.record({
-        event: 'admin.client.created',
-        outcome: 'success',
-        userId: request.principal!.uid,
-        clientId: client.clientId,
-        ip: request.ip,
-        endpoint: 'admin-api',
-        detail: client.clientId,
-      });
       return reply
         .code(201)
         .header('cache-control', 'no-store')
@@ -77,21 +68,10 @@ export async function clientRoutes(app: FastifyInstance, { api }: { api: AdminAp
       body: { $ref: 'ClientPatch#' },
       response: { 200: { $ref: 'Client#' }, ...errors },
     }),
-    async (request) => {
-      await existing(request.params.clientId);
-      const { secret } = await upsertClient(ctx, { ...request.body, clientId: request.params.clientId }, await actor(request));
-      services.audit.record({
-        event: 'admin.client.updated',
-        outcome: 'success',
-        userId: request.principal!.uid,
-        clientId: request.params.clientId,
-        ip: request.ip,
-        endpoint: 'admin-api',
-        detail: Object.keys(request.body).join(',') || null,
-      });
-      await services.revocations.refresh();
-      const client = await view(await existing(request.params.clientId));
-      return secret ? { ...client, secret } : client;
+    async (request, reply) => {
+      const { client, secret } = await updateClient(ctx, request.params.clientId, request.body, await actor(request));
+      const shown = await view(client);
+      return secret ? reply.header('cache-control', 'no-store').send({ ...shown, secret }) : shown;
     },
   );
 
@@ -105,16 +85,6 @@ export async function clientRoutes(app: FastifyInstance, { api }: { api: AdminAp
     }),
     async (request, reply) => {
       const secret = await rotateClientSecret(ctx, request.params.clientId, await actor(request));
-      services.audit.record({
-        event: 'admin.client.secret_rotated',
-        outcome: 'success',
-        userId: request.principal!.uid,
-        clientId: request.params.clientId,
-        ip: request.ip,
-        endpoint: 'admin-api',
-        detail: null,
-      });
-      await services.revocations.refresh();
       return reply.header('cache-control', 'no-store').send({ secret });
     },
   );
@@ -123,17 +93,7 @@ export async function clientRoutes(app: FastifyInstance, { api }: { api: AdminAp
     '/clients/:clientId',
     guarded(need, { summary: 'Delete a client and revoke its tokens', params: clientIdParam, response: { 204: { type: 'null' }, ...errors } }),
     async (request, reply) => {
-      await deleteClient(ctx, request.params.clientId);
-      services.audit.record({
-        event: 'admin.client.deleted',
-        outcome: 'success',
-        userId: request.principal!.uid,
-        clientId: request.params.clientId,
-        ip: request.ip,
-        endpoint: 'admin-api',
-        detail: null,
-      });
-      await services.revocations.refresh();
+      await deleteClient(ctx, request.params.clientId, await actor(request));
       return reply.code(204).send();
     },
   );
@@ -155,18 +115,7 @@ export async function clientRoutes(app: FastifyInstance, { api }: { api: AdminAp
     '/clients/:clientId/grants',
     guarded(need, { summary: 'Revoke every token of the client', params: clientIdParam, response: { 204: { type: 'null' }, ...errors } }),
     async (request, reply) => {
-      await existing(request.params.clientId);
-      await revokeClientTokens(store, services.clock, request.params.clientId);
-      services.audit.record({
-        event: 'admin.client.tokens_revoked',
-        outcome: 'success',
-        userId: request.principal!.uid,
-        clientId: request.params.clientId,
-        ip: request.ip,
-        endpoint: 'admin-api',
-        detail: null,
-      });
-      await services.revocations.refresh();
+      await revokeClientGrants(ctx, request.params.clientId, await actor(request));
       return reply.code(204).send();
     },
   );
@@ -179,18 +128,7 @@ export async function clientRoutes(app: FastifyInstance, { api }: { api: AdminAp
       response: { 204: { type: 'null' }, ...errors },
     }),
     async (request, reply) => {
-      const rows = await revokeFamily(store, services.clock, request.params.id);
-      if (rows.length === 0) throw new NotFoundError(`no grant "${request.params.id}" exists`);
-      services.audit.record({
-        event: 'admin.grant.revoked',
-        outcome: 'success',
-        userId: request.principal!.uid,
-        clientId: rows[0].clientId,
-        ip: request.ip,
-        endpoint: 'admin-api',
-        detail: request.params.id,
-      });
-      await services.revocations.refresh();
+      await revokeGrant(ctx, request.params.id, await actor(request));
       return reply.code(204).send();
     },
   );

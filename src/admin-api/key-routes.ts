@@ -2,16 +2,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { SigningAlg } from '../crypto/keys.js';
 import { PERMISSIONS } from '../domain/permissions.js';
-import { rotateSigningKey } from '../oauth/signing-keys.js';
+import { rotateKey } from '../admin/keys.js';
 import type { KeyUse } from '../store/store.js';
 import type { AdminApi } from './admin-api.js';
 import { ERROR_RESPONSES } from './schemas.js';
-import { keyView } from './views.js';
+import { keyView } from '../admin/views.js';
 
 const errors = ERROR_RESPONSES;
 
 export async function keyRoutes(app: FastifyInstance, { api }: { api: AdminApi }): Promise<void> {
-  const { services, guarded } = api;
+  const { services, ctx, guarded, actor } = api;
   const need = PERMISSIONS.administerKeys;
 
   app.get('/keys', guarded(need, { summary: 'List signing keys', response: { 200: { type: 'array', items: { $ref: 'Key#' } }, ...errors } }), async () =>
@@ -29,20 +29,6 @@ export async function keyRoutes(app: FastifyInstance, { api }: { api: AdminApi }
       },
       response: { 200: { $ref: 'Key#' }, ...errors },
     }),
-    async (request) => {
-      const use = request.body?.use ?? 'access';
-      const key = await rotateSigningKey(services.store, services.config.secret, services.clock, use, request.body?.alg);
-      services.audit.record({
-        event: 'admin.keys.rotated',
-        outcome: 'success',
-        userId: request.principal!.uid,
-        clientId: null,
-        ip: request.ip,
-        endpoint: 'admin-api',
-        detail: `${use} ${key.kid}`,
-      });
-      await services.reload();
-      return keyView(key);
-    },
+    async (request) => keyView(await rotateKey(ctx, { use: request.body?.use ?? 'access', alg: request.body?.alg }, await actor(request))),
   );
 }

@@ -1,7 +1,9 @@
 // The JSON schemas of the admin API: Fastify validates request bodies and query strings with
-// them, and @fastify/swagger turns the same objects into the OpenAPI 3.1 document.
-import { GRANT_TYPES } from '../domain/grant-types.js';
-import { clientAuthMethodNames } from '../oauth/client-auth/index.js';
+// them, and @fastify/swagger turns the same objects into the OpenAPI 3.1 document. What an
+// operator writes (clients, users, roles, scopes) is defined once in src/admin/schemas.ts, which
+// the apply file shares; here those get their $ids, beside the API's own answers.
+import { clientFieldSchemas } from '../admin/client-fields.js';
+import { clientInput, clientPatch, roleProperties, scopeProperties, userInput, userInputProperties } from '../admin/schemas.js';
 
 export const ErrorBody = {
   $id: 'Error',
@@ -42,73 +44,9 @@ export const ERROR_RESPONSES = {
 export const DELEGATION_RULE =
   'Making the client act as another user (default user, actAs) needs "administer users". A change that lets it reach further (default user, actAs, scopes, grant types, redirect URIs, automatic authorization), or hands you its secret, needs every permission its tokens could then carry (each user it acts as ∩ its scopes; with authorization_code, all its scopes), or "administer users". Else 403 `forbidden` naming the field and the missing permission.';
 
-const stringList = { type: 'array', items: { type: 'string', maxLength: 2048 }, maxItems: 200 } as const;
-const seconds = { type: 'integer', minimum: 1 } as const;
+export const ClientInput = { $id: 'ClientInput', ...clientInput } as const;
 
-const clientFields = {
-  label: { type: 'string', maxLength: 255 },
-  description: { type: 'string', maxLength: 4096 },
-  confidential: { type: 'boolean', description: 'has a secret (false: a public client such as a SPA or mobile app)' },
-  grantTypes: { type: 'array', items: { type: 'string', enum: [...GRANT_TYPES] }, maxItems: 10 },
-  redirectUris: stringList,
-  scopes: stringList,
-  authorizationCodeScopes: stringList,
-  tokenEndpointAuthMethod: {
-    type: ['string', 'null'],
-    enum: [...clientAuthMethodNames(), null],
-    description:
-      'how the client authenticates at the token endpoint (RFC 7591); null (default): client_secret_basic or client_secret_post for a confidential client, none for a public one. none is for public clients only, the others for confidential ones',
-  },
-  pkce: { type: 'boolean', description: 'require PKCE at /oauth/authorize (default true; a public client always requires it)' },
-  automaticAuthorization: { type: 'boolean' },
-  rememberApproval: { type: 'boolean' },
-  accessTokenExpiration: seconds,
-  refreshTokenExpiration: seconds,
-  refreshFamilyLifetime: {
-    type: 'integer',
-    minimum: 1,
-    maximum: 315_360_000,
-    description: 'seconds a refresh-token family lives however often it rotates; then the user authenticates again (default 2592000, 30 days)',
-  },
-  refreshReuseInterval: {
-    type: 'integer',
-    minimum: 0,
-    maximum: 300,
-    description:
-      'seconds in which the client may present a just-spent refresh token again and get the same successor instead of the family being revoked (default 0: off)',
-  },
-  status: { type: 'boolean', description: 'false disables the client and revokes its tokens' },
-} as const;
-
-const actAsInput = {
-  description:
-    'user names the client may act for with miniOrange’s client_credentials + `username` (the default user always), or "*" for any user; none by default ([] takes them all away)',
-  anyOf: [
-    { type: 'array', items: { type: 'string', minLength: 1, maxLength: 60 }, maxItems: 200 },
-    { type: 'string', enum: ['*'] },
-  ],
-} as const;
-
-export const ClientInput = {
-  $id: 'ClientInput',
-  type: 'object',
-  additionalProperties: false,
-  required: ['clientId'],
-  properties: {
-    clientId: { type: 'string', minLength: 1, maxLength: 128 },
-    ...clientFields,
-    user: { type: ['string', 'null'], description: 'name of the default user (client_credentials acts as this user)' },
-    actAs: actAsInput,
-    secret: { type: 'string', minLength: 32, maxLength: 512, description: 'omit to have one generated (shown once in the answer)' },
-  },
-} as const;
-
-export const ClientPatch = {
-  $id: 'ClientPatch',
-  type: 'object',
-  additionalProperties: false,
-  properties: { ...clientFields, user: { type: ['string', 'null'] }, actAs: actAsInput },
-} as const;
+export const ClientPatch = { $id: 'ClientPatch', ...clientPatch } as const;
 
 export const Client = {
   $id: 'Client',
@@ -116,7 +54,7 @@ export const Client = {
   required: ['clientId', 'label', 'confidential', 'grantTypes', 'status'],
   properties: {
     clientId: { type: 'string' },
-    ...clientFields,
+    ...clientFieldSchemas(['clientId', 'user', 'actAs']),
     userId: { type: ['integer', 'null'] },
     actAs: { type: 'array', items: { type: 'string' }, description: 'user names the client may act for besides its default user; ["*"]: any user' },
     secret: { type: 'string', description: 'only in the answer to a change that made the client confidential: its generated secret, shown this once' },
@@ -132,26 +70,13 @@ export const ClientCreated = {
   properties: { client: { $ref: 'Client#' }, secret: { type: ['string', 'null'], description: 'the generated secret, shown only in this answer' } },
 } as const;
 
-export const UserInput = {
-  $id: 'UserInput',
-  type: 'object',
-  additionalProperties: false,
-  required: ['name'],
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 60 },
-    mail: { type: ['string', 'null'], maxLength: 254 },
-    password: { type: 'string', minLength: 8, maxLength: 1024, description: 'omit to have one generated (shown once in the answer)' },
-    roles: { type: 'array', items: { type: 'string' }, maxItems: 100 },
-    status: { type: 'boolean', description: 'false: blocked' },
-    timezone: { type: ['string', 'null'], maxLength: 64 },
-  },
-} as const;
+export const UserInput = { $id: 'UserInput', ...userInput } as const;
 
 export const UserPatch = {
   $id: 'UserPatch',
   type: 'object',
   additionalProperties: false,
-  properties: { ...UserInput.properties },
+  properties: { ...userInputProperties },
 } as const;
 
 export const User = {
@@ -187,8 +112,7 @@ export const Role = {
   required: ['label', 'permissions'],
   properties: {
     id: { type: 'string', readOnly: true },
-    label: { type: 'string', minLength: 1, maxLength: 255 },
-    permissions: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 128 }, maxItems: 500 },
+    ...roleProperties,
     isAdmin: { type: 'boolean', readOnly: true },
   },
 } as const;
@@ -198,16 +122,7 @@ export const Scope = {
   type: 'object',
   additionalProperties: false,
   required: ['description'],
-  properties: {
-    name: { type: 'string', readOnly: true },
-    description: { type: 'string', maxLength: 1024 },
-    grantTypes: { type: 'array', items: { type: 'string', enum: [...GRANT_TYPES] } },
-    granularity: { type: ['string', 'null'], enum: ['permission', 'role', null] },
-    permission: { type: ['string', 'null'], maxLength: 128 },
-    role: { type: ['string', 'null'], maxLength: 128 },
-    umbrella: { type: 'boolean' },
-    parent: { type: ['string', 'null'] },
-  },
+  properties: { name: { type: 'string', readOnly: true }, ...scopeProperties },
 } as const;
 
 export const Key = {

@@ -2,21 +2,20 @@
 // their active grants, revoked one or all. Blocking, a new password or new roles revoke the
 // user's tokens (src/admin/users.ts); the last active administrator cannot be locked out.
 import type { FastifyInstance } from 'fastify';
-import { createUser, generatePassword, updateUser, type UserInput } from '../admin/users.js';
+import { createUser, revokeUserGrants, updateUser, type UserInput } from '../admin/users.js';
 import { NotFoundError } from '../admin/validation-error.js';
 import { nowSeconds } from '../clock.js';
 import { PERMISSIONS } from '../domain/permissions.js';
 import { ANONYMOUS_UID } from '../domain/user.js';
-import { revokeUserTokens } from '../oauth/revocation.js';
 import type { AdminApi } from './admin-api.js';
 import { ERROR_RESPONSES } from './schemas.js';
-import { grantView, userView } from './views.js';
+import { grantView, userView } from '../admin/views.js';
 
 const uidParam = { type: 'object', required: ['uid'], properties: { uid: { type: 'integer', minimum: 1 } } } as const;
 const errors = ERROR_RESPONSES;
 
 export async function userRoutes(app: FastifyInstance, { api }: { api: AdminApi }): Promise<void> {
-  const { services, ctx, guarded } = api;
+  const { services, ctx, guarded, actor } = api;
   const { store } = services;
   const need = PERMISSIONS.administerUsers;
 
@@ -54,21 +53,11 @@ export async function userRoutes(app: FastifyInstance, { api }: { api: AdminApi 
     '/users',
     guarded(need, { summary: 'Create a user', body: { $ref: 'UserInput#' }, response: { 201: { $ref: 'UserCreated#' }, ...errors } }),
     async (request, reply) => {
-      const password = request.body.password ?? generatePassword();
-      const user = await createUser(ctx, { ...request.body, password });
-      services.audit.record({
-        event: 'admin.user.created',
-        outcome: 'success',
-        userId: request.principal!.uid,
-        clientId: null,
-        ip: request.ip,
-        endpoint: 'admin-api',
-        detail: user.name,
-      });
+      const { user, password } = await createUser(ctx, request.body, await actor(request));
       return reply
         .code(201)
         .header('cache-control', 'no-store')
-        .send({ user: userView(user), password: request.body.password === undefined ? password : null });
+        .send({ user: userView(user), password });
     },
   );
 
@@ -86,21 +75,7 @@ export async function userRoutes(app: FastifyInstance, { api }: { api: AdminApi 
       body: { $ref: 'UserPatch#' },
       response: { 200: { $ref: 'User#' }, ...errors },
     }),
-    async (request) => {
-      const user = await updateUser(ctx, request.params.uid, request.body);
-      const fields = Object.keys(request.body).map((k) => (k === 'password' ? 'password' : k));
-      services.audit.record({
-        event: 'admin.user.updated',
-        outcome: 'success',
-        userId: request.principal!.uid,
-        clientId: null,
-        ip: request.ip,
-        endpoint: 'admin-api',
-        detail: `${user.name}: ${fields.join(',')}`,
-      });
-      await services.revocations.refresh();
-      return userView(user);
-    },
+    async (request) => userView(await updateUser(ctx, request.params.uid, request.body, await actor(request))),
   );
 
   app.get<{ Params: { uid: number } }>(
@@ -120,18 +95,7 @@ export async function userRoutes(app: FastifyInstance, { api }: { api: AdminApi 
     '/users/:uid/grants',
     guarded(need, { summary: 'Revoke every token of the user', params: uidParam, response: { 204: { type: 'null' }, ...errors } }),
     async (request, reply) => {
-      const user = await existing(request.params.uid);
-      await revokeUserTokens(store, services.clock, user.uid);
-      services.audit.record({
-        event: 'admin.user.tokens_revoked',
-        outcome: 'success',
-        userId: request.principal!.uid,
-        clientId: null,
-        ip: request.ip,
-        endpoint: 'admin-api',
-        detail: user.name,
-      });
-      await services.revocations.refresh();
+      await revokeUserGrants(ctx, request.params.uid, await actor(request));
       return reply.code(204).send();
     },
   );

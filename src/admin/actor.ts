@@ -6,16 +6,22 @@ import { BUILT_IN_SCOPES } from '../domain/scope.js';
 import type { Store } from '../store/store.js';
 import { ForbiddenError } from './validation-error.js';
 
+/** Where a user's change came from, for its audit entry: the surface (`admin-api`, a console path) and the client's address. */
+export interface Via {
+  endpoint: string;
+  ip: string | null;
+}
+
 /**
  * The CLI and `apply` run as the operator, who owns the database and is never refused; the
  * admin API and console act for a user with the permissions of their token or session.
  */
-export type Actor = { kind: 'operator' } | { kind: 'user'; uid: number; permissions: PermissionSet };
+export type Actor = { kind: 'operator' } | { kind: 'user'; uid: number; permissions: PermissionSet; via?: Via };
 
 export const OPERATOR: Actor = { kind: 'operator' };
 
-export function userActor(uid: number, permissions: PermissionSet): Actor {
-  return { kind: 'user', uid, permissions };
+export function userActor(uid: number, permissions: PermissionSet, via?: Via): Actor {
+  return via ? { kind: 'user', uid, permissions, via } : { kind: 'user', uid, permissions };
 }
 
 /** Whether the actor holds `administer users`, which stands for every permission (see requireMayGrant). */

@@ -1,17 +1,22 @@
-// `gatehouse apply FILE`: the declared roles, scopes, users and clients are made to exist as
-// written, in one transaction; running it again changes nothing. It runs as the operator. Passwords
-// are checked and hashed before the transaction opens, so it holds the database's write lock only
-// for quick reads and writes (a running SQLite instance beside it waits milliseconds, not seconds).
+// `gatehouse apply FILE`: the declared roles, scopes, users and clients (apply/sections.ts) are made
+// to exist as written, in one transaction, as the operator; running it again changes nothing. The
+// document is checked against its JSON Schema first (docs/apply.schema.json). Slow work (hashing
+// passwords) is done before the transaction opens, so it holds the database's write lock only for
+// quick reads and writes. A dry run does all of it, reports, and rolls the transaction back.
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { OPERATOR } from './actor.js';
-import type { AdminContext } from './admin-context.js';
 import { retryOnConflict } from '../store/write-conflict.js';
-import { upsertClient, type ClientInput } from './clients.js';
-import { upsertRole, type RoleInput } from './roles.js';
-import { upsertScope, type ScopeInput } from './scopes.js';
-import { preparePassword, StalePasswordError, upsertUser, validatePassword, type PreparedPassword, type UserInput } from './users.js';
+import { within, type AdminContext } from './admin-context.js';
+import type { ClientInput } from './client-input.js';
+import type { Outcome } from './outcome.js';
+import type { RoleInput } from './roles.js';
+import type { ScopeInput } from './scopes.js';
+import { StalePasswordError, type UserInput } from './user-input.js';
 import { ValidationError } from './validation-error.js';
+import { APPLY_SECTIONS } from './apply/sections.js';
+import { validateApplyDocument } from './apply/validate.js';
+
+export type { Outcome } from './outcome.js';
 
 export interface ApplyDocument {
   roles?: RoleInput[];
@@ -20,19 +25,20 @@ export interface ApplyDocument {
   clients?: ClientInput[];
 }
 
-export type Outcome = 'created' | 'updated' | 'unchanged';
+export type SectionName = keyof ApplyDocument;
 
-export interface ApplyReport {
-  roles: Record<string, Outcome>;
-  scopes: Record<string, Outcome>;
-  users: Record<string, Outcome>;
-  clients: Record<string, Outcome>;
-  /** secrets generated for confidential clients that had none; shown once */
+export type ApplyReport = Record<SectionName, Record<string, Outcome>> & {
+  /** true: nothing was written; this is what applying the document would do */
+  dryRun: boolean;
+  /** per section, the fields each updated item changes */
+  changed: Record<SectionName, Record<string, string[]>>;
+  /** secrets generated for confidential clients that had none; shown once (never in a dry run) */
   generatedSecrets: Record<string, string>;
-}
+  /** clients that will get a generated secret (a dry run's note of generatedSecrets) */
+  secretsToGenerate: string[];
+};
 
-const SECTIONS = ['roles', 'scopes', 'users', 'clients'] as const;
-
+/** Reads a document's text (YAML, of which JSON is a part; `.json` files as JSON) and checks it against the schema. */
 export function parseApplyDocument(text: string, fileName: string): ApplyDocument {
   let data: unknown;
   try {
@@ -40,71 +46,43 @@ export function parseApplyDocument(text: string, fileName: string): ApplyDocumen
   } catch (error) {
     throw new ValidationError(fileName, `is not valid ${fileName.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
   }
-  if (!data || typeof data !== 'object' || Array.isArray(data))
-    throw new ValidationError(fileName, 'must hold a mapping with roles, scopes, users and/or clients');
-  for (const key of Object.keys(data)) {
-    if (!(SECTIONS as readonly string[]).includes(key)) throw new ValidationError(key, `is not a section apply knows (${SECTIONS.join(', ')})`);
-    const section = (data as Record<string, unknown>)[key];
-    if (!Array.isArray(section) || section.some((item) => !item || typeof item !== 'object' || Array.isArray(item))) {
-      throw new ValidationError(key, 'must be a list of objects');
-    }
-  }
+  validateApplyDocument(data, fileName);
   return data as ApplyDocument;
 }
 
-function at(section: string, index: number, label: unknown, error: unknown): never {
-  if (error instanceof ValidationError)
-    throw new ValidationError(
-      `${section}[${index}${typeof label === 'string' ? ` ${label}` : ''}].${error.field}`,
-      error.message.slice(error.field.length + 2),
-    );
+/** A refusal of item `index` of `section`, named by its path in the document. */
+function at(section: string, index: number, error: unknown): never {
+  if (error instanceof ValidationError) throw new ValidationError(`${section}[${index}].${error.field}`, error.message.slice(error.field.length + 2));
   throw error;
 }
 
-/** How many passwords are prepared at once; argon2 itself runs at most one per core (passwords.ts). */
-const PREPARING = 8;
-
-/**
- * Each user's password (by index in the document) checked against the stored hash and hashed
- * unless it verifies, outside any transaction.
- */
-async function preparePasswords(ctx: AdminContext, users: UserInput[]): Promise<Map<number, PreparedPassword>> {
-  // refuse a bad password before any hashing, the first in document order
-  for (const [i, user] of users.entries()) {
-    try {
-      if (user.password !== undefined) validatePassword(user.password);
-    } catch (error) {
-      at('users', i, user.name, error);
-    }
-  }
-  // a user listed twice with one password gets one hash: the second entry then finds it stored
-  const byUser = new Map<string, { user: UserInput; indexes: number[] }>();
-  for (const [i, user] of users.entries()) {
-    if (user.password === undefined) continue;
-    const key = `${String(user.name).toLowerCase()}\u0000${String(user.password)}`;
-    const entry = byUser.get(key) ?? { user, indexes: [] };
-    entry.indexes.push(i);
-    byUser.set(key, entry);
-  }
-  const prepared = new Map<number, PreparedPassword>();
-  const pending = [...byUser.values()];
-  const worker = async (): Promise<void> => {
-    for (let next = pending.shift(); next; next = pending.shift()) {
-      const { user, indexes } = next;
-      const existing = typeof user.name === 'string' ? await ctx.store.users.findByName(user.name) : null;
-      const password = await preparePassword(user.password, existing?.passHash ?? null);
-      for (const i of indexes) prepared.set(i, password);
-    }
+function emptyReport(dryRun: boolean): ApplyReport {
+  const byName = <T>(make: () => T) => Object.fromEntries(APPLY_SECTIONS.map((s) => [s.name, make()]));
+  return {
+    ...(byName(() => ({})) as Record<SectionName, Record<string, Outcome>>),
+    dryRun,
+    changed: byName(() => ({})) as Record<SectionName, Record<string, string[]>>,
+    generatedSecrets: {},
+    secretsToGenerate: [],
   };
-  await Promise.all(Array.from({ length: PREPARING }, worker));
-  return prepared;
 }
 
-export async function applyDocument(ctx: AdminContext, doc: ApplyDocument): Promise<ApplyReport> {
+/** Thrown at the end of a dry run's transaction to roll it back, carrying its report out. */
+class DryRunRollback extends Error {
+  constructor(readonly report: ApplyReport) {
+    super('dry run: rolled back');
+  }
+}
+
+export async function applyDocument(ctx: AdminContext, doc: ApplyDocument, options: { dryRun?: boolean } = {}): Promise<ApplyReport> {
+  validateApplyDocument(doc, 'document');
+  const dryRun = options.dryRun === true;
+  const items = (name: string): unknown[] => ((doc as Record<string, unknown[] | undefined>)[name] ?? []) as unknown[];
   for (let attempt = 1; ; attempt++) {
-    const passwords = await preparePasswords(ctx, doc.users ?? []);
+    const prepared = new Map<string, unknown>();
+    for (const section of APPLY_SECTIONS) if (section.prepare) prepared.set(section.name, await section.prepare(ctx, items(section.name), dryRun));
     try {
-      return await applyPrepared(ctx, doc, passwords);
+      return await applyPrepared(ctx, items, prepared, dryRun);
     } catch (error) {
       // a password changed between its check and the transaction: check again (rare, bounded)
       if (!(error instanceof StalePasswordError) || attempt >= 3) throw error;
@@ -112,48 +90,40 @@ export async function applyDocument(ctx: AdminContext, doc: ApplyDocument): Prom
   }
 }
 
-async function applyPrepared(ctx: AdminContext, doc: ApplyDocument, passwords: Map<number, PreparedPassword>): Promise<ApplyReport> {
-  let report: ApplyReport = { roles: {}, scopes: {}, users: {}, clients: {}, generatedSecrets: {} };
-  // two applies at once (two deploys, two instances starting): the loser runs again and finds
-  // the winner's rows, so both end in the state the document describes
-  await retryOnConflict(() =>
-    ctx.store.transaction(async (store) => {
-      report = { roles: {}, scopes: {}, users: {}, clients: {}, generatedSecrets: {} };
-      const tx = { ...ctx, store };
-      for (const [i, role] of (doc.roles ?? []).entries()) {
-        try {
-          report.roles[role.id] = await upsertRole(store, role);
-        } catch (error) {
-          at('roles', i, role.id, error);
+async function applyPrepared(ctx: AdminContext, items: (name: string) => unknown[], prepared: Map<string, unknown>, dryRun: boolean): Promise<ApplyReport> {
+  let report = emptyReport(dryRun);
+  try {
+    // two applies at once (two deploys, two instances starting): the loser runs again and finds
+    // the winner's rows, so both end in the state the document describes
+    await retryOnConflict(() =>
+      ctx.store.transaction(async (store) => {
+        report = emptyReport(dryRun);
+        const tx = within(ctx, store);
+        for (const section of APPLY_SECTIONS) {
+          const list = items(section.name);
+          const ordered = section.order ? section.order(list) : list.map((item, i) => [item, i] as [unknown, number]);
+          for (const [item, i] of ordered) {
+            try {
+              const key = section.key(item);
+              const { outcome, changed, secret } = await section.upsert(tx, item, i, prepared.get(section.name));
+              report[section.name as SectionName][key] = outcome;
+              if (changed.length) report.changed[section.name as SectionName][key] = changed;
+              if (secret) {
+                if (dryRun) report.secretsToGenerate.push(key);
+                else report.generatedSecrets[key] = secret;
+              }
+            } catch (error) {
+              at(section.name, i, error);
+            }
+          }
         }
-      }
-      // umbrella scopes first, so children can name them as parents
-      const scopes = (doc.scopes ?? []).map((s, i) => [s, i] as const).sort(([a], [b]) => Number(b.umbrella === true) - Number(a.umbrella === true));
-      for (const [scope, i] of scopes) {
-        try {
-          report.scopes[scope.name] = await upsertScope(store, scope, OPERATOR);
-        } catch (error) {
-          at('scopes', i, scope.name, error);
-        }
-      }
-      for (const [i, user] of (doc.users ?? []).entries()) {
-        try {
-          report.users[user.name] = await upsertUser(tx, user, store, passwords.get(i));
-        } catch (error) {
-          at('users', i, user.name, error);
-        }
-      }
-      for (const [i, client] of (doc.clients ?? []).entries()) {
-        try {
-          const { outcome, secret } = await upsertClient(tx, client, OPERATOR, store);
-          report.clients[client.clientId] = outcome;
-          if (secret) report.generatedSecrets[client.clientId] = secret;
-        } catch (error) {
-          at('clients', i, client.clientId, error);
-        }
-      }
-    }),
-  );
+        if (dryRun) throw new DryRunRollback(report);
+      }),
+    );
+  } catch (error) {
+    if (error instanceof DryRunRollback) return error.report;
+    throw error;
+  }
   return report;
 }
 
@@ -164,12 +134,12 @@ async function readStandardInput(): Promise<string> {
 }
 
 /** Applies a JSON or YAML file; `-` reads the document from standard input (YAML, of which JSON is a part). */
-export async function applyFile(ctx: AdminContext, path: string): Promise<ApplyReport> {
+export async function applyFile(ctx: AdminContext, path: string, options: { dryRun?: boolean } = {}): Promise<ApplyReport> {
   let text: string;
   try {
     text = path === '-' ? await readStandardInput() : await readFile(path, 'utf8');
   } catch {
     throw new ValidationError(path, 'cannot be read');
   }
-  return applyDocument(ctx, parseApplyDocument(text, path === '-' ? 'standard input' : path));
+  return applyDocument(ctx, parseApplyDocument(text, path === '-' ? 'standard input' : path), options);
 }

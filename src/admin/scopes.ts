@@ -1,13 +1,18 @@
-// Creating and updating scopes (Simple OAuth 6 model): one permission or one role per scope,
-// allowed grant types, umbrella scopes whose children are what they grant.
+// Operations on scopes (Simple OAuth 6 model: one permission or one role per scope, allowed grant
+// types, umbrella scopes whose children are what they grant): create or update, delete.
 import { scopeGrants } from '../domain/access.js';
 import { GRANT_TYPES, isGrantType, type GrantType } from '../domain/grant-types.js';
 import { isValidPermissionName } from '../domain/permissions.js';
 import { isBuiltInScope, isValidScopeName, type Scope, type ScopeGranularity } from '../domain/scope.js';
 import type { Store } from '../store/store.js';
 import { administersUsers, checkedActor, currentCatalog, requireMayGrant, type Actor } from './actor.js';
-import { sameList } from './roles.js';
-import { checkText, ValidationError } from './validation-error.js';
+import { recordChange } from './admin-audit.js';
+import type { AdminContext } from './admin-context.js';
+import { inUse } from './in-use.js';
+import { REFERENCES_LOCK } from './locks.js';
+import { UNCHANGED, type Upserted } from './outcome.js';
+import { sameList } from './same-list.js';
+import { checkText, NotFoundError, ValidationError } from './validation-error.js';
 
 export interface ScopeInput {
   name: string;
@@ -94,25 +99,52 @@ async function requireMayDefine(store: Store, actor: Actor, existing: Scope | nu
 }
 
 /** Creates or replaces a scope; `actor` must hold what it will grant (the CLI and apply: OPERATOR). */
-export async function upsertScope(store: Store, input: ScopeInput, actor: Actor): Promise<'created' | 'updated' | 'unchanged'> {
+export async function upsertScope(ctx: AdminContext, input: ScopeInput, actor: Actor): Promise<Upserted> {
   checkedActor(actor);
   const scope = validateScope(input);
-  await checkReferences(store, scope);
-  const existing = await store.scopes.get(scope.name);
-  if (existing && sameScope(existing, scope)) return 'unchanged';
-  await requireMayDefine(store, actor, existing, scope);
-  await store.scopes.upsert(scope);
-  return existing ? 'updated' : 'created';
+  const result = await ctx.store.transaction(async (store): Promise<Upserted> => {
+    // the role or parent it names is not deleted between the check and the write
+    await store.lock(REFERENCES_LOCK);
+    await checkReferences(store, scope);
+    const existing = await store.scopes.get(scope.name);
+    const changed = existing ? changedScopeFields(existing, scope) : [];
+    if (existing && changed.length === 0) return UNCHANGED;
+    await requireMayDefine(store, actor, existing, scope);
+    await store.scopes.upsert(scope);
+    return { outcome: existing ? 'updated' : 'created', changed };
+  });
+  if (result.outcome === 'unchanged') return result;
+  const detail = result.changed.length ? `${scope.name}: ${result.changed.join(',')}` : scope.name;
+  await recordChange(ctx, actor, { event: `admin.scope.${result.outcome}`, detail });
+  await ctx.views.catalog();
+  return result;
 }
 
-function sameScope(a: Scope, b: Scope): boolean {
-  return (
-    a.description === b.description &&
-    sameList(a.grantTypes, b.grantTypes) &&
-    a.umbrella === b.umbrella &&
-    a.parent === b.parent &&
-    a.granularity === b.granularity &&
-    a.permission === b.permission &&
-    a.role === b.role
-  );
+function changedScopeFields(a: Scope, b: Scope): string[] {
+  const fields = (['description', 'umbrella', 'parent', 'granularity', 'permission', 'role'] as const).filter((k) => a[k] !== b[k]);
+  return sameList(a.grantTypes, b.grantTypes) ? fields : [...fields, 'grantTypes'];
+}
+
+/**
+ * Deletes a scope no client lists and no scope names as its parent; the built-in OpenID Connect
+ * scopes are not rows and cannot be deleted. Tokens already carrying it keep nothing by it: effective
+ * access is computed from the scopes that exist at each request.
+ */
+export async function deleteScope(ctx: AdminContext, name: string, actor: Actor): Promise<void> {
+  checkedActor(actor);
+  if (isBuiltInScope(name)) throw new ValidationError('name', `${name} is a built-in OpenID Connect scope and cannot be deleted`);
+  await ctx.store.transaction(async (store) => {
+    // no client is given the scope, nor a scope made its child, between the check and the delete
+    await store.lock(REFERENCES_LOCK);
+    if (!(await store.scopes.get(name))) throw new NotFoundError(`no scope "${name}" exists`);
+    const clients = (await store.clients.list()).filter((c) => c.scopes.includes(name) || c.authorizationCodeScopes.includes(name)).map((c) => c.clientId);
+    const children = (await store.scopes.list()).filter((s) => s.parent === name).map((s) => s.name);
+    inUse('name', `the scope "${name}"`, [
+      { what: 'listed by', kind: clients.length === 1 ? 'client' : 'clients', names: clients.slice(0, 10), total: clients.length },
+      { what: 'the parent of', kind: children.length === 1 ? 'scope' : 'scopes', names: children.slice(0, 10), total: children.length },
+    ]);
+    await store.scopes.delete(name);
+  });
+  await recordChange(ctx, actor, { event: 'admin.scope.deleted', detail: name });
+  await ctx.views.catalog();
 }

@@ -35,3 +35,9 @@ export class ForbiddenError extends ValidationError {
     super(field, message);
   }
 }
+
+/**
+ * The thing cannot be removed while others still name it (a role held by users, a scope listed by
+ * clients): 409 in the admin API. The message names who holds it.
+ */
+export class InUseError extends ValidationError {}

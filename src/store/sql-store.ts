@@ -116,13 +116,38 @@ export class SqlStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    // Kysely looks for its own tables by name in any schema unless told which: a kysely_migration
-    // in another schema (a second deployment on the same database) would be taken for ours
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.engine), migrationTableSchema: this.schema });
-    const { error, results } = await migrator.migrateToLatest();
-    if (error) {
+    // every start and every CLI command asks: with nothing pending, answer without the Migrator,
+    // whose introspection reads the tables of every schema (below)
+    if (await this.migrated()) return;
+    for (let attempt = 1; ; attempt++) {
+      // Kysely looks for its own tables by name in any schema unless told which: a kysely_migration
+      // in another schema (a second deployment on the same database) would be taken for ours
+      const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.engine), migrationTableSchema: this.schema });
+      const { error, results } = await migrator.migrateToLatest();
+      if (!error) return;
+      // Kysely's PostgreSQL introspection calls pg_get_serial_sequence() on every schema's tables:
+      // another schema dropped meanwhile (another deployment's, a test's) fails it with `schema "…"
+      // does not exist`. Not ours: the migration runs again.
+      const vanished = /schema "([^"]+)" does not exist/.exec((error as Error).message ?? '')?.[1];
+      if (this.engine === 'postgres' && vanished !== undefined && vanished !== (this.schema ?? 'public') && attempt < 10) {
+        await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+        continue;
+      }
       const failed = results?.find((r) => r.status === 'Error')?.migrationName;
       throw new Error(`database migration ${failed ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+    }
+  }
+
+  /** Whether every known migration is recorded as applied (false for a database never migrated). */
+  private async migrated(): Promise<boolean> {
+    const known = Object.keys(await migrationProvider(this.engine).getMigrations());
+    try {
+      // unqualified: PostgreSQL's search_path is the store's schema, as the Migrator's table is
+      const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(this.db);
+      const applied = new Set(rows.map((r) => r.name));
+      return known.every((name) => applied.has(name));
+    } catch {
+      return false;
     }
   }
 

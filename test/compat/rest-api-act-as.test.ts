@@ -3,6 +3,7 @@
 // its default user and the users its `actAs` field lists ("*": anyone, the module's behaviour).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { OPERATOR } from '../../src/admin/actor.js';
 import { updateUser } from '../../src/admin/users.js';
 import { decodeJwt, form, SECRET, startGatehouse, WORLD, type Running } from '../helpers/gatehouse.js';
 
@@ -68,7 +69,7 @@ describe('a client acts for its default user and its actAs list only', () => {
     const dora = await uidOf('dora');
     // through the server's own store, as the admin API would (its 1 s cache forgets at once)
     const admin = { ...gh.admin, store: gh.app.gatehouse.store };
-    await updateUser(admin, dora, { name: 'dorothea' });
+    await updateUser(admin, dora, { name: 'dorothea' }, OPERATOR);
     try {
       const renamed = await token('svc-bob', 'dorothea');
       assert.equal(renamed.status, 200, renamed.text);
@@ -87,7 +88,7 @@ describe('a client acts for its default user and its actAs list only', () => {
       });
       assert.deepEqual((await token('svc-bob', 'dora')).body, REFUSED);
     } finally {
-      await updateUser(admin, dora, { name: 'dora-renamed-back' });
+      await updateUser(admin, dora, { name: 'dora-renamed-back' }, OPERATOR);
     }
   });
 

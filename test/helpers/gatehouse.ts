@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { applyDocument, type ApplyDocument } from '../../src/admin/apply.js';
-import type { AdminContext } from '../../src/admin/admin-context.js';
+import { operatorContext, type AdminContext } from '../../src/admin/admin-context.js';
 import { ManualClock, type Clock } from '../../src/clock.js';
 import { testConfig, type Config } from '../../src/config.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -17,6 +17,8 @@ export interface Running {
   clock: ManualClock;
   admin: AdminContext;
   config: Config;
+  /** the database the server runs on, for other processes (the CLI) to open too */
+  databaseUrl: string;
   close(): Promise<void>;
 }
 
@@ -157,7 +159,8 @@ export async function startGatehouse(
   const logLines = options.logLines;
   const logger = logLines ? { level: 'warn', stream: { write: (line: string) => void logLines.push(line) } } : false;
   const app = await buildApp({ config, store, clock: clock as Clock, logger });
-  const admin: AdminContext = { store, clock, secrets: app.gatehouse.secrets };
+  // as the CLI would: the operator, audit rows written with each change, no views of its own
+  const admin: AdminContext = operatorContext({ store, clock, secrets: app.gatehouse.secrets, keySecret: config.secret });
   if (options.world !== null) {
     await applyDocument(admin, options.world ?? WORLD);
     await app.gatehouse.reload();
@@ -172,6 +175,7 @@ export async function startGatehouse(
     clock,
     admin,
     config,
+    databaseUrl: onPostgres ? `${POSTGRES_URL}?schema=${schema}` : (options.databaseUrl ?? 'sqlite::memory:'),
     async close() {
       await app.close();
       await store.close();

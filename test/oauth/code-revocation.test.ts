@@ -5,6 +5,7 @@
 // such a revocation, to the millisecond. A code minted afterwards works.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { OPERATOR } from '../../src/admin/actor.js';
 import { updateUser } from '../../src/admin/users.js';
 import { tokenDigest } from '../../src/crypto/secrets.js';
 import { ADMIN_WORLD, adminToken } from '../helpers/admin.js';
@@ -120,7 +121,7 @@ describe('a code minted before the change is void after it', () => {
     const agent = new BrowserAgent(gh.url);
     const minted = await mint(agent, name);
     gh.clock.tick();
-    await updateUser(gh.admin, uid, { roles: ['viewer'] });
+    await updateUser(gh.admin, uid, { roles: ['viewer'] }, OPERATOR);
     await assertVoid(minted, 'code minted before the role change');
   });
 

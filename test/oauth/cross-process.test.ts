@@ -142,7 +142,7 @@ async function within(what: string, check: () => Promise<boolean>): Promise<numb
 }
 
 test('a user blocked and a client secret changed through A are honoured by B within 1 s', async () => {
-  const user = await createUser(a.admin, { name: `erin${Date.now()}`, mail: null, password: PASSWORD, roles: [] });
+  const { user } = await createUser(a.admin, { name: `erin${Date.now()}`, mail: null, password: PASSWORD, roles: [] }, OPERATOR);
   const issued = await form(`${bUrl}/oauth/token`, {
     grant_type: 'password',
     client_id: 'backend',

@@ -129,6 +129,37 @@ function storeSuite(engine: string, open: () => Promise<OpenedStore>, skip: () =
       assert.equal((await store.scopes.list()).length, 1);
     });
 
+    it('roles and scopes delete; a role names its holders', async () => {
+      await store.roles.upsert({ id: 'doomed', label: 'Doomed', permissions: [], isAdmin: false });
+      const carol = await store.users.create({ ...newUser('Carol'), roles: ['doomed'] });
+      const dan = await store.users.create({ ...newUser('dan'), roles: ['doomed', 'editor'] });
+      assert.deepEqual(await store.roles.holders('doomed', 10), { names: ['Carol', 'dan'], total: 2 });
+      assert.deepEqual(await store.roles.holders('doomed', 1), { names: ['Carol'], total: 2 });
+      assert.deepEqual(await store.roles.holders('nobody-has-it', 10), { names: [], total: 0 });
+      assert.deepEqual(await store.roles.holders('doo\u0000med', 10), { names: [], total: 0 });
+      assert.equal(await store.roles.delete('doomed'), true);
+      assert.equal(await store.roles.get('doomed'), null);
+      assert.deepEqual((await store.users.findById(carol.uid))!.roles, [], 'the assignment went with the role');
+      assert.deepEqual((await store.users.findById(dan.uid))!.roles, ['editor']);
+      assert.equal(await store.roles.delete('doomed'), false);
+      assert.equal(await store.roles.delete('doo\u0000med'), false);
+
+      await store.scopes.upsert({
+        name: 'b:gone',
+        description: 'B',
+        grantTypes: ['password'],
+        umbrella: false,
+        parent: null,
+        granularity: 'permission',
+        permission: 'x',
+        role: null,
+      });
+      assert.equal(await store.scopes.delete('b:gone'), true);
+      assert.equal(await store.scopes.get('b:gone'), null);
+      assert.equal(await store.scopes.delete('b:gone'), false);
+      assert.equal(await store.scopes.delete('b\u0000'), false);
+      assert.ok(await store.scopes.get('a:read'), 'the other scope stays');
+    });
     it('clients round-trip every field', async () => {
       const c = client('c1', {
         userId: 1,

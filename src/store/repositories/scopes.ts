@@ -6,4 +6,6 @@ export interface ScopeRepository {
   list(): Promise<Scope[]>;
   get(name: string): Promise<Scope | null>;
   upsert(scope: Scope): Promise<void>;
+  /** removes the scope; true when it existed (clients and child scopes naming it are the caller's to check) */
+  delete(name: string): Promise<boolean>;
 }

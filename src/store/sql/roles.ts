@@ -32,4 +32,21 @@ export class SqlRoles implements RoleRepository {
       .execute();
     await this.notify('catalog');
   }
+
+  async delete(id: string): Promise<boolean> {
+    if (unstorable(id)) return false;
+    const result = await this.db.deleteFrom('roles').where('id', '=', id).executeTakeFirst();
+    await this.notify('catalog');
+    // the assignments went with it (ON DELETE CASCADE): cached users must be read again
+    await this.notify('users');
+    return Number(result.numDeletedRows) === 1;
+  }
+
+  async holders(id: string, limit: number): Promise<{ names: string[]; total: number }> {
+    if (unstorable(id)) return { names: [], total: 0 };
+    const held = this.db.selectFrom('users').innerJoin('user_roles', 'user_roles.uid', 'users.uid').where('user_roles.role_id', '=', id);
+    const [{ n }] = await held.select((eb) => eb.fn.countAll().as('n')).execute();
+    const rows = await held.select('users.name').orderBy('users.name_key').limit(limit).execute();
+    return { names: rows.map((r) => r.name), total: Number(n) };
+  }
 }

@@ -55,4 +55,11 @@ export class SqlScopes implements ScopeRepository {
       .execute();
     await this.notify('catalog');
   }
+
+  async delete(name: string): Promise<boolean> {
+    if (unstorable(name)) return false;
+    const result = await this.db.deleteFrom('scopes').where('name', '=', name).executeTakeFirst();
+    await this.notify('catalog');
+    return Number(result.numDeletedRows) === 1;
+  }
 }

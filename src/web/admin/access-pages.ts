@@ -79,17 +79,11 @@ ${failed?.isNew ? roleForm(visitor, failed, failed.errors, true) : roleForm(visi
     const label = field(visitor.form, 'label').trim();
     const permissions = field(visitor.form, 'permissions');
     try {
-      await upsertRole(store, { id, label: label || undefined, permissions: existing?.isAdmin ? existing.permissions : lines(permissions) });
-      services.audit.record({
-        event: 'admin.role.saved',
-        outcome: 'success',
-        userId: visitor.user.uid,
-        clientId: null,
-        ip: request.ip,
-        endpoint: '/admin/roles',
-        detail: id,
-      });
-      await services.catalog.reload();
+      await upsertRole(
+        services.admin,
+        { id, label: label || undefined, permissions: existing?.isAdmin ? existing.permissions : lines(permissions) },
+        consoleActor(services, visitor, request),
+      );
       return reply.redirect(`/admin/roles?${new URLSearchParams({ saved: id })}`, 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
@@ -205,17 +199,7 @@ ${failed?.isNew ? await scopeForm(visitor, failed, failed.errors, true) : await 
       grantTypes: values.grantTypes.length ? values.grantTypes : undefined,
     };
     try {
-      await upsertScope(store, input, consoleActor(services, visitor));
-      services.audit.record({
-        event: 'admin.scope.saved',
-        outcome: 'success',
-        userId: visitor.user.uid,
-        clientId: null,
-        ip: request.ip,
-        endpoint: '/admin/scopes',
-        detail: values.name,
-      });
-      await services.catalog.reload();
+      await upsertScope(services.admin, input, consoleActor(services, visitor, request));
       return reply.redirect(`/admin/scopes?${new URLSearchParams({ saved: values.name })}`, 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;

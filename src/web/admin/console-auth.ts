@@ -56,7 +56,10 @@ export async function consoleSubmitter(
   return { ...visitor, form };
 }
 
-/** The logged-in administrator as the actor of a change, with their roles' permissions. */
-export function consoleActor(services: Services, visitor: ConsoleVisitor): Actor {
-  return userActor(visitor.user.uid, userPermissions(visitor.user.roles, services.catalog));
+/** The logged-in administrator as the actor of a change, with their roles' permissions, from this page and address. */
+export function consoleActor(services: Services, visitor: ConsoleVisitor, request: FastifyRequest): Actor {
+  return userActor(visitor.user.uid, userPermissions(visitor.user.roles, services.catalog), {
+    endpoint: request.routeOptions.url ?? request.url,
+    ip: request.ip,
+  });
 }

@@ -1,12 +1,12 @@
 // Console: signing keys — state (next, current, retired) and dates — and rotate now (confirmed).
 import type { FastifyInstance } from 'fastify';
 import { PERMISSIONS } from '../../domain/permissions.js';
-import { rotateSigningKey } from '../../oauth/signing-keys.js';
+import { rotateKey } from '../../admin/keys.js';
 import { PUBLIC } from '../../resource/route-access.js';
 import type { Services } from '../../services.js';
 import { html } from '../html.js';
 import { sendPage } from '../page-reply.js';
-import { consoleSubmitter, consoleVisitor } from './console-auth.js';
+import { consoleActor, consoleSubmitter, consoleVisitor } from './console-auth.js';
 import { adminLayout, confirmForm, field, when } from './console-kit.js';
 
 const NEED = PERMISSIONS.administerKeys;
@@ -57,17 +57,7 @@ ${keys.map((k) => html`<tr><td><code>${k.kid.slice(0, 12)}…</code></td><td>${k
     if (!visitor) return reply;
     const use = (request.query as Record<string, string>).use === 'id' ? 'id' : 'access';
     if (field(visitor.form, 'confirm') !== 'yes') return reply.redirect(`/admin/keys/rotate?use=${use}`, 303);
-    const key = await rotateSigningKey(services.store, services.config.secret, services.clock, use);
-    services.audit.record({
-      event: 'admin.keys.rotated',
-      outcome: 'success',
-      userId: visitor.user.uid,
-      clientId: null,
-      ip: request.ip,
-      endpoint: '/admin/keys/rotate',
-      detail: `${use} ${key.kid}`,
-    });
-    await services.reload();
+    await rotateKey(services.admin, { use }, consoleActor(services, visitor, request));
     return reply.redirect(`/admin/keys?rotated=${use}`, 303);
   });
 }

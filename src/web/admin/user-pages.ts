@@ -1,17 +1,17 @@
 // Console: users. Search and page, create, edit (name, mail, roles, a new password), block and
 // unblock (confirmed; blocking revokes their tokens), the user's active grants with revoke.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { createUser, generatePassword, updateUser } from '../../admin/users.js';
-import { ValidationError } from '../../admin/validation-error.js';
+import { blockUser, createUser, revokeUserGrants, unblockUser, updateUser } from '../../admin/users.js';
+import { NotFoundError, ValidationError } from '../../admin/validation-error.js';
 import { nowSeconds } from '../../clock.js';
 import { PERMISSIONS } from '../../domain/permissions.js';
 import { ANONYMOUS_UID, type User } from '../../domain/user.js';
-import { revokeUserTokens } from '../../oauth/revocation.js';
 import { PUBLIC } from '../../resource/route-access.js';
+import type { Actor } from '../../admin/actor.js';
 import type { Services } from '../../services.js';
 import { html, type Html } from '../html.js';
 import { sendPage } from '../page-reply.js';
-import { consoleSubmitter, consoleVisitor, type ConsoleVisitor } from './console-auth.js';
+import { consoleActor, consoleSubmitter, consoleVisitor, type ConsoleVisitor } from './console-auth.js';
 import { adminLayout, checkboxes, confirmForm, csrfInput, field, fields, formErrorSummary, textField, when, type FormErrors } from './console-kit.js';
 
 const NEED = PERMISSIONS.administerUsers;
@@ -25,7 +25,7 @@ interface Values {
 
 export async function userPages(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   const { store } = services;
-  const ctx = { store, clock: services.clock, secrets: services.secrets };
+  const ctx = services.admin;
 
   const page = (reply: FastifyReply, status: number, visitor: ConsoleVisitor, title: string, body: Html, notice?: string | null) =>
     sendPage(reply, status, adminLayout({ title, userName: visitor.user.name, section: '/admin/users', csrf: visitor.csrf, notice }, body));
@@ -94,19 +94,13 @@ ${users.map((u) => html`<tr><td><a href="/admin/users/${u.uid}">${u.name}</a></t
     if (!visitor) return reply;
     const values = valuesFrom(visitor.form);
     const given = field(visitor.form, 'password');
-    const password = given || generatePassword();
     try {
-      const user = await createUser(ctx, { name: values.name, mail: values.mail || null, roles: values.roles, password });
-      services.audit.record({
-        event: 'admin.user.created',
-        outcome: 'success',
-        userId: visitor.user.uid,
-        clientId: null,
-        ip: request.ip,
-        endpoint: '/admin/users/new',
-        detail: user.name,
-      });
-      if (given) return reply.redirect(`/admin/users/${user.uid}?created=1`, 303);
+      const { user, password } = await createUser(
+        ctx,
+        { name: values.name, mail: values.mail || null, roles: values.roles, ...(given ? { password: given } : {}) },
+        consoleActor(services, visitor, request),
+      );
+      if (password === null) return reply.redirect(`/admin/users/${user.uid}?created=1`, 303);
       return page(
         reply,
         200,
@@ -167,17 +161,12 @@ ${grants.map((g) => html`<tr><td>${g.clientId}</td><td>${g.scopes.join(' ') || '
     const values = valuesFrom(visitor.form);
     const password = field(visitor.form, 'password');
     try {
-      await updateUser(ctx, user.uid, { name: values.name, mail: values.mail || null, roles: values.roles, ...(password ? { password } : {}) });
-      services.audit.record({
-        event: 'admin.user.updated',
-        outcome: 'success',
-        userId: visitor.user.uid,
-        clientId: null,
-        ip: request.ip,
-        endpoint: '/admin/users',
-        detail: user.name,
-      });
-      await services.revocations.refresh();
+      await updateUser(
+        ctx,
+        user.uid,
+        { name: values.name, mail: values.mail || null, roles: values.roles, ...(password ? { password } : {}) },
+        consoleActor(services, visitor, request),
+      );
       return reply.redirect(`/admin/users/${user.uid}?saved=1`, 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
@@ -192,9 +181,8 @@ ${grants.map((g) => html`<tr><td>${g.clientId}</td><td>${g.scopes.join(' ') || '
       question: (u: User) => `Block ${u.name}?`,
       consequence: 'They can no longer sign in, and every token they hold is revoked.',
       button: 'Block user',
-      run: (u: User) => updateUser(ctx, u.uid, { status: false }),
+      run: (u: User, actor: Actor) => blockUser(ctx, u.uid, actor),
       done: 'blocked=1',
-      event: 'admin.user.blocked',
     },
     {
       path: 'unblock',
@@ -202,9 +190,8 @@ ${grants.map((g) => html`<tr><td>${g.clientId}</td><td>${g.scopes.join(' ') || '
       question: (u: User) => `Unblock ${u.name}?`,
       consequence: 'They can sign in again.',
       button: 'Unblock user',
-      run: (u: User) => updateUser(ctx, u.uid, { status: true }),
+      run: (u: User, actor: Actor) => unblockUser(ctx, u.uid, actor),
       done: 'unblocked=1',
-      event: 'admin.user.unblocked',
     },
     {
       path: 'revoke',
@@ -212,9 +199,8 @@ ${grants.map((g) => html`<tr><td>${g.clientId}</td><td>${g.scopes.join(' ') || '
       question: (u: User) => `Revoke every token of ${u.name}?`,
       consequence: 'Every application they use must sign them in again.',
       button: 'Revoke all tokens',
-      run: (u: User) => revokeUserTokens(store, services.clock, u.uid),
+      run: (u: User, actor: Actor) => revokeUserGrants(ctx, u.uid, actor),
       done: 'revoked=1',
-      event: 'admin.user.tokens_revoked',
     },
   ];
   for (const step of steps) {
@@ -245,8 +231,9 @@ ${grants.map((g) => html`<tr><td>${g.clientId}</td><td>${g.scopes.join(' ') || '
       if (!user) return reply;
       if (field(visitor.form, 'confirm') !== 'yes') return reply.redirect(`/admin/users/${user.uid}/${step.path}`, 303);
       try {
-        await step.run(user);
+        await step.run(user, consoleActor(services, visitor, request));
       } catch (error) {
+        if (error instanceof NotFoundError && !(await existing(reply, visitor, request.params.uid))) return reply;
         if (!(error instanceof ValidationError)) throw error;
         return page(
           reply,
@@ -256,16 +243,6 @@ ${grants.map((g) => html`<tr><td>${g.clientId}</td><td>${g.scopes.join(' ') || '
           html`<p class="error" role="alert">${error.message}</p><p><a href="/admin/users/${user.uid}">Back</a></p>`,
         );
       }
-      services.audit.record({
-        event: step.event,
-        outcome: 'success',
-        userId: visitor.user.uid,
-        clientId: null,
-        ip: request.ip,
-        endpoint: `/admin/users/${step.path}`,
-        detail: user.name,
-      });
-      await services.revocations.refresh();
       return reply.redirect(`/admin/users/${user.uid}?${step.done}`, 303);
     });
   }

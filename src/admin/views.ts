@@ -1,4 +1,4 @@
-// What the admin API shows of stored things: never a secret digest or a password hash.
+// What the surfaces (admin API, CLI) show of stored things: never a secret digest or a password hash.
 import type { Client } from '../domain/client.js';
 import type { User } from '../domain/user.js';
 import type { RefreshTokenRow, SigningKeyRow } from '../store/store.js';

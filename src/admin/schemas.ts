@@ -1,0 +1,86 @@
+// The JSON Schemas of what an operator writes — clients, users, roles, scopes — defined once: the
+// admin API validates request bodies with them (src/admin-api/schemas.ts gives them $ids and adds
+// its answers), and the apply file is validated by a document made of them (apply/apply-schema.ts,
+// published as docs/apply.schema.json). Unknown keys are refused everywhere.
+import { GRANT_TYPES } from '../domain/grant-types.js';
+import { clientFieldSchemas, type JsonSchema } from './client-fields.js';
+
+/** A client's settable fields, the id, user and actAs included (the table of client-fields.ts). */
+export const clientInputProperties = clientFieldSchemas();
+
+/** The secret an operator may choose; omitted, one is generated and shown once. */
+export const clientSecretProperty = {
+  type: 'string',
+  minLength: 32,
+  maxLength: 512,
+  description: 'omit to have one generated (shown once in the answer)',
+} as const;
+
+export const clientInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['clientId'],
+  properties: { ...clientInputProperties, secret: clientSecretProperty },
+} as const;
+
+/** A change to a client: any field but its id and secret (the secret is rotated, never set). */
+export const clientPatch = {
+  type: 'object',
+  additionalProperties: false,
+  properties: clientFieldSchemas(['clientId']),
+} as const;
+
+export const userInputProperties = {
+  name: { type: 'string', minLength: 1, maxLength: 60 },
+  mail: { type: ['string', 'null'], maxLength: 254 },
+  password: { type: 'string', minLength: 8, maxLength: 1024, description: 'omit to have one generated (shown once in the answer)' },
+  roles: { type: 'array', items: { type: 'string' }, maxItems: 100 },
+  status: { type: 'boolean', description: 'false: blocked' },
+  timezone: { type: ['string', 'null'], maxLength: 64 },
+} as const;
+
+export const userInput = { type: 'object', additionalProperties: false, required: ['name'], properties: userInputProperties } as const;
+
+export const roleProperties = {
+  label: { type: 'string', minLength: 1, maxLength: 255 },
+  permissions: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 128 }, maxItems: 500 },
+} as const;
+
+export const scopeProperties = {
+  description: { type: 'string', maxLength: 1024 },
+  grantTypes: { type: 'array', items: { type: 'string', enum: [...GRANT_TYPES] } },
+  granularity: { type: ['string', 'null'], enum: ['permission', 'role', null] },
+  permission: { type: ['string', 'null'], maxLength: 128 },
+  role: { type: ['string', 'null'], maxLength: 128 },
+  umbrella: { type: 'boolean' },
+  parent: { type: ['string', 'null'] },
+} as const;
+
+/** A role as `apply` writes it: its id, and optionally its label and permissions. */
+export const roleItem = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
+  properties: { id: { type: 'string', minLength: 1, maxLength: 128 }, ...roleProperties },
+} as const;
+
+/** A scope as `apply` writes it: its name and description, and what it grants. */
+export const scopeItem = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'description'],
+  properties: { name: { type: 'string', minLength: 1, maxLength: 128 }, ...scopeProperties },
+} as const;
+
+/** A user as `apply` writes it: without a password the account gets none (no password sign-in). */
+export const userItem = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: { ...userInputProperties, password: { ...userInputProperties.password, description: 'checked and hashed; omit for an account without one' } },
+} as const;
+
+/** A client as `apply` writes it. */
+export const clientItem = clientInput;
+
+export type { JsonSchema };
