@@ -3,8 +3,9 @@
 import type { Command } from 'commander';
 import { bootstrapAdministrator } from '../admin/bootstrap.js';
 import { buildApp } from '../app.js';
-import { systemClock } from '../clock.js';
+import { nowSeconds, systemClock } from '../clock.js';
 import { loadConfig, type Config } from '../config.js';
+import { KeyRing } from '../crypto/keys.js';
 import { ensureSigningKeys } from '../oauth/signing-keys.js';
 import { migrateStore, openStore } from '../store/open-store.js';
 import { adminContext, withJson, type JsonOption } from './cli-kit.js';
@@ -34,6 +35,9 @@ async function serve(config: Config, warnings: string[], json: boolean): Promise
   });
   await migrateStore(store, config.databaseUrl);
   await ensureSigningKeys(store, config.secret, systemClock);
+  // keys stored under another GATEHOUSE_SECRET stop the start here, before an administrator is
+  // made whose password would be printed by a server that never serves
+  new KeyRing().load(await store.keys.list(), config.secret, nowSeconds(systemClock));
   const admin = await bootstrapAdministrator(adminContext(config, store));
   // shown before anything else can fail: the password exists nowhere else
   if (admin) announceAdministrator(admin, config.issuer, json);

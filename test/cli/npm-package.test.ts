@@ -124,7 +124,7 @@ describe('the npm package', () => {
 
   test('`gatehouse help` and `gatehouse migrate` run from the installed package', () => {
     const bin = join(project, 'node_modules', '.bin', 'gatehouse');
-    assert.match(run(bin, ['help'], dir), /^usage: gatehouse <command>/);
+    assert.match(run(bin, ['help'], dir), /^Usage: gatehouse \[options\] \[command\]/);
     const out = run(bin, ['migrate'], dir, { DATABASE_URL: `sqlite:${join(dir, 'data', 'gatehouse.db')}` });
     assert.match(out, /Database schema is up to date\./);
   });

@@ -37,4 +37,10 @@ test('serve with another GATEHOUSE_SECRET refuses to start, naming the key it ca
   assert.notEqual(served.status, null, 'serve exited instead of serving (or hanging)');
   assert.notEqual(served.status, 0);
   assert.match(served.stderr, /gatehouse: cannot decrypt signing key \S+: GATEHOUSE_SECRET differs from the one the key was stored with/);
+  // it stops before making the administrator: a password printed by a server that never served
+  // would be lost, and the account would stay behind
+  assert.doesNotMatch(served.stderr, /Created the administrator/);
+  const users = run(['user', 'list', '--json'], 'the-secret-the-keys-were-stored-with-0123');
+  assert.equal(users.status, 0, users.stderr);
+  assert.deepEqual(JSON.parse(users.stdout).users, []);
 });
