@@ -124,7 +124,18 @@ describe('Redis unreachable', { skip }, () => {
       assert.ok(Date.now() < deadline, 'the connection came back by itself');
       await new Promise((r) => setTimeout(r, 100));
     }
-    for (const gh of [a, b, a, b, a]) await wrong(gh, 'alice');
-    assert.equal((await right(b, 'alice')).status, 429, 'shared again after Redis returned');
+    // a Redis command slower than its 500 ms timeout (a loaded machine) is counted locally, as
+    // designed, and says so in the log; such a round proves nothing and is tried again
+    for (let round = 1; ; round++) {
+      const user = `alice${round}`;
+      const warnings = logs.filter((line) => /Redis is unreachable/.test(line)).length;
+      for (const gh of [a, b, a, b, a]) await wrong(gh, user);
+      const status = (await right(b, user)).status;
+      const commandFailed = logs.filter((line) => /Redis is unreachable/.test(line)).length > warnings;
+      if (status === 429 || !commandFailed || round === 3) {
+        assert.equal(status, 429, 'shared again after Redis returned');
+        break;
+      }
+    }
   });
 });
