@@ -178,6 +178,13 @@ export interface ChangeVersionsTable {
   version: number;
 }
 
+/** gate routes (issue 12): the route as JSON, in the operator's order */
+export interface GateRoutesTable {
+  name: string;
+  position: number;
+  definition: string;
+}
+
 export interface Database {
   sessions: SessionsTable;
   authorization_codes: AuthorizationCodesTable;
@@ -194,4 +201,5 @@ export interface Database {
   flood: FloodTable;
   audit_log: AuditLogTable;
   change_versions: ChangeVersionsTable;
+  gate_routes: GateRoutesTable;
 }
