@@ -20,7 +20,9 @@ import { SqlScopes } from './sql/scopes.js';
 import { SqlSessions } from './sql/sessions.js';
 import { SqlKeys } from './sql/signing-keys.js';
 import { SqlUsers } from './sql/users.js';
+import { SqlApiKeys } from './sql/api-keys.js';
 import type {
+  ApiKeyRepository,
   AuditRepository,
   AuthorizationCodeRepository,
   CleanupRepository,
@@ -51,6 +53,7 @@ export class SqlStore implements Store {
   readonly codes: AuthorizationCodeRepository;
   readonly consents: ConsentRepository;
   readonly cleanup: CleanupRepository;
+  readonly apiKeys: ApiKeyRepository;
 
   readonly changes: ChangeSource | null;
   /** this process's listeners, shared with every transaction of this store */
@@ -90,6 +93,7 @@ export class SqlStore implements Store {
     this.codes = new SqlCodes(db);
     this.consents = new SqlConsents(db);
     this.cleanup = new SqlCleanup(db);
+    this.apiKeys = new SqlApiKeys(db, notify);
   }
 
   onChange(listener: ChangeListener): () => void {
