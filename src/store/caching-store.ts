@@ -242,6 +242,9 @@ export class CachingStore implements Store {
   get cleanup() {
     return this.inner.cleanup;
   }
+  get gateRoutes() {
+    return this.inner.gateRoutes;
+  }
   get changes() {
     return this.inner.changes;
   }

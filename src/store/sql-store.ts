@@ -12,6 +12,7 @@ import { SqlCleanup } from './sql/cleanup.js';
 import { SqlClients } from './sql/clients.js';
 import { SqlConsents } from './sql/consents.js';
 import { SqlFlood } from './sql/flood.js';
+import { SqlGateRoutes } from './sql/gate-routes.js';
 import { ChangeListeners, notifier } from './sql/notify.js';
 import { SqlRefreshTokens } from './sql/refresh-tokens.js';
 import { SqlRevocations } from './sql/revocations.js';
@@ -29,6 +30,7 @@ import type {
   ClientRepository,
   ConsentRepository,
   FloodRepository,
+  GateRouteRepository,
   RefreshTokenRepository,
   RevocationRepository,
   RoleRepository,
@@ -53,6 +55,7 @@ export class SqlStore implements Store {
   readonly codes: AuthorizationCodeRepository;
   readonly consents: ConsentRepository;
   readonly cleanup: CleanupRepository;
+  readonly gateRoutes: GateRouteRepository;
   readonly apiKeys: ApiKeyRepository;
 
   readonly changes: ChangeSource | null;
@@ -93,6 +96,7 @@ export class SqlStore implements Store {
     this.codes = new SqlCodes(db);
     this.consents = new SqlConsents(db);
     this.cleanup = new SqlCleanup(db);
+    this.gateRoutes = new SqlGateRoutes(db, notify);
     this.apiKeys = new SqlApiKeys(db, notify);
   }
 

@@ -8,6 +8,7 @@ import type { CleanupRepository } from './repositories/cleanup.js';
 import type { ClientRepository } from './repositories/clients.js';
 import type { ConsentRepository } from './repositories/consents.js';
 import type { FloodRepository } from './repositories/flood.js';
+import type { GateRouteRepository } from './repositories/gate-routes.js';
 import type { RefreshTokenRepository } from './repositories/refresh-tokens.js';
 import type { RevocationRepository } from './repositories/revocations.js';
 import type { RoleRepository } from './repositories/roles.js';
@@ -23,6 +24,7 @@ export type * from './repositories/cleanup.js';
 export type * from './repositories/clients.js';
 export type * from './repositories/consents.js';
 export type * from './repositories/flood.js';
+export type * from './repositories/gate-routes.js';
 export type * from './repositories/refresh-tokens.js';
 export type * from './repositories/revocations.js';
 export type * from './repositories/roles.js';
@@ -47,6 +49,7 @@ export interface Repositories {
   readonly codes: AuthorizationCodeRepository;
   readonly consents: ConsentRepository;
   readonly cleanup: CleanupRepository;
+  readonly gateRoutes: GateRouteRepository;
   readonly apiKeys: ApiKeyRepository;
 }
 
