@@ -248,6 +248,9 @@ export class CachingStore implements Store {
   get changes() {
     return this.inner.changes;
   }
+  get apiKeys() {
+    return this.inner.apiKeys;
+  }
 
   onChange(listener: ChangeListener): () => void {
     return this.inner.onChange(listener);

@@ -185,6 +185,20 @@ export interface GateRoutesTable {
   definition: string;
 }
 
+/** Per-user API keys: the keyed digest of the whole key, never the key (migration 011) */
+export interface ApiKeysTable {
+  id: string;
+  user_id: number;
+  label: string;
+  digest: string;
+  /** JSON list */
+  scopes: string;
+  created_at: number;
+  last_used_at: number | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
 export interface Database {
   sessions: SessionsTable;
   authorization_codes: AuthorizationCodesTable;
@@ -202,4 +216,5 @@ export interface Database {
   audit_log: AuditLogTable;
   change_versions: ChangeVersionsTable;
   gate_routes: GateRoutesTable;
+  api_keys: ApiKeysTable;
 }

@@ -21,7 +21,9 @@ import { SqlScopes } from './sql/scopes.js';
 import { SqlSessions } from './sql/sessions.js';
 import { SqlKeys } from './sql/signing-keys.js';
 import { SqlUsers } from './sql/users.js';
+import { SqlApiKeys } from './sql/api-keys.js';
 import type {
+  ApiKeyRepository,
   AuditRepository,
   AuthorizationCodeRepository,
   CleanupRepository,
@@ -54,6 +56,7 @@ export class SqlStore implements Store {
   readonly consents: ConsentRepository;
   readonly cleanup: CleanupRepository;
   readonly gateRoutes: GateRouteRepository;
+  readonly apiKeys: ApiKeyRepository;
 
   readonly changes: ChangeSource | null;
   /** this process's listeners, shared with every transaction of this store */
@@ -94,6 +97,7 @@ export class SqlStore implements Store {
     this.consents = new SqlConsents(db);
     this.cleanup = new SqlCleanup(db);
     this.gateRoutes = new SqlGateRoutes(db, notify);
+    this.apiKeys = new SqlApiKeys(db, notify);
   }
 
   onChange(listener: ChangeListener): () => void {

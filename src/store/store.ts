@@ -16,6 +16,7 @@ import type { ScopeRepository } from './repositories/scopes.js';
 import type { SessionRepository } from './repositories/sessions.js';
 import type { SigningKeyRepository } from './repositories/signing-keys.js';
 import type { UserRepository } from './repositories/users.js';
+import type { ApiKeyRepository } from './repositories/api-keys.js';
 
 export type * from './repositories/audit.js';
 export type * from './repositories/authorization-codes.js';
@@ -31,6 +32,7 @@ export type * from './repositories/scopes.js';
 export type * from './repositories/sessions.js';
 export type * from './repositories/signing-keys.js';
 export type * from './repositories/users.js';
+export type * from './repositories/api-keys.js';
 
 /** Every repository of a store, by the name a flow asks for it. */
 export interface Repositories {
@@ -48,6 +50,7 @@ export interface Repositories {
   readonly consents: ConsentRepository;
   readonly cleanup: CleanupRepository;
   readonly gateRoutes: GateRouteRepository;
+  readonly apiKeys: ApiKeyRepository;
 }
 
 /**

@@ -7,6 +7,8 @@ import type { UserAuthenticator } from '../../oauth/user-authenticator.js';
 import type { BearerGuard } from '../../resource/bearer-guard.js';
 import type { Store } from '../../store/store.js';
 import type { CredentialMethod, GateAuthMethodName } from '../credential-method.js';
+import { apiKeyMethod } from './api-key.js';
+import { basicMethod } from './basic.js';
 import { bearerMethod } from './bearer.js';
 
 /** What the gate counts (src/metrics.ts implements it). */
@@ -32,5 +34,9 @@ export interface GateMethodDeps {
 }
 
 export function createCredentialMethods(deps: GateMethodDeps): Map<GateAuthMethodName, CredentialMethod> {
-  return new Map<GateAuthMethodName, CredentialMethod>([['bearer', bearerMethod(deps)]]);
+  return new Map<GateAuthMethodName, CredentialMethod>([
+    ['bearer', bearerMethod(deps)],
+    ['api_key', apiKeyMethod(deps)],
+    ['basic', basicMethod(deps)],
+  ]);
 }
