@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import type { ApplyDocument } from '../../src/admin/apply.js';
-import { basic, form, freePort, PASSWORD, type Running, SECRET, startGatehouse, WORLD } from './gatehouse.js';
+import { setRoutes } from '../gate/recording-upstream.js';
+import { form, freePort, PASSWORD, type Running, SECRET, startGatehouse } from './gatehouse.js';
 import {
   type RawResponse,
   type RecordingUpstream,
@@ -35,6 +35,9 @@ export interface ProxyUnderTest {
   skip: () => false | string;
   start: (config: string, port: number) => Promise<RunningProxy>;
 }
+
+/** HTTP Basic as a user's client sends it (no form-encoding, unlike client_secret_basic). */
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 /** Client-sent identity headers that must never reach the upstream as sent. */
 const SPOOFED = {
@@ -90,10 +93,8 @@ export function forwardAuthSuite(proxy: ProxyUnderTest): void {
     let bobToken: string;
 
     before(async () => {
-      gh = await startGatehouse({ databaseUrl: 'sqlite::memory:', world: null, config: { trustProxy: true } });
-      const { applyDocument } = await import('../../src/admin/apply.js');
-      await applyDocument(gh.admin, { ...WORLD, routes: FORWARD_AUTH_ROUTES } as ApplyDocument);
-      await gh.app.gatehouse.reload();
+      gh = await startGatehouse({ databaseUrl: 'sqlite::memory:', clock: 'system', config: { trustProxy: true } });
+      await setRoutes(gh, FORWARD_AUTH_ROUTES);
       upstream = await startRecordingUpstream();
       const port = await freePort();
       const config = withPorts(readmeConfig(proxy.name), { gatehouse: Number(new URL(gh.url).port), upstream: upstream.port, proxy: port });

@@ -244,17 +244,15 @@ export function rawRequest(port: number, target: string, options: { method?: str
 }
 
 /**
- * Where a request target lands once decoded and resolved as a lenient upstream would: `%2e`
- * and `%2f` decoded, `//` collapsed, `.` and `..` segments resolved.
+ * Where a request target lands once decoded and resolved as a lenient upstream would: percent-
+ * encodings decoded once (`%2e`, `%2f`), `\\` read as `/`, `//` collapsed, `.` and `..` resolved.
  */
 export function resolvedPath(target: string): string {
   let path = target.split('?')[0];
-  for (let i = 0; i < 3; i++) {
-    try {
-      path = decodeURIComponent(path);
-    } catch {
-      break;
-    }
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    /* a malformed escape stays as it is */
   }
   const out: string[] = [];
   for (const segment of path.replaceAll('\\', '/').split('/')) {
