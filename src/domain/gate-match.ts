@@ -15,7 +15,7 @@ const FORBIDDEN_ENCODED: Record<string, string> = { '/': '"/"', '\\': '"\\"', '?
  * The path a request target names, and its query (verbatim, without the '?'). Percent-encoded
  * unreserved characters are decoded (RFC 3986 §6.2.2.2) and other encodings upper-cased; nothing
  * else is rewritten. Refused (400): anything but origin-form (absolute-form, authority-form, '*'),
- * a fragment, a backslash, an encoded '/', '\', '?', '#' or NUL, a malformed encoding, and empty
+ * a fragment, a backslash, an encoded '/', '\', '?', '#' or NUL, a malformed or non-UTF-8 encoding, and empty
  * ('//') or dot ('.', '..', '%2e%2e') segments — never collapsed in silence, since the upstream
  * might read them otherwise. An empty last segment (a trailing '/') is kept.
  */
@@ -41,6 +41,11 @@ export function normaliseRequestTarget(target: string): NormalisedTarget {
     if (forbidden) return { refused: `The request path must not contain an encoded ${forbidden}.` };
     path += UNRESERVED.test(decoded) ? decoded : `%${hex.toUpperCase()}`;
     i += 2;
+  }
+  try {
+    decodeURIComponent(path);
+  } catch {
+    return { refused: 'The request path has a percent-encoding that is not UTF-8.' };
   }
   const segments = path.split('/').slice(1);
   for (const [i, segment] of segments.entries()) {

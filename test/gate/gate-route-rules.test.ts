@@ -135,6 +135,7 @@ describe('normaliseRequestTarget', () => {
       '/api/articles%00',
       '/api/articles%zz',
       '/api/articles%2',
+      '/api/articles/%FF',
       '/api/art icles',
       '/api/art"icles',
     ]) {
