@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { testConfig } from '../../src/config.js';
-import { startProbe } from '../helpers/gate-probe.js';
 import { request, startGatehouse, WORLD } from '../helpers/gatehouse.js';
+import { setRoutes } from './recording-upstream.js';
 
 const MAIN = join(process.cwd(), 'dist', 'main.js');
 const SECRET = testConfig().secret;
@@ -139,10 +139,10 @@ describe('apikey revoke', () => {
 
   test('a server on the same database refuses a key the CLI revoked, within a second', async () => {
     const gh = await startGatehouse({ databaseUrl: `sqlite:${db}`, world: null, clock: 'system' });
-    const probe = await startProbe(gh, ['api_key']);
     try {
+      await setRoutes(gh, [{ name: 'keyed', path: '/keyed', auth: ['api_key'] }]);
       const made = json(['apikey', 'create', 'alice']);
-      const use = () => request(probe.url, { headers: { 'x-api-key': made.key } });
+      const use = () => request(`${gh.url}/gate/check`, { headers: { 'x-forwarded-method': 'GET', 'x-forwarded-uri': '/keyed', 'x-api-key': made.key } });
       assert.equal((await use()).status, 200);
       json(['apikey', 'revoke', made.id]);
       const deadline = Date.now() + 1000;
@@ -153,7 +153,6 @@ describe('apikey revoke', () => {
       }
       assert.equal(status, 401);
     } finally {
-      await probe.close();
       await gh.close();
     }
   });

@@ -1,5 +1,5 @@
 // test-engines: both
-// The basic gate method over HTTP (issue 12 part 4): a user's own password in
+// The basic gate method through /gate/check on real routes (issue 12 part 4): a user's own password in
 // `Authorization: Basic`, checked like the login (flood control, blocked users refused), and a
 // success remembered for a minute — which a new password, a block or new roles end at once. The
 // user's login time shows whether a request ran the password check (it records a login) or was
@@ -8,29 +8,34 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { OPERATOR } from '../../src/admin/actor.js';
 import { blockUser, createUser, setUserPassword, unblockUser, updateUser } from '../../src/admin/users.js';
-import { startProbe, type Probe } from '../helpers/gate-probe.js';
 import { PASSWORD, request, startGatehouse, type Running } from '../helpers/gatehouse.js';
+import { setRoutes } from './recording-upstream.js';
 
 let gh: Running;
-let probe: Probe;
 
 before(async () => {
   gh = await startGatehouse();
-  probe = await startProbe(gh, ['bearer', 'basic']);
+  await setRoutes(gh, [
+    { name: 'open', path: '/api/open', auth: ['bearer', 'basic'] },
+    { name: 'mail', path: '/api/mail', auth: ['bearer', 'basic'], permission: 'view user email addresses' },
+    { name: 'keys', path: '/api/keys', auth: ['api_key'] },
+  ]);
 });
 after(async () => {
-  await probe.close();
   await gh.close();
 });
 
 const header = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-const call = (authorization?: string) => request(probe.url, { headers: authorization ? { authorization } : {} });
+/** /gate/check for GET `path`, as nginx's auth_request asks it */
+const call = (authorization?: string, path = '/api/open') =>
+  request(`${gh.url}/gate/check`, { headers: { 'x-original-method': 'GET', 'x-original-uri': path, ...(authorization ? { authorization } : {}) } });
 const login = async (name: string) => (await gh.store.users.findByName(name))!.login;
 
 function assertDenied(res: { status: number; body: any; headers: Headers }, status: number, code: string): void {
   assert.equal(res.status, status, JSON.stringify(res.body));
   assert.equal(res.body.error, code);
-  if (status === 401) assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="gatehouse", Basic realm="gatehouse"');
+  if (status === 401 && code !== 'INVALID_AUTHORIZATION_HEADER_TOKEN_TYPE')
+    assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="gatehouse", Basic realm="gatehouse"');
 }
 
 /** A fresh user of the `viewer` role, so that one test’s changes and flood counts touch no other. */
@@ -51,11 +56,15 @@ describe('answers', () => {
   test('the right password: 200, the user with all their permissions and no scopes', async () => {
     const res = await call(header('alice', PASSWORD));
     assert.equal(res.status, 200, res.text);
-    assert.equal(res.body.method, 'basic');
-    assert.equal(res.body.userName, 'alice');
-    assert.equal(res.body.clientId, null);
-    assert.deepEqual(res.body.scopes, []);
-    assert.deepEqual(res.body.permissions, ['access user profiles', 'view user email addresses']);
+    assert.equal(res.headers.get('x-gatehouse-auth-method'), 'basic');
+    assert.equal(res.headers.get('x-gatehouse-user-name'), 'alice');
+    assert.equal(res.headers.get('x-gatehouse-client-id'), null);
+    assert.equal(res.headers.get('x-gatehouse-scopes'), '');
+    assert.equal((await call(header('alice', PASSWORD), '/api/mail')).status, 200);
+    const bob = await call(header('bob', PASSWORD), '/api/mail');
+    assertDenied(bob, 403, 'INSUFFICIENT_SCOPE');
+    // a route taking only API keys does not take a password
+    assertDenied(await call(header('alice', PASSWORD), '/api/keys'), 401, 'INVALID_AUTHORIZATION_HEADER_TOKEN_TYPE');
   });
 
   test('wrong password, unknown user, malformed header: 401 INVALID_CREDENTIALS with both challenges', async () => {
@@ -132,9 +141,10 @@ describe('remembered credentials', () => {
     const auth = header('reroled', PASSWORD);
     assert.equal(await checked('reroled', auth), true);
     assert.equal(await checked('reroled', auth), false);
+    assertDenied(await call(auth, '/api/mail'), 403, 'INSUFFICIENT_SCOPE');
     await updateUser(gh.app.gatehouse.admin, uid, { roles: ['editor'] }, OPERATOR);
     assert.equal(await checked('reroled', auth), true);
-    assert.deepEqual((await call(auth)).body.permissions, ['access user profiles', 'view user email addresses']);
+    assert.equal((await call(auth, '/api/mail')).status, 200);
   });
 
   test('a change made through another context (the CLI’s store) forgets it too', async () => {
