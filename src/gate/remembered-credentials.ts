@@ -1,9 +1,14 @@
 // Credentials the gate has verified, remembered briefly in memory so that a Basic password is not
 // hashed on every request (issue 12 part 4) and an API key not read from the database each time.
 // Keyed by a keyed digest of what was presented (HMAC under a subkey of GATEHOUSE_SECRET) — never
-// the password or key itself — bounded in size (least recently used first out) and in time, and
-// forgotten at once for a user whenever the store announces a change of that user: a new password,
-// a block, new roles, a revoked key (src/store/sql/api-keys.ts announces it as its user's change).
+// the password or key itself — bounded in size (least recently used first out) and in time.
+//
+// Whenever the store announces a change of a user (a new password, a block, new roles, a revoked
+// key: src/store/sql/api-keys.ts announces it as its user's change), that user's entries stop
+// being trusted at once: the next use re-validates against the database before anything is
+// granted. They are marked rather than dropped because a login's own timestamp write is a user
+// change too, which PostgreSQL echoes back a moment later: dropping on it would send every
+// request back to the hash.
 import type { Clock } from '../clock.js';
 import type { StoreChange } from '../store/change-feed.js';
 import type { Store } from '../store/store.js';
@@ -19,15 +24,27 @@ export interface RememberedCredentialsOptions {
 /** A point in the sequence of changes heard, taken before reading what an entry rests on. */
 export type ChangeMark = number;
 
+/** A remembered value; `stale`: its user changed since, so it must be validated before use. */
+export interface Remembered<T> {
+  value: T;
+  stale: boolean;
+}
+
+interface Entry<T> {
+  value: T;
+  expiresAt: number;
+  stale: boolean;
+}
+
 export class RememberedCredentials<T extends { uid: number }> {
   /** Map keeps insertion order: the first entry is the least recently used */
-  private readonly entries = new Map<string, { value: T; expiresAt: number }>();
+  private readonly entries = new Map<string, Entry<T>>();
   /** the number of changes heard so far */
   private heard = 0;
-  /** the change count when every user was last forgotten */
-  private allForgottenAt = 0;
-  /** uid → the change count when that user was last forgotten */
-  private readonly userForgottenAt = new Map<number, number>();
+  /** the change count when every user last changed (a change naming no user) */
+  private allChangedAt = 0;
+  /** uid → the change count when that user last changed */
+  private readonly userChangedAt = new Map<number, number>();
 
   constructor(private readonly options: RememberedCredentialsOptions) {}
 
@@ -39,23 +56,26 @@ export class RememberedCredentials<T extends { uid: number }> {
   changed(change: StoreChange): void {
     if (change.topic !== 'users') return;
     const uid = change.key === undefined ? Number.NaN : Number(change.key);
-    if (Number.isSafeInteger(uid)) this.forgetUser(uid);
-    else this.forgetAll();
+    if (Number.isSafeInteger(uid)) this.userChanged(uid);
+    else this.allChanged();
   }
 
-  forgetUser(uid: number): void {
+  userChanged(uid: number): void {
     this.heard++;
-    this.userForgottenAt.set(uid, this.heard);
-    // bounded: beyond the limit the oldest marks are dropped, and what they guarded with them
-    if (this.userForgottenAt.size > this.options.limit) this.forgetAll();
-    for (const [digest, entry] of this.entries) if (entry.value.uid === uid) this.entries.delete(digest);
+    this.userChangedAt.set(uid, this.heard);
+    // bounded: beyond the limit the marks are folded into one that covers everyone
+    if (this.userChangedAt.size > this.options.limit) {
+      this.allChanged();
+      return;
+    }
+    for (const entry of this.entries.values()) if (entry.value.uid === uid) entry.stale = true;
   }
 
-  forgetAll(): void {
+  allChanged(): void {
     this.heard++;
-    this.allForgottenAt = this.heard;
-    this.userForgottenAt.clear();
-    this.entries.clear();
+    this.allChangedAt = this.heard;
+    this.userChangedAt.clear();
+    for (const entry of this.entries.values()) entry.stale = true;
   }
 
   /** Take before reading the user or key an entry will rest on; hand it to remember(). */
@@ -63,25 +83,34 @@ export class RememberedCredentials<T extends { uid: number }> {
     return this.heard;
   }
 
-  get(digest: string): T | undefined {
+  get(digest: string): Remembered<T> | undefined {
     const entry = this.entries.get(digest);
     if (!entry) return undefined;
     this.entries.delete(digest);
     if (entry.expiresAt <= this.options.clock.now()) return undefined;
     this.entries.set(digest, entry);
-    return entry.value;
+    return { value: entry.value, stale: entry.stale };
   }
 
   /**
-   * Remembers `value` unless its user (or everyone) was forgotten since `mark`: what was read
-   * before that change may be stale, and is not kept. Returns whether it was kept.
+   * Remembers `value`, read after `mark` was taken; stale at once if its user changed since then
+   * (what was read may predate the change).
    */
-  remember(digest: string, value: T, mark: ChangeMark): boolean {
-    if (this.allForgottenAt > mark || (this.userForgottenAt.get(value.uid) ?? 0) > mark) return false;
+  remember(digest: string, value: T, mark: ChangeMark): void {
+    const stale = this.allChangedAt > mark || (this.userChangedAt.get(value.uid) ?? 0) > mark;
     this.entries.delete(digest);
     if (this.entries.size >= this.options.limit) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(digest, { value, expiresAt: this.options.clock.now() + this.options.ttlMs });
-    return true;
+    this.entries.set(digest, { value, expiresAt: this.options.clock.now() + this.options.ttlMs, stale });
+  }
+
+  /**
+   * A stale entry found still valid: trusted again, unless its user changed once more after
+   * `mark` (taken before the validation read).
+   */
+  confirm(digest: string, mark: ChangeMark): void {
+    const entry = this.entries.get(digest);
+    if (!entry) return;
+    entry.stale = this.allChangedAt > mark || (this.userChangedAt.get(entry.value.uid) ?? 0) > mark;
   }
 
   forget(digest: string): void {

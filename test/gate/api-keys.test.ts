@@ -1,6 +1,6 @@
 // test-engines: both
-// The api_key gate method over HTTP (issue 12 part 4): a key sent as X-API-Key or as miniOrange's
-// Basic username:key; every answer code (unknown, malformed, revoked, expired → 401
+// The api_key gate method through /gate/check on real routes (issue 12 part 4): a key sent as
+// X-API-Key or as miniOrange's Basic username:key; every answer code (unknown, malformed, revoked, expired → 401
 // INVALID_CREDENTIALS; another user's name → 401; blocked user → 403 USER_BLOCKED; a key guesser →
 // 429 TOO_MANY_ATTEMPTS + Retry-After); scoped keys reach only user ∩ scope permissions; a revoke
 // or a block takes effect at once although verified keys are remembered; last use is recorded at
@@ -12,24 +12,50 @@ import { createApiKey, revokeApiKey } from '../../src/admin/api-keys.js';
 import { blockUser, createUser, unblockUser, updateUser } from '../../src/admin/users.js';
 import { testConfig } from '../../src/config.js';
 import { ADMIN_WORLD } from '../helpers/admin.js';
-import { startProbe, type Probe } from '../helpers/gate-probe.js';
 import { PASSWORD, request, startGatehouse, type Running } from '../helpers/gatehouse.js';
+import { setRoutes, startUpstream } from './recording-upstream.js';
 
 let gh: Running;
-let probe: Probe;
+
+/** Routes accepting keys (and Basic passwords), each asking for a different grant. */
+const ROUTES = [
+  { name: 'any', path: '/api/any', auth: ['api_key', 'basic'] },
+  { name: 'profiles', path: '/api/profiles', auth: ['api_key', 'basic'], permission: 'access user profiles' },
+  { name: 'mail', path: '/api/mail', auth: ['api_key', 'basic'], permission: 'view user email addresses' },
+  { name: 'users', path: '/api/users', auth: ['api_key'], permission: 'administer users' },
+  { name: 'scoped', path: '/api/scoped', auth: ['api_key'], scopes: ['profile:read'] },
+  { name: 'tokens', path: '/api/tokens', auth: ['bearer'] },
+];
 
 before(async () => {
   gh = await startGatehouse({ world: ADMIN_WORLD });
-  probe = await startProbe(gh, ['api_key', 'basic']);
+  await setRoutes(gh, ROUTES);
 });
 after(async () => {
-  await probe.close();
   await gh.close();
 });
 
 const basicOf = (user: string, secret: string) => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
-const withKey = (key: string) => request(probe.url, { headers: { 'x-api-key': key } });
-const withBasic = (user: string, key: string) => request(probe.url, { headers: { authorization: basicOf(user, key) } });
+/** /gate/check for GET `path`, as Caddy and Traefik ask it */
+const check = (headers: Record<string, string>, path = '/api/any', url = gh.url) =>
+  request(`${url}/gate/check`, { headers: { 'x-forwarded-method': 'GET', 'x-forwarded-uri': path, ...headers } });
+const withKey = (key: string, path?: string) => check({ 'x-api-key': key }, path);
+const withBasic = (user: string, key: string, path?: string) => check({ authorization: basicOf(user, key) }, path);
+
+/** The routes of ROUTES that let the credential through. */
+async function reaches(send: (path: string) => Promise<{ status: number; body: any }>): Promise<string[]> {
+  const allowed: string[] = [];
+  for (const route of ROUTES) {
+    const res = await send(route.path);
+    if (res.status === 200) allowed.push(route.name);
+    else
+      assert.ok(
+        res.status === 403 ? res.body.error === 'INSUFFICIENT_SCOPE' : res.body.error === 'INVALID_AUTHORIZATION_HEADER_TOKEN_TYPE',
+        JSON.stringify(res.body),
+      );
+  }
+  return allowed;
+}
 
 async function keyFor(name: string, input: { label?: string; expiresInDays?: number; scopes?: string[] } = {}) {
   const user = (await gh.store.users.findByName(name))!;
@@ -39,7 +65,7 @@ async function keyFor(name: string, input: { label?: string; expiresInDays?: num
 function assertDenied(res: { status: number; body: any; headers: Headers }, status: number, code: string): void {
   assert.equal(res.status, status, JSON.stringify(res.body));
   assert.equal(res.body.error, code);
-  if (status === 401) assert.match(res.headers.get('www-authenticate') ?? '', /Basic realm="gatehouse"/);
+  if (status === 401) assert.equal(res.headers.get('www-authenticate'), 'Basic realm="gatehouse"');
 }
 
 describe('a valid key', () => {
@@ -49,39 +75,48 @@ describe('a valid key', () => {
     assert.equal(key.slice(4, 16), apiKey.id);
     for (const res of [await withKey(key), await withBasic('alice', key), await withBasic('ALICE', key)]) {
       assert.equal(res.status, 200, res.text);
-      assert.equal(res.body.method, 'api_key');
-      assert.equal(res.body.userName, 'alice');
-      assert.equal(res.body.clientId, null);
-      assert.deepEqual(res.body.scopes, []);
-      assert.deepEqual(res.body.permissions, ['access user profiles', 'view user email addresses']);
+      assert.equal(res.headers.get('x-gatehouse-auth-method'), 'api_key');
+      assert.equal(res.headers.get('x-gatehouse-user-name'), 'alice');
+      assert.equal(res.headers.get('x-gatehouse-route'), 'any');
+      assert.equal(res.headers.get('x-gatehouse-client-id'), null);
+      assert.equal(res.headers.get('x-gatehouse-scopes'), '');
     }
+    assert.deepEqual(await reaches((path) => withKey(key, path)), ['any', 'profiles', 'mail']);
+    assert.deepEqual(await reaches((path) => withBasic('alice', key, path)), ['any', 'profiles', 'mail']);
   });
 
   test('a scoped key reaches only the user’s permissions ∩ its scopes’, never more than its user', async () => {
     const { key } = await keyFor('alice', { scopes: ['profile:read'] });
-    const res = await withKey(key);
-    assert.equal(res.status, 200);
-    assert.deepEqual(res.body.scopes, ['profile:read']);
-    assert.deepEqual(res.body.permissions, ['access user profiles']);
-    // bob holds no role: a key scoped to administer users gives him nothing
+    assert.equal((await withKey(key)).headers.get('x-gatehouse-scopes'), 'profile:read');
+    assert.deepEqual(await reaches((path) => withKey(key, path)), ['any', 'profiles', 'scoped']);
+    // bob holds no role: a key scoped to administer users gives him nothing of it
     const bobs = await keyFor('bob', { scopes: ['users:admin', 'mail:read'] });
-    const bob = await withKey(bobs.key);
-    assert.equal(bob.status, 200);
-    assert.deepEqual(bob.body.permissions, []);
-    assert.equal(bob.body.all, false);
+    assert.equal((await withKey(bobs.key)).headers.get('x-gatehouse-scopes'), 'mail:read users:admin');
+    assert.deepEqual(await reaches((path) => withKey(bobs.key, path)), ['any']);
+    const denied = await withKey(bobs.key, '/api/users');
+    assert.match(denied.body.error_description, /administer users/);
   });
 
   test('new roles show at the next request, though the key is remembered', async () => {
     await createUser(gh.admin, { name: 'erin', mail: 'erin@example.com', password: PASSWORD, roles: [] }, OPERATOR);
     const { key } = await keyFor('erin');
-    assert.deepEqual((await withKey(key)).body.permissions, []);
+    assert.deepEqual(await reaches((path) => withKey(key, path)), ['any']);
     const erin = (await gh.store.users.findByName('erin'))!;
     await updateUser(gh.app.gatehouse.admin, erin.uid, { roles: ['viewer'] }, OPERATOR);
-    assert.deepEqual((await withKey(key)).body.permissions, ['access user profiles']);
+    assert.deepEqual(await reaches((path) => withKey(key, path)), ['any', 'profiles']);
   });
 });
 
 describe('refused keys', () => {
+  test('no credential: 401 MISSING_AUTHORIZATION_HEADER; a key on a bearer-only route: 401 naming what it accepts', async () => {
+    assertDenied(await check({}), 401, 'MISSING_AUTHORIZATION_HEADER');
+    const { key } = await keyFor('alice');
+    const res = await withKey(key, '/api/tokens');
+    assert.equal(res.status, 401);
+    assert.equal(res.body.error, 'INVALID_AUTHORIZATION_HEADER_TOKEN_TYPE');
+    assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="gatehouse"');
+  });
+
   test('unknown, malformed and tampered keys: 401 INVALID_CREDENTIALS with the Basic challenge', async () => {
     const { key } = await keyFor('alice');
     const tampered = `${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`;
@@ -166,12 +201,12 @@ describe('flood control', () => {
   test('a key guesser meets 429 TOO_MANY_ATTEMPTS with Retry-After; a right key gives its attempt back', async () => {
     const base = testConfig();
     const small = await startGatehouse({ world: ADMIN_WORLD, config: { flood: { ...base.flood, ipLimit: 3 } } });
-    const smallProbe = await startProbe(small, ['api_key']);
     try {
+      await setRoutes(small, [{ name: 'keyed', path: '/keyed', auth: ['api_key'] }]);
       const bob = (await small.store.users.findByName('bob'))!;
       const good = await createApiKey(small.admin, bob.uid, {}, OPERATOR);
       const other = await createApiKey(small.admin, bob.uid, {}, OPERATOR);
-      const use = (key: string) => request(smallProbe.url, { headers: { 'x-api-key': key } });
+      const use = (key: string) => check({ 'x-api-key': key }, '/keyed', small.url);
       // right keys, however many, are no failures
       for (let i = 0; i < 4; i++) assert.equal((await use(good.key)).status, 200);
       for (let i = 0; i < 3; i++) assertDenied(await use(`ghk_${String(i).padStart(12, '0')}_${'x'.repeat(43)}`), 401, 'INVALID_CREDENTIALS');
@@ -183,8 +218,35 @@ describe('flood control', () => {
       small.clock.advance(small.config.flood.ipWindow + 1);
       assert.equal((await use(other.key)).status, 200);
     } finally {
-      await smallProbe.close();
       await small.close();
+    }
+  });
+});
+
+describe('through the built-in proxy', () => {
+  test('the upstream gets the key’s user and method, never the key', async () => {
+    const upstream = await startUpstream();
+    try {
+      await setRoutes(gh, [...ROUTES, { name: 'proxied', path: '/proxied', upstream: upstream.url, auth: ['api_key'] }]);
+      const { key } = await keyFor('alice', { scopes: ['profile:read'] });
+      const shapes: Record<string, string>[] = [{ 'x-api-key': key }, { authorization: basicOf('alice', key) }];
+      for (const headers of shapes) {
+        upstream.received.length = 0;
+        const res = await request(`${gh.url}/proxied/items`, { headers });
+        assert.equal(res.status, 200, res.text);
+        const got = upstream.received[0]!;
+        assert.equal(got.headers['x-gatehouse-user-name'], 'alice');
+        assert.equal(got.headers['x-gatehouse-auth-method'], 'api_key');
+        assert.equal(got.headers['x-gatehouse-scopes'], 'profile:read');
+        assert.equal(got.headers['x-api-key'], undefined);
+        assert.equal(got.headers.authorization, undefined);
+        assert.ok(!JSON.stringify(got.headers).includes(key.slice(17)), 'the key reaches no upstream header');
+      }
+      const refused = await request(`${gh.url}/proxied/items`, { headers: { 'x-api-key': `ghk_${'0'.repeat(12)}_${'y'.repeat(43)}` } });
+      assertDenied(refused, 401, 'INVALID_CREDENTIALS');
+    } finally {
+      await setRoutes(gh, ROUTES);
+      await upstream.close();
     }
   });
 });

@@ -83,7 +83,9 @@ export function apiKeyMethod(deps: ApiKeyDeps): CredentialMethod {
       const presented = presentedKey(credential);
       if (!presented) throw gateDenials.invalidCredentials();
       const digest = secrets.digest(presented.key);
-      const key = remembered.get(digest) ?? (await verify(presented.key, digest, credential.ip));
+      const found = remembered.get(digest);
+      // its user changed since (a revoke announces one): read the key's row again
+      const key = found && !found.stale ? found.value : await verify(presented.key, digest, credential.ip);
       if (key.expiresAt !== null && key.expiresAt <= nowSeconds(deps.clock)) {
         remembered.forget(digest);
         throw gateDenials.invalidCredentials();

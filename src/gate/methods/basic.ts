@@ -21,9 +21,11 @@ const REMEMBER_LIMIT = 10_000;
 
 type BasicDeps = Pick<GateMethodDeps, 'store' | 'database' | 'catalog' | 'passwords' | 'clock' | 'secret'>;
 
-/** What a remembered Basic credential proved: only whose it was. */
+/** What a remembered Basic credential proved: whose it was, and the account as it was then. */
 interface ProvenUser {
   uid: number;
+  /** keyed digest of the password hash, status, roles and change time checked against */
+  account: string;
 }
 
 /** The password check's refusals, in the gate's words. */
@@ -50,7 +52,12 @@ export function basicMethod(deps: BasicDeps): CredentialMethod {
     return { method: 'basic', uid: user.uid, userName: user.name, clientId: null, scopes: [], permissions: userPermissions(user.roles, deps.catalog()) };
   }
 
-  /** The full check; remembered only if the user read back is still the one the password was checked against. */
+  /** What must not have changed for a remembered password to stand (nothing of it kept in clear). */
+  function account(user: User): string {
+    return keyedDigest(key, JSON.stringify([user.passHash, user.status, user.roles, user.changed]));
+  }
+
+  /** The full check; remembered with the account as read back after it. */
   async function check(authorization: string, ip: string, digest: string): Promise<User> {
     const basic = parseBasic(authorization);
     if (!basic) throw gateDenials.invalidCredentials();
@@ -60,12 +67,27 @@ export function basicMethod(deps: BasicDeps): CredentialMethod {
     } catch (error) {
       throw denial(error);
     }
-    // a password, status or roles change that committed after the check read the user is seen
-    // here; one after this mark forgets the user and refuses the entry
+    // a password, status or roles change committed after the check read the user shows here;
+    // one heard after this mark leaves the entry stale, to be validated at its next use
     const mark = remembered.mark();
     const now = await deps.database.users.findById(user.uid);
-    if (now?.status && now.passHash === user.passHash && now.roles.join() === user.roles.join()) remembered.remember(digest, { uid: user.uid }, mark);
+    if (now?.status && account(now) === account(user)) remembered.remember(digest, { uid: user.uid, account: account(now) }, mark);
     return now ?? user;
+  }
+
+  /** The remembered user, after validating a stale entry against the database; null: check the password. */
+  async function rememberedUser(digest: string): Promise<User | null> {
+    const found = remembered.get(digest);
+    if (!found) return null;
+    if (!found.stale) return deps.store.users.findById(found.value.uid);
+    const mark = remembered.mark();
+    const user = await deps.database.users.findById(found.value.uid);
+    if (!user || account(user) !== found.value.account) {
+      remembered.forget(digest);
+      return null;
+    }
+    remembered.confirm(digest, mark);
+    return user;
   }
 
   return {
@@ -80,13 +102,8 @@ export function basicMethod(deps: BasicDeps): CredentialMethod {
       const authorization = credential.authorization;
       if (!isBasic(authorization)) throw gateDenials.invalidCredentials();
       const digest = keyedDigest(key, authorization);
-      const proven = remembered.get(digest);
-      if (!proven) return identity(await check(authorization, credential.ip, digest));
-      const user = await deps.store.users.findById(proven.uid);
-      if (!user) {
-        remembered.forget(digest);
-        throw gateDenials.invalidCredentials();
-      }
+      const user = await rememberedUser(digest);
+      if (!user) return identity(await check(authorization, credential.ip, digest));
       if (!user.status) {
         remembered.forget(digest);
         throw gateDenials.userBlocked();
