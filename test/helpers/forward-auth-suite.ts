@@ -7,8 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { setRoutes } from '../gate/recording-upstream.js';
-import { form, freePort, PASSWORD, type Running, SECRET, startGatehouse } from './gatehouse.js';
+import { form, freePort, PASSWORD, type Running, SECRET, startGatehouse, WORLD } from './gatehouse.js';
 import {
   type RawResponse,
   type RecordingUpstream,
@@ -93,8 +92,12 @@ export function forwardAuthSuite(proxy: ProxyUnderTest): void {
     let bobToken: string;
 
     before(async () => {
-      gh = await startGatehouse({ databaseUrl: 'sqlite::memory:', clock: 'system', config: { trustProxy: true } });
-      await setRoutes(gh, FORWARD_AUTH_ROUTES);
+      gh = await startGatehouse({
+        databaseUrl: 'sqlite::memory:',
+        clock: 'system',
+        config: { trustProxy: true },
+        world: { ...WORLD, routes: FORWARD_AUTH_ROUTES },
+      });
       upstream = await startRecordingUpstream();
       const port = await freePort();
       const config = withPorts(readmeConfig(proxy.name), { gatehouse: Number(new URL(gh.url).port), upstream: upstream.port, proxy: port });
