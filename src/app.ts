@@ -33,6 +33,8 @@ import { appsRoutes } from './web/apps-routes.js';
 import { landingRoutes } from './web/landing-routes.js';
 import { loginRoutes } from './web/login-routes.js';
 import { installRouteAccess, PUBLIC } from './resource/route-access.js';
+import { gateCheckRoutes } from './gate/gate-check.js';
+import { gateProxy } from './gate/gate-proxy.js';
 import { createServices, type Services } from './services.js';
 import { UNAVAILABLE_RETRY_AFTER } from './store/store-unavailable.js';
 import type { Store } from './store/store.js';
@@ -87,7 +89,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
         .send({ error: 'temporarily_unavailable', error_description: 'The server is temporarily unavailable. Try again shortly.' }),
     unexpected: (reply) => reply.code(500).send({ error: 'server_error', error_description: 'The server encountered an unexpected condition.' }),
   });
-  app.setNotFoundHandler({}, (_request, reply) => reply.code(404).send({ message: 'Not found.' }));
+  // what no endpoint answers goes to the gate (issue 12): proxied by a route, or 404 NO_ROUTE
+  await app.register(gateProxy, { services });
 
   app.get('/healthz', { config: PUBLIC }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: PUBLIC }, async (_request, reply) => {
@@ -116,6 +119,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(metricsRoutes, { services });
   await app.register(adminApi, { services, prefix: '/admin/api/v1' });
   await app.register(consoleRoutes, { services });
+  await app.register(gateCheckRoutes, { services });
 
   await services.start();
   app.addHook('onClose', async () => services.stop());

@@ -56,6 +56,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly gateDenials = new Counter({
+    name: 'gatehouse_gate_denials_total',
+    help: 'Requests the gate refused (proxy and /gate/check), by code and route name ("" when no route matched)',
+    labelNames: ['code', 'route'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'gatehouse_' });
   }
@@ -83,6 +90,10 @@ export class Metrics {
 
   floodBlocked(): void {
     this.floodBlocks.inc();
+  }
+
+  gateDenied(code: string, route: string): void {
+    this.gateDenials.inc({ code, route });
   }
 
   passwordQueueFull(): void {

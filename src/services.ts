@@ -20,6 +20,7 @@ import { UserAuthenticator } from './oauth/user-authenticator.js';
 import { BearerGuard } from './resource/bearer-guard.js';
 import { RevocationView } from './resource/revocation-view.js';
 import { ensureSigningKeys } from './oauth/signing-keys.js';
+import { Gate } from './gate/gate.js';
 import { CachingStore } from './store/caching-store.js';
 import type { ChangeTopic } from './store/change-feed.js';
 import type { Store } from './store/store.js';
@@ -52,6 +53,8 @@ export interface Services {
   shared: SharedCounters | null;
   /** what administrative operations (src/admin) run on here: this audit log, these views refreshed at once */
   admin: AdminContext;
+  /** the gate in front of other APIs (issue 12): routes in force, decision, identity headers */
+  gate: Gate;
   /** reloads keys, roles and scopes from the store (after a change made here or elsewhere) */
   reload(): Promise<void>;
   start(): Promise<void>;
@@ -103,6 +106,37 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
   }
 
   const secrets = new ClientSecrets(config.secret);
+  const users = new UserAuthenticator({
+    // a credential check reads past the cache: a block made by another process counts at once
+    accounts: database.users,
+    users: store.users,
+    flood,
+    clock,
+    queueLimit: config.passwordQueue,
+    observer: metrics,
+  });
+  const gate = new Gate({
+    store,
+    database,
+    catalog: () => catalog,
+    bearer: guard,
+    flood,
+    passwords: users,
+    clock,
+    secret: config.secret,
+    metrics,
+    keys,
+    issuer: config.issuer,
+    audit,
+    log,
+    trustProxy: config.trustProxy,
+    loadRoutes: () => store.gateRoutes.list(),
+  });
+  // a route change made here or (through the change feed) by another process: in force at once
+  const stopFollowingRoutes = store.onChange((change) => {
+    if (change.topic !== 'routes') return;
+    gate.routes.reload().catch((error: unknown) => log.warn({ err: error }, 'reloading gate routes failed; keeping the previous ones'));
+  });
   const services: Services = {
     config,
     store,
@@ -115,16 +149,9 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
     tokens: new TokenService({ keys, clock, issuer: config.issuer, audience: config.audience }),
     secrets,
     sealer: new TokenSealer(config.secret),
-    users: new UserAuthenticator({
-      // a credential check reads past the cache: a block made by another process counts at once
-      accounts: database.users,
-      users: store.users,
-      flood,
-      clock,
-      queueLimit: config.passwordQueue,
-      observer: metrics,
-    }),
+    users,
     metrics,
+    gate,
     idTokens: new IdTokens({ keys, clock, issuer: config.issuer, ttl: config.idTokenTtl }),
     maintenance: new Maintenance(store, clock, config, log, async () => reloadKeys()),
     shared,
@@ -142,7 +169,7 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
       views: { revocations: () => revocations.refresh(), catalog: () => catalog.reload(), keys: () => services.reload() },
     },
     async reload() {
-      await Promise.all([reloadKeys(), catalog.reload()]);
+      await Promise.all([reloadKeys(), catalog.reload(), gate.routes.reload()]);
     },
     async start() {
       await ensureSigningKeys(store, config.secret, clock);
@@ -171,6 +198,7 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
     },
     async stop() {
       if (timer) clearInterval(timer);
+      stopFollowingRoutes();
       revocations.stop();
       services.maintenance.stop();
       if (unsubscribe) await unsubscribe();

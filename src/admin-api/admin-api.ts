@@ -15,6 +15,7 @@ import { BEARER, sendResourceError } from '../resource/route-access.js';
 import type { Services } from '../services.js';
 // shared schemas are added at the root by installOpenApi
 import { accessRoutes } from './access-routes.js';
+import { apiKeyRoutes } from './api-key-routes.js';
 import { auditRoutes } from './audit-routes.js';
 import { clientRoutes } from './client-routes.js';
 import { keyRoutes } from './key-routes.js';
@@ -110,4 +111,5 @@ export async function adminApi(app: FastifyInstance, { services }: { services: S
   await app.register(accessRoutes, { api });
   await app.register(keyRoutes, { api });
   await app.register(auditRoutes, { api });
+  await app.register(apiKeyRoutes, { api });
 }

@@ -173,6 +173,47 @@ export const AuditEntry = {
   },
 } as const;
 
+export const ApiKeyInput = {
+  $id: 'ApiKeyInput',
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: {
+    label: { type: 'string', maxLength: 128, description: 'what the key is for' },
+    expiresInDays: { type: 'integer', minimum: 1, maximum: 3650, description: 'days until it expires; absent: never' },
+    scopes: {
+      type: 'array',
+      maxItems: 50,
+      items: { type: 'string', minLength: 1, maxLength: 255 },
+      description: 'scopes the key is limited to (its access: the user’s permissions ∩ theirs); absent or []: all of the user’s permissions',
+    },
+  },
+} as const;
+
+export const ApiKey = {
+  $id: 'ApiKey',
+  type: 'object',
+  description: 'an API key as listed: never the key, never its digest',
+  required: ['id', 'userId', 'label', 'scopes', 'createdAt', 'state'],
+  properties: {
+    id: { type: 'string', description: 'the public id, the part after ghk_ (what revoke takes)' },
+    userId: { type: 'integer' },
+    label: { type: 'string' },
+    scopes: { type: 'array', items: { type: 'string' } },
+    createdAt: { type: 'integer', description: 'seconds since the epoch' },
+    lastUsedAt: { type: ['integer', 'null'], description: 'written at most once a minute' },
+    expiresAt: { type: ['integer', 'null'] },
+    revokedAt: { type: ['integer', 'null'] },
+    state: { type: 'string', enum: ['active', 'expired', 'revoked'] },
+  },
+} as const;
+
+export const ApiKeyCreated = {
+  $id: 'ApiKeyCreated',
+  type: 'object',
+  required: ['apiKey', 'key'],
+  properties: { apiKey: { $ref: 'ApiKey#' }, key: { type: 'string', description: 'the key (ghk_…), shown only in this answer' } },
+} as const;
+
 export const ALL_SCHEMAS = [
   ErrorBody,
   AuthError,
@@ -189,4 +230,7 @@ export const ALL_SCHEMAS = [
   Key,
   Grant,
   AuditEntry,
+  ApiKeyInput,
+  ApiKey,
+  ApiKeyCreated,
 ];

@@ -1,6 +1,7 @@
 // Every command of `gatehouse`, one file per command group, in the order `gatehouse help` lists
 // them. A new command group is one file that registers itself on the program, and a line here.
 import type { Command } from 'commander';
+import { apikeyCommand } from './apikey.js';
 import { applyCommand } from './apply.js';
 import { auditCommand } from './audit.js';
 import { clientCommand } from './client.js';
@@ -21,4 +22,5 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   roleCommand,
   keysCommand,
   auditCommand,
+  apikeyCommand,
 ];

@@ -14,6 +14,8 @@ const IP_EVENT = 'password.ip';
 const USER_IP_EVENT = 'password.user_ip';
 /** per user name, whatever the IP */
 const USER_EVENT = 'password.user';
+/** per IP: presented API keys that matched none (the gate's api_key method) */
+const API_KEY_IP_EVENT = 'api_key.ip';
 
 /** A password check allowed to run: its events are counted until it is settled. */
 export interface FloodAttempt {
@@ -71,5 +73,16 @@ export class FloodControl {
   /** No failed guess (the password was right, or was never checked): the attempt is given back. */
   async release(attempt: FloodAttempt): Promise<void> {
     await this.counts.release(attempt.reservation);
+  }
+
+  /**
+   * Reserves one API-key check from `ip` on its own per-IP counter (the password limits per IP),
+   * or says how many seconds to wait. Kept as a failure unless released: a key guesser is stopped
+   * like a password guesser, and a right key gives its attempt back.
+   */
+  async reserveApiKeyCheck(ip: string): Promise<FloodAttempt | { retryAfter: number }> {
+    const limits = [{ event: API_KEY_IP_EVENT, identifier: ip, limit: this.settings.ipLimit, window: this.settings.ipWindow }];
+    const result = await this.counts.reserve(limits, nowSeconds(this.clock));
+    return 'retryAfter' in result ? result : { reservation: result.reserved, userIpKey: ip };
   }
 }

@@ -242,8 +242,14 @@ export class CachingStore implements Store {
   get cleanup() {
     return this.inner.cleanup;
   }
+  get gateRoutes() {
+    return this.inner.gateRoutes;
+  }
   get changes() {
     return this.inner.changes;
+  }
+  get apiKeys() {
+    return this.inner.apiKeys;
   }
 
   onChange(listener: ChangeListener): () => void {

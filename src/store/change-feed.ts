@@ -6,7 +6,7 @@ import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
-export type ChangeTopic = 'revocations' | 'keys' | 'clients' | 'users' | 'catalog';
+export type ChangeTopic = 'revocations' | 'keys' | 'clients' | 'users' | 'catalog' | 'routes';
 
 /** One committed change: its topic and, when it concerns one user or client, the uid or client id. */
 export interface StoreChange {
@@ -28,7 +28,7 @@ export interface ChangeFeed extends ChangeSource {
   announce(db: Kysely<Database>, change: StoreChange): Promise<void>;
 }
 
-export const CHANGE_TOPICS: readonly ChangeTopic[] = ['revocations', 'keys', 'clients', 'users', 'catalog'];
+export const CHANGE_TOPICS: readonly ChangeTopic[] = ['revocations', 'keys', 'clients', 'users', 'catalog', 'routes'];
 const TOPICS = new Set<string>(CHANGE_TOPICS);
 
 /** A NOTIFY payload is at most 8000 bytes: a longer key (a client id) is announced as its whole topic. */

@@ -178,6 +178,27 @@ export interface ChangeVersionsTable {
   version: number;
 }
 
+/** gate routes (issue 12): the route as JSON, in the operator's order */
+export interface GateRoutesTable {
+  name: string;
+  position: number;
+  definition: string;
+}
+
+/** Per-user API keys: the keyed digest of the whole key, never the key (migration 011) */
+export interface ApiKeysTable {
+  id: string;
+  user_id: number;
+  label: string;
+  digest: string;
+  /** JSON list */
+  scopes: string;
+  created_at: number;
+  last_used_at: number | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
 export interface Database {
   sessions: SessionsTable;
   authorization_codes: AuthorizationCodesTable;
@@ -194,4 +215,6 @@ export interface Database {
   flood: FloodTable;
   audit_log: AuditLogTable;
   change_versions: ChangeVersionsTable;
+  gate_routes: GateRoutesTable;
+  api_keys: ApiKeysTable;
 }

@@ -12,6 +12,7 @@ import { SqlCleanup } from './sql/cleanup.js';
 import { SqlClients } from './sql/clients.js';
 import { SqlConsents } from './sql/consents.js';
 import { SqlFlood } from './sql/flood.js';
+import { SqlGateRoutes } from './sql/gate-routes.js';
 import { ChangeListeners, notifier } from './sql/notify.js';
 import { SqlRefreshTokens } from './sql/refresh-tokens.js';
 import { SqlRevocations } from './sql/revocations.js';
@@ -20,13 +21,16 @@ import { SqlScopes } from './sql/scopes.js';
 import { SqlSessions } from './sql/sessions.js';
 import { SqlKeys } from './sql/signing-keys.js';
 import { SqlUsers } from './sql/users.js';
+import { SqlApiKeys } from './sql/api-keys.js';
 import type {
+  ApiKeyRepository,
   AuditRepository,
   AuthorizationCodeRepository,
   CleanupRepository,
   ClientRepository,
   ConsentRepository,
   FloodRepository,
+  GateRouteRepository,
   RefreshTokenRepository,
   RevocationRepository,
   RoleRepository,
@@ -51,6 +55,8 @@ export class SqlStore implements Store {
   readonly codes: AuthorizationCodeRepository;
   readonly consents: ConsentRepository;
   readonly cleanup: CleanupRepository;
+  readonly gateRoutes: GateRouteRepository;
+  readonly apiKeys: ApiKeyRepository;
 
   readonly changes: ChangeSource | null;
   /** this process's listeners, shared with every transaction of this store */
@@ -90,6 +96,8 @@ export class SqlStore implements Store {
     this.codes = new SqlCodes(db);
     this.consents = new SqlConsents(db);
     this.cleanup = new SqlCleanup(db);
+    this.gateRoutes = new SqlGateRoutes(db, notify);
+    this.apiKeys = new SqlApiKeys(db, notify);
   }
 
   onChange(listener: ChangeListener): () => void {

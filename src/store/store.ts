@@ -8,6 +8,7 @@ import type { CleanupRepository } from './repositories/cleanup.js';
 import type { ClientRepository } from './repositories/clients.js';
 import type { ConsentRepository } from './repositories/consents.js';
 import type { FloodRepository } from './repositories/flood.js';
+import type { GateRouteRepository } from './repositories/gate-routes.js';
 import type { RefreshTokenRepository } from './repositories/refresh-tokens.js';
 import type { RevocationRepository } from './repositories/revocations.js';
 import type { RoleRepository } from './repositories/roles.js';
@@ -15,6 +16,7 @@ import type { ScopeRepository } from './repositories/scopes.js';
 import type { SessionRepository } from './repositories/sessions.js';
 import type { SigningKeyRepository } from './repositories/signing-keys.js';
 import type { UserRepository } from './repositories/users.js';
+import type { ApiKeyRepository } from './repositories/api-keys.js';
 
 export type * from './repositories/audit.js';
 export type * from './repositories/authorization-codes.js';
@@ -22,6 +24,7 @@ export type * from './repositories/cleanup.js';
 export type * from './repositories/clients.js';
 export type * from './repositories/consents.js';
 export type * from './repositories/flood.js';
+export type * from './repositories/gate-routes.js';
 export type * from './repositories/refresh-tokens.js';
 export type * from './repositories/revocations.js';
 export type * from './repositories/roles.js';
@@ -29,6 +32,7 @@ export type * from './repositories/scopes.js';
 export type * from './repositories/sessions.js';
 export type * from './repositories/signing-keys.js';
 export type * from './repositories/users.js';
+export type * from './repositories/api-keys.js';
 
 /** Every repository of a store, by the name a flow asks for it. */
 export interface Repositories {
@@ -45,6 +49,8 @@ export interface Repositories {
   readonly codes: AuthorizationCodeRepository;
   readonly consents: ConsentRepository;
   readonly cleanup: CleanupRepository;
+  readonly gateRoutes: GateRouteRepository;
+  readonly apiKeys: ApiKeyRepository;
 }
 
 /**

@@ -8,6 +8,8 @@ import { clientActAs } from './004_client_act_as.js';
 import { tokenLifecycle } from './005_token_lifecycle.js';
 import { changeVersions } from './007_change_versions.js';
 import { clientTokenEndpointAuthMethod } from './009_client_token_endpoint_auth_method.js';
+import { gateRoutes } from './010_gate_routes.js';
+import { apiKeys } from './011_api_keys.js';
 
 export function migrationProvider(engine: Engine): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -18,6 +20,8 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '005_token_lifecycle': tokenLifecycle,
     '007_change_versions': changeVersions,
     '009_client_token_endpoint_auth_method': clientTokenEndpointAuthMethod,
+    '010_gate_routes': gateRoutes,
+    '011_api_keys': apiKeys,
   };
   return { getMigrations: async () => migrations };
 }

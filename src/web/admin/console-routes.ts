@@ -7,6 +7,7 @@ import type { Services } from '../../services.js';
 import { html } from '../html.js';
 import { sendPage } from '../page-reply.js';
 import { accessPages } from './access-pages.js';
+import { apiKeyPages } from './api-key-pages.js';
 import { activityChart, last24Hours } from './activity-chart.js';
 import { auditPage } from './audit-page.js';
 import { clientPages } from './client-pages.js';
@@ -38,4 +39,5 @@ ${activityChart(hours)}`,
   await app.register(accessPages, { services });
   await app.register(keyPages, { services });
   await app.register(auditPage, { services });
+  await app.register(apiKeyPages, { services });
 }

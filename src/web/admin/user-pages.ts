@@ -11,6 +11,7 @@ import type { Actor } from '../../admin/actor.js';
 import type { Services } from '../../services.js';
 import { html, type Html } from '../html.js';
 import { sendPage } from '../page-reply.js';
+import { apiKeySection } from './api-key-pages.js';
 import { consoleActor, consoleSubmitter, consoleVisitor, type ConsoleVisitor } from './console-auth.js';
 import { adminLayout, checkboxes, confirmForm, csrfInput, field, fields, formErrorSummary, textField, when, type FormErrors } from './console-kit.js';
 
@@ -131,7 +132,9 @@ ${users.map((u) => html`<tr><td><a href="/admin/users/${u.uid}">${u.name}</a></t
             ? 'User blocked; their tokens are revoked.'
             : query.unblocked
               ? 'User unblocked.'
-              : null;
+              : query.apikeyrevoked
+                ? 'API key revoked.'
+                : null;
     return page(
       reply,
       200,
@@ -148,7 +151,8 @@ ${
 ${grants.map((g) => html`<tr><td>${g.clientId}</td><td>${g.scopes.join(' ') || '—'}</td><td>${when(g.issuedAt)}</td><td><form method="post" action="/admin/grants/revoke">${csrfInput(visitor.csrf)}<input type="hidden" name="id" value="${g.familyId}"><input type="hidden" name="back" value="/admin/users/${user.uid}"><button type="submit" class="danger">Revoke</button></form></td></tr>`)}
 </tbody></table>`
 }
-<p><a class="button secondary" href="/admin/users/${user.uid}/revoke">Revoke all tokens…</a></p>`,
+<p><a class="button secondary" href="/admin/users/${user.uid}/revoke">Revoke all tokens…</a></p>
+${await apiKeySection(ctx, user, visitor.csrf)}`,
       notice,
     );
   });
