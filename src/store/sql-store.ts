@@ -20,6 +20,8 @@ import { SqlScopes } from './sql/scopes.js';
 import { SqlSessions } from './sql/sessions.js';
 import { SqlKeys } from './sql/signing-keys.js';
 import { SqlUsers } from './sql/users.js';
+import { SqlMailOutbox } from './sql/mail-outbox.js';
+import { SqlUserTokens } from './sql/user-tokens.js';
 import type {
   AuditRepository,
   AuthorizationCodeRepository,
@@ -51,6 +53,8 @@ export class SqlStore implements Store {
   readonly codes: AuthorizationCodeRepository;
   readonly consents: ConsentRepository;
   readonly cleanup: CleanupRepository;
+  readonly mailOutbox: SqlMailOutbox;
+  readonly userTokens: SqlUserTokens;
 
   readonly changes: ChangeSource | null;
   /** this process's listeners, shared with every transaction of this store */
@@ -90,6 +94,8 @@ export class SqlStore implements Store {
     this.codes = new SqlCodes(db);
     this.consents = new SqlConsents(db);
     this.cleanup = new SqlCleanup(db);
+    this.mailOutbox = new SqlMailOutbox(db);
+    this.userTokens = new SqlUserTokens(db);
   }
 
   onChange(listener: ChangeListener): () => void {

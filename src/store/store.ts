@@ -15,6 +15,8 @@ import type { ScopeRepository } from './repositories/scopes.js';
 import type { SessionRepository } from './repositories/sessions.js';
 import type { SigningKeyRepository } from './repositories/signing-keys.js';
 import type { UserRepository } from './repositories/users.js';
+import type { MailOutboxRepository } from './repositories/mail-outbox.js';
+import type { UserTokenRepository } from './repositories/user-tokens.js';
 
 export type * from './repositories/audit.js';
 export type * from './repositories/authorization-codes.js';
@@ -29,6 +31,8 @@ export type * from './repositories/scopes.js';
 export type * from './repositories/sessions.js';
 export type * from './repositories/signing-keys.js';
 export type * from './repositories/users.js';
+export type * from './repositories/mail-outbox.js';
+export type * from './repositories/user-tokens.js';
 
 /** Every repository of a store, by the name a flow asks for it. */
 export interface Repositories {
@@ -45,6 +49,8 @@ export interface Repositories {
   readonly codes: AuthorizationCodeRepository;
   readonly consents: ConsentRepository;
   readonly cleanup: CleanupRepository;
+  readonly mailOutbox: MailOutboxRepository;
+  readonly userTokens: UserTokenRepository;
 }
 
 /**
