@@ -33,6 +33,8 @@ import { appsRoutes } from './web/apps-routes.js';
 import { landingRoutes } from './web/landing-routes.js';
 import { loginRoutes } from './web/login-routes.js';
 import { loginStatusRoute } from './web/json-login.js';
+import { registerRoutes } from './web/register-routes.js';
+import { passwordRoutes } from './web/password-routes.js';
 import { installRouteAccess, PUBLIC } from './resource/route-access.js';
 import { createServices, type Services } from './services.js';
 import { UNAVAILABLE_RETRY_AFTER } from './store/store-unavailable.js';
@@ -108,6 +110,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(landingRoutes, { services });
   await app.register(loginRoutes, { services });
   await app.register(loginStatusRoute, { services });
+  await app.register(registerRoutes, { services });
+  await app.register(passwordRoutes, { services });
   await app.register(appsRoutes, { services });
   await app.register(userinfoRoutes, { services });
   await app.register(discoveryRoutes, { services });

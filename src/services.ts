@@ -32,6 +32,8 @@ import { outboxMailer, type Mailer } from './mail/mailer.js';
 import { OutboxSender } from './mail/outbox-sender.js';
 import { smtpTransport } from './mail/smtp-transport.js';
 import type { FloodRepository } from './store/store.js';
+import type { AccountDeps } from './accounts/account-deps.js';
+import { OneTimeLinks } from './accounts/one-time-links.js';
 
 export interface Services {
   config: Config;
@@ -64,6 +66,8 @@ export interface Services {
   flood: FloodControl;
   /** where flood counts are kept (the database, or Redis): other limits (password reset requests) count there too */
   floodCounts: FloodRepository;
+  /** what registration, mail verification and password reset run on */
+  accounts: AccountDeps;
   /** reloads keys, roles and scopes from the store (after a change made here or elsewhere) */
   reload(): Promise<void>;
   start(): Promise<void>;
@@ -144,6 +148,20 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
     outbox,
     flood,
     floodCounts,
+    accounts: {
+      store,
+      clock,
+      get mail() {
+        return services.mail;
+      },
+      links: new OneTimeLinks(config.secret, config.issuer),
+      flood: floodCounts,
+      signup: config.signup,
+      signupVerifyEmail: config.signupVerifyEmail,
+      siteName: new URL(config.issuer).host,
+      audit: (entry) => audit.record(entry),
+      refreshRevocations: () => revocations.refresh(),
+    },
     maintenance: new Maintenance(store, clock, config, log, async () => reloadKeys()),
     shared,
     web: {

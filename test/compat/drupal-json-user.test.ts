@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { testConfig } from '../../src/config.js';
 import { PASSWORD, request, startGatehouse, type Running } from '../helpers/gatehouse.js';
 import { uidOf } from '../helpers/tokens.js';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 
 /** A client that keeps the session cookie, as a headless front end's fetch with credentials does. */
 class JsonClient {
@@ -201,5 +202,151 @@ describe('POST /user/logout?_format=json&token=…', () => {
     const res = await new JsonClient(gh.url).call('POST', '/user/logout?_format=json&token=anything');
     assert.equal(res.status, 403);
     assert.deepEqual(res.body, { message: 'This route can only be accessed by authenticated users.' });
+  });
+});
+
+describe('POST /user/password?_format=json', () => {
+  let smtp: TestSmtp;
+  let mailing: Running;
+  before(async () => {
+    smtp = await startSmtp();
+    mailing = await startGatehouse({ config: { mail: { smtpUrl: smtp.url, from: 'gatehouse@example.com', pollMs: 50 } } });
+  });
+  after(async () => {
+    await mailing.close();
+    await smtp.close();
+  });
+  const ask = (base: string, body: unknown) => new JsonClient(base).call('POST', '/user/password?_format=json', body);
+
+  test('7.13 neither name nor mail: 400', async () => {
+    for (const body of [{}, { name: '' }, { mail: 42 }]) {
+      const res = await ask(mailing.url, body);
+      assert.equal(res.status, 400);
+      assert.deepEqual(res.body, { message: 'Missing credentials.name or credentials.mail' });
+    }
+  });
+
+  test('7.14 known, unknown and blocked accounts: the same empty 200; only the known active one gets mail', async () => {
+    const answers = [
+      await ask(mailing.url, { name: 'bob' }),
+      await ask(mailing.url, { mail: 'alice@example.com' }),
+      await ask(mailing.url, { name: 'nobody-at-all' }),
+      await ask(mailing.url, { mail: 'nobody@example.com' }),
+      await ask(mailing.url, { name: 'carol' }),
+    ];
+    for (const res of answers) {
+      assert.equal(res.status, 200);
+      assert.equal(res.text, '');
+    }
+    const bob = await smtp.waitFor('bob@example.com', /Replacement login information for bob/);
+    assert.match(bob.text, /\/user\/reset\/\d+\/\d+\/[A-Za-z0-9_-]{43}\n/);
+    await smtp.waitFor('alice@example.com', /Replacement login information for alice/);
+    await mailing.app.gatehouse.outbox!.sendDue();
+    assert.ok(!smtp.mails.some((m) => m.to.includes('carol@example.com')), 'a blocked account gets no mail');
+  });
+
+  test('7.15 mail cannot be sent (no SMTP configured): 400, whoever is asked for', async () => {
+    for (const body of [{ name: 'bob' }, { name: 'nobody-at-all' }]) {
+      const res = await ask(gh.url, body);
+      assert.equal(res.status, 400);
+      assert.deepEqual(res.body, { message: 'Unable to send email. Contact the site administrator if the problem persists.' });
+    }
+  });
+});
+
+describe('POST /user/register?_format=json', () => {
+  let smtp: TestSmtp;
+  let verifying: Running;
+  let open: Running;
+  before(async () => {
+    smtp = await startSmtp();
+    const mail = { smtpUrl: smtp.url, from: 'gatehouse@example.com', pollMs: 50 };
+    verifying = await startGatehouse({ config: { mail, signup: 'visitors', signupVerifyEmail: true } });
+    open = await startGatehouse({ config: { signup: 'visitors', signupVerifyEmail: false } });
+  });
+  after(async () => {
+    await verifying.close();
+    await open.close();
+    await smtp.close();
+  });
+  const drupalUser = (name: string, mail: string, pass?: string) => ({
+    name: [{ value: name }],
+    mail: [{ value: mail }],
+    ...(pass === undefined ? {} : { pass: [{ value: pass }] }),
+  });
+  const post = (base: string, body: unknown, client = new JsonClient(base)) => client.call('POST', '/user/register?_format=json', body);
+
+  test('7.16 administrators only (the default): 403', async () => {
+    const res = await post(gh.url, drupalUser('newbie', 'newbie@example.com', 'a long enough passphrase'));
+    assert.equal(res.status, 403);
+    assert.deepEqual(res.body, { message: 'You cannot register a new user account.' });
+  });
+
+  test('7.17 the caller is logged in: 403', async () => {
+    const client = new JsonClient(open.url);
+    assert.equal((await client.login('bob', PASSWORD)).status, 200);
+    const res = await post(open.url, drupalUser('another', 'another@example.com', 'a long enough passphrase'), client);
+    assert.equal(res.status, 403);
+    assert.deepEqual(res.body, { message: 'Only anonymous users can register a user.' });
+  });
+
+  test('7.18 verification off and no pass: 422', async () => {
+    const res = await post(open.url, drupalUser('nopass', 'nopass@example.com'));
+    assert.equal(res.status, 422);
+    assert.deepEqual(res.body, { message: 'No password provided.' });
+  });
+
+  test('7.19 verification on and a pass given: 422', async () => {
+    const res = await post(verifying.url, drupalUser('withpass', 'withpass@example.com', 'a long enough passphrase'));
+    assert.equal(res.status, 422);
+    assert.deepEqual(res.body, { message: 'A Password cannot be specified. It will be generated on login.' });
+  });
+
+  test('7.20 name or mail taken: 422 with Drupal’s lines', async () => {
+    const name = await post(open.url, drupalUser('Bob', 'fresh@example.com', 'a long enough passphrase'));
+    assert.equal(name.status, 422);
+    assert.deepEqual(name.body, { message: 'Unprocessable Entity: validation failed.\nname: The username Bob is already taken.\n' });
+    const mail = await post(open.url, drupalUser('fresh', 'alice@example.com', 'a long enough passphrase'));
+    assert.deepEqual(mail.body, { message: 'Unprocessable Entity: validation failed.\nmail: The email address alice@example.com is already taken.\n' });
+    const both = await post(open.url, drupalUser('alice', 'alice@example.com', 'a long enough passphrase'));
+    assert.deepEqual(both.body, {
+      message:
+        'Unprocessable Entity: validation failed.\nname: The username alice is already taken.\nmail: The email address alice@example.com is already taken.\n',
+    });
+  });
+
+  test('a weak password, a bad name or address: 422 naming the field', async () => {
+    const weak = await post(open.url, drupalUser('weakling', 'weak@example.com', 'password123'));
+    assert.equal(weak.status, 422);
+    assert.match(weak.body.message, /^Unprocessable Entity: validation failed.\npass: The password is too common/);
+    const short = await post(open.url, drupalUser('shorty', 'short@example.com', 'abc'));
+    assert.match(short.body.message, /pass: The password must be at least 10 characters long./);
+    const badMail = await post(open.url, drupalUser('nomail', 'not-an-address', 'a long enough passphrase'));
+    assert.match(badMail.body.message, /mail: The email address not-an-address is not valid./);
+    const badName = await post(open.url, drupalUser(' spaced', 'spaced@example.com', 'a long enough passphrase'));
+    assert.match(badName.body.message, /name: The username cannot begin or end with a space./);
+    const missing = await post(open.url, { pass: [{ value: 'a long enough passphrase' }] });
+    assert.equal(missing.status, 422);
+    assert.match(missing.body.message, /name: You must enter a username.\nmail: Email field is required.\n/);
+  });
+
+  test('7.21 success, verification off: 200 with the account as §6 normalizes it; it can log in', async () => {
+    const res = await post(open.url, drupalUser('Opener', 'opener@example.com', 'a long enough passphrase'));
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.body.name, [{ value: 'Opener' }]);
+    assert.deepEqual(res.body.mail, [{ value: 'opener@example.com' }]);
+    assert.equal(typeof res.body.uid[0].value, 'number');
+    assert.ok(!('pass' in res.body));
+    assert.equal((await new JsonClient(open.url).login('Opener', 'a long enough passphrase')).status, 200);
+  });
+
+  test('7.21 success, verification on: the account waits for its mailed link', async () => {
+    const res = await post(verifying.url, drupalUser('verifier', 'verifier@example.com'));
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.body.name, [{ value: 'verifier' }]);
+    const mail = await smtp.waitFor('verifier@example.com', /Account details for verifier/);
+    assert.match(mail.text, /\/user\/verify\/[A-Za-z0-9_-]{43}\n/);
+    const login = await new JsonClient(verifying.url).login('verifier', 'anything at all');
+    assert.deepEqual(login.body, { message: 'The user has not been activated or is blocked.' });
   });
 });

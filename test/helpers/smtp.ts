@@ -34,8 +34,10 @@ function decodeQuotedPrintable(text: string): string {
 /** The text part of a nodemailer message (single part, or the text/plain part of an alternative). */
 export function parseMail(raw: string): { subject: string; text: string } {
   const subject = /^Subject: (.*(?:\r?\n[ \t].*)*)/im.exec(raw)?.[1].replace(/\r?\n[ \t]/g, ' ') ?? '';
-  const part = /Content-Type: text\/plain[\s\S]*?\r?\n\r?\n/i.exec(raw);
-  const headerBlock = part ? part[0] : raw.slice(0, raw.search(/\r?\n\r?\n/));
+  const headerEnd = raw.search(/\r?\n\r?\n/);
+  const multipart = /^Content-Type: multipart\//im.test(raw.slice(0, headerEnd));
+  const part = multipart ? /Content-Type: text\/plain[\s\S]*?\r?\n\r?\n/i.exec(raw) : null;
+  const headerBlock = part ? part[0] : raw.slice(0, headerEnd);
   let body = part ? raw.slice(part.index + part[0].length) : raw.slice(raw.search(/\r?\n\r?\n/)).trimStart();
   const boundary = /\r?\n--[^\r\n]+/.exec(body);
   if (boundary) body = body.slice(0, boundary.index);
