@@ -41,7 +41,8 @@ export async function passwordRoutes(app: FastifyInstance, { services }: { servi
   }
 
   app.get('/user/password', { config: PUBLIC }, async (request, reply) => {
-    if (!services.mail.available) return sendPage(reply, 503, messagePage('Password reset unavailable', PASSWORD_MESSAGES.unavailable));
+    // the site's setup, not the visitor's mistake, and nothing to retry: a page saying so, not an error
+    if (!services.mail.available) return sendPage(reply, 200, messagePage('Password reset unavailable', PASSWORD_MESSAGES.unavailable));
     return sendPage(reply, 200, passwordRequestPage({ csrf: web.csrf.token(request, reply) }));
   });
 
@@ -54,7 +55,7 @@ export async function passwordRoutes(app: FastifyInstance, { services }: { servi
     if (!web.csrf.verify(request, form[CSRF_FIELD])) return show(403, { error: 'The form has expired or did not come from this site. Please try again.' });
     if (!identifier) return show(400, { error: 'Enter your username or email address.' });
     const outcome = await requestReset(accounts, { either: identifier }, request.ip);
-    if (outcome.kind === 'mail_unavailable') return sendPage(reply, 503, messagePage('Password reset unavailable', PASSWORD_MESSAGES.unavailable));
+    if (outcome.kind === 'mail_unavailable') return sendPage(reply, 200, messagePage('Password reset unavailable', PASSWORD_MESSAGES.unavailable));
     if (outcome.kind === 'too_many') {
       reply.header('retry-after', String(outcome.retryAfter));
       return show(429, { error: PASSWORD_MESSAGES.tooMany });

@@ -89,8 +89,9 @@ export async function registerRoutes(app: FastifyInstance, { services }: { servi
   app.get('/user/register', { config: PUBLIC }, async (request, reply) => {
     if (await web.sessions.current(request)) return sendPage(reply, 403, messagePage('Already logged in', REGISTER_MESSAGES.loggedIn));
     if (services.config.signup === 'admin_only') return sendPage(reply, 403, messagePage('Registration closed', REGISTER_MESSAGES.closed));
+    // the site's setup, not the visitor's mistake, and nothing to retry: a page saying so, not an error
     if (services.config.signupVerifyEmail && !services.mail.available)
-      return sendPage(reply, 503, messagePage('Registration unavailable', REGISTER_MESSAGES.mailUnavailable));
+      return sendPage(reply, 200, messagePage('Registration unavailable', REGISTER_MESSAGES.mailUnavailable));
     return showForm(request, reply, 200);
   });
 
@@ -119,7 +120,9 @@ export async function registerRoutes(app: FastifyInstance, { services }: { servi
       case 'password_required':
         return showForm(request, reply, 400, { name, mail, errors: { pass: 'Password field is required.' } });
       default:
-        return refusal(reply, outcome, (status, message) => sendPage(reply, status, messagePage('Registration', message)));
+        return refusal(reply, outcome, (status, message) =>
+          sendPage(reply, outcome.kind === 'mail_unavailable' ? 200 : status, messagePage('Registration', message)),
+        );
     }
   });
 
