@@ -119,7 +119,7 @@ describe('POST /user/login?_format=json', () => {
     assert.match(res.headers.get('content-type') ?? '', /text\/html/);
   });
 
-  test('a body that is not JSON: 400, never a 5xx', async () => {
+  test('7.23 a body that is not JSON: 400, never a 5xx', async () => {
     const res = await new JsonClient(gh.url).call('POST', '/user/login?_format=json', undefined, '{"name":');
     assert.equal(res.status, 400);
   });
@@ -146,6 +146,28 @@ describe('flood control (7.3, 7.4): the limits of every password check', () => {
     const ip = await client.login('alice', PASSWORD);
     assert.equal(ip.status, 403);
     assert.deepEqual(ip.body, { message: 'Access is blocked because of IP based flood prevention.' });
+  });
+});
+
+describe('7.22 every hashing slot busy', () => {
+  test('503 with Retry-After, in Drupal’s body', async () => {
+    const flood = { ...testConfig().flood, userLimit: 10_000, userGlobalLimit: 10_000, ipLimit: 10_000 };
+    const busy = await startGatehouse({ config: { passwordQueue: 1, flood } });
+    try {
+      const answers = await Promise.all(Array.from({ length: 60 }, () => new JsonClient(busy.url).login('alice', PASSWORD)));
+      const refused = answers.filter((r) => r.status === 503);
+      assert.ok(refused.length > 0, answers.map((r) => r.status).join(' '));
+      assert.deepEqual(
+        answers.filter((r) => r.status !== 200 && r.status !== 503),
+        [],
+      );
+      for (const res of refused) {
+        assert.deepEqual(res.body, { message: 'The server is busy. Try again in a moment.' });
+        assert.ok(Number(res.headers.get('retry-after')) >= 1);
+      }
+    } finally {
+      await busy.close();
+    }
   });
 });
 
@@ -245,6 +267,21 @@ describe('POST /user/password?_format=json', () => {
     assert.ok(!smtp.mails.some((m) => m.to.includes('carol@example.com')), 'a blocked account gets no mail');
   });
 
+  test('7.24 more than 50 requests from one IP in an hour: 429', async () => {
+    const limited = await startGatehouse({ config: { mail: { smtpUrl: smtp.url, from: 'gatehouse@example.com', pollMs: 50 } } });
+    try {
+      for (let i = 0; i < 50; i++) assert.equal((await ask(limited.url, { name: `nobody${i}` })).status, 200);
+      const res = await ask(limited.url, { name: 'bob' });
+      assert.equal(res.status, 429);
+      assert.deepEqual(res.body, {
+        message: 'Too many password recovery requests from your IP address. It is temporarily blocked. Try again later or log in with your password.',
+      });
+      assert.ok(Number(res.headers.get('retry-after')) > 0);
+    } finally {
+      await limited.close();
+    }
+  });
+
   test('7.15 mail cannot be sent (no SMTP configured): 400, whoever is asked for', async () => {
     for (const body of [{ name: 'bob' }, { name: 'nobody-at-all' }]) {
       const res = await ask(gh.url, body);
@@ -315,7 +352,7 @@ describe('POST /user/register?_format=json', () => {
     });
   });
 
-  test('a weak password, a bad name or address: 422 naming the field', async () => {
+  test('7.26 a weak password, a bad name or address: 422 naming the field', async () => {
     const weak = await post(open.url, drupalUser('weakling', 'weak@example.com', 'password123'));
     assert.equal(weak.status, 422);
     assert.match(weak.body.message, /^Unprocessable Entity: validation failed.\npass: The password is too common/);
@@ -338,6 +375,33 @@ describe('POST /user/register?_format=json', () => {
     assert.equal(typeof res.body.uid[0].value, 'number');
     assert.ok(!('pass' in res.body));
     assert.equal((await new JsonClient(open.url).login('Opener', 'a long enough passphrase')).status, 200);
+  });
+
+  test('7.25 verification on without SMTP: 503 saying so', async () => {
+    const noMail = await startGatehouse({ config: { signup: 'visitors', signupVerifyEmail: true } });
+    try {
+      const res = await post(noMail.url, drupalUser('hopeful', 'hopeful@example.com'));
+      assert.equal(res.status, 503);
+      assert.deepEqual(res.body, { message: 'Registration is unavailable: this site cannot send the verification mail. Contact the site administrator.' });
+      assert.equal(await noMail.store.users.findByName('hopeful'), null);
+    } finally {
+      await noMail.close();
+    }
+  });
+
+  test('7.27 more than 20 registrations from one IP in an hour: 429', async () => {
+    const limited = await startGatehouse({
+      config: { signup: 'visitors', signupVerifyEmail: true, mail: { smtpUrl: smtp.url, from: 'gatehouse@example.com', pollMs: 50 } },
+    });
+    try {
+      for (let i = 0; i < 20; i++) assert.equal((await post(limited.url, drupalUser(`many${i}`, `many${i}@example.com`))).status, 200);
+      const res = await post(limited.url, drupalUser('many20', 'many20@example.com'));
+      assert.equal(res.status, 429);
+      assert.deepEqual(res.body, { message: 'There have been too many registrations from your IP address. Try again later.' });
+      assert.ok(Number(res.headers.get('retry-after')) > 0);
+    } finally {
+      await limited.close();
+    }
   });
 
   test('7.21 success, verification on: the account waits for its mailed link', async () => {

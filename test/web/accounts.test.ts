@@ -312,7 +312,7 @@ describe('password reset', () => {
     assert.equal(smtp.mails.filter((m) => m.to.includes('root@example.com')).length, 5);
   });
 
-  test('per IP: 50 requests an hour, then a clear refusal', async () => {
+  test('per IP: 50 requests an hour, then a clear refusal (§7 row 7.24)', async () => {
     const port = await freePort();
     const fresh = await startGatehouse({ port, config: { mail: { smtpUrl: smtp.url, from: 'gatehouse@example.com', pollMs: 50 } } });
     try {
