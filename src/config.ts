@@ -62,6 +62,24 @@ export interface Config {
   bodyLimit: number;
   /** limits on every client connection, so slow or idle clients cannot hold the server's sockets */
   http: HttpLimits;
+  /** outgoing mail (registration, password reset); null: no SMTP, and the features needing mail say so */
+  mail: MailSettings | null;
+  /** who may create an account at /user/register (Drupal's "Who can register accounts?") */
+  signup: SignupMode;
+  /** a visitor's account opens only once the mailed verification link is used (Drupal's verify_mail) */
+  signupVerifyEmail: boolean;
+}
+
+export const SIGNUP_MODES = ['admin_only', 'visitors', 'visitors_approval'] as const;
+export type SignupMode = (typeof SIGNUP_MODES)[number];
+
+export interface MailSettings {
+  /** GATEHOUSE_SMTP_URL: smtp:// or smtps://, credentials inside; never logged (see redactSmtpUrl) */
+  smtpUrl: string;
+  /** GATEHOUSE_MAIL_FROM: the From of every mail */
+  from: string;
+  /** ms between two looks at the outbox for due mails (a new mail is sent at once anyway) */
+  pollMs: number;
 }
 
 /** ms, except maxConnections */
@@ -122,6 +140,10 @@ const KEYS = {
   GATEHOUSE_KEEP_ALIVE_TIMEOUT_MS: 'keepAliveTimeoutMs',
   GATEHOUSE_CONNECTION_TIMEOUT_MS: 'connectionTimeoutMs',
   GATEHOUSE_MAX_CONNECTIONS: 'maxConnections',
+  GATEHOUSE_SMTP_URL: 'smtpUrl',
+  GATEHOUSE_MAIL_FROM: 'mailFrom',
+  GATEHOUSE_SIGNUP: 'signup',
+  GATEHOUSE_SIGNUP_VERIFY_EMAIL: 'signupVerifyEmail',
 } as const;
 
 type Raw = Partial<Record<keyof typeof KEYS, string>>;
@@ -249,6 +271,46 @@ function httpLimits(raw: Raw): HttpLimits {
   return limits;
 }
 
+/** An SMTP URL with its password replaced, for messages and logs. */
+export function redactSmtpUrl(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i, '$1:…@');
+}
+
+/** GATEHOUSE_SMTP_URL and GATEHOUSE_MAIL_FROM: both, or neither (no mail). */
+function mailSettings(raw: Raw): MailSettings | null {
+  const smtpUrl = raw.GATEHOUSE_SMTP_URL;
+  const from = raw.GATEHOUSE_MAIL_FROM;
+  if (!smtpUrl && !from) return null;
+  if (!smtpUrl) throw new ConfigError('GATEHOUSE_MAIL_FROM is set but GATEHOUSE_SMTP_URL is not: set both to send mail, or neither');
+  let parsed: URL;
+  try {
+    parsed = new URL(smtpUrl);
+  } catch {
+    throw new ConfigError(`GATEHOUSE_SMTP_URL must be an smtp:// or smtps:// URL, got "${redactSmtpUrl(smtpUrl)}"`);
+  }
+  if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:')
+    throw new ConfigError(`GATEHOUSE_SMTP_URL must start with smtp:// or smtps://, got "${redactSmtpUrl(smtpUrl)}"`);
+  if (!parsed.hostname) throw new ConfigError(`GATEHOUSE_SMTP_URL must name a host, got "${redactSmtpUrl(smtpUrl)}"`);
+  if (parsed.password && !parsed.username) throw new ConfigError('GATEHOUSE_SMTP_URL has a password but no user name');
+  if (!from) throw new ConfigError('GATEHOUSE_SMTP_URL is set but GATEHOUSE_MAIL_FROM is not (the address mails are sent from)');
+  if (!/^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/.test(from))
+    throw new ConfigError(`GATEHOUSE_MAIL_FROM must be an address (a@example.com or "Name <a@example.com>"), got "${from}"`);
+  return { smtpUrl, from, pollMs: 5_000 };
+}
+
+function signupMode(raw: Raw): SignupMode {
+  const value = raw.GATEHOUSE_SIGNUP || 'admin_only';
+  if (!(SIGNUP_MODES as readonly string[]).includes(value)) throw new ConfigError(`GATEHOUSE_SIGNUP must be one of ${SIGNUP_MODES.join(', ')}, got "${value}"`);
+  return value as SignupMode;
+}
+
+function flag(raw: Raw, key: keyof Raw, fallback: boolean): boolean {
+  const value = raw[key];
+  if (value === undefined || value === '') return fallback;
+  if (!['true', 'false', '1', '0'].includes(value)) throw new ConfigError(`${key} must be true or false, got "${value}"`);
+  return value === 'true' || value === '1';
+}
+
 function logLevel(raw: Raw): LogLevel {
   const value = raw.LOG_LEVEL || 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
@@ -335,6 +397,9 @@ export function loadConfig(
     logFormat: logFormat(raw, terminal),
     bodyLimit: integer(raw, 'GATEHOUSE_BODY_LIMIT', 65_536, 1024, 10_485_760),
     http: httpLimits(raw),
+    mail: mailSettings(raw),
+    signup: signupMode(raw),
+    signupVerifyEmail: flag(raw, 'GATEHOUSE_SIGNUP_VERIFY_EMAIL', true),
   };
   // last: on a first SQLite start this creates the data folder and writes the secret into it
   return { ...checked, secret: resolveSecret(raw, databaseUrl, warn) };

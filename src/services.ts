@@ -29,6 +29,12 @@ import { Csrf } from './web/csrf.js';
 import { protocolPages } from './web/protocol-pages.js';
 import { WebSessions } from './web/sessions.js';
 import { webCookies } from './web/web-cookies.js';
+import { outboxMailer, type Mailer } from './mail/mailer.js';
+import { OutboxSender } from './mail/outbox-sender.js';
+import { smtpTransport } from './mail/smtp-transport.js';
+import type { FloodRepository } from './store/store.js';
+import type { AccountDeps } from './accounts/account-deps.js';
+import { OneTimeLinks } from './accounts/one-time-links.js';
 
 export interface Services {
   config: Config;
@@ -55,6 +61,16 @@ export interface Services {
   admin: AdminContext;
   /** the gate in front of other APIs (issue 12): routes in force, decision, identity headers */
   gate: Gate;
+  /** outgoing mail through the durable outbox; `available` is false without GATEHOUSE_SMTP_URL */
+  mail: Mailer;
+  /** the loop sending the outbox (null without SMTP) */
+  outbox: OutboxSender | null;
+  /** password checks' flood control (login pages, JSON login) */
+  flood: FloodControl;
+  /** where flood counts are kept (the database, or Redis): other limits (password reset requests) count there too */
+  floodCounts: FloodRepository;
+  /** what registration, mail verification and password reset run on */
+  accounts: AccountDeps;
   /** reloads keys, roles and scopes from the store (after a change made here or elsewhere) */
   reload(): Promise<void>;
   start(): Promise<void>;
@@ -85,7 +101,9 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
   };
   const guard = new BearerGuard({ keys, refreshKeys, revocations, clock, issuer: config.issuer, audience: config.audience });
   const shared = config.redisUrl ? openSharedCounters(config.redisUrl, config.redisPrefix, log) : null;
-  const flood = new FloodControl(shared ? new RedisFloodCounts(shared) : store.flood, clock, config.flood);
+  const floodCounts: FloodRepository = shared ? new RedisFloodCounts(shared) : store.flood;
+  const flood = new FloodControl(floodCounts, clock, config.flood);
+  const outbox = config.mail ? new OutboxSender(database.mailOutbox, smtpTransport(config.mail), config.mail, clock, log) : null;
   // behind https (the issuer says so), cookies never travel in clear and carry `__Host-`
   const cookies = webCookies(config.issuer.startsWith('https:'));
   let timer: NodeJS.Timeout | null = null;
@@ -153,6 +171,24 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
     metrics,
     gate,
     idTokens: new IdTokens({ keys, clock, issuer: config.issuer, ttl: config.idTokenTtl }),
+    mail: outboxMailer({ outbox: database.mailOutbox, clock, available: outbox !== null, wake: () => outbox?.wake() }),
+    outbox,
+    flood,
+    floodCounts,
+    accounts: {
+      store,
+      clock,
+      get mail() {
+        return services.mail;
+      },
+      links: new OneTimeLinks(config.secret, config.issuer),
+      flood: floodCounts,
+      signup: config.signup,
+      signupVerifyEmail: config.signupVerifyEmail,
+      siteName: new URL(config.issuer).host,
+      audit: (entry) => audit.record(entry),
+      refreshRevocations: () => revocations.refresh(),
+    },
     maintenance: new Maintenance(store, clock, config, log, async () => reloadKeys()),
     shared,
     web: {
@@ -191,6 +227,7 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
       }
       await services.maintenance.run();
       services.maintenance.start();
+      outbox?.start();
       timer = setInterval(() => {
         services.reload().catch((error: unknown) => log.warn({ err: error }, 'reloading keys and scopes failed; keeping the previous ones'));
       }, RELOAD_MS);
@@ -201,6 +238,7 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
       stopFollowingRoutes();
       revocations.stop();
       services.maintenance.stop();
+      await outbox?.stop();
       if (unsubscribe) await unsubscribe();
       await audit.flush();
       await shared?.close();

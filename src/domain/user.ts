@@ -20,6 +20,8 @@ export interface User {
   init: string | null;
   /** explicit roles; `authenticated` is implied and never stored */
   roles: string[];
+  /** the address in `mail` was proved by a mailed link (the `email_verified` claim); changing `mail` clears it */
+  mailVerified: boolean;
 }
 
 export const ANONYMOUS_UID = 0;

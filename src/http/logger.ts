@@ -5,6 +5,14 @@ import type { FastifyRequest } from 'fastify';
 import pretty from 'pino-pretty';
 import type { LogFormat } from '../config.js';
 
+/** A request path fit for the log: the secret segments of one-time links (reset hash, verification token) replaced. */
+export function loggablePath(url: string): string {
+  return url
+    .split('?')[0]
+    .replace(/^(\/user\/reset\/[^/]*\/[^/]*\/)[^/]+/, '$1[redacted]')
+    .replace(/^(\/user\/verify\/)[^/]+/, '$1[redacted]');
+}
+
 export function loggerOptions(level: string, format: LogFormat = 'json'): object {
   return {
     level,
@@ -23,7 +31,7 @@ export function loggerOptions(level: string, format: LogFormat = 'json'): object
     },
     serializers: {
       req(request: FastifyRequest) {
-        return { id: request.id, method: request.method, path: request.url.split('?')[0], ip: request.ip };
+        return { id: request.id, method: request.method, path: loggablePath(request.url), ip: request.ip };
       },
     },
     // in the process, not a worker thread: a line written just before an exit is not lost

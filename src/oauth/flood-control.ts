@@ -64,6 +64,19 @@ export class FloodControl {
     return 'retryAfter' in result ? result : { reservation: result.reserved, userIpKey };
   }
 
+  /**
+   * After reserve() refused: whether the client's IP is over its own limit ('ip') or the refusal
+   * came from the user name's counters ('user') — Drupal's JSON login words the two apart. Asks by
+   * reserving one IP event and giving it straight back.
+   */
+  async blockedBy(ip: string): Promise<'ip' | 'user'> {
+    const s = this.settings;
+    const result = await this.counts.reserve([{ event: IP_EVENT, identifier: ip, limit: s.ipLimit, window: s.ipWindow }], nowSeconds(this.clock));
+    if ('retryAfter' in result) return 'ip';
+    await this.counts.release(result.reserved);
+    return 'user';
+  }
+
   /** The password was right: it was no failure, and (as Drupal does) the user's count from this IP starts over. */
   async succeeded(attempt: FloodAttempt): Promise<void> {
     await this.counts.release(attempt.reservation);

@@ -39,8 +39,12 @@ export class UserAuthenticator {
     this.observer = options.observer ?? { passwordCheckFailed() {}, floodBlocked() {}, passwordQueueFull() {} };
   }
 
-  /** The user whose name and password these are, or a OAuthFailure saying why not. */
-  async authenticate(name: string, password: string, ip: string): Promise<User> {
+  /**
+   * The user whose name and password these are, or a OAuthFailure saying why not. With
+   * `blockedFirst` (Drupal's JSON login) a blocked account is refused before its password is
+   * checked; otherwise only after the password proved who is asking.
+   */
+  async authenticate(name: string, password: string, ip: string, options: { blockedFirst?: boolean } = {}): Promise<User> {
     // no account can have a longer name: refuse before a flood row is written or a hash computed
     if (name.length > USER_NAME_MAX_LENGTH && [...name].length > USER_NAME_MAX_LENGTH) {
       throw OAuthFailure.invalid('username', `The username must not be longer than ${USER_NAME_MAX_LENGTH} characters.`);
@@ -52,7 +56,7 @@ export class UserAuthenticator {
     }
     let checked: { user: User | null; ok: boolean; needsRehash: boolean };
     try {
-      checked = await this.check(name, password);
+      checked = await this.check(name, password, options.blockedFirst === true);
     } catch (error) {
       // nothing was checked (a full queue, an unreachable database): the attempt is no failure;
       // if even giving it back fails, it stays counted, which errs on the safe side
@@ -68,9 +72,11 @@ export class UserAuthenticator {
     return this.succeeded(user, password, needsRehash, attempt);
   }
 
-  private async check(name: string, password: string): Promise<{ user: User | null; ok: boolean; needsRehash: boolean }> {
+  private async check(name: string, password: string, blockedFirst: boolean): Promise<{ user: User | null; ok: boolean; needsRehash: boolean }> {
     const found = await this.options.accounts.findByName(name);
     const user = found && found.uid !== ANONYMOUS_UID ? found : null;
+    // thrown before any hash: the caller gives the flood attempt back, as for any unchecked password
+    if (blockedFirst && user && !user.status) throw new OAuthFailure('user_blocked', 'The user account is blocked.');
     try {
       return { user, ...(await verifyPassword(password, user?.passHash ?? null, { maxWaiting: this.options.queueLimit })) };
     } catch (error) {

@@ -17,8 +17,8 @@ export function userClaims(user: User, scopes: readonly string[], issuer: string
   }
   if (scopes.includes('email') && user.mail) {
     claims.email = user.mail;
-    // Gatehouse does not verify addresses itself; a relying party must not link accounts on it
-    claims.email_verified = false;
+    // true only once the address was proved by a mailed link (registration, reset); a new address is unverified again
+    claims.email_verified = user.mailVerified;
   }
   return claims;
 }

@@ -233,6 +233,12 @@ export class CachingStore implements Store {
   get sessions() {
     return this.inner.sessions;
   }
+  get mailOutbox() {
+    return this.inner.mailOutbox;
+  }
+  get userTokens() {
+    return this.inner.userTokens;
+  }
   get codes() {
     return this.inner.codes;
   }

@@ -20,6 +20,8 @@ export interface UsersTable {
   access: number;
   login: number;
   init: string | null;
+  /** 1: the address in `mail` was proved by a mailed link (migration 015) */
+  mail_verified: Generated<number>;
 }
 
 export interface UserRolesTable {
@@ -199,6 +201,32 @@ export interface ApiKeysTable {
   revoked_at: number | null;
 }
 
+/** Mails waiting to be sent, being sent, sent or given up (migration 015). */
+export interface MailOutboxTable {
+  id: Generated<number>;
+  recipient: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  created_at: number;
+  attempts: number;
+  /** seconds; NULL once sent or given up */
+  next_attempt_at: number | null;
+  last_error: string | null;
+  sent_at: number | null;
+}
+
+/** One-time tokens mailed to users (mail verification), by keyed digest (migration 015). */
+export interface UserTokensTable {
+  digest: string;
+  purpose: string;
+  user_id: number;
+  mail: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 export interface Database {
   sessions: SessionsTable;
   authorization_codes: AuthorizationCodesTable;
@@ -217,4 +245,6 @@ export interface Database {
   change_versions: ChangeVersionsTable;
   gate_routes: GateRoutesTable;
   api_keys: ApiKeysTable;
+  mail_outbox: MailOutboxTable;
+  user_tokens: UserTokensTable;
 }

@@ -22,6 +22,8 @@ import { SqlSessions } from './sql/sessions.js';
 import { SqlKeys } from './sql/signing-keys.js';
 import { SqlUsers } from './sql/users.js';
 import { SqlApiKeys } from './sql/api-keys.js';
+import { SqlMailOutbox } from './sql/mail-outbox.js';
+import { SqlUserTokens } from './sql/user-tokens.js';
 import type {
   ApiKeyRepository,
   AuditRepository,
@@ -57,6 +59,8 @@ export class SqlStore implements Store {
   readonly cleanup: CleanupRepository;
   readonly gateRoutes: GateRouteRepository;
   readonly apiKeys: ApiKeyRepository;
+  readonly mailOutbox: SqlMailOutbox;
+  readonly userTokens: SqlUserTokens;
 
   readonly changes: ChangeSource | null;
   /** this process's listeners, shared with every transaction of this store */
@@ -98,6 +102,8 @@ export class SqlStore implements Store {
     this.cleanup = new SqlCleanup(db);
     this.gateRoutes = new SqlGateRoutes(db, notify);
     this.apiKeys = new SqlApiKeys(db, notify);
+    this.mailOutbox = new SqlMailOutbox(db);
+    this.userTokens = new SqlUserTokens(db);
   }
 
   onChange(listener: ChangeListener): () => void {

@@ -17,6 +17,8 @@ import type { SessionRepository } from './repositories/sessions.js';
 import type { SigningKeyRepository } from './repositories/signing-keys.js';
 import type { UserRepository } from './repositories/users.js';
 import type { ApiKeyRepository } from './repositories/api-keys.js';
+import type { MailOutboxRepository } from './repositories/mail-outbox.js';
+import type { UserTokenRepository } from './repositories/user-tokens.js';
 
 export type * from './repositories/audit.js';
 export type * from './repositories/authorization-codes.js';
@@ -33,6 +35,8 @@ export type * from './repositories/sessions.js';
 export type * from './repositories/signing-keys.js';
 export type * from './repositories/users.js';
 export type * from './repositories/api-keys.js';
+export type * from './repositories/mail-outbox.js';
+export type * from './repositories/user-tokens.js';
 
 /** Every repository of a store, by the name a flow asks for it. */
 export interface Repositories {
@@ -51,6 +55,8 @@ export interface Repositories {
   readonly cleanup: CleanupRepository;
   readonly gateRoutes: GateRouteRepository;
   readonly apiKeys: ApiKeyRepository;
+  readonly mailOutbox: MailOutboxRepository;
+  readonly userTokens: UserTokenRepository;
 }
 
 /**

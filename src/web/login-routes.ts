@@ -10,6 +10,8 @@ import { loginHintOf, safeDestination } from './destination.js';
 import { loginPage, logoutPage, messagePage } from './pages.js';
 import { sendPage } from './page-reply.js';
 import { resolveLogoutTarget, sendLoggedOut } from '../oidc/end-session.js';
+import { jsonLogin } from './json-login.js';
+import { wantsJson } from './json-format.js';
 
 type Form = Record<string, unknown>;
 
@@ -22,6 +24,7 @@ const loginTooManyRequests = (reply: FastifyReply, retryAfter: number): FastifyR
 export async function loginRoutes(app: FastifyInstance, options: { services: Services }): Promise<void> {
   const { services } = options;
   const { web } = services;
+  const json = jsonLogin(services);
 
   const showLogin = (request: FastifyRequest, reply: FastifyReply, status: number, destination: string, extra: { username?: string; error?: string } = {}) =>
     sendPage(
@@ -36,6 +39,7 @@ export async function loginRoutes(app: FastifyInstance, options: { services: Ser
   });
 
   app.post('/user/login', { config: { ...PUBLIC, rateLimited: loginTooManyRequests } }, async (request, reply) => {
+    if (wantsJson(request)) return json.login(request, reply);
     const form = (request.body ?? {}) as Form;
     const destination = safeDestination(form.destination);
     const name = text(form.name)?.trim() ?? '';
@@ -90,6 +94,7 @@ export async function loginRoutes(app: FastifyInstance, options: { services: Ser
   });
 
   app.post('/user/logout', { config: PUBLIC }, async (request, reply) => {
+    if (wantsJson(request)) return json.logout(request, reply);
     const form = (request.body ?? {}) as Form;
     if (!web.csrf.verify(request, form[CSRF_FIELD])) return sendPage(reply, 403, messagePage('Form expired', 'The form has expired. Go back and try again.'));
     const target = await resolveLogoutTarget(services, form);

@@ -2,6 +2,7 @@
 // database, with a small world of roles, scopes, users and clients, for HTTP tests.
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
+import { loggerOptions } from '../../src/http/logger.js';
 import { applyDocument, type ApplyDocument } from '../../src/admin/apply.js';
 import { operatorContext, type AdminContext } from '../../src/admin/admin-context.js';
 import { ManualClock, type Clock } from '../../src/clock.js';
@@ -141,6 +142,8 @@ export async function startGatehouse(
     databaseUrl?: string;
     port?: number;
     logLines?: string[];
+    /** the level logLines are captured at (default warn) */
+    logLevel?: string;
   } = {},
 ): Promise<Running> {
   // 'system': real time, for tests that share the database with other processes
@@ -157,7 +160,8 @@ export async function startGatehouse(
     : await openStore(options.databaseUrl ?? 'sqlite::memory:', storeOptions);
   await store.migrate();
   const logLines = options.logLines;
-  const logger = logLines ? { level: 'warn', stream: { write: (line: string) => void logLines.push(line) } } : false;
+  // the production logger's redaction and serializers, writing into logLines
+  const logger = logLines ? { ...loggerOptions(options.logLevel ?? 'warn', 'json'), stream: { write: (line: string) => void logLines.push(line) } } : false;
   const app = await buildApp({ config, store, clock: clock as Clock, logger });
   // as the CLI would: the operator, audit rows written with each change, no views of its own
   const admin: AdminContext = operatorContext({ store, clock, secrets: app.gatehouse.secrets, keySecret: config.secret });

@@ -10,6 +10,7 @@ import { changeVersions } from './007_change_versions.js';
 import { clientTokenEndpointAuthMethod } from './009_client_token_endpoint_auth_method.js';
 import { gateRoutes } from './010_gate_routes.js';
 import { apiKeys } from './011_api_keys.js';
+import { accountsMail } from './015_accounts_mail.js';
 
 export function migrationProvider(engine: Engine): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '009_client_token_endpoint_auth_method': clientTokenEndpointAuthMethod,
     '010_gate_routes': gateRoutes,
     '011_api_keys': apiKeys,
+    '015_accounts_mail': accountsMail(engine),
   };
   return { getMigrations: async () => migrations };
 }

@@ -26,6 +26,7 @@ export function toUser(row: Selectable<UsersTable>, roles: string[]): User {
     login: num(row.login),
     init: row.init,
     roles: [...roles].sort(),
+    mailVerified: num(row.mail_verified) === 1,
   };
 }
 
@@ -77,6 +78,7 @@ export class SqlUsers implements UserRepository {
       access: 0,
       login: 0,
       init: user.init,
+      mail_verified: bool(user.mailVerified ?? false),
     };
     const inserted = await this.db
       .insertInto('users')
@@ -99,13 +101,23 @@ export class SqlUsers implements UserRepository {
         .execute();
   }
 
+  private async unverifyIfChanged(uid: number, mail: string | null): Promise<void> {
+    const query = this.db.updateTable('users').set({ mail_verified: 0 }).where('uid', '=', uid);
+    await (mail === null ? query : query.where((eb) => eb.or([eb('mail', 'is', null), eb('mail', '!=', mail)]))).execute();
+  }
+
   async update(uid: number, patch: UserPatch): Promise<User> {
     const values: Updateable<UsersTable> = {};
     if (patch.name !== undefined) {
       values.name = patch.name;
       values.name_key = patch.name.toLowerCase();
     }
-    if (patch.mail !== undefined) values.mail = patch.mail;
+    if (patch.mail !== undefined) {
+      values.mail = patch.mail;
+      // a new address is unverified until proved; the same address keeps its state
+      if (patch.mailVerified === undefined) await this.unverifyIfChanged(uid, patch.mail);
+    }
+    if (patch.mailVerified !== undefined) values.mail_verified = bool(patch.mailVerified);
     if (patch.passHash !== undefined) values.pass_hash = patch.passHash;
     if (patch.status !== undefined) values.status = bool(patch.status);
     if (patch.langcode !== undefined) values.langcode = patch.langcode;

@@ -15,6 +15,7 @@ import { ANY_ADMIN_PERMISSION, consoleVisitor } from './console-auth.js';
 import { adminLayout } from './console-kit.js';
 import { keyPages } from './key-pages.js';
 import { userPages } from './user-pages.js';
+import { mailPage } from './mail-page.js';
 
 export async function consoleRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   app.get('/admin', { config: PUBLIC }, async (request, reply) => {
@@ -40,4 +41,5 @@ ${activityChart(hours)}`,
   await app.register(keyPages, { services });
   await app.register(auditPage, { services });
   await app.register(apiKeyPages, { services });
+  await app.register(mailPage, { services });
 }
