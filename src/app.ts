@@ -32,6 +32,8 @@ import { userinfoRoutes } from './oidc/userinfo.js';
 import { appsRoutes } from './web/apps-routes.js';
 import { landingRoutes } from './web/landing-routes.js';
 import { loginRoutes } from './web/login-routes.js';
+import { deviceRoutes } from './web/device-routes.js';
+import { deviceAuthorizationEndpoint } from './oauth/device-authorization-endpoint.js';
 import { installRouteAccess, PUBLIC } from './resource/route-access.js';
 import { createServices, type Services } from './services.js';
 import { UNAVAILABLE_RETRY_AFTER } from './store/store-unavailable.js';
@@ -116,6 +118,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(metricsRoutes, { services });
   await app.register(adminApi, { services, prefix: '/admin/api/v1' });
   await app.register(consoleRoutes, { services });
+  await app.register(deviceAuthorizationEndpoint, { services });
+  await app.register(deviceRoutes, { services });
 
   await services.start();
   app.addHook('onClose', async () => services.stop());

@@ -68,6 +68,7 @@ export class Maintenance {
       sessions: now,
       flood: now,
       audit_log: now - this.config.auditRetentionDays * 86_400,
+      device_codes: now - CODE_GRACE,
     };
     const deleted: Partial<Record<ExpiringKind | 'sealed_successors', number>> = {};
     for (const [kind, before] of Object.entries(cutoffs) as [ExpiringKind, number][]) {

@@ -17,6 +17,8 @@ import { RedisFloodCounts } from './limits/flood-counters.js';
 import { openSharedCounters, type SharedCounters } from './limits/shared-counters.js';
 import { TokenService } from './oauth/token-service.js';
 import { UserAuthenticator } from './oauth/user-authenticator.js';
+import { UserCodeFlood } from './oauth/user-code-flood.js';
+import { UserCodes } from './oauth/user-codes.js';
 import { BearerGuard } from './resource/bearer-guard.js';
 import { RevocationView } from './resource/revocation-view.js';
 import { ensureSigningKeys } from './oauth/signing-keys.js';
@@ -50,6 +52,10 @@ export interface Services {
   metrics: Metrics;
   /** Redis, when REDIS_URL names one: flood counts and rate limits shared by every instance */
   shared: SharedCounters | null;
+  /** RFC 8628 user codes: made and digested with a key of their own */
+  userCodes: UserCodes;
+  /** flood control on user codes typed at /device, on the password counters */
+  userCodeFlood: UserCodeFlood;
   /** what administrative operations (src/admin) run on here: this audit log, these views refreshed at once */
   admin: AdminContext;
   /** reloads keys, roles and scopes from the store (after a change made here or elsewhere) */
@@ -82,7 +88,8 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
   };
   const guard = new BearerGuard({ keys, refreshKeys, revocations, clock, issuer: config.issuer, audience: config.audience });
   const shared = config.redisUrl ? openSharedCounters(config.redisUrl, config.redisPrefix, log) : null;
-  const flood = new FloodControl(shared ? new RedisFloodCounts(shared) : store.flood, clock, config.flood);
+  const floodCounts = shared ? new RedisFloodCounts(shared) : store.flood;
+  const flood = new FloodControl(floodCounts, clock, config.flood);
   // behind https (the issuer says so), cookies never travel in clear and carry `__Host-`
   const cookies = webCookies(config.issuer.startsWith('https:'));
   let timer: NodeJS.Timeout | null = null;
@@ -128,6 +135,8 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
     idTokens: new IdTokens({ keys, clock, issuer: config.issuer, ttl: config.idTokenTtl }),
     maintenance: new Maintenance(store, clock, config, log, async () => reloadKeys()),
     shared,
+    userCodes: new UserCodes(config.secret),
+    userCodeFlood: new UserCodeFlood(floodCounts, clock, config.flood),
     web: {
       sessions: new WebSessions(store, clock, cookies, config.sessionTtl),
       csrf: new Csrf(config.secret, cookies),

@@ -236,6 +236,10 @@ export class CachingStore implements Store {
   get codes() {
     return this.inner.codes;
   }
+
+  get deviceCodes() {
+    return this.inner.deviceCodes;
+  }
   get consents() {
     return this.inner.consents;
   }

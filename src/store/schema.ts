@@ -178,6 +178,21 @@ export interface ChangeVersionsTable {
   version: number;
 }
 
+/** RFC 8628 device authorizations (013_device_codes) */
+export interface DeviceCodesTable {
+  device_digest: string;
+  user_code_digest: string;
+  client_id: string;
+  scopes: string;
+  status: string;
+  user_id: number | null;
+  auth_time: number | null;
+  poll_interval: number;
+  last_poll_ms: number | null;
+  issued_ms: number;
+  expires_at: number;
+}
+
 export interface Database {
   sessions: SessionsTable;
   authorization_codes: AuthorizationCodesTable;
@@ -194,4 +209,5 @@ export interface Database {
   flood: FloodTable;
   audit_log: AuditLogTable;
   change_versions: ChangeVersionsTable;
+  device_codes: DeviceCodesTable;
 }

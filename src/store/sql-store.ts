@@ -11,6 +11,7 @@ import { SqlCodes } from './sql/authorization-codes.js';
 import { SqlCleanup } from './sql/cleanup.js';
 import { SqlClients } from './sql/clients.js';
 import { SqlConsents } from './sql/consents.js';
+import { SqlDeviceCodes } from './sql/device-codes.js';
 import { SqlFlood } from './sql/flood.js';
 import { ChangeListeners, notifier } from './sql/notify.js';
 import { SqlRefreshTokens } from './sql/refresh-tokens.js';
@@ -26,6 +27,7 @@ import type {
   CleanupRepository,
   ClientRepository,
   ConsentRepository,
+  DeviceCodeRepository,
   FloodRepository,
   RefreshTokenRepository,
   RevocationRepository,
@@ -51,6 +53,7 @@ export class SqlStore implements Store {
   readonly codes: AuthorizationCodeRepository;
   readonly consents: ConsentRepository;
   readonly cleanup: CleanupRepository;
+  readonly deviceCodes: DeviceCodeRepository;
 
   readonly changes: ChangeSource | null;
   /** this process's listeners, shared with every transaction of this store */
@@ -90,6 +93,7 @@ export class SqlStore implements Store {
     this.codes = new SqlCodes(db);
     this.consents = new SqlConsents(db);
     this.cleanup = new SqlCleanup(db);
+    this.deviceCodes = new SqlDeviceCodes(db);
   }
 
   onChange(listener: ChangeListener): () => void {

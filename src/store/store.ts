@@ -7,6 +7,7 @@ import type { AuthorizationCodeRepository } from './repositories/authorization-c
 import type { CleanupRepository } from './repositories/cleanup.js';
 import type { ClientRepository } from './repositories/clients.js';
 import type { ConsentRepository } from './repositories/consents.js';
+import type { DeviceCodeRepository } from './repositories/device-codes.js';
 import type { FloodRepository } from './repositories/flood.js';
 import type { RefreshTokenRepository } from './repositories/refresh-tokens.js';
 import type { RevocationRepository } from './repositories/revocations.js';
@@ -21,6 +22,7 @@ export type * from './repositories/authorization-codes.js';
 export type * from './repositories/cleanup.js';
 export type * from './repositories/clients.js';
 export type * from './repositories/consents.js';
+export type * from './repositories/device-codes.js';
 export type * from './repositories/flood.js';
 export type * from './repositories/refresh-tokens.js';
 export type * from './repositories/revocations.js';
@@ -45,6 +47,7 @@ export interface Repositories {
   readonly codes: AuthorizationCodeRepository;
   readonly consents: ConsentRepository;
   readonly cleanup: CleanupRepository;
+  readonly deviceCodes: DeviceCodeRepository;
 }
 
 /**

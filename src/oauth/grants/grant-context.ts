@@ -10,7 +10,7 @@ import type { TokenService } from '../token-service.js';
 import type { UserAuthenticator } from '../user-authenticator.js';
 
 /** The repositories the grants use, and nothing else of the store. */
-export type GrantStore = StoreFor<'users' | 'refreshTokens' | 'codes' | 'revocations'>;
+export type GrantStore = StoreFor<'users' | 'refreshTokens' | 'codes' | 'revocations' | 'deviceCodes'>;
 
 /** Makes the ID token of an authorization code granted with `openid` (src/oidc/id-token.ts does). */
 export interface IdTokenIssuer {
