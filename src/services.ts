@@ -19,6 +19,7 @@ import { TokenService } from './oauth/token-service.js';
 import { UserAuthenticator } from './oauth/user-authenticator.js';
 import { UserCodeFlood } from './oauth/user-code-flood.js';
 import { UserCodes } from './oauth/user-codes.js';
+import { DevicePolls } from './oauth/device-polls.js';
 import { BearerGuard } from './resource/bearer-guard.js';
 import { RevocationView } from './resource/revocation-view.js';
 import { ensureSigningKeys } from './oauth/signing-keys.js';
@@ -56,6 +57,8 @@ export interface Services {
   userCodes: UserCodes;
   /** flood control on user codes typed at /device, on the password counters */
   userCodeFlood: UserCodeFlood;
+  /** when each device code was last polled here (RFC 8628 slow_down) */
+  devicePolls: DevicePolls;
   /** what administrative operations (src/admin) run on here: this audit log, these views refreshed at once */
   admin: AdminContext;
   /** reloads keys, roles and scopes from the store (after a change made here or elsewhere) */
@@ -137,6 +140,7 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
     shared,
     userCodes: new UserCodes(config.secret),
     userCodeFlood: new UserCodeFlood(floodCounts, clock, config.flood),
+    devicePolls: new DevicePolls(),
     web: {
       sessions: new WebSessions(store, clock, cookies, config.sessionTtl),
       csrf: new Csrf(config.secret, cookies),

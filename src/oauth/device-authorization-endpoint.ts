@@ -113,7 +113,6 @@ async function store(services: DeviceAuthorizationDeps, clientId: string, scopes
       userId: null,
       authTime: null,
       interval: DEVICE_POLL_INTERVAL,
-      lastPollMs: null,
       issuedMs,
       expiresAt: Math.floor(issuedMs / 1000) + DEVICE_CODE_TTL_SECONDS,
     });

@@ -66,6 +66,8 @@ export function auditTokenRequest(
   }
   const error = outcome.error;
   const reason = error instanceof OAuthFailure ? error.reason : 'server_error';
+  // a device polling while its user decides (RFC 8628 §3.5) is no failure: not worth a row each time
+  if (reason === 'authorization_pending' || reason === 'slow_down') return;
   audit.record({
     event: error instanceof OAuthFailure && error.detail.event ? error.detail.event : 'token.failed',
     outcome: 'failure',

@@ -188,7 +188,6 @@ export interface DeviceCodesTable {
   user_id: number | null;
   auth_time: number | null;
   poll_interval: number;
-  last_poll_ms: number | null;
   issued_ms: number;
   expires_at: number;
 }

@@ -23,7 +23,8 @@ export async function deviceCodeGrant(ctx: GrantContext, client: Client, params:
     throw new OAuthFailure('expired_token', 'The device code has expired. Start a new device authorization request.');
   }
   // RFC 8628 §3.5: every poll counts, whatever the state, so a client cannot poll its way faster
-  if ((await ctx.store.deviceCodes.poll(digest, nowMs)) === 'slow_down') {
+  if (ctx.devicePolls.tooSoon(digest, nowMs, row.interval)) {
+    await ctx.store.deviceCodes.slowDown(digest);
     throw new OAuthFailure('slow_down', `The client polls too often. Wait at least ${row.interval + 5} seconds between requests.`);
   }
   if (row.status === 'pending') throw new OAuthFailure('authorization_pending', 'The user has not yet approved the request.');
@@ -48,6 +49,7 @@ export async function deviceCodeGrant(ctx: GrantContext, client: Client, params:
     await prepared.persist(tx);
     return true;
   });
+  ctx.devicePolls.forget(digest);
   if (!redeemed) throw invalid('The device code was already used.');
   const { issued } = prepared;
   if (row.scopes.includes('openid')) {

@@ -1,5 +1,5 @@
 // RFC 8628 device authorizations: the device code and the user code, both kept only as digests,
-// the decision the user made at /device, and the polling state (interval, last poll).
+// the decision the user made at /device, and the polling interval (raised by each slow_down).
 import type { Kysely, Migration } from 'kysely';
 
 export const deviceCodes: Migration = {
@@ -14,7 +14,6 @@ export const deviceCodes: Migration = {
       .addColumn('user_id', 'bigint')
       .addColumn('auth_time', 'bigint')
       .addColumn('poll_interval', 'integer', (c) => c.notNull())
-      .addColumn('last_poll_ms', 'bigint')
       .addColumn('issued_ms', 'bigint', (c) => c.notNull())
       .addColumn('expires_at', 'bigint', (c) => c.notNull())
       .execute();

@@ -1,6 +1,6 @@
 // RFC 8628 device authorizations, kept by the digests of their device code and user code until
 // they expire. Every change of state is one conditional UPDATE whose row count decides, so two
-// polls, two decisions or two redemptions at once never both succeed.
+// decisions or two redemptions at once never both succeed.
 
 /** pending → approved | denied (the user, at /device) → redeemed (the client, once, at the token endpoint) */
 export type DeviceCodeStatus = 'pending' | 'approved' | 'denied' | 'redeemed';
@@ -19,8 +19,6 @@ export interface DeviceCodeRow {
   authTime: number | null;
   /** seconds the client must wait between polls (RFC 8628 §3.5: grows by 5 at each slow_down) */
   interval: number;
-  /** ms: the last poll */
-  lastPollMs: number | null;
   /** ms: compared with revocations (also ms) */
   issuedMs: number;
   /** seconds */
@@ -37,12 +35,8 @@ export interface DeviceCodeRepository {
    * `now` (seconds); true when this call decided it.
    */
   decide(userCodeDigest: string, decision: { status: 'approved' | 'denied'; userId: number; authTime: number }, now: number): Promise<boolean>;
-  /**
-   * Records a poll at `nowMs`. 'ok' when at least the interval passed since the last one;
-   * otherwise 'slow_down', and the interval grows by 5 s (RFC 8628 §3.5). Of two polls at once,
-   * at most one is 'ok'.
-   */
-  poll(deviceDigest: string, nowMs: number): Promise<'ok' | 'slow_down'>;
+  /** RFC 8628 §3.5 slow_down: the interval grows by 5 s for this and every later poll. */
+  slowDown(deviceDigest: string): Promise<void>;
   /** approved → redeemed; true only for the one call that did it. */
   redeem(deviceDigest: string): Promise<boolean>;
 }

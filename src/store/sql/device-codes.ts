@@ -18,7 +18,6 @@ function toDeviceCode(r: Selectable<DeviceCodesTable>): DeviceCodeRow {
     userId: optNum(r.user_id),
     authTime: optNum(r.auth_time),
     interval: num(r.poll_interval),
-    lastPollMs: optNum(r.last_poll_ms),
     issuedMs: num(r.issued_ms),
     expiresAt: num(r.expires_at),
   };
@@ -39,7 +38,6 @@ export class SqlDeviceCodes implements DeviceCodeRepository {
         user_id: row.userId,
         auth_time: row.authTime,
         poll_interval: row.interval,
-        last_poll_ms: row.lastPollMs,
         issued_ms: row.issuedMs,
         expires_at: row.expiresAt,
       })
@@ -71,20 +69,12 @@ export class SqlDeviceCodes implements DeviceCodeRepository {
     return Number(r.numUpdatedRows) === 1;
   }
 
-  async poll(deviceDigest: string, nowMs: number): Promise<'ok' | 'slow_down'> {
-    const onTime = await this.db
-      .updateTable('device_codes')
-      .set({ last_poll_ms: nowMs })
-      .where('device_digest', '=', deviceDigest)
-      .where(sql<boolean>`(last_poll_ms IS NULL OR last_poll_ms + poll_interval * 1000 <= ${nowMs})`)
-      .executeTakeFirst();
-    if (Number(onTime.numUpdatedRows) === 1) return 'ok';
+  async slowDown(deviceDigest: string): Promise<void> {
     await this.db
       .updateTable('device_codes')
-      .set({ last_poll_ms: nowMs, poll_interval: sql`poll_interval + ${SLOW_DOWN_STEP}` })
+      .set({ poll_interval: sql`poll_interval + ${SLOW_DOWN_STEP}` })
       .where('device_digest', '=', deviceDigest)
       .execute();
-    return 'slow_down';
   }
 
   async redeem(deviceDigest: string): Promise<boolean> {
