@@ -34,6 +34,7 @@ import { landingRoutes } from './web/landing-routes.js';
 import { loginRoutes } from './web/login-routes.js';
 import { deviceRoutes } from './web/device-routes.js';
 import { deviceAuthorizationEndpoint } from './oauth/device-authorization-endpoint.js';
+import { registrationEndpoint } from './oauth/registration/registration-endpoint.js';
 import { installRouteAccess, PUBLIC } from './resource/route-access.js';
 import { createServices, type Services } from './services.js';
 import { UNAVAILABLE_RETRY_AFTER } from './store/store-unavailable.js';
@@ -120,6 +121,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(consoleRoutes, { services });
   await app.register(deviceAuthorizationEndpoint, { services });
   await app.register(deviceRoutes, { services });
+  await app.register(registrationEndpoint, { services });
 
   await services.start();
   app.addHook('onClose', async () => services.stop());

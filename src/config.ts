@@ -62,7 +62,11 @@ export interface Config {
   bodyLimit: number;
   /** limits on every client connection, so slow or idle clients cannot hold the server's sockets */
   http: HttpLimits;
+  /** who may register clients at /oauth/register (RFC 7591): nobody, holders of an initial access token, or anyone (public clients only) */
+  registration: RegistrationMode;
 }
+
+export type RegistrationMode = 'off' | 'token' | 'open';
 
 /** ms, except maxConnections */
 export interface HttpLimits {
@@ -122,6 +126,7 @@ const KEYS = {
   GATEHOUSE_KEEP_ALIVE_TIMEOUT_MS: 'keepAliveTimeoutMs',
   GATEHOUSE_CONNECTION_TIMEOUT_MS: 'connectionTimeoutMs',
   GATEHOUSE_MAX_CONNECTIONS: 'maxConnections',
+  GATEHOUSE_REGISTRATION: 'registration',
 } as const;
 
 type Raw = Partial<Record<keyof typeof KEYS, string>>;
@@ -263,6 +268,13 @@ function logFormat(raw: Raw, terminal: boolean): LogFormat {
   return value;
 }
 
+/** GATEHOUSE_REGISTRATION: off (default), token or open. */
+function registration(raw: Raw): RegistrationMode {
+  const value = raw.GATEHOUSE_REGISTRATION || 'off';
+  if (value !== 'off' && value !== 'token' && value !== 'open') throw new ConfigError(`GATEHOUSE_REGISTRATION must be off, token or open, got "${value}"`);
+  return value;
+}
+
 /** GATEHOUSE_PASSWORD_CONCURRENCY is read by crypto/passwords.ts as it loads; checked here so a typo stops the start. */
 function checkPasswordConcurrency(env: NodeJS.ProcessEnv): void {
   const value = env.GATEHOUSE_PASSWORD_CONCURRENCY;
@@ -335,6 +347,7 @@ export function loadConfig(
     logFormat: logFormat(raw, terminal),
     bodyLimit: integer(raw, 'GATEHOUSE_BODY_LIMIT', 65_536, 1024, 10_485_760),
     http: httpLimits(raw),
+    registration: registration(raw),
   };
   // last: on a first SQLite start this creates the data folder and writes the secret into it
   return { ...checked, secret: resolveSecret(raw, databaseUrl, warn) };

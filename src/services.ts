@@ -19,6 +19,7 @@ import { TokenService } from './oauth/token-service.js';
 import { UserAuthenticator } from './oauth/user-authenticator.js';
 import { UserCodeFlood } from './oauth/user-code-flood.js';
 import { UserCodes } from './oauth/user-codes.js';
+import { ClientRegistry } from './oauth/registration/client-registry.js';
 import { DevicePolls } from './oauth/device-polls.js';
 import { BearerGuard } from './resource/bearer-guard.js';
 import { RevocationView } from './resource/revocation-view.js';
@@ -59,6 +60,8 @@ export interface Services {
   userCodeFlood: UserCodeFlood;
   /** when each device code was last polled here (RFC 8628 slow_down) */
   devicePolls: DevicePolls;
+  /** clients registered at /oauth/register (RFC 7591/7592) */
+  registry: ClientRegistry;
   /** what administrative operations (src/admin) run on here: this audit log, these views refreshed at once */
   admin: AdminContext;
   /** reloads keys, roles and scopes from the store (after a change made here or elsewhere) */
@@ -141,6 +144,7 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
     userCodes: new UserCodes(config.secret),
     userCodeFlood: new UserCodeFlood(floodCounts, clock, config.flood),
     devicePolls: new DevicePolls(),
+    registry: new ClientRegistry({ store, secrets, clock, audit, revocations }),
     web: {
       sessions: new WebSessions(store, clock, cookies, config.sessionTtl),
       csrf: new Csrf(config.secret, cookies),

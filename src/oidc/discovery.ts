@@ -10,13 +10,15 @@ import { EMAIL_CLAIMS, PROFILE_CLAIMS } from './claims.js';
 
 /** What discovery uses; Services provides it. */
 export interface DiscoveryDeps {
-  config: Pick<Config, 'issuer'>;
+  config: Pick<Config, 'issuer' | 'registration'>;
   catalog: AccessCatalog;
   keys: Pick<KeyRing, 'signingKey'>;
 }
 
 export function serverMetadata(services: DiscoveryDeps): Record<string, unknown> {
   const { issuer } = services.config;
+  // RFC 8414 §2: listed only when clients may register
+  const registration = services.config.registration === 'off' ? {} : { registration_endpoint: `${issuer}/oauth/register` };
   return {
     issuer,
     authorization_endpoint: `${issuer}/oauth/authorize`,
@@ -27,6 +29,7 @@ export function serverMetadata(services: DiscoveryDeps): Record<string, unknown>
     introspection_endpoint: `${issuer}/oauth/introspect`,
     revocation_endpoint: `${issuer}/oauth/revoke`,
     device_authorization_endpoint: `${issuer}/oauth/device_authorization`,
+    ...registration,
     // from the registry (src/oauth/client-auth/); introspection is for confidential clients only
     introspection_endpoint_auth_methods_supported: clientAuthMethodNames('confidential'),
     revocation_endpoint_auth_methods_supported: clientAuthMethodNames(),

@@ -240,6 +240,10 @@ export class CachingStore implements Store {
   get deviceCodes() {
     return this.inner.deviceCodes;
   }
+
+  get registrations() {
+    return this.inner.registrations;
+  }
   get consents() {
     return this.inner.consents;
   }

@@ -192,6 +192,30 @@ export interface DeviceCodesTable {
   expires_at: number;
 }
 
+/** the registration policy of RFC 7591 clients: one row, id 1 (013_client_registration) */
+export interface RegistrationPolicyTable {
+  id: number;
+  policy: string;
+}
+
+/** initial access tokens for RFC 7591 registration (013_client_registration) */
+export interface InitialAccessTokensTable {
+  digest: string;
+  created_at: number;
+  expires_at: number | null;
+  max_uses: number | null;
+  uses: number;
+}
+
+/** dynamically registered clients (013_client_registration) */
+export interface ClientRegistrationsTable {
+  client_id: string;
+  access_digest: string;
+  metadata: string;
+  registered_at: number;
+  expires_at: number | null;
+}
+
 export interface Database {
   sessions: SessionsTable;
   authorization_codes: AuthorizationCodesTable;
@@ -209,4 +233,7 @@ export interface Database {
   audit_log: AuditLogTable;
   change_versions: ChangeVersionsTable;
   device_codes: DeviceCodesTable;
+  registration_policy: RegistrationPolicyTable;
+  initial_access_tokens: InitialAccessTokensTable;
+  client_registrations: ClientRegistrationsTable;
 }

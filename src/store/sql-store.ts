@@ -15,6 +15,7 @@ import { SqlDeviceCodes } from './sql/device-codes.js';
 import { SqlFlood } from './sql/flood.js';
 import { ChangeListeners, notifier } from './sql/notify.js';
 import { SqlRefreshTokens } from './sql/refresh-tokens.js';
+import { SqlRegistrations } from './sql/registrations.js';
 import { SqlRevocations } from './sql/revocations.js';
 import { SqlRoles } from './sql/roles.js';
 import { SqlScopes } from './sql/scopes.js';
@@ -30,6 +31,7 @@ import type {
   DeviceCodeRepository,
   FloodRepository,
   RefreshTokenRepository,
+  RegistrationRepository,
   RevocationRepository,
   RoleRepository,
   ScopeRepository,
@@ -54,6 +56,7 @@ export class SqlStore implements Store {
   readonly consents: ConsentRepository;
   readonly cleanup: CleanupRepository;
   readonly deviceCodes: DeviceCodeRepository;
+  readonly registrations: RegistrationRepository;
 
   readonly changes: ChangeSource | null;
   /** this process's listeners, shared with every transaction of this store */
@@ -94,6 +97,7 @@ export class SqlStore implements Store {
     this.consents = new SqlConsents(db);
     this.cleanup = new SqlCleanup(db);
     this.deviceCodes = new SqlDeviceCodes(db);
+    this.registrations = new SqlRegistrations(db);
   }
 
   onChange(listener: ChangeListener): () => void {

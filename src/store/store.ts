@@ -10,6 +10,7 @@ import type { ConsentRepository } from './repositories/consents.js';
 import type { DeviceCodeRepository } from './repositories/device-codes.js';
 import type { FloodRepository } from './repositories/flood.js';
 import type { RefreshTokenRepository } from './repositories/refresh-tokens.js';
+import type { RegistrationRepository } from './repositories/registrations.js';
 import type { RevocationRepository } from './repositories/revocations.js';
 import type { RoleRepository } from './repositories/roles.js';
 import type { ScopeRepository } from './repositories/scopes.js';
@@ -25,6 +26,7 @@ export type * from './repositories/consents.js';
 export type * from './repositories/device-codes.js';
 export type * from './repositories/flood.js';
 export type * from './repositories/refresh-tokens.js';
+export type * from './repositories/registrations.js';
 export type * from './repositories/revocations.js';
 export type * from './repositories/roles.js';
 export type * from './repositories/scopes.js';
@@ -48,6 +50,7 @@ export interface Repositories {
   readonly consents: ConsentRepository;
   readonly cleanup: CleanupRepository;
   readonly deviceCodes: DeviceCodeRepository;
+  readonly registrations: RegistrationRepository;
 }
 
 /**

@@ -7,7 +7,8 @@ import type { AdminContext } from '../admin-context.js';
 import { upsertClient, type ClientInput } from '../clients.js';
 import type { Upserted } from '../outcome.js';
 import { upsertRole, type RoleInput } from '../roles.js';
-import { clientItem, roleItem, scopeItem, userItem, type JsonSchema } from '../schemas.js';
+import { type RegistrationPolicyInput, upsertRegistrationPolicy } from '../registration.js';
+import { clientItem, registrationPolicyItem, roleItem, scopeItem, userItem, type JsonSchema } from '../schemas.js';
 import { upsertScope, type ScopeInput } from '../scopes.js';
 import type { PreparedPassword, UserInput } from '../user-input.js';
 import { upsertUser } from '../users.js';
@@ -25,6 +26,8 @@ export interface ApplySection<Item, Prepared = undefined> {
   description: string;
   /** the JSON Schema of one item */
   item: JsonSchema;
+  /** the section is one mapping (the item itself), not a list of items */
+  single?: boolean;
   /** the item's identity in the report (its id or name) */
   key(item: Item): string;
   /** slow work done before the transaction opens (hashing passwords) */
@@ -75,6 +78,15 @@ export const APPLY_SECTIONS: readonly ApplySection<unknown, unknown>[] = [
     item: clientItem,
     key: (client) => client.clientId,
     upsert: (ctx, client) => upsertClient(ctx, client, OPERATOR),
+  }),
+  section<RegistrationPolicyInput>({
+    name: 'registrationPolicy',
+    noun: 'registration policy',
+    description: 'What clients registered at /oauth/register (RFC 7591) may ask for: scopes, grant types, kinds of redirect URI, lifetime',
+    item: registrationPolicyItem,
+    single: true,
+    key: () => 'registrationPolicy',
+    upsert: (ctx, policy) => upsertRegistrationPolicy(ctx, policy, OPERATOR),
   }),
 ];
 

@@ -8,6 +8,7 @@ import { clientActAs } from './004_client_act_as.js';
 import { tokenLifecycle } from './005_token_lifecycle.js';
 import { changeVersions } from './007_change_versions.js';
 import { clientTokenEndpointAuthMethod } from './009_client_token_endpoint_auth_method.js';
+import { clientRegistration } from './013_client_registration.js';
 import { deviceCodes } from './013_device_codes.js';
 
 export function migrationProvider(engine: Engine): MigrationProvider {
@@ -20,6 +21,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '007_change_versions': changeVersions,
     '009_client_token_endpoint_auth_method': clientTokenEndpointAuthMethod,
     '013_device_codes': deviceCodes,
+    '013_client_registration': clientRegistration,
   };
   return { getMigrations: async () => migrations };
 }
