@@ -1,6 +1,7 @@
 // `npm run bench`: autocannon on 127.0.0.1 against a real `gatehouse serve` child process —
 // (a) a trivial route, (b) client_credentials issuance, (c) GET /user/{id}?_format=json with a
-// Bearer token — printing req/s, p99 and each as a ratio to (a) measured in the same run.
+// Bearer token, … (g) device-flow polling — printing req/s, p99 and each as a ratio to (a)
+// measured in the same run.
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -166,6 +167,55 @@ async function measureRefresh(name: string, bases: string[]): Promise<Result> {
   return measureAcross(name, bases, (base) => ({ url: base, requests: refreshRequests(pools.get(base)!.shift()!, refreshBasic) }));
 }
 
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+/** device codes polled in turn: enough that each is polled no faster than its 5 s interval */
+const DEVICE_POOL = Number(process.env.BENCH_DEVICE_CODES ?? 40_000);
+
+/** Device codes awaiting approval, from the device authorization endpoint. */
+async function deviceCodes(base: string, count: number): Promise<string[]> {
+  const codes: string[] = [];
+  while (codes.length < count) {
+    const batch = await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        const res = await fetch(`${base}/oauth/device_authorization`, { method: 'POST', headers: formHeaders, body: 'client_id=bench-tv&scope=profile:read' });
+        if (!res.ok) throw new Error(`device authorization for the polling bench: ${res.status} ${await res.text()}`);
+        return ((await res.json()) as { device_code: string }).device_code;
+      }),
+    );
+    codes.push(...batch);
+  }
+  return codes;
+}
+
+/**
+ * Device-flow polling (RFC 8628 §3.4) while the user has not yet approved: the requests go round
+ * a pool of codes large enough that no code is polled faster than its interval, so every answer
+ * should be `authorization_pending`; any other answer (slow_down included) counts as non-2xx.
+ */
+async function measureDevicePolling(name: string, base: string, target: number): Promise<Result> {
+  const pool = await deviceCodes(base, DEVICE_POOL);
+  let next = 0;
+  let wrong = 0;
+  const requests = [
+    {
+      method: 'POST',
+      path: '/oauth/token',
+      headers: formHeaders,
+      setupRequest: (req: Record<string, unknown>) => ({
+        ...req,
+        body: `grant_type=${encodeURIComponent(DEVICE_GRANT)}&client_id=bench-tv&device_code=${pool[next++ % pool.length]}`,
+      }),
+      onResponse: (status: number, body: string) => {
+        if (status !== 400 || !body.includes('"authorization_pending"')) wrong++;
+      },
+    },
+  ] as unknown as autocannon.Request[];
+  await run(base, { url: base, requests }, WARMUP);
+  wrong = 0;
+  const r = await run(base, { url: base, requests }, DURATION);
+  return { name, rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: wrong, ratio: 0, target };
+}
+
 /**
  * The same issuance and refresh on PostgreSQL (127.0.0.1:5432, database test, a schema of its
  * own), with one instance and with two sharing it. Skipped with a note when PostgreSQL is down.
@@ -218,6 +268,7 @@ async function main(): Promise<void> {
         authorizationCodeScopes: ['profile:read'],
         automaticAuthorization: true,
       },
+      { clientId: 'bench-tv', confidential: false, grantTypes: ['device_code'], scopes: ['profile:read'] },
     ],
   };
   writeFileSync(join(dir, 'world.json'), JSON.stringify(world));
@@ -314,6 +365,7 @@ async function main(): Promise<void> {
     for (const scenario of scenarios) results.push(await measure(scenario));
     for (const scenario of await gate.scenarios(base, token)) results.push({ ...(await measure(scenario)), relativeTo: scenario.relativeTo });
     results.push(await measureRefresh('(f) POST /oauth/token refresh_token (rotation), SQLite', [base]));
+    results.push(await measureDevicePolling('(g) POST /oauth/token device_code polling (authorization_pending), SQLite', base, 0.3));
     results.push(...(await postgresResults(join(dir, 'world.json'), form)));
     // the machine's speed drifts during a run: the baseline is measured first and last, and averaged
     const last = await measure(scenarios[0]);

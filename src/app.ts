@@ -35,6 +35,9 @@ import { loginRoutes } from './web/login-routes.js';
 import { loginStatusRoute } from './web/json-login.js';
 import { registerRoutes } from './web/register-routes.js';
 import { passwordRoutes } from './web/password-routes.js';
+import { deviceRoutes } from './web/device-routes.js';
+import { deviceAuthorizationEndpoint } from './oauth/device-authorization-endpoint.js';
+import { registrationEndpoint } from './oauth/registration/registration-endpoint.js';
 import { installRouteAccess, PUBLIC } from './resource/route-access.js';
 import { gateCheckRoutes } from './gate/gate-check.js';
 import { gateProxy } from './gate/gate-proxy.js';
@@ -126,6 +129,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(adminApi, { services, prefix: '/admin/api/v1' });
   await app.register(consoleRoutes, { services });
   await app.register(gateCheckRoutes, { services });
+  await app.register(deviceAuthorizationEndpoint, { services });
+  await app.register(deviceRoutes, { services });
+  await app.register(registrationEndpoint, { services });
 
   await services.start();
   app.addHook('onClose', async () => services.stop());

@@ -68,6 +68,8 @@ export interface Config {
   signup: SignupMode;
   /** a visitor's account opens only once the mailed verification link is used (Drupal's verify_mail) */
   signupVerifyEmail: boolean;
+  /** who may register clients at /oauth/register (RFC 7591): nobody, holders of an initial access token, or anyone (public clients only) */
+  registration: RegistrationMode;
 }
 
 export const SIGNUP_MODES = ['admin_only', 'visitors', 'visitors_approval'] as const;
@@ -81,6 +83,8 @@ export interface MailSettings {
   /** ms between two looks at the outbox for due mails (a new mail is sent at once anyway) */
   pollMs: number;
 }
+
+export type RegistrationMode = 'off' | 'token' | 'open';
 
 /** ms, except maxConnections */
 export interface HttpLimits {
@@ -144,6 +148,7 @@ const KEYS = {
   GATEHOUSE_MAIL_FROM: 'mailFrom',
   GATEHOUSE_SIGNUP: 'signup',
   GATEHOUSE_SIGNUP_VERIFY_EMAIL: 'signupVerifyEmail',
+  GATEHOUSE_REGISTRATION: 'registration',
 } as const;
 
 type Raw = Partial<Record<keyof typeof KEYS, string>>;
@@ -325,6 +330,13 @@ function logFormat(raw: Raw, terminal: boolean): LogFormat {
   return value;
 }
 
+/** GATEHOUSE_REGISTRATION: off (default), token or open. */
+function registration(raw: Raw): RegistrationMode {
+  const value = raw.GATEHOUSE_REGISTRATION || 'off';
+  if (value !== 'off' && value !== 'token' && value !== 'open') throw new ConfigError(`GATEHOUSE_REGISTRATION must be off, token or open, got "${value}"`);
+  return value;
+}
+
 /** GATEHOUSE_PASSWORD_CONCURRENCY is read by crypto/passwords.ts as it loads; checked here so a typo stops the start. */
 function checkPasswordConcurrency(env: NodeJS.ProcessEnv): void {
   const value = env.GATEHOUSE_PASSWORD_CONCURRENCY;
@@ -400,6 +412,7 @@ export function loadConfig(
     mail: mailSettings(raw),
     signup: signupMode(raw),
     signupVerifyEmail: flag(raw, 'GATEHOUSE_SIGNUP_VERIFY_EMAIL', true),
+    registration: registration(raw),
   };
   // last: on a first SQLite start this creates the data folder and writes the secret into it
   return { ...checked, secret: resolveSecret(raw, databaseUrl, warn) };

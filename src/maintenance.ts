@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from './clock.js';
 import { nowSeconds } from './clock.js';
 import type { Config } from './config.js';
+import { revokeClientTokens } from './oauth/revocation.js';
 import { maintainSigningKeys } from './oauth/signing-keys.js';
 import type { ExpiringKind, Store } from './store/store.js';
 
@@ -58,7 +59,7 @@ export class Maintenance {
   }
 
   /** Deletes expired rows table by table; returns the counts of what it deleted. */
-  async cleanup(): Promise<Partial<Record<ExpiringKind | 'sealed_successors', number>>> {
+  async cleanup(): Promise<Partial<Record<ExpiringKind | 'sealed_successors' | 'registered_clients', number>>> {
     const now = nowSeconds(this.clock);
     const cutoffs: Record<ExpiringKind, number> = {
       refresh_tokens: now,
@@ -68,8 +69,9 @@ export class Maintenance {
       sessions: now,
       flood: now,
       audit_log: now - this.config.auditRetentionDays * 86_400,
+      device_codes: now - CODE_GRACE,
     };
-    const deleted: Partial<Record<ExpiringKind | 'sealed_successors', number>> = {};
+    const deleted: Partial<Record<ExpiringKind | 'sealed_successors' | 'registered_clients', number>> = {};
     for (const [kind, before] of Object.entries(cutoffs) as [ExpiringKind, number][]) {
       let total = 0;
       for (let batch = 0; batch < MAX_BATCHES; batch++) {
@@ -87,6 +89,21 @@ export class Maintenance {
       if (n < BATCH) break;
     }
     if (erased) deleted.sealed_successors = erased;
+    const clients = await this.expireRegisteredClients(now);
+    if (clients) deleted.registered_clients = clients;
     return deleted;
+  }
+
+  /** Registered clients (RFC 7591) past the policy's clientLifetimeDays are deleted, their tokens revoked. */
+  private async expireRegisteredClients(now: number): Promise<number> {
+    const expired = await this.store.registrations.expired(now, BATCH);
+    for (const clientId of expired) {
+      await this.store.transaction(async (tx) => {
+        await revokeClientTokens(tx, this.clock, clientId);
+        await tx.clients.delete(clientId);
+        await tx.registrations.delete(clientId);
+      });
+    }
+    return expired.length;
   }
 }

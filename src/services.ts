@@ -17,6 +17,10 @@ import { RedisFloodCounts } from './limits/flood-counters.js';
 import { openSharedCounters, type SharedCounters } from './limits/shared-counters.js';
 import { TokenService } from './oauth/token-service.js';
 import { UserAuthenticator } from './oauth/user-authenticator.js';
+import { UserCodeFlood } from './oauth/user-code-flood.js';
+import { UserCodes } from './oauth/user-codes.js';
+import { ClientRegistry } from './oauth/registration/client-registry.js';
+import { DevicePolls } from './oauth/device-polls.js';
 import { BearerGuard } from './resource/bearer-guard.js';
 import { RevocationView } from './resource/revocation-view.js';
 import { ensureSigningKeys } from './oauth/signing-keys.js';
@@ -57,6 +61,14 @@ export interface Services {
   metrics: Metrics;
   /** Redis, when REDIS_URL names one: flood counts and rate limits shared by every instance */
   shared: SharedCounters | null;
+  /** RFC 8628 user codes: made and digested with a key of their own */
+  userCodes: UserCodes;
+  /** flood control on user codes typed at /device, on the password counters */
+  userCodeFlood: UserCodeFlood;
+  /** when each device code was last polled here (RFC 8628 slow_down) */
+  devicePolls: DevicePolls;
+  /** clients registered at /oauth/register (RFC 7591/7592) */
+  registry: ClientRegistry;
   /** what administrative operations (src/admin) run on here: this audit log, these views refreshed at once */
   admin: AdminContext;
   /** the gate in front of other APIs (issue 12): routes in force, decision, identity headers */
@@ -191,6 +203,10 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
     },
     maintenance: new Maintenance(store, clock, config, log, async () => reloadKeys()),
     shared,
+    userCodes: new UserCodes(config.secret),
+    userCodeFlood: new UserCodeFlood(floodCounts, clock, config.flood),
+    devicePolls: new DevicePolls(),
+    registry: new ClientRegistry({ store, secrets, clock, audit, revocations }),
     web: {
       sessions: new WebSessions(store, clock, cookies, config.sessionTtl),
       csrf: new Csrf(config.secret, cookies),

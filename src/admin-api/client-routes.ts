@@ -24,7 +24,12 @@ export async function clientRoutes(app: FastifyInstance, { api }: { api: AdminAp
   const need = PERMISSIONS.administerClients;
 
   /** the client as shown: `actAs` as user names */
-  const view = async (client: Client) => ({ ...clientView(client), actAs: await actAsNames(store, client) });
+  const view = async (client: Client) => ({
+    ...clientView(client),
+    actAs: await actAsNames(store, client),
+    // registered at /oauth/register (RFC 7591), not by an administrator
+    registered: (await store.registrations.get(client.clientId)) !== null,
+  });
 
   async function existing(clientId: string) {
     const client = await store.clients.get(clientId);

@@ -60,6 +60,7 @@ export const Client = {
     secret: { type: 'string', description: 'only in the answer to a change that made the client confidential: its generated secret, shown this once' },
     created: { type: 'integer', description: 'seconds since the epoch' },
     changed: { type: 'integer' },
+    registered: { type: 'boolean', description: 'true: registered by the client itself at /oauth/register (RFC 7591), not by an administrator' },
   },
 } as const;
 

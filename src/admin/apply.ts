@@ -15,6 +15,7 @@ import { StalePasswordError, type UserInput } from './user-input.js';
 import { ValidationError } from './validation-error.js';
 import { APPLY_SECTIONS } from './apply/sections.js';
 import { validateApplyDocument } from './apply/validate.js';
+import type { RegistrationPolicyInput } from './registration.js';
 
 export type { Outcome } from './outcome.js';
 
@@ -25,6 +26,7 @@ export interface ApplyDocument {
   clients?: ClientInput[];
   /** gate routes (src/domain/gate-route.ts): present, the stored set becomes exactly this list */
   routes?: Record<string, unknown>[];
+  registrationPolicy?: RegistrationPolicyInput;
 }
 
 export type SectionName = keyof ApplyDocument;
@@ -57,7 +59,8 @@ export function parseApplyDocument(text: string, fileName: string): ApplyDocumen
 
 /** A refusal of item `index` of `section`, named by its path in the document. */
 function at(section: string, index: number, error: unknown): never {
-  if (error instanceof ValidationError) throw new ValidationError(`${section}[${index}].${error.field}`, error.message.slice(error.field.length + 2));
+  const path = APPLY_SECTIONS.find((s) => s.name === section)?.single ? section : `${section}[${index}]`;
+  if (error instanceof ValidationError) throw new ValidationError(`${path}.${error.field}`, error.message.slice(error.field.length + 2));
   throw error;
 }
 
@@ -82,7 +85,11 @@ class DryRunRollback extends Error {
 export async function applyDocument(ctx: AdminContext, doc: ApplyDocument, options: { dryRun?: boolean } = {}): Promise<ApplyReport> {
   validateApplyDocument(doc, 'document');
   const dryRun = options.dryRun === true;
-  const items = (name: string): unknown[] => ((doc as Record<string, unknown[] | undefined>)[name] ?? []) as unknown[];
+  const items = (name: string): unknown[] => {
+    const value = (doc as Record<string, unknown>)[name];
+    // a single section (registrationPolicy) is its one item
+    return value === undefined ? [] : Array.isArray(value) ? value : [value];
+  };
   for (let attempt = 1; ; attempt++) {
     const prepared = new Map<string, unknown>();
     for (const section of APPLY_SECTIONS) if (section.prepare) prepared.set(section.name, await section.prepare(ctx, items(section.name), dryRun));

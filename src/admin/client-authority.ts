@@ -16,7 +16,7 @@ export type ClientAuthority = Pick<
 /**
  * Every permission a token of this client could carry. client_credentials: for each user it may
  * act as, that user's permissions ∩ what its scopes grant (umbrella and role scopes included;
- * blocked users count, they may be unblocked). authorization_code: whoever signs in — the
+ * blocked users count, they may be unblocked). authorization_code and device_code: whoever signs in — the
  * administrator too — so all its scopes grant.
  */
 export async function clientGrants(store: Store, catalog: AccessCatalog, client: ClientAuthority): Promise<PermissionSet> {
@@ -30,7 +30,8 @@ export async function clientGrants(store: Store, catalog: AccessCatalog, client:
       if (user) granted = granted.union(userPermissions(user.roles, catalog).intersect(scopes));
     }
   }
-  if (client.grantTypes.includes('authorization_code'))
+  // the device flow, like the authorization code, acts for whoever approves it
+  if (client.grantTypes.includes('authorization_code') || client.grantTypes.includes('device_code'))
     granted = granted.union(scopeGrants([...client.scopes, ...client.authorizationCodeScopes], catalog).permissions);
   return granted;
 }

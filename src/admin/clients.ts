@@ -148,6 +148,7 @@ export async function deleteClient(ctx: AdminContext, clientId: string, actor: A
     await existingClient(store, clientId);
     await revokeClientTokens(store, ctx.clock, clientId);
     await store.clients.delete(clientId);
+    await store.registrations.delete(clientId); // a registered client's registration goes with it
   });
   await recordChange(ctx, actor, { event: 'admin.client.deleted', clientId, detail: null });
   await ctx.views.revocations();

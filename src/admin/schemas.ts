@@ -83,4 +83,30 @@ export const userItem = {
 /** A client as `apply` writes it. */
 export const clientItem = clientInput;
 
+/** The policy of dynamically registered clients (RFC 7591): what they may ask for; fields left out take the default. */
+export const registrationPolicyItem = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    scopes: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 128 }, maxItems: 500, description: 'default: openid, profile, email' },
+    grantTypes: {
+      type: 'array',
+      items: { type: 'string', enum: ['authorization_code', 'refresh_token', 'device_code'] },
+      description: 'default: authorization_code, refresh_token',
+    },
+    redirectUriSchemes: {
+      type: 'array',
+      items: { type: 'string', minLength: 1, maxLength: 64 },
+      maxItems: 20,
+      description: 'https, http-loopback (http to 127.0.0.1, [::1] or localhost), or a private-use scheme of a native app; default: https, http-loopback',
+    },
+    clientLifetimeDays: {
+      type: ['integer', 'null'],
+      minimum: 1,
+      maximum: 36500,
+      description: 'days a registered client lives, then it is deleted; null (default): until deleted',
+    },
+  },
+} as const;
+
 export type { JsonSchema };

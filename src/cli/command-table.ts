@@ -7,6 +7,7 @@ import { auditCommand } from './audit.js';
 import { clientCommand } from './client.js';
 import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
+import { registrationTokenCommand } from './registration-token.js';
 import { roleCommand } from './role.js';
 import { scopeCommand } from './scope.js';
 import { serveCommand } from './serve.js';
@@ -23,4 +24,5 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   keysCommand,
   auditCommand,
   apikeyCommand,
+  registrationTokenCommand,
 ];

@@ -81,6 +81,11 @@ export function toRestApiError(error: OAuthFailure): RestApiErrorResponse {
     case 'invalid_scope':
     case 'invalid_grant':
     case 'unsupported_token_type':
+    // the device flow is not offered at miniOrange's endpoint; listed so every reason has a rendering
+    case 'authorization_pending':
+    case 'slow_down':
+    case 'access_denied':
+    case 'expired_token':
       return INVALID_REQUEST(error.message);
   }
 }

@@ -155,6 +155,10 @@ export async function authorizeEndpoint(app: FastifyInstance, options: { service
         userName: current.user.name,
         csrf: web.csrf.token(httpRequest, reply),
         fields: carriedParams(request, web.csrf.field),
+        // RFC 7591 §5: a self-registered client's name and pages are its own claims
+        notice: (await store.registrations.get(client.clientId))
+          ? 'This application registered itself: its name has not been checked by an administrator.'
+          : undefined,
       });
     }
     return issueCode(reply, request, current, httpRequest.ip);

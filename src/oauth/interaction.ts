@@ -19,6 +19,10 @@ export interface ConsentView {
   csrf: string;
   /** the request's parameters, posted back with the decision */
   fields: Record<string, string>;
+  /** where the decision is posted; /oauth/authorize unless said (the device flow: /device) */
+  action?: string;
+  /** a warning shown above the decision (the device flow: only approve a device you hold) */
+  notice?: string;
 }
 
 export interface AuthorizationPages {

@@ -20,7 +20,12 @@ export type OAuthFailureReason =
   | 'server_busy'
   | 'invalid_scope'
   | 'invalid_grant'
-  | 'unsupported_token_type';
+  | 'unsupported_token_type'
+  // RFC 8628 §3.5: the device flow's answers while the user has not (yet) approved
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'access_denied'
+  | 'expired_token';
 
 export interface OAuthFailureDetail {
   /** the request parameter at fault */

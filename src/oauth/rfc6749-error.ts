@@ -38,6 +38,10 @@ const RFC_CODES: Record<OAuthFailureReason, { error: string; status: number }> =
   invalid_scope: { error: 'invalid_scope', status: 400 },
   invalid_grant: { error: 'invalid_grant', status: 400 },
   unsupported_token_type: { error: 'unsupported_token_type', status: 400 },
+  authorization_pending: { error: 'authorization_pending', status: 400 },
+  slow_down: { error: 'slow_down', status: 400 },
+  access_denied: { error: 'access_denied', status: 400 },
+  expired_token: { error: 'expired_token', status: 400 },
 };
 
 /** The RFC 6749 answer; `usedBasic` adds the WWW-Authenticate challenge RFC 6749 §5.2 asks for. */

@@ -6,6 +6,7 @@ import type { GrantType } from '../domain/grant-types.js';
 import { OAuthFailure } from './oauth-failure.js';
 import { authorizationCodeGrant } from './grants/authorization-code.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
+import { deviceCodeGrant } from './grants/device-code.js';
 import type { GrantContext } from './grants/grant-context.js';
 import { passwordGrant } from './grants/password.js';
 import { refreshTokenGrant } from './grants/refresh-token.js';
@@ -37,6 +38,8 @@ export async function dispatchGrant(ctx: GrantContext, grantType: GrantType, cli
       return refreshTokenGrant(ctx, client, params);
     case 'authorization_code':
       return authorizationCodeGrant(ctx, client, params);
+    case 'device_code':
+      return deviceCodeGrant(ctx, client, params);
   }
 }
 
@@ -63,6 +66,8 @@ export function auditTokenRequest(
   }
   const error = outcome.error;
   const reason = error instanceof OAuthFailure ? error.reason : 'server_error';
+  // a device polling while its user decides (RFC 8628 §3.5) is no failure: not worth a row each time
+  if (reason === 'authorization_pending' || reason === 'slow_down') return;
   audit.record({
     event: error instanceof OAuthFailure && error.detail.event ? error.detail.event : 'token.failed',
     outcome: 'failure',

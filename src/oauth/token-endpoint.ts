@@ -1,7 +1,7 @@
 // POST /oauth/token (RFC 6749 §3.2): parse, authenticate the client, run the grant, answer in
 // RFC 6749 §5 vocabulary with Simple OAuth's shapes (docs/compatibility.md §3).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isGrantType } from '../domain/grant-types.js';
+import { grantTypeFromWire } from '../domain/grant-types.js';
 import { contentTypeOf, noStore } from '../http/reply-helpers.js';
 import { PUBLIC } from '../resource/route-access.js';
 import type { AuditLog } from '../audit-log.js';
@@ -30,10 +30,9 @@ export async function tokenEndpoint(app: FastifyInstance, options: { services: T
     let clientId: string | undefined;
     try {
       params = readFormParams(request.body, contentTypeOf(request));
-      const grantType = params.grant_type;
-      if (grantType === undefined) throw OAuthFailure.missing('grant_type');
-      if (!isGrantType(grantType))
-        throw new OAuthFailure('unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
+      if (params.grant_type === undefined) throw OAuthFailure.missing('grant_type');
+      const grantType = grantTypeFromWire(params.grant_type);
+      if (grantType === null) throw new OAuthFailure('unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
       const presented = { headers: request.headers, params };
       clientId = claimedClientId(presented);
       const { client } = await authenticateClient(services, presented);

@@ -242,6 +242,14 @@ export class CachingStore implements Store {
   get codes() {
     return this.inner.codes;
   }
+
+  get deviceCodes() {
+    return this.inner.deviceCodes;
+  }
+
+  get registrations() {
+    return this.inner.registrations;
+  }
   get consents() {
     return this.inner.consents;
   }

@@ -227,6 +227,44 @@ export interface UserTokensTable {
   used_at: number | null;
 }
 
+/** RFC 8628 device authorizations (013_device_codes) */
+export interface DeviceCodesTable {
+  device_digest: string;
+  user_code_digest: string;
+  client_id: string;
+  scopes: string;
+  status: string;
+  user_id: number | null;
+  auth_time: number | null;
+  poll_interval: number;
+  issued_ms: number;
+  expires_at: number;
+}
+
+/** the registration policy of RFC 7591 clients: one row, id 1 (013_client_registration) */
+export interface RegistrationPolicyTable {
+  id: number;
+  policy: string;
+}
+
+/** initial access tokens for RFC 7591 registration (013_client_registration) */
+export interface InitialAccessTokensTable {
+  digest: string;
+  created_at: number;
+  expires_at: number | null;
+  max_uses: number | null;
+  uses: number;
+}
+
+/** dynamically registered clients (013_client_registration) */
+export interface ClientRegistrationsTable {
+  client_id: string;
+  access_digest: string;
+  metadata: string;
+  registered_at: number;
+  expires_at: number | null;
+}
+
 export interface Database {
   sessions: SessionsTable;
   authorization_codes: AuthorizationCodesTable;
@@ -247,4 +285,8 @@ export interface Database {
   api_keys: ApiKeysTable;
   mail_outbox: MailOutboxTable;
   user_tokens: UserTokensTable;
+  device_codes: DeviceCodesTable;
+  registration_policy: RegistrationPolicyTable;
+  initial_access_tokens: InitialAccessTokensTable;
+  client_registrations: ClientRegistrationsTable;
 }

@@ -11,10 +11,12 @@ import { SqlCodes } from './sql/authorization-codes.js';
 import { SqlCleanup } from './sql/cleanup.js';
 import { SqlClients } from './sql/clients.js';
 import { SqlConsents } from './sql/consents.js';
+import { SqlDeviceCodes } from './sql/device-codes.js';
 import { SqlFlood } from './sql/flood.js';
 import { SqlGateRoutes } from './sql/gate-routes.js';
 import { ChangeListeners, notifier } from './sql/notify.js';
 import { SqlRefreshTokens } from './sql/refresh-tokens.js';
+import { SqlRegistrations } from './sql/registrations.js';
 import { SqlRevocations } from './sql/revocations.js';
 import { SqlRoles } from './sql/roles.js';
 import { SqlScopes } from './sql/scopes.js';
@@ -31,9 +33,11 @@ import type {
   CleanupRepository,
   ClientRepository,
   ConsentRepository,
+  DeviceCodeRepository,
   FloodRepository,
   GateRouteRepository,
   RefreshTokenRepository,
+  RegistrationRepository,
   RevocationRepository,
   RoleRepository,
   ScopeRepository,
@@ -61,6 +65,8 @@ export class SqlStore implements Store {
   readonly apiKeys: ApiKeyRepository;
   readonly mailOutbox: SqlMailOutbox;
   readonly userTokens: SqlUserTokens;
+  readonly deviceCodes: DeviceCodeRepository;
+  readonly registrations: RegistrationRepository;
 
   readonly changes: ChangeSource | null;
   /** this process's listeners, shared with every transaction of this store */
@@ -104,6 +110,8 @@ export class SqlStore implements Store {
     this.apiKeys = new SqlApiKeys(db, notify);
     this.mailOutbox = new SqlMailOutbox(db);
     this.userTokens = new SqlUserTokens(db);
+    this.deviceCodes = new SqlDeviceCodes(db);
+    this.registrations = new SqlRegistrations(db);
   }
 
   onChange(listener: ChangeListener): () => void {

@@ -7,9 +7,11 @@ import type { AuthorizationCodeRepository } from './repositories/authorization-c
 import type { CleanupRepository } from './repositories/cleanup.js';
 import type { ClientRepository } from './repositories/clients.js';
 import type { ConsentRepository } from './repositories/consents.js';
+import type { DeviceCodeRepository } from './repositories/device-codes.js';
 import type { FloodRepository } from './repositories/flood.js';
 import type { GateRouteRepository } from './repositories/gate-routes.js';
 import type { RefreshTokenRepository } from './repositories/refresh-tokens.js';
+import type { RegistrationRepository } from './repositories/registrations.js';
 import type { RevocationRepository } from './repositories/revocations.js';
 import type { RoleRepository } from './repositories/roles.js';
 import type { ScopeRepository } from './repositories/scopes.js';
@@ -25,9 +27,11 @@ export type * from './repositories/authorization-codes.js';
 export type * from './repositories/cleanup.js';
 export type * from './repositories/clients.js';
 export type * from './repositories/consents.js';
+export type * from './repositories/device-codes.js';
 export type * from './repositories/flood.js';
 export type * from './repositories/gate-routes.js';
 export type * from './repositories/refresh-tokens.js';
+export type * from './repositories/registrations.js';
 export type * from './repositories/revocations.js';
 export type * from './repositories/roles.js';
 export type * from './repositories/scopes.js';
@@ -57,6 +61,8 @@ export interface Repositories {
   readonly apiKeys: ApiKeyRepository;
   readonly mailOutbox: MailOutboxRepository;
   readonly userTokens: UserTokenRepository;
+  readonly deviceCodes: DeviceCodeRepository;
+  readonly registrations: RegistrationRepository;
 }
 
 /**

@@ -46,7 +46,15 @@ ${options.error ? html`<p class="error" role="alert">${options.error}</p>` : ''}
   );
 }
 
-export function consentPage(options: { client: Client; scopes: Scope[]; userName: string; csrf: string; fields: Record<string, string> }): Html {
+export function consentPage(options: {
+  client: Client;
+  scopes: Scope[];
+  userName: string;
+  csrf: string;
+  fields: Record<string, string>;
+  action?: string;
+  notice?: string;
+}): Html {
   const { client } = options;
   return layout(
     `Allow ${client.label}?`,
@@ -54,13 +62,31 @@ export function consentPage(options: { client: Client; scopes: Scope[]; userName
 ${client.description ? html`<p>${client.description}</p>` : ''}
 <p class="muted">Signed in as <strong>${options.userName}</strong>.</p>
 ${options.scopes.length ? html`<p>It asks to:</p><ul class="scopes">${options.scopes.map((s) => html`<li>${s.description}</li>`)}</ul>` : html`<p>It asks for no particular permission.</p>`}
-<form method="post" action="/oauth/authorize">
+${options.notice ? html`<p role="note"><strong>${options.notice}</strong></p>` : ''}
+<form method="post" action="${options.action ?? '/oauth/authorize'}">
   <input type="hidden" name="${CSRF_FIELD}" value="${options.csrf}">
   ${Object.entries(options.fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
   <div class="actions">
     <button type="submit" name="decision" value="allow">Allow</button>
     <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
   </div>
+</form>`,
+  );
+}
+
+/** /device: the user code shown on the device, typed or confirmed by its user (RFC 8628 §3.3). */
+export function deviceCodePage(options: { csrf: string; userCode: string; userName: string; error?: string }): Html {
+  return layout(
+    'Connect a device',
+    html`<h1>Connect a device</h1>
+<p class="muted">Signed in as <strong>${options.userName}</strong>.</p>
+${options.error ? html`<p class="error" role="alert">${options.error}</p>` : ''}
+<form method="post" action="/device">
+  <input type="hidden" name="${CSRF_FIELD}" value="${options.csrf}">
+  <label for="edit-user-code">The code shown on your device</label>
+  <input type="text" id="edit-user-code" name="user_code" autocomplete="off" autocapitalize="characters" spellcheck="false" required placeholder="BCDF-GHJK" value="${options.userCode}" autofocus>
+  <p class="muted">Only enter a code shown on a device you are using yourself.</p>
+  <button type="submit">Continue</button>
 </form>`,
   );
 }

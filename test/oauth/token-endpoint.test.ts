@@ -122,7 +122,7 @@ describe('request shape', () => {
   test('missing grant_type: invalid_request; unknown grant_type: unsupported_grant_type', async () => {
     assertOAuthError(await form(token, { client_id: 'backend', client_secret: SECRET }), 400, 'invalid_request');
     assertOAuthError(await form(token, { grant_type: 'implicit', client_id: 'backend', client_secret: SECRET }), 400, 'unsupported_grant_type');
-    assertOAuthError(await form(token, { grant_type: 'urn:ietf:params:oauth:grant-type:device_code' }), 400, 'unsupported_grant_type');
+    assertOAuthError(await form(token, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer' }), 400, 'unsupported_grant_type');
   });
 
   test('repeated parameters: invalid_request', async () => {

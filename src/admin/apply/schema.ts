@@ -15,7 +15,14 @@ export function applySchema(): JsonSchema {
     properties: {
       // JSON has no comments: editors find a JSON file's schema by this key (YAML: a comment)
       $schema: { type: 'string', description: 'the schema this file follows, for editors (docs/apply.schema.json); apply ignores it' },
-      ...Object.fromEntries(APPLY_SECTIONS.map((s) => [s.name, { description: s.description, type: 'array', items: { $ref: `#/definitions/${s.noun}` } }])),
+      ...Object.fromEntries(
+        APPLY_SECTIONS.map((s) => [
+          s.name,
+          s.single
+            ? { description: s.description, $ref: `#/definitions/${s.noun}` }
+            : { description: s.description, type: 'array', items: { $ref: `#/definitions/${s.noun}` } },
+        ]),
+      ),
     },
     definitions: Object.fromEntries(APPLY_SECTIONS.map((s) => [s.noun, s.item])),
   };

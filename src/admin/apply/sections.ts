@@ -10,7 +10,8 @@ import type { GateRoute } from '../../domain/gate-route.js';
 import { gateRouteItem } from '../gate-route-schema.js';
 import { parseRouteSet, replaceRoutes } from '../gate-routes.js';
 import { upsertRole, type RoleInput } from '../roles.js';
-import { clientItem, roleItem, scopeItem, userItem, type JsonSchema } from '../schemas.js';
+import { type RegistrationPolicyInput, upsertRegistrationPolicy } from '../registration.js';
+import { clientItem, registrationPolicyItem, roleItem, scopeItem, userItem, type JsonSchema } from '../schemas.js';
 import { upsertScope, type ScopeInput } from '../scopes.js';
 import type { PreparedPassword, UserInput } from '../user-input.js';
 import { upsertUser } from '../users.js';
@@ -28,6 +29,8 @@ export interface ApplySection<Item, Prepared = undefined> {
   description: string;
   /** the JSON Schema of one item */
   item: JsonSchema;
+  /** the section is one mapping (the item itself), not a list of items */
+  single?: boolean;
   /** the item's identity in the report (its id or name) */
   key(item: Item): string;
   /** slow work done before the transaction opens (hashing passwords) */
@@ -96,6 +99,15 @@ export const APPLY_SECTIONS: readonly ApplySection<unknown, unknown>[] = [
       throw new Error('routes are applied as a whole');
     },
     applyAll: (ctx, _routes, parsed) => replaceRoutes(ctx, parsed, OPERATOR),
+  }),
+  section<RegistrationPolicyInput>({
+    name: 'registrationPolicy',
+    noun: 'registration policy',
+    description: 'What clients registered at /oauth/register (RFC 7591) may ask for: scopes, grant types, kinds of redirect URI, lifetime',
+    item: registrationPolicyItem,
+    single: true,
+    key: () => 'registrationPolicy',
+    upsert: (ctx, policy) => upsertRegistrationPolicy(ctx, policy, OPERATOR),
   }),
 ];
 

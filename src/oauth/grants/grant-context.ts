@@ -7,10 +7,11 @@ import type { User } from '../../domain/user.js';
 import type { RevocationView } from '../../resource/revocation-view.js';
 import type { StoreFor } from '../../store/store.js';
 import type { TokenService } from '../token-service.js';
+import type { DevicePolls } from '../device-polls.js';
 import type { UserAuthenticator } from '../user-authenticator.js';
 
 /** The repositories the grants use, and nothing else of the store. */
-export type GrantStore = StoreFor<'users' | 'refreshTokens' | 'codes' | 'revocations'>;
+export type GrantStore = StoreFor<'users' | 'refreshTokens' | 'codes' | 'revocations' | 'deviceCodes'>;
 
 /** Makes the ID token of an authorization code granted with `openid` (src/oidc/id-token.ts does). */
 export interface IdTokenIssuer {
@@ -26,6 +27,8 @@ export interface GrantContext {
   users: UserAuthenticator;
   revocations: RevocationView;
   sealer: TokenSealer;
+  /** when each device code was last polled (RFC 8628 slow_down) */
+  devicePolls: DevicePolls;
   /** the requesting client's address, for flood control */
   ip: string;
 }

@@ -11,6 +11,8 @@ import { clientTokenEndpointAuthMethod } from './009_client_token_endpoint_auth_
 import { gateRoutes } from './010_gate_routes.js';
 import { apiKeys } from './011_api_keys.js';
 import { accountsMail } from './015_accounts_mail.js';
+import { clientRegistration } from './013_client_registration.js';
+import { deviceCodes } from './013_device_codes.js';
 
 export function migrationProvider(engine: Engine): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -24,6 +26,8 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '010_gate_routes': gateRoutes,
     '011_api_keys': apiKeys,
     '015_accounts_mail': accountsMail(engine),
+    '013_device_codes': deviceCodes,
+    '013_client_registration': clientRegistration,
   };
   return { getMigrations: async () => migrations };
 }

@@ -8,4 +8,12 @@ export interface CleanupRepository {
   eraseSealedSuccessors(before: number, limit: number): Promise<number>;
 }
 
-export type ExpiringKind = 'refresh_tokens' | 'reissued_access_tokens' | 'authorization_codes' | 'revocations' | 'sessions' | 'flood' | 'audit_log';
+export type ExpiringKind =
+  | 'refresh_tokens'
+  | 'reissued_access_tokens'
+  | 'authorization_codes'
+  | 'revocations'
+  | 'sessions'
+  | 'flood'
+  | 'audit_log'
+  | 'device_codes';

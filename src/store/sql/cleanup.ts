@@ -12,6 +12,7 @@ const EXPIRY: Record<ExpiringKind, { key: string; column: string; ms?: boolean }
   sessions: { key: 'digest', column: 'expires_at' },
   flood: { key: 'id', column: 'expiration' },
   audit_log: { key: 'id', column: 'at', ms: true },
+  device_codes: { key: 'device_digest', column: 'expires_at' },
 };
 
 export class SqlCleanup implements CleanupRepository {

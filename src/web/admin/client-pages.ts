@@ -72,6 +72,7 @@ ${clientFields(values, errors, isNew, await scopeOptions())}<button type="submit
     const visitor = await consoleVisitor(services, request, reply, NEED);
     if (!visitor) return reply;
     const clients = await store.clients.list();
+    const registered = new Set(await store.registrations.clientIds());
     const query = request.query as Record<string, string>;
     return page(
       reply,
@@ -80,7 +81,7 @@ ${clientFields(values, errors, isNew, await scopeOptions())}<button type="submit
       'Clients',
       html`<p><a class="button" href="/admin/clients/new">New client</a></p>
 <table><thead><tr><th scope="col">Client</th><th scope="col">Type</th><th scope="col">Grant types</th><th scope="col">Status</th></tr></thead><tbody>
-${clients.map((c) => html`<tr><td><a href="/admin/clients/${c.clientId}">${c.label}</a><br><code class="muted">${c.clientId}</code></td><td>${c.confidential ? 'confidential' : 'public'}</td><td>${c.grantTypes.join(', ')}</td><td>${c.status ? 'enabled' : 'disabled'}</td></tr>`)}
+${clients.map((c) => html`<tr><td><a href="/admin/clients/${c.clientId}">${c.label}</a><br><code class="muted">${c.clientId}</code>${registered.has(c.clientId) ? html` <span class="muted">(registered by the client)</span>` : ''}</td><td>${c.confidential ? 'confidential' : 'public'}</td><td>${c.grantTypes.join(', ')}</td><td>${c.status ? 'enabled' : 'disabled'}</td></tr>`)}
 </tbody></table>`,
       query.deleted ? `Client ${query.deleted} deleted; its tokens are revoked.` : null,
     );
