@@ -30,6 +30,17 @@ export const clientPatch = {
   properties: clientFieldSchemas(['clientId']),
 } as const;
 
+/** A user's free-form fields: replaced as a whole when given (src/domain/user-fields.ts). */
+export const userFieldsSchema = {
+  type: 'object',
+  description:
+    'free-form profile fields (string, number, boolean or object values), read by the OpenID Connect claims of the same names (given_name, phone_number, address, …) and by claim mappings ($user.field.NAME); replaces the current fields as a whole',
+  maxProperties: 64,
+  propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' },
+  // no `type` here: the admin API's ajv coerces types ([1] would become 1); the operation checks values
+  additionalProperties: { description: 'a string, a number, a boolean or an object' },
+} as const;
+
 export const userInputProperties = {
   name: { type: 'string', minLength: 1, maxLength: 60 },
   mail: { type: ['string', 'null'], maxLength: 254 },
@@ -37,6 +48,7 @@ export const userInputProperties = {
   roles: { type: 'array', items: { type: 'string' }, maxItems: 100 },
   status: { type: 'boolean', description: 'false: blocked' },
   timezone: { type: ['string', 'null'], maxLength: 64 },
+  fields: userFieldsSchema,
 } as const;
 
 export const userInput = { type: 'object', additionalProperties: false, required: ['name'], properties: userInputProperties } as const;

@@ -1,5 +1,7 @@
 // A user account with Drupal's base fields (docs/compatibility.md §6). uid 0 is the reserved
 // anonymous account and can never authenticate; uid 1 is the bootstrap administrator.
+import type { UserFields } from './user-fields.js';
+
 export interface User {
   uid: number;
   uuid: string;
@@ -20,6 +22,8 @@ export interface User {
   init: string | null;
   /** explicit roles; `authenticated` is implied and never stored */
   roles: string[];
+  /** free-form profile fields (user-fields.ts); `{}` when none */
+  fields: UserFields;
 }
 
 export const ANONYMOUS_UID = 0;

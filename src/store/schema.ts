@@ -20,6 +20,8 @@ export interface UsersTable {
   access: number;
   login: number;
   init: string | null;
+  /** JSON object of the user's free-form fields (issue 14) */
+  fields: Generated<string>;
 }
 
 export interface UserRolesTable {

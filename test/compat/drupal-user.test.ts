@@ -22,6 +22,7 @@ const llama: User = {
   login: 0,
   init: 'llama@example.com',
   roles: ['editor'],
+  fields: {},
 };
 const roles = new Map([['editor', { id: 'editor', label: 'Editor', permissions: [], isAdmin: false }]]);
 const viewer = (uid: number, ...perms: string[]) => ({ uid, permissions: PermissionSet.of(perms) });

@@ -8,6 +8,7 @@ import { clientActAs } from './004_client_act_as.js';
 import { tokenLifecycle } from './005_token_lifecycle.js';
 import { changeVersions } from './007_change_versions.js';
 import { clientTokenEndpointAuthMethod } from './009_client_token_endpoint_auth_method.js';
+import { userFields } from './014_user_fields.js';
 
 export function migrationProvider(engine: Engine): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '005_token_lifecycle': tokenLifecycle,
     '007_change_versions': changeVersions,
     '009_client_token_endpoint_auth_method': clientTokenEndpointAuthMethod,
+    '014_user_fields': userFields,
   };
   return { getMigrations: async () => migrations };
 }
