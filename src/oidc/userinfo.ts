@@ -1,7 +1,7 @@
 // GET|POST /oauth/userinfo (OIDC Core §5.3): the token's user, as its OIDC scopes allow.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { resourceErrors } from '../resource/resource-errors.js';
-import { BEARER, sendResourceError } from '../resource/route-access.js';
+import { BEARER, BEARER_OR_FORM_BODY, sendResourceError } from '../resource/route-access.js';
 import type { Config } from '../config.js';
 import type { UserRepository } from '../store/store.js';
 
@@ -22,5 +22,6 @@ export async function userinfoRoutes(app: FastifyInstance, options: { services: 
     return reply.header('cache-control', 'no-store').send(userClaims(user, principal.scopes, config.issuer));
   };
   app.get('/oauth/userinfo', { config: BEARER }, handler);
-  app.post('/oauth/userinfo', { config: BEARER }, handler);
+  // RFC 6750 §2.2, as OIDC Core §5.3.1 allows: the token in a form-encoded body, here only
+  app.post('/oauth/userinfo', { config: BEARER_OR_FORM_BODY }, handler);
 }

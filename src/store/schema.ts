@@ -165,6 +165,8 @@ export interface AuthorizationCodesTable {
   family_id: string | null;
   access_jti: string | null;
   access_expires_at: number | null;
+  /** JSON of the claims request (OIDC Core §5.5), issue 14 */
+  claims: string | null;
 }
 
 export interface ConsentsTable {
