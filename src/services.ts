@@ -112,7 +112,7 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
     revocations,
     audit,
     guard,
-    tokens: new TokenService({ keys, clock, issuer: config.issuer, audience: config.audience }),
+    tokens: new TokenService({ keys, clock, issuer: config.issuer, audience: config.audience, catalog }),
     secrets,
     sealer: new TokenSealer(config.secret),
     users: new UserAuthenticator({
@@ -125,7 +125,7 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
       observer: metrics,
     }),
     metrics,
-    idTokens: new IdTokens({ keys, clock, issuer: config.issuer, ttl: config.idTokenTtl }),
+    idTokens: new IdTokens({ keys, clock, issuer: config.issuer, ttl: config.idTokenTtl, catalog }),
     maintenance: new Maintenance(store, clock, config, log, async () => reloadKeys()),
     shared,
     web: {

@@ -92,6 +92,25 @@ export const userItem = {
   properties: { ...userInputProperties, password: { ...userInputProperties.password, description: 'checked and hashed; omit for an account without one' } },
 } as const;
 
+const claimTemplate = (token: string) =>
+  ({
+    type: 'object',
+    description: `claims added to ${token} granted the scope: a literal value, or $user.roles, $user.name, $user.mail, $user.uid, $user.field.NAME (left out when the user has none); registered claims (iss, sub, aud, exp, scope, client_id, nonce, …) are refused`,
+    maxProperties: 64,
+  }) as const;
+
+/** A custom claim mapping as `apply` writes it (issue 14): per scope, for access tokens and ID tokens. */
+export const claimMappingItem = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['scope'],
+  properties: {
+    scope: { type: 'string', minLength: 1, maxLength: 128, description: 'the scope whose grant adds these claims' },
+    accessToken: claimTemplate('access tokens (and their introspection)'),
+    idToken: claimTemplate('ID tokens and userinfo'),
+  },
+} as const;
+
 /** A client as `apply` writes it. */
 export const clientItem = clientInput;
 

@@ -36,7 +36,7 @@ function valueProblem(value: unknown): string | null {
 }
 
 /** The same fields, keys in order, so that two spellings of one map compare equal. */
-export function sameFields(a: UserFields, b: UserFields): boolean {
+export function sameFields(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
   return canonical(a) === canonical(b);
 }
 

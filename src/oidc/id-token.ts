@@ -5,6 +5,8 @@ import type { Clock } from '../clock.js';
 import { nowSeconds } from '../clock.js';
 import { signJwt } from '../crypto/jwt.js';
 import type { KeyRing, SigningAlg } from '../crypto/keys.js';
+import type { AccessCatalog } from '../domain/access.js';
+import { mappedClaims } from '../domain/claim-mapping.js';
 import { scopeOfClaim } from '../domain/standard-claims.js';
 import type { User } from '../domain/user.js';
 import { ACR_PASSWORD, namedClaims } from './claims.js';
@@ -28,7 +30,7 @@ function releasedClaims(claims: readonly string[], scopes: readonly string[]): s
 }
 
 export class IdTokens {
-  constructor(private readonly deps: { keys: KeyRing; clock: Clock; issuer: string; ttl: number }) {}
+  constructor(private readonly deps: { keys: KeyRing; clock: Clock; issuer: string; ttl: number; catalog?: Pick<AccessCatalog, 'claimMappings'> }) {}
 
   /**
    * An ID token issued with an access token: the scopes' claims (`email`, `name`, …) are left to
@@ -45,7 +47,9 @@ export class IdTokens {
   }): Promise<string> {
     const key = this.deps.keys.signingKey('id');
     const now = nowSeconds(this.deps.clock);
+    const mappings = this.deps.catalog?.claimMappings;
     return signJwt(key, ID_TOKEN_TYP, {
+      ...(mappings?.size ? mappedClaims(mappings.values(), options.user, options.scopes, 'idToken') : {}),
       ...namedClaims(options.user, releasedClaims(options.claims, options.scopes), this.deps.issuer),
       iss: this.deps.issuer,
       aud: options.clientId,

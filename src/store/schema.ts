@@ -24,6 +24,13 @@ export interface UsersTable {
   fields: Generated<string>;
 }
 
+export interface ClaimMappingsTable {
+  scope: string;
+  /** JSON object: claim name → literal or `$user.…` reference */
+  access_token: string;
+  id_token: string;
+}
+
 export interface UserRolesTable {
   uid: number;
   role_id: string;
@@ -198,4 +205,5 @@ export interface Database {
   flood: FloodTable;
   audit_log: AuditLogTable;
   change_versions: ChangeVersionsTable;
+  claim_mappings: ClaimMappingsTable;
 }

@@ -16,6 +16,7 @@ import { ChangeListeners, notifier } from './sql/notify.js';
 import { SqlRefreshTokens } from './sql/refresh-tokens.js';
 import { SqlRevocations } from './sql/revocations.js';
 import { SqlRoles } from './sql/roles.js';
+import { SqlClaimMappings } from './sql/claim-mappings.js';
 import { SqlScopes } from './sql/scopes.js';
 import { SqlSessions } from './sql/sessions.js';
 import { SqlKeys } from './sql/signing-keys.js';
@@ -35,6 +36,7 @@ import type {
   SigningKeyRepository,
   Store,
   UserRepository,
+  ClaimMappingRepository,
 } from './store.js';
 
 export class SqlStore implements Store {
@@ -51,6 +53,7 @@ export class SqlStore implements Store {
   readonly codes: AuthorizationCodeRepository;
   readonly consents: ConsentRepository;
   readonly cleanup: CleanupRepository;
+  readonly claimMappings: ClaimMappingRepository;
 
   readonly changes: ChangeSource | null;
   /** this process's listeners, shared with every transaction of this store */
@@ -90,6 +93,7 @@ export class SqlStore implements Store {
     this.codes = new SqlCodes(db);
     this.consents = new SqlConsents(db);
     this.cleanup = new SqlCleanup(db);
+    this.claimMappings = new SqlClaimMappings(db, notify);
   }
 
   onChange(listener: ChangeListener): () => void {

@@ -12,6 +12,7 @@ import type { RefreshTokenRepository } from './repositories/refresh-tokens.js';
 import type { RevocationRepository } from './repositories/revocations.js';
 import type { RoleRepository } from './repositories/roles.js';
 import type { ScopeRepository } from './repositories/scopes.js';
+import type { ClaimMappingRepository } from './repositories/claim-mappings.js';
 import type { SessionRepository } from './repositories/sessions.js';
 import type { SigningKeyRepository } from './repositories/signing-keys.js';
 import type { UserRepository } from './repositories/users.js';
@@ -29,6 +30,7 @@ export type * from './repositories/scopes.js';
 export type * from './repositories/sessions.js';
 export type * from './repositories/signing-keys.js';
 export type * from './repositories/users.js';
+export type * from './repositories/claim-mappings.js';
 
 /** Every repository of a store, by the name a flow asks for it. */
 export interface Repositories {
@@ -45,6 +47,7 @@ export interface Repositories {
   readonly codes: AuthorizationCodeRepository;
   readonly consents: ConsentRepository;
   readonly cleanup: CleanupRepository;
+  readonly claimMappings: ClaimMappingRepository;
 }
 
 /**

@@ -7,7 +7,8 @@ import type { AdminContext } from '../admin-context.js';
 import { upsertClient, type ClientInput } from '../clients.js';
 import type { Upserted } from '../outcome.js';
 import { upsertRole, type RoleInput } from '../roles.js';
-import { clientItem, roleItem, scopeItem, userItem, type JsonSchema } from '../schemas.js';
+import { claimMappingItem, clientItem, roleItem, scopeItem, userItem, type JsonSchema } from '../schemas.js';
+import { upsertClaimMapping, type ClaimMappingInput } from '../claim-mappings.js';
 import { upsertScope, type ScopeInput } from '../scopes.js';
 import type { PreparedPassword, UserInput } from '../user-input.js';
 import { upsertUser } from '../users.js';
@@ -75,6 +76,14 @@ export const APPLY_SECTIONS: readonly ApplySection<unknown, unknown>[] = [
     item: clientItem,
     key: (client) => client.clientId,
     upsert: (ctx, client) => upsertClient(ctx, client, OPERATOR),
+  }),
+  section<ClaimMappingInput>({
+    name: 'claims',
+    noun: 'claims',
+    description: 'Custom claims: per scope, the claims access tokens and ID tokens granted it carry, from the user or literal',
+    item: claimMappingItem,
+    key: (mapping) => mapping.scope,
+    upsert: (ctx, mapping) => upsertClaimMapping(ctx, mapping, OPERATOR),
   }),
 ];
 

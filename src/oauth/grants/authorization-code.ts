@@ -35,6 +35,7 @@ export async function authorizationCodeGrant(ctx: GrantContext, client: Client, 
   const prepared = await ctx.tokens.prepare({
     client,
     userId: code.userId,
+    user: user ?? undefined,
     scopes: code.scopes,
     refresh: client.grantTypes.includes('refresh_token'),
     authTime: code.authTime,
