@@ -96,6 +96,7 @@ export const User = {
     changed: { type: 'integer' },
     access: { type: 'integer' },
     login: { type: 'integer' },
+    fields: { type: 'object', additionalProperties: true, description: 'free-form profile fields' },
   },
 } as const;
 

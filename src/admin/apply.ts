@@ -10,6 +10,7 @@ import { within, type AdminContext } from './admin-context.js';
 import type { ClientInput } from './client-input.js';
 import type { Outcome } from './outcome.js';
 import type { RoleInput } from './roles.js';
+import type { ClaimMappingInput } from './claim-mappings.js';
 import type { ScopeInput } from './scopes.js';
 import { StalePasswordError, type UserInput } from './user-input.js';
 import { ValidationError } from './validation-error.js';
@@ -27,6 +28,7 @@ export interface ApplyDocument {
   /** gate routes (src/domain/gate-route.ts): present, the stored set becomes exactly this list */
   routes?: Record<string, unknown>[];
   registrationPolicy?: RegistrationPolicyInput;
+  claims?: ClaimMappingInput[];
 }
 
 export type SectionName = keyof ApplyDocument;

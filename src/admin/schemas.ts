@@ -30,6 +30,17 @@ export const clientPatch = {
   properties: clientFieldSchemas(['clientId']),
 } as const;
 
+/** A user's free-form fields: replaced as a whole when given (src/domain/user-fields.ts). */
+export const userFieldsSchema = {
+  type: 'object',
+  description:
+    'free-form profile fields (string, number, boolean or object values), read by the OpenID Connect claims of the same names (given_name, phone_number, address, …) and by claim mappings ($user.field.NAME); replaces the current fields as a whole',
+  maxProperties: 64,
+  propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' },
+  // no `type` here: the admin API's ajv coerces types ([1] would become 1); the operation checks values
+  additionalProperties: { description: 'a string, a number, a boolean or an object' },
+} as const;
+
 export const userInputProperties = {
   name: { type: 'string', minLength: 1, maxLength: 60 },
   mail: { type: ['string', 'null'], maxLength: 254 },
@@ -37,6 +48,7 @@ export const userInputProperties = {
   roles: { type: 'array', items: { type: 'string' }, maxItems: 100 },
   status: { type: 'boolean', description: 'false: blocked' },
   timezone: { type: ['string', 'null'], maxLength: 64 },
+  fields: userFieldsSchema,
 } as const;
 
 export const userInput = { type: 'object', additionalProperties: false, required: ['name'], properties: userInputProperties } as const;
@@ -78,6 +90,25 @@ export const userItem = {
   additionalProperties: false,
   required: ['name'],
   properties: { ...userInputProperties, password: { ...userInputProperties.password, description: 'checked and hashed; omit for an account without one' } },
+} as const;
+
+const claimTemplate = (token: string) =>
+  ({
+    type: 'object',
+    description: `claims added to ${token} granted the scope: a literal value, or $user.roles, $user.name, $user.mail, $user.uid, $user.field.NAME (left out when the user has none); registered claims (iss, sub, aud, exp, scope, client_id, nonce, …) are refused`,
+    maxProperties: 64,
+  }) as const;
+
+/** A custom claim mapping as `apply` writes it (issue 14): per scope, for access tokens and ID tokens. */
+export const claimMappingItem = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['scope'],
+  properties: {
+    scope: { type: 'string', minLength: 1, maxLength: 128, description: 'the scope whose grant adds these claims' },
+    accessToken: claimTemplate('access tokens (and their introspection)'),
+    idToken: claimTemplate('ID tokens and userinfo'),
+  },
 } as const;
 
 /** A client as `apply` writes it. */

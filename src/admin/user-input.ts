@@ -4,6 +4,7 @@ import { hashPassword, verifyPassword } from '../crypto/passwords.js';
 import { randomToken } from '../crypto/secrets.js';
 import { AUTHENTICATED_ROLE } from '../domain/role.js';
 import { isValidMail, isValidUserName, type User } from '../domain/user.js';
+import { sameFields, userFieldsProblem, type UserFields } from '../domain/user-fields.js';
 import type { Store, UserPatch } from '../store/store.js';
 import { sameList } from './same-list.js';
 import { checkText, ValidationError } from './validation-error.js';
@@ -16,6 +17,8 @@ export interface UserInput {
   status?: boolean;
   timezone?: string | null;
   langcode?: string;
+  /** free-form fields, replacing the current ones as a whole (as `roles` does) */
+  fields?: UserFields;
 }
 
 const MIN_PASSWORD_LENGTH = 8;
@@ -54,6 +57,12 @@ export function validateIdentity(input: UserInput): void {
   if (input.mail !== undefined && input.mail !== null) checkMail(input.mail);
   if (input.status !== undefined && typeof input.status !== 'boolean') throw new ValidationError('status', 'must be true (active) or false (blocked)');
   checkText('timezone', input.timezone, 64);
+  if (input.fields !== undefined) checkFields(input.fields);
+}
+
+function checkFields(fields: unknown): void {
+  const problem = userFieldsProblem(fields);
+  if (problem) throw new ValidationError('fields', problem);
 }
 
 /** Generates a password for accounts created without one; shown once, never stored in clear. */
@@ -120,6 +129,10 @@ export async function patchFor(store: Store, existing: User, input: Partial<User
   }
   checkText('timezone', input.timezone, 64);
   if (input.timezone !== undefined && input.timezone !== existing.timezone) patch.timezone = input.timezone;
+  if (input.fields !== undefined) {
+    checkFields(input.fields);
+    if (!sameFields(input.fields, existing.fields)) patch.fields = input.fields;
+  }
   if (prepared) {
     // stored as checked, or already the fresh hash (an earlier entry of the same document set it)
     const unchanged = existing.passHash !== null && (existing.passHash === prepared.verifies || existing.passHash === prepared.hash);

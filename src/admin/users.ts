@@ -48,6 +48,7 @@ async function insertUser(ctx: AdminContext, input: UserInput, passHash: string 
       timezone: input.timezone ?? 'UTC',
       init: input.mail ?? null,
       roles,
+      fields: input.fields ?? {},
     });
   });
 }

@@ -7,6 +7,7 @@ import { blockUser, createUser, revokeUserGrants, setUserPassword, unblockUser, 
 import { NotFoundError } from '../admin/validation-error.js';
 import { userView } from '../admin/views.js';
 import type { User } from '../domain/user.js';
+import { parseFieldValue, type UserFields } from '../domain/user-fields.js';
 import type { Store } from '../store/store.js';
 import { asOperator, collect, details, isoTime, print, readSecretFromStdin, table, UsageError, wholeNumber, withJson, type JsonOption } from './cli-kit.js';
 
@@ -16,13 +17,40 @@ async function named(store: Store, name: string): Promise<User> {
   return user;
 }
 
-const shown = (user: User) => details({ ...userView(user), created: isoTime(user.created), login: isoTime(user.login) });
+const shown = (user: User) =>
+  details({
+    ...userView(user),
+    created: isoTime(user.created),
+    login: isoTime(user.login),
+    fields: Object.keys(user.fields).length ? JSON.stringify(user.fields) : null,
+  });
 
 /** A one-user command: finds NAME, runs `change` as the operator, prints the user as it now is. */
 function userAction(change: (ctx: AdminContext, user: User) => Promise<User>, said: (user: User) => string) {
   return async (name: string, options: JsonOption) => {
     const user = await asOperator(async (ctx, store) => change(ctx, await named(store, name)));
     print(options, userView(user), said(user));
+  };
+}
+
+interface FieldOptions {
+  field?: string[];
+  unsetField?: string[];
+}
+
+/** What --field and --unset-field do to a user's fields, or null when neither is given. */
+function fieldChanges(options: FieldOptions): ((current: UserFields) => UserFields) | null {
+  if (!options.field?.length && !options.unsetField?.length) return null;
+  const set = (options.field ?? []).map((pair) => {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new UsageError(`--field takes NAME=VALUE, not "${pair}"`);
+    return [pair.slice(0, at), parseFieldValue(pair.slice(at + 1))] as const;
+  });
+  return (current) => {
+    const next: UserFields = { ...current };
+    for (const name of options.unsetField ?? []) delete next[name];
+    for (const [name, value] of set) next[name] = value;
+    return next;
   };
 }
 
@@ -37,14 +65,28 @@ export function userCommand(program: Command): void {
       .requiredOption('--mail <address>', 'e-mail address')
       .option('--password-stdin', 'read the password from standard input')
       .option('--role <role>', 'a role to give (repeat for several)', collect)
-      .option('--blocked', 'create the account blocked'),
-  ).action(async (name: string, options: JsonOption & { mail: string; passwordStdin?: boolean; role?: string[]; blocked?: boolean }) => {
+      .option('--blocked', 'create the account blocked')
+      .option('--field <name=value>', 'a field (text, or JSON: a number, true/false, an {object}); repeat for several', collect),
+  ).action(async (name: string, options: JsonOption & { mail: string; passwordStdin?: boolean; role?: string[]; blocked?: boolean; field?: string[] }) => {
     const password = options.passwordStdin ? await readSecretFromStdin('--password-stdin') : undefined;
+    const fields = fieldChanges({ field: options.field })?.({});
     const created = await asOperator((ctx) =>
-      createUser(ctx, { name, mail: options.mail, password, roles: options.role ?? [], status: options.blocked !== true }, OPERATOR),
+      createUser(
+        ctx,
+        { name, mail: options.mail, password, roles: options.role ?? [], status: options.blocked !== true, ...(fields ? { fields } : {}) },
+        OPERATOR,
+      ),
     );
     const { user: made, password: generated } = created;
-    const data = { uid: made.uid, name: made.name, mail: made.mail, roles: made.roles, status: made.status, ...(generated ? { password: generated } : {}) };
+    const data = {
+      uid: made.uid,
+      name: made.name,
+      mail: made.mail,
+      roles: made.roles,
+      status: made.status,
+      fields: made.fields,
+      ...(generated ? { password: generated } : {}),
+    };
     print(options, data, `Created user ${made.name} (uid ${made.uid}).` + (generated ? ` Password, shown once: ${generated}` : ''));
   });
 
@@ -79,17 +121,20 @@ export function userCommand(program: Command): void {
       .option('--no-mail', 'remove the e-mail address')
       .option('--role <role>', 'the roles they hold, replacing the current ones (repeat for several)', collect)
       .option('--no-role', 'take every role away')
-      .option('--timezone <zone>', 'their time zone (e.g. Europe/Paris)'),
-  ).action(async (name: string, options: JsonOption & { name?: string; mail?: string | false; role?: string[] | false; timezone?: string }) => {
+      .option('--timezone <zone>', 'their time zone (e.g. Europe/Paris)')
+      .option('--field <name=value>', 'set a field (text, or JSON: a number, true/false, an {object}); repeat for several', collect)
+      .option('--unset-field <name>', 'remove a field (repeat for several)', collect),
+  ).action(async (name: string, options: JsonOption & { name?: string; mail?: string | false; role?: string[] | false; timezone?: string } & FieldOptions) => {
     const input: Partial<UserInput> = {};
     if (options.name !== undefined) input.name = options.name;
     if (options.mail !== undefined) input.mail = options.mail === false ? null : options.mail;
     if (options.role !== undefined) input.roles = options.role === false ? [] : options.role;
     if (options.timezone !== undefined) input.timezone = options.timezone;
-    if (Object.keys(input).length === 0)
-      throw new UsageError('user update needs something to change (--name, --mail, --no-mail, --role, --no-role, --timezone)');
+    const fieldChange = fieldChanges(options);
+    if (Object.keys(input).length === 0 && !fieldChange)
+      throw new UsageError('user update needs something to change (--name, --mail, --no-mail, --role, --no-role, --timezone, --field, --unset-field)');
     await userAction(
-      (ctx, found) => updateUser(ctx, found.uid, input, OPERATOR),
+      (ctx, found) => updateUser(ctx, found.uid, fieldChange ? { ...input, fields: fieldChange(found.fields) } : input, OPERATOR),
       (u) => `Updated user ${u.name}.\n${shown(u)}`,
     )(name, options);
   });

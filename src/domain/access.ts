@@ -1,6 +1,7 @@
 // Effective access of a token: the user's permissions ∩ the permissions its scopes grant, and the
 // user's roles ∩ the roles its scopes grant (docs/compatibility.md §4; SA-CONTRIB-2025-114 was a
 // bypass of exactly this intersection).
+import type { ClaimMapping } from './claim-mapping.js';
 import { ADMINISTRATOR_ROLE, AUTHENTICATED_ROLE, type Role } from './role.js';
 import type { Scope } from './scope.js';
 
@@ -50,6 +51,8 @@ export class PermissionSet {
 export interface AccessCatalog {
   roles: ReadonlyMap<string, Role>;
   scopes: ReadonlyMap<string, Scope>;
+  /** custom claims by scope (issue 14); none when absent */
+  claimMappings?: ReadonlyMap<string, ClaimMapping>;
 }
 
 export interface EffectiveAccess {

@@ -17,12 +17,14 @@ export interface Scope {
 }
 
 /** OIDC scopes: built in, grant no permission, only shape the id token and userinfo. */
-export const OIDC_SCOPES = ['openid', 'profile', 'email'] as const;
+export const OIDC_SCOPES = ['openid', 'profile', 'email', 'address', 'phone'] as const;
 
 const OIDC_DESCRIPTIONS: Record<(typeof OIDC_SCOPES)[number], string> = {
   openid: 'Sign you in with your account',
   profile: 'See your name, language and time zone',
   email: 'See your e-mail address',
+  address: 'See your postal address',
+  phone: 'See your phone number',
 };
 
 export const BUILT_IN_SCOPES: readonly Scope[] = OIDC_SCOPES.map((name) => ({

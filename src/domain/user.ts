@@ -1,5 +1,7 @@
 // A user account with Drupal's base fields (docs/compatibility.md §6). uid 0 is the reserved
 // anonymous account and can never authenticate; uid 1 is the bootstrap administrator.
+import type { UserFields } from './user-fields.js';
+
 export interface User {
   uid: number;
   uuid: string;
@@ -22,6 +24,8 @@ export interface User {
   roles: string[];
   /** the address in `mail` was proved by a mailed link (the `email_verified` claim); changing `mail` clears it */
   mailVerified: boolean;
+  /** free-form profile fields (user-fields.ts); `{}` when none */
+  fields: UserFields;
 }
 
 export const ANONYMOUS_UID = 0;

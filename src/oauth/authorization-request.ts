@@ -3,7 +3,9 @@
 // the user and never redirected (RFC 9700 §4.11: no open redirector); afterwards they go back
 // to the client with `error`, `state` and `iss`.
 import type { AccessCatalog } from '../domain/access.js';
+import { parseClaimsRequest, type ClaimsRequest } from '../domain/claims-request.js';
 import type { Client } from '../domain/client.js';
+import { scopeOfClaim } from '../domain/standard-claims.js';
 import type { Store } from '../store/store.js';
 import { OAuthFailure } from './oauth-failure.js';
 import { isValidS256Challenge } from './pkce.js';
@@ -26,6 +28,8 @@ export interface AuthorizationRequest {
   /** seconds */
   maxAge: number | undefined;
   loginHint: string | undefined;
+  /** the `claims` parameter (OIDC Core §5.5), with `openid` only */
+  claims: ClaimsRequest | null;
   /** the request's own parameters, to carry through login and consent */
   params: Record<string, string>;
 }
@@ -64,6 +68,21 @@ export function authorizationParams(source: unknown): { params: Record<string, s
     }
   }
   return { params, repeated };
+}
+
+/**
+ * The scopes, with those that release the claims the `claims` parameter names (OIDC Core §5.5)
+ * and the client may ask for: the user then sees and approves them on the consent page like any
+ * other, and no claim is released without its scope.
+ */
+function withScopesOfClaims(scopes: string[], claims: ClaimsRequest, client: Client, catalog: AccessCatalog): string[] {
+  const allowed = new Set([...client.authorizationCodeScopes, ...client.scopes]);
+  const out = [...scopes];
+  for (const name of [...claims.idToken, ...claims.userinfo]) {
+    const scope = scopeOfClaim(name);
+    if (scope !== undefined && !out.includes(scope) && allowed.has(scope) && catalog.scopes.has(scope)) out.push(scope);
+  }
+  return out;
 }
 
 export async function validateAuthorizationRequest(source: unknown, store: Store, catalog: AccessCatalog): Promise<AuthorizationOutcome> {
@@ -138,6 +157,13 @@ export async function validateAuthorizationRequest(source: unknown, store: Store
   }
   if (scopes.includes('openid') && params.nonce !== undefined && params.nonce.length > 512) return fail('invalid_request', 'nonce is too long.');
   if (state !== undefined && state.length > 2048) return fail('invalid_request', 'state is too long.');
+  let claims: ClaimsRequest | null = null;
+  if (params.claims !== undefined && scopes.includes('openid')) {
+    const parsed = parseClaimsRequest(params.claims);
+    if ('error' in parsed) return fail('invalid_request', parsed.error);
+    claims = parsed;
+    scopes = withScopesOfClaims(scopes, claims, client, catalog);
+  }
 
   return {
     kind: 'ok',
@@ -153,6 +179,7 @@ export async function validateAuthorizationRequest(source: unknown, store: Store
       prompt,
       maxAge,
       loginHint: params.login_hint,
+      claims,
       params,
     },
   };

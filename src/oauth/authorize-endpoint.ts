@@ -77,6 +77,7 @@ export async function authorizeEndpoint(app: FastifyInstance, options: { service
       familyId: null,
       accessJti: null,
       accessExpiresAt: null,
+      claims: request.claims,
     });
     services.audit.record({
       event: 'authorization.granted',

@@ -1,6 +1,7 @@
 // POST /oauth/introspect (RFC 7662): for an authenticated confidential client, whether a token
 // is active and, if so, what it carries. Anything not active is `{"active":false}` and nothing
 // more. Refresh tokens are shown only to the client they were issued to.
+import { REGISTERED_CLAIMS } from '../domain/claim-mapping.js';
 import type { FastifyInstance } from 'fastify';
 import { contentTypeOf, noStore } from '../http/reply-helpers.js';
 import { PUBLIC } from '../resource/route-access.js';
@@ -35,6 +36,8 @@ export async function introspectionEndpoint(app: FastifyInstance, options: { ser
         const { claims, uid } = found.principal;
         const user = await services.store.users.findById(uid);
         return noStore(reply).send({
+          // the custom claims the token carries (issue 14), then the registered ones
+          ...Object.fromEntries(Object.entries(claims).filter(([name]) => !REGISTERED_CLAIMS.has(name))),
           active: true,
           scope: claims.scope,
           client_id: claims.client_id,

@@ -4,7 +4,10 @@ import type { Clock } from '../clock.js';
 import type { KeyRing } from '../crypto/keys.js';
 import { signJwt } from '../crypto/jwt.js';
 import { randomToken, tokenDigest } from '../crypto/secrets.js';
+import type { AccessCatalog } from '../domain/access.js';
+import { mappedClaims } from '../domain/claim-mapping.js';
 import type { Client } from '../domain/client.js';
+import type { User } from '../domain/user.js';
 import type { Repositories } from '../store/store.js';
 import { ACCESS_TOKEN_TYP, accessTokenClaims, newJti } from '../tokens/access-token-format.js';
 
@@ -20,6 +23,8 @@ export interface TokenGrant {
   familyStartedAt?: number;
   /** seconds; when the user authenticated, if known (authorization code) */
   authTime?: number;
+  /** the user, when the grant has it at hand: the scopes' custom claims are read from it */
+  user?: User;
 }
 
 export interface IssuedTokens {
@@ -41,6 +46,8 @@ export interface TokenServiceDeps {
   clock: Clock;
   issuer: string;
   audience: string;
+  /** the custom claim mappings (the access catalog holds them) */
+  catalog?: Pick<AccessCatalog, 'claimMappings'>;
 }
 
 export class TokenService {
@@ -70,6 +77,7 @@ export class TokenService {
         issuedAt: now,
         expiresAt: now + expiresIn,
         authTime: grant.authTime,
+        extra: this.customClaims(grant),
       }),
     );
     const issued: IssuedTokens = { accessToken, jti, expiresIn, expiresAt: now + expiresIn, scopes: grant.scopes, userId: grant.userId };
@@ -101,6 +109,13 @@ export class TokenService {
           reuseUntil: null,
         }),
     };
+  }
+
+  /** The custom claims of the granted scopes (issue 14), read from the user. */
+  private customClaims(grant: TokenGrant): Record<string, unknown> | undefined {
+    const mappings = this.deps.catalog?.claimMappings;
+    if (!grant.user || !mappings?.size) return undefined;
+    return mappedClaims(mappings.values(), grant.user, grant.scopes, 'accessToken');
   }
 
   /** Makes the tokens and records the refresh token in `store`. */

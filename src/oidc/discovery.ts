@@ -6,7 +6,7 @@ import type { AccessCatalog } from '../domain/access.js';
 import { GRANT_TYPES, grantTypeOnWire } from '../domain/grant-types.js';
 import { clientAuthMethodNames } from '../oauth/client-auth/index.js';
 import { PUBLIC } from '../resource/route-access.js';
-import { EMAIL_CLAIMS, PROFILE_CLAIMS } from './claims.js';
+import { ACR_VALUES_SUPPORTED, USER_CLAIMS } from './claims.js';
 
 /** What discovery uses; Services provides it. */
 export interface DiscoveryDeps {
@@ -41,12 +41,13 @@ export function serverMetadata(services: DiscoveryDeps): Record<string, unknown>
     id_token_signing_alg_values_supported: [services.keys.signingKey('id').alg],
     token_endpoint_auth_methods_supported: clientAuthMethodNames(),
     code_challenge_methods_supported: ['S256'],
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', ...PROFILE_CLAIMS, ...EMAIL_CLAIMS],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'acr', ...USER_CLAIMS],
     prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     authorization_response_iss_parameter_supported: true,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
-    claims_parameter_supported: false,
+    claims_parameter_supported: true,
+    acr_values_supported: [...ACR_VALUES_SUPPORTED],
   };
 }
 

@@ -5,8 +5,11 @@ import type { Clock } from '../clock.js';
 import { nowSeconds } from '../clock.js';
 import { signJwt } from '../crypto/jwt.js';
 import type { KeyRing, SigningAlg } from '../crypto/keys.js';
+import type { AccessCatalog } from '../domain/access.js';
+import { mappedClaims } from '../domain/claim-mapping.js';
+import { scopeOfClaim } from '../domain/standard-claims.js';
 import type { User } from '../domain/user.js';
-import { userClaims } from './claims.js';
+import { ACR_PASSWORD, namedClaims } from './claims.js';
 
 export const ID_TOKEN_TYP = 'JWT';
 
@@ -18,19 +21,43 @@ export function accessTokenHash(accessToken: string, alg: SigningAlg): string {
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }
 
-export class IdTokens {
-  constructor(private readonly deps: { keys: KeyRing; clock: Clock; issuer: string; ttl: number }) {}
+/** The requested claims whose scope was granted: no claim goes out without the user's approval. */
+function releasedClaims(claims: readonly string[], scopes: readonly string[]): string[] {
+  return claims.filter((claim) => {
+    const scope = scopeOfClaim(claim);
+    return scope !== undefined && scopes.includes(scope);
+  });
+}
 
-  issue(options: { user: User; clientId: string; scopes: readonly string[]; nonce: string | null; authTime: number; accessToken: string }): Promise<string> {
+export class IdTokens {
+  constructor(private readonly deps: { keys: KeyRing; clock: Clock; issuer: string; ttl: number; catalog?: Pick<AccessCatalog, 'claimMappings'> }) {}
+
+  /**
+   * An ID token issued with an access token: the scopes' claims (`email`, `name`, …) are left to
+   * userinfo (OIDC Core §5.4); only those the `claims` parameter asked the ID token for are here.
+   */
+  issue(options: {
+    user: User;
+    clientId: string;
+    scopes: readonly string[];
+    claims: readonly string[];
+    nonce: string | null;
+    authTime: number;
+    accessToken: string;
+  }): Promise<string> {
     const key = this.deps.keys.signingKey('id');
     const now = nowSeconds(this.deps.clock);
+    const mappings = this.deps.catalog?.claimMappings;
     return signJwt(key, ID_TOKEN_TYP, {
-      ...userClaims(options.user, options.scopes, this.deps.issuer),
+      ...(mappings?.size ? mappedClaims(mappings.values(), options.user, options.scopes, 'idToken') : {}),
+      ...namedClaims(options.user, releasedClaims(options.claims, options.scopes), this.deps.issuer),
       iss: this.deps.issuer,
       aud: options.clientId,
       exp: now + this.deps.ttl,
       iat: now,
       auth_time: options.authTime,
+      // the one way of logging in today: the password form (OIDC Core §2, acr)
+      acr: ACR_PASSWORD,
       ...(options.nonce !== null ? { nonce: options.nonce } : {}),
       at_hash: accessTokenHash(options.accessToken, key.alg),
     });

@@ -4,7 +4,7 @@ export const REALM = 'gatehouse';
 
 export class ResourceError extends Error {
   constructor(
-    readonly status: 401 | 403,
+    readonly status: 400 | 401 | 403,
     readonly code: string,
     readonly description: string,
     readonly challenge: string,
@@ -26,6 +26,14 @@ export const resourceErrors = {
       401,
       'INVALID_AUTHORIZATION_HEADER_TOKEN_TYPE',
       'Authorization header must be the type of Bearer Token.',
+      `${base}, error="invalid_request"`,
+    ),
+  /** RFC 6750 §2: a token sent two ways at once (header and form body) */
+  twoMethods: () =>
+    new ResourceError(
+      400,
+      'INVALID_REQUEST',
+      'Send the access token one way only: the Authorization header or the form body.',
       `${base}, error="invalid_request"`,
     ),
   invalidToken: () => new ResourceError(401, 'INVALID_ACCESS_TOKEN', 'Invalid Access Token.', `${base}, error="invalid_token"`),

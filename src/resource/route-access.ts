@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { BearerGuard, Principal } from './bearer-guard.js';
 import { ResourceError, resourceErrors } from './resource-errors.js';
 
-export type RouteAccess = { kind: 'public' } | { kind: 'bearer' };
+/** `formBody`: the token may also come as `access_token` in a form-encoded body (RFC 6750 §2.2) */
+export type RouteAccess = { kind: 'public' } | { kind: 'bearer'; formBody?: boolean };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -17,6 +18,26 @@ declare module 'fastify' {
 
 export const PUBLIC: { access: RouteAccess } = { access: { kind: 'public' } };
 export const BEARER: { access: RouteAccess } = { access: { kind: 'bearer' } };
+/** For the one route where OpenID Connect asks for it (userinfo, OIDC Core §5.3.1): header or form body. */
+export const BEARER_OR_FORM_BODY: { access: RouteAccess } = { access: { kind: 'bearer', formBody: true } };
+
+/**
+ * The Authorization header to check: the request's own, or the form body's `access_token` as a
+ * Bearer header where the route allows it (RFC 6750 §2.2). Both at once are refused (§2).
+ */
+function authorizationOf(request: FastifyRequest, access: RouteAccess): string | undefined {
+  const header = request.headers.authorization;
+  if (access.kind !== 'bearer' || !access.formBody) return header;
+  const type = request.headers['content-type'] ?? '';
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) return header;
+  const body = request.body as Record<string, unknown> | undefined;
+  const token = body?.access_token;
+  if (token === undefined) return header;
+  if (header !== undefined) throw resourceErrors.twoMethods();
+  // a repeated parameter or a non-string is no token at all
+  if (typeof token !== 'string' || token === '') throw resourceErrors.invalidToken();
+  return `Bearer ${token}`;
+}
 
 /** Where an encapsulated context keeps the access its routes get when they say none. */
 const DEFAULT_ACCESS = Symbol('gatehouse.defaultRouteAccess');
@@ -52,7 +73,7 @@ export function installRouteAccess(app: FastifyInstance, guard: BearerGuard): vo
     if (access?.kind === 'public') return;
     if (access?.kind !== 'bearer') return sendResourceError(reply, resourceErrors.notConfigured());
     try {
-      request.principal = await guard.authenticate(request.headers.authorization);
+      request.principal = await guard.authenticate(authorizationOf(request, access));
     } catch (error) {
       if (error instanceof ResourceError) return sendResourceError(reply, error);
       throw error;

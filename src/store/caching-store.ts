@@ -215,6 +215,9 @@ export class CachingStore implements Store {
   get scopes() {
     return this.inner.scopes;
   }
+  get claimMappings() {
+    return this.inner.claimMappings;
+  }
   get keys() {
     return this.inner.keys;
   }

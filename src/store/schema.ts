@@ -22,6 +22,15 @@ export interface UsersTable {
   init: string | null;
   /** 1: the address in `mail` was proved by a mailed link (migration 015) */
   mail_verified: Generated<number>;
+  /** JSON object of the user's free-form fields (issue 14) */
+  fields: Generated<string>;
+}
+
+export interface ClaimMappingsTable {
+  scope: string;
+  /** JSON object: claim name → literal or `$user.…` reference */
+  access_token: string;
+  id_token: string;
 }
 
 export interface UserRolesTable {
@@ -165,6 +174,8 @@ export interface AuthorizationCodesTable {
   family_id: string | null;
   access_jti: string | null;
   access_expires_at: number | null;
+  /** JSON of the claims request (OIDC Core §5.5), issue 14 */
+  claims: string | null;
 }
 
 export interface ConsentsTable {
@@ -289,4 +300,5 @@ export interface Database {
   registration_policy: RegistrationPolicyTable;
   initial_access_tokens: InitialAccessTokensTable;
   client_registrations: ClientRegistrationsTable;
+  claim_mappings: ClaimMappingsTable;
 }

@@ -19,6 +19,7 @@ import { SqlRefreshTokens } from './sql/refresh-tokens.js';
 import { SqlRegistrations } from './sql/registrations.js';
 import { SqlRevocations } from './sql/revocations.js';
 import { SqlRoles } from './sql/roles.js';
+import { SqlClaimMappings } from './sql/claim-mappings.js';
 import { SqlScopes } from './sql/scopes.js';
 import { SqlSessions } from './sql/sessions.js';
 import { SqlKeys } from './sql/signing-keys.js';
@@ -45,6 +46,7 @@ import type {
   SigningKeyRepository,
   Store,
   UserRepository,
+  ClaimMappingRepository,
 } from './store.js';
 
 export class SqlStore implements Store {
@@ -67,6 +69,7 @@ export class SqlStore implements Store {
   readonly userTokens: SqlUserTokens;
   readonly deviceCodes: DeviceCodeRepository;
   readonly registrations: RegistrationRepository;
+  readonly claimMappings: ClaimMappingRepository;
 
   readonly changes: ChangeSource | null;
   /** this process's listeners, shared with every transaction of this store */
@@ -112,6 +115,7 @@ export class SqlStore implements Store {
     this.userTokens = new SqlUserTokens(db);
     this.deviceCodes = new SqlDeviceCodes(db);
     this.registrations = new SqlRegistrations(db);
+    this.claimMappings = new SqlClaimMappings(db, notify);
   }
 
   onChange(listener: ChangeListener): () => void {

@@ -15,6 +15,7 @@ import type { RegistrationRepository } from './repositories/registrations.js';
 import type { RevocationRepository } from './repositories/revocations.js';
 import type { RoleRepository } from './repositories/roles.js';
 import type { ScopeRepository } from './repositories/scopes.js';
+import type { ClaimMappingRepository } from './repositories/claim-mappings.js';
 import type { SessionRepository } from './repositories/sessions.js';
 import type { SigningKeyRepository } from './repositories/signing-keys.js';
 import type { UserRepository } from './repositories/users.js';
@@ -41,6 +42,7 @@ export type * from './repositories/users.js';
 export type * from './repositories/api-keys.js';
 export type * from './repositories/mail-outbox.js';
 export type * from './repositories/user-tokens.js';
+export type * from './repositories/claim-mappings.js';
 
 /** Every repository of a store, by the name a flow asks for it. */
 export interface Repositories {
@@ -63,6 +65,7 @@ export interface Repositories {
   readonly userTokens: UserTokenRepository;
   readonly deviceCodes: DeviceCodeRepository;
   readonly registrations: RegistrationRepository;
+  readonly claimMappings: ClaimMappingRepository;
 }
 
 /**

@@ -20,11 +20,14 @@ export interface AccessTokenFields {
   expiresAt: number;
   /** seconds; when the user authenticated, if known (authorization code) */
   authTime?: number;
+  /** custom claims (issue 14's mappings); never overriding the ones below */
+  extra?: Record<string, unknown>;
 }
 
 /** The claims of an access token (RFC 9068 §2.2): `sub` the user id, `scope` space-separated. */
 export function accessTokenClaims(fields: AccessTokenFields): Record<string, unknown> {
   return {
+    ...fields.extra,
     iss: fields.issuer,
     sub: String(fields.userId),
     aud: fields.audience,

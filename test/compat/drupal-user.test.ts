@@ -23,6 +23,7 @@ const llama: User = {
   init: 'llama@example.com',
   roles: ['editor'],
   mailVerified: false,
+  fields: {},
 };
 const roles = new Map([['editor', { id: 'editor', label: 'Editor', permissions: [], isAdmin: false }]]);
 const viewer = (uid: number, ...perms: string[]) => ({ uid, permissions: PermissionSet.of(perms) });

@@ -30,7 +30,7 @@ export class BrowserAgent {
     }
   }
 
-  async request(method: string, path: string, form?: Record<string, string>): Promise<Page> {
+  async request(method: string, path: string, form?: Record<string, string> | [string, string][]): Promise<Page> {
     const url = path.startsWith('http') ? path : this.base + path;
     const response = await fetch(url, {
       method,
@@ -46,7 +46,8 @@ export class BrowserAgent {
     return this.request('GET', path);
   }
 
-  post(path: string, form: Record<string, string>): Promise<Page> {
+  /** a form; pairs when a name repeats (key/value rows) */
+  post(path: string, form: Record<string, string> | [string, string][]): Promise<Page> {
     return this.request('POST', path, form);
   }
 

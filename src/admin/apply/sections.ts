@@ -11,7 +11,8 @@ import { gateRouteItem } from '../gate-route-schema.js';
 import { parseRouteSet, replaceRoutes } from '../gate-routes.js';
 import { upsertRole, type RoleInput } from '../roles.js';
 import { type RegistrationPolicyInput, upsertRegistrationPolicy } from '../registration.js';
-import { clientItem, registrationPolicyItem, roleItem, scopeItem, userItem, type JsonSchema } from '../schemas.js';
+import { claimMappingItem, clientItem, registrationPolicyItem, roleItem, scopeItem, userItem, type JsonSchema } from '../schemas.js';
+import { upsertClaimMapping, type ClaimMappingInput } from '../claim-mappings.js';
 import { upsertScope, type ScopeInput } from '../scopes.js';
 import type { PreparedPassword, UserInput } from '../user-input.js';
 import { upsertUser } from '../users.js';
@@ -108,6 +109,14 @@ export const APPLY_SECTIONS: readonly ApplySection<unknown, unknown>[] = [
     single: true,
     key: () => 'registrationPolicy',
     upsert: (ctx, policy) => upsertRegistrationPolicy(ctx, policy, OPERATOR),
+  }),
+  section<ClaimMappingInput>({
+    name: 'claims',
+    noun: 'claims',
+    description: 'Custom claims: per scope, the claims access tokens and ID tokens granted it carry, from the user or literal',
+    item: claimMappingItem,
+    key: (mapping) => mapping.scope,
+    upsert: (ctx, mapping) => upsertClaimMapping(ctx, mapping, OPERATOR),
   }),
 ];
 

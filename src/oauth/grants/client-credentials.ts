@@ -57,5 +57,5 @@ export async function clientCredentialsGrant(ctx: GrantContext, client: Client, 
   const user = await actingUser(ctx, client, options.actAs);
   if (!user.status) throw new OAuthFailure('user_blocked', 'The user account is blocked.');
   const scopes = resolveScopes(params.scope, client.scopes, 'client_credentials', ctx.catalog);
-  return ctx.tokens.issue(ctx.store, { client, userId: user.uid, scopes, refresh: options.refresh });
+  return ctx.tokens.issue(ctx.store, { client, userId: user.uid, user, scopes, refresh: options.refresh });
 }

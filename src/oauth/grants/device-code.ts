@@ -57,6 +57,8 @@ export async function deviceCodeGrant(ctx: GrantContext, client: Client, params:
       user,
       clientId: client.clientId,
       scopes: row.scopes,
+      // no `claims` parameter on a device authorization: scope claims go to userinfo (OIDC Core §5.4)
+      claims: [],
       nonce: null,
       authTime: row.authTime ?? Math.floor(nowMs / 1000),
       accessToken: issued.accessToken,

@@ -15,7 +15,16 @@ export type GrantStore = StoreFor<'users' | 'refreshTokens' | 'codes' | 'revocat
 
 /** Makes the ID token of an authorization code granted with `openid` (src/oidc/id-token.ts does). */
 export interface IdTokenIssuer {
-  issue(options: { user: User; clientId: string; scopes: readonly string[]; nonce: string | null; authTime: number; accessToken: string }): Promise<string>;
+  issue(options: {
+    user: User;
+    clientId: string;
+    scopes: readonly string[];
+    /** claims the `claims` request parameter asked the ID token for (OIDC Core §5.5) */
+    claims: readonly string[];
+    nonce: string | null;
+    authTime: number;
+    accessToken: string;
+  }): Promise<string>;
 }
 
 export interface GrantContext {

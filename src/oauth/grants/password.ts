@@ -13,5 +13,5 @@ export async function passwordGrant(ctx: GrantContext, client: Client, params: P
   // scope errors before the password check: a bad request should not cost a flood attempt
   const scopes = resolveScopes(params.scope, client.scopes, 'password', ctx.catalog);
   const user = await ctx.users.authenticate(params.username, params.password, ctx.ip);
-  return ctx.tokens.issue(ctx.store, { client, userId: user.uid, scopes, refresh: options.refresh });
+  return ctx.tokens.issue(ctx.store, { client, userId: user.uid, user, scopes, refresh: options.refresh });
 }

@@ -35,6 +35,7 @@ export async function refreshTokenGrant(ctx: GrantContext, client: Client, param
   const prepared = await ctx.tokens.prepare({
     client,
     userId: row.userId,
+    user,
     scopes,
     refresh: true,
     familyId: row.familyId,
@@ -73,7 +74,8 @@ async function reissueWithinInterval(ctx: GrantContext, client: Client, digest: 
   if (successorToken === null) return null;
   const successor = await ctx.store.refreshTokens.findByDigest(tokenDigest(successorToken));
   if (!successor || successor.spentAt !== null || successor.revokedAt !== null) return null;
-  const { issued } = await ctx.tokens.prepare({ client, userId: successor.userId, scopes: successor.scopes, refresh: false });
+  const user = (await ctx.store.users.findById(successor.userId)) ?? undefined;
+  const { issued } = await ctx.tokens.prepare({ client, userId: successor.userId, user, scopes: successor.scopes, refresh: false });
   const recorded = await ctx.store.refreshTokens.recordReissue(successor.digest, {
     jti: issued.jti,
     familyId: successor.familyId,

@@ -13,6 +13,7 @@ import { apiKeys } from './011_api_keys.js';
 import { accountsMail } from './015_accounts_mail.js';
 import { clientRegistration } from './013_client_registration.js';
 import { deviceCodes } from './013_device_codes.js';
+import { userFields } from './014_user_fields.js';
 
 export function migrationProvider(engine: Engine): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '015_accounts_mail': accountsMail(engine),
     '013_device_codes': deviceCodes,
     '013_client_registration': clientRegistration,
+    '014_user_fields': userFields,
   };
   return { getMigrations: async () => migrations };
 }

@@ -1,4 +1,5 @@
 // Authorization codes (RFC 6749 §4.1.2), kept by digest until they expire.
+import type { ClaimsRequest } from '../../domain/claims-request.js';
 
 /** An authorization code (RFC 6749 §4.1.2), bound to everything the token request must repeat. */
 export interface AuthorizationCodeRow {
@@ -22,6 +23,8 @@ export interface AuthorizationCodeRow {
   familyId: string | null;
   accessJti: string | null;
   accessExpiresAt: number | null;
+  /** the `claims` request parameter (OIDC Core §5.5), when one was sent */
+  claims?: ClaimsRequest | null;
 }
 
 export interface AuthorizationCodeRepository {

@@ -1,8 +1,8 @@
 // The user accounts: Drupal's users and their roles.
 import type { User } from '../../domain/user.js';
 
-export type NewUser = Omit<User, 'uid' | 'uuid' | 'created' | 'changed' | 'access' | 'login' | 'mailVerified'> &
-  Partial<Pick<User, 'uuid' | 'created' | 'changed' | 'mailVerified'>> & { uid?: number };
+export type NewUser = Omit<User, 'uid' | 'uuid' | 'created' | 'changed' | 'access' | 'login' | 'mailVerified' | 'fields'> &
+  Partial<Pick<User, 'uuid' | 'created' | 'changed' | 'mailVerified' | 'fields'>> & { uid?: number };
 export type UserPatch = Partial<Omit<User, 'uid' | 'uuid' | 'created'>>;
 
 export interface UserRepository {

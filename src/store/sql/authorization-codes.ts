@@ -1,6 +1,7 @@
 // Authorization codes by digest (table authorization_codes). spend() is single-use by the
 // database: one conditional UPDATE, which also records what the exchange issued.
 import type { Kysely, Selectable } from 'kysely';
+import type { ClaimsRequest } from '../../domain/claims-request.js';
 import type { AuthorizationCodesTable, Database } from '../schema.js';
 import type { AuthorizationCodeRepository, AuthorizationCodeRow } from '../repositories/authorization-codes.js';
 import { bool, json, list, num, optNum, unstorable } from './columns.js';
@@ -24,6 +25,7 @@ export function toCode(r: Selectable<AuthorizationCodesTable>): AuthorizationCod
     familyId: r.family_id,
     accessJti: r.access_jti,
     accessExpiresAt: optNum(r.access_expires_at),
+    claims: r.claims ? (JSON.parse(r.claims) as ClaimsRequest) : null,
   };
 }
 
@@ -51,6 +53,7 @@ export class SqlCodes implements AuthorizationCodeRepository {
         family_id: row.familyId,
         access_jti: row.accessJti,
         access_expires_at: row.accessExpiresAt,
+        claims: row.claims ? json(row.claims) : null,
       })
       .execute();
   }

@@ -3,9 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { User } from '../../domain/user.js';
+import type { UserFields } from '../../domain/user-fields.js';
 import type { Database, UsersTable } from '../schema.js';
 import type { NewUser, UserPatch, UserRepository } from '../repositories/users.js';
-import { bool, num, unstorable } from './columns.js';
+import { bool, json, num, unstorable } from './columns.js';
 import type { Notify } from './notify.js';
 
 export function toUser(row: Selectable<UsersTable>, roles: string[]): User {
@@ -27,6 +28,7 @@ export function toUser(row: Selectable<UsersTable>, roles: string[]): User {
     init: row.init,
     roles: [...roles].sort(),
     mailVerified: num(row.mail_verified) === 1,
+    fields: JSON.parse(row.fields) as UserFields,
   };
 }
 
@@ -79,6 +81,7 @@ export class SqlUsers implements UserRepository {
       login: 0,
       init: user.init,
       mail_verified: bool(user.mailVerified ?? false),
+      fields: json(user.fields ?? {}),
     };
     const inserted = await this.db
       .insertInto('users')
@@ -128,6 +131,7 @@ export class SqlUsers implements UserRepository {
     if (patch.access !== undefined) values.access = patch.access;
     if (patch.login !== undefined) values.login = patch.login;
     if (patch.init !== undefined) values.init = patch.init;
+    if (patch.fields !== undefined) values.fields = json(patch.fields);
     if (Object.keys(values).length) await this.db.updateTable('users').set(values).where('uid', '=', uid).execute();
     if (patch.roles !== undefined) await this.setRoles(uid, patch.roles);
     await this.notify('users', String(uid));

@@ -1,4 +1,4 @@
-// Console: users. Search and page, create, edit (name, mail, roles, a new password), block and
+// Console: users. Search and page, create, edit (name, mail, roles, fields, a new password), block and
 // unblock (confirmed; blocking revokes their tokens), the user's active grants with revoke.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { blockUser, createUser, revokeUserGrants, unblockUser, updateUser } from '../../admin/users.js';
@@ -6,6 +6,7 @@ import { NotFoundError, ValidationError } from '../../admin/validation-error.js'
 import { nowSeconds } from '../../clock.js';
 import { PERMISSIONS } from '../../domain/permissions.js';
 import { ANONYMOUS_UID, type User } from '../../domain/user.js';
+import { formatFieldValue, parseFieldValue, type UserFields } from '../../domain/user-fields.js';
 import { PUBLIC } from '../../resource/route-access.js';
 import type { Actor } from '../../admin/actor.js';
 import type { Services } from '../../services.js';
@@ -22,6 +23,37 @@ interface Values {
   name: string;
   mail: string;
   roles: string[];
+  /** the key/value rows as typed (values as formatFieldValue writes them) */
+  fieldRows: [string, string][];
+}
+
+const EMPTY_FIELD_ROWS = 2;
+
+const rowsOf = (fields: UserFields): [string, string][] => Object.entries(fields).map(([k, v]) => [k, formatFieldValue(v)]);
+
+/** The rows with a name, as fields; a value without a name is refused. */
+function fieldsFrom(rows: [string, string][]): UserFields {
+  const out: UserFields = {};
+  for (const [name, text] of rows) {
+    if (!name) {
+      if (text) throw new ValidationError('fields', `the value "${text}" has no field name`);
+      continue;
+    }
+    if (Object.hasOwn(out, name)) throw new ValidationError('fields', `"${name}" is given twice`);
+    out[name] = parseFieldValue(text);
+  }
+  return out;
+}
+
+/** Key/value rows: the user's fields, then empty rows to add more (save again for more). */
+function fieldRowsTable(rows: [string, string][], errors: FormErrors): Html {
+  const all = [...rows, ...Array.from({ length: EMPTY_FIELD_ROWS }, (): [string, string] => ['', ''])];
+  return html`<fieldset class="field" id="f-fields"><legend>Fields</legend>
+<p class="muted">Profile fields, read by the OpenID Connect claims of the same names (given_name, phone_number, address…) and by claim mappings. Values are text, or JSON (a number, true/false, an {object}). Empty the name to remove a field.</p>
+<table><thead><tr><th scope="col">Name</th><th scope="col">Value</th></tr></thead><tbody>
+${all.map(([name, value], i) => html`<tr><td><input type="text" name="field_name" aria-label="Field name ${i + 1}" value="${name}" autocomplete="off"></td><td><input type="text" name="field_value" aria-label="Field value ${i + 1}" value="${value}" autocomplete="off"></td></tr>`)}
+</tbody></table>${errors.fields ? html`<p class="error" role="alert">${errors.fields}</p>` : ''}
+</fieldset>`;
 }
 
 export async function userPages(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
@@ -39,6 +71,7 @@ ${csrfInput(visitor.csrf)}
 ${textField({ name: 'name', label: 'User name', value: values.name, errors, required: true, autocomplete: 'off' })}
 ${textField({ name: 'mail', label: 'E-mail', value: values.mail, errors, type: 'email', autocomplete: 'off' })}
 ${checkboxes({ name: 'roles', label: 'Roles', options: roles, checked: values.roles, errors })}
+${fieldRowsTable(values.fieldRows, errors)}
 ${textField({ name: 'password', label: isNew ? 'Password' : 'New password', value: '', errors, type: 'password', autocomplete: 'new-password', help: isNew ? 'Empty: one is generated and shown once.' : 'Empty: unchanged. A new password revokes the user’s tokens.' })}
 <button type="submit">${isNew ? 'Create user' : 'Save'}</button>
 </form>`;
@@ -48,6 +81,9 @@ ${textField({ name: 'password', label: isNew ? 'Password' : 'New password', valu
     name: field(form, 'name').trim(),
     mail: field(form, 'mail').trim(),
     roles: fields(form, 'roles'),
+    fieldRows: fields(form, 'field_name')
+      .map((name, i): [string, string] => [name.trim(), (fields(form, 'field_value')[i] ?? '').trim()])
+      .filter(([n, v]) => n || v),
   });
   const errorsOf = (error: ValidationError): FormErrors => ({ [error.field.split('.')[0]]: error.message.slice(error.field.length + 2) });
 
@@ -87,7 +123,7 @@ ${users.map((u) => html`<tr><td><a href="/admin/users/${u.uid}">${u.name}</a></t
   app.get('/admin/users/new', { config: PUBLIC }, async (request, reply) => {
     const visitor = await consoleVisitor(services, request, reply, NEED);
     if (!visitor) return reply;
-    return page(reply, 200, visitor, 'New user', await userForm(visitor, '/admin/users/new', { name: '', mail: '', roles: [] }, {}, true));
+    return page(reply, 200, visitor, 'New user', await userForm(visitor, '/admin/users/new', { name: '', mail: '', roles: [], fieldRows: [] }, {}, true));
   });
 
   app.post('/admin/users/new', { config: PUBLIC }, async (request, reply) => {
@@ -98,7 +134,7 @@ ${users.map((u) => html`<tr><td><a href="/admin/users/${u.uid}">${u.name}</a></t
     try {
       const { user, password } = await createUser(
         ctx,
-        { name: values.name, mail: values.mail || null, roles: values.roles, ...(given ? { password: given } : {}) },
+        { name: values.name, mail: values.mail || null, roles: values.roles, fields: fieldsFrom(values.fieldRows), ...(given ? { password: given } : {}) },
         consoleActor(services, visitor, request),
       );
       if (password === null) return reply.redirect(`/admin/users/${user.uid}?created=1`, 303);
@@ -142,7 +178,7 @@ ${users.map((u) => html`<tr><td><a href="/admin/users/${u.uid}">${u.name}</a></t
       user.name,
       html`<p>Status: <strong>${user.status ? 'active' : 'blocked'}</strong> · created ${when(user.created)} · last login ${when(user.login)}</p>
 <p><a class="button ${user.status ? 'danger' : 'secondary'}" href="/admin/users/${user.uid}/${user.status ? 'block' : 'unblock'}">${user.status ? 'Block…' : 'Unblock…'}</a></p>
-${await userForm(visitor, `/admin/users/${user.uid}`, { name: user.name, mail: user.mail ?? '', roles: user.roles }, {}, false)}
+${await userForm(visitor, `/admin/users/${user.uid}`, { name: user.name, mail: user.mail ?? '', roles: user.roles, fieldRows: rowsOf(user.fields) }, {}, false)}
 <h2>Active grants</h2>
 ${
   grants.length === 0
@@ -168,7 +204,7 @@ ${await apiKeySection(ctx, user, visitor.csrf)}`,
       await updateUser(
         ctx,
         user.uid,
-        { name: values.name, mail: values.mail || null, roles: values.roles, ...(password ? { password } : {}) },
+        { name: values.name, mail: values.mail || null, roles: values.roles, fields: fieldsFrom(values.fieldRows), ...(password ? { password } : {}) },
         consoleActor(services, visitor, request),
       );
       return reply.redirect(`/admin/users/${user.uid}?saved=1`, 303);
