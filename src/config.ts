@@ -1,6 +1,7 @@
 // Configuration from the environment (and an optional JSON/YAML file named by GATEHOUSE_CONFIG),
 // validated once at start; a bad value stops the process with a one-line reason.
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { randomToken } from './crypto/secrets.js';
@@ -62,6 +63,8 @@ export interface Config {
   bodyLimit: number;
   /** limits on every client connection, so slow or idle clients cannot hold the server's sockets */
   http: HttpLimits;
+  /** `serve`: processes sharing the port (node:cluster); 1 = the server runs in the process itself */
+  workers: number;
 }
 
 /** ms, except maxConnections */
@@ -122,6 +125,7 @@ const KEYS = {
   GATEHOUSE_KEEP_ALIVE_TIMEOUT_MS: 'keepAliveTimeoutMs',
   GATEHOUSE_CONNECTION_TIMEOUT_MS: 'connectionTimeoutMs',
   GATEHOUSE_MAX_CONNECTIONS: 'maxConnections',
+  GATEHOUSE_WORKERS: 'workers',
 } as const;
 
 type Raw = Partial<Record<keyof typeof KEYS, string>>;
@@ -263,6 +267,22 @@ function logFormat(raw: Raw, terminal: boolean): LogFormat {
   return value;
 }
 
+/** Most workers accepted: far beyond any machine's cores, low enough that a typo cannot fork thousands. */
+const MAX_WORKERS = 256;
+
+/** GATEHOUSE_WORKERS (or `serve --workers`): a count, or `auto` for every core; more than the cores is allowed, with a warning. */
+function workers(raw: Raw, warn: Warn): number {
+  const value = raw.GATEHOUSE_WORKERS;
+  if (value === undefined || value === '') return 1;
+  const cores = availableParallelism();
+  if (value === 'auto') return cores;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_WORKERS)
+    throw new ConfigError(`GATEHOUSE_WORKERS (serve --workers) must be a whole number from 1 to ${MAX_WORKERS}, or auto, got "${value}"`);
+  const count = Number(value);
+  if (count > cores) warn(`GATEHOUSE_WORKERS (serve --workers) is ${count}, more than the ${cores} cores available: the workers will share them`);
+  return count;
+}
+
 /** GATEHOUSE_PASSWORD_CONCURRENCY is read by crypto/passwords.ts as it loads; checked here so a typo stops the start. */
 function checkPasswordConcurrency(env: NodeJS.ProcessEnv): void {
   const value = env.GATEHOUSE_PASSWORD_CONCURRENCY;
@@ -335,6 +355,7 @@ export function loadConfig(
     logFormat: logFormat(raw, terminal),
     bodyLimit: integer(raw, 'GATEHOUSE_BODY_LIMIT', 65_536, 1024, 10_485_760),
     http: httpLimits(raw),
+    workers: workers(raw, warn),
   };
   // last: on a first SQLite start this creates the data folder and writes the secret into it
   return { ...checked, secret: resolveSecret(raw, databaseUrl, warn) };
