@@ -20,6 +20,8 @@ const MAIN = join(process.cwd(), 'dist', 'main.js');
 const SECRET = 'workers-test-secret-workers-test-secret-0123';
 const CLIENT_SECRET = 'workers-client-secret-workers-client-secret-01';
 const PASSWORD = 'workers-password-123';
+/** GATEHOUSE_RATE_LIMIT per minute; the other tests send fewer POSTs than this from 127.0.0.1 */
+const RATE = 20;
 const basic = `Basic ${Buffer.from(`workers:${CLIENT_SECRET}`).toString('base64')}`;
 
 const WORLD = {
@@ -36,6 +38,7 @@ type LogRecord = Record<string, unknown> & { msg?: string; pid?: number; time?: 
 
 interface Answer {
   status: number;
+  headers: Record<string, string | string[] | undefined>;
   text: string;
   body: Record<string, unknown>;
 }
@@ -53,7 +56,7 @@ function call(base: string, path: string, options: { method?: string; headers?: 
         } catch {
           /* not JSON */
         }
-        resolve({ status: res.statusCode ?? 0, text, body });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body });
       });
     });
     req.on('error', reject);
@@ -189,6 +192,8 @@ for (const engine of ENGINES) {
         LOG_LEVEL: 'info',
         GATEHOUSE_LOG_FORMAT: 'json',
         GATEHOUSE_FLOOD_USER_LIMIT: '5',
+        GATEHOUSE_RATE_LIMIT: `${RATE}/minute`,
+        GATEHOUSE_TRUST_PROXY: 'true',
       };
       writeFileSync(join(dir, 'world.json'), JSON.stringify(WORLD));
       const applied = spawnSync(process.execPath, [MAIN, 'apply', join(dir, 'world.json')], { env, encoding: 'utf8' });
@@ -268,6 +273,26 @@ for (const engine of ENGINES) {
       for (let i = 0; i < 2; i++) {
         const refused = await attempt(PASSWORD);
         assert.equal(refused.status, 429, `the right password is refused by flood control, whichever worker answers: ${refused.text}`);
+      }
+    });
+
+    test('without Redis, GATEHOUSE_RATE_LIMIT counts for the port as a whole, not per worker', { skip }, async () => {
+      const ip = '203.0.113.7';
+      const issue = () => formPost(served.base, '/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic, 'x-forwarded-for': ip });
+      const before = served.answers('/oauth/token', 'POST').length;
+      for (let i = 0; i < RATE; i++) assert.equal((await issue()).status, 200, `request ${i + 1} of ${RATE}`);
+      await served.waitFor('the requests logged', () => served.answers('/oauth/token', 'POST').length >= before + RATE);
+      const pids = new Set(
+        served
+          .answers('/oauth/token', 'POST')
+          .slice(before)
+          .map((a) => a.pid),
+      );
+      assert.equal(pids.size, 2, 'both workers counted requests');
+      for (let i = 0; i < 2; i++) {
+        const refused = await issue();
+        assert.equal(refused.status, 429, refused.text);
+        assert.ok(Number(refused.headers['retry-after']) >= 1, `Retry-After ${refused.headers['retry-after']}`);
       }
     });
 
