@@ -3,6 +3,7 @@
 // not spin), and on SIGTERM or SIGINT drains them all and exits 0 once they are done. It serves no
 // request itself; the one-time start work (migrations, keys, administrator) is done before it forks.
 import cluster, { type Worker } from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import { answerRateCounts } from '../limits/primary-rate-counts.js';
 
@@ -30,8 +31,10 @@ export function superviseWorkers(count: number, log: FastifyBaseLogger): Promise
     finish = resolve;
   });
 
+  // each worker hashes passwords with its share of the cores, unless the operator said otherwise
+  const hashSlots = process.env.GATEHOUSE_PASSWORD_CONCURRENCY || String(Math.max(1, Math.floor(availableParallelism() / count)));
   const fork = (): Worker => {
-    const worker = cluster.fork();
+    const worker = cluster.fork({ GATEHOUSE_PASSWORD_CONCURRENCY: hashSlots });
     forkedAt.set(worker.id, Date.now());
     answerRateCounts(worker);
     return worker;
