@@ -1,6 +1,7 @@
 // Configuration from the environment (and an optional JSON/YAML file named by GATEHOUSE_CONFIG),
 // validated once at start; a bad value stops the process with a one-line reason.
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { randomToken } from './crypto/secrets.js';
@@ -70,6 +71,8 @@ export interface Config {
   signupVerifyEmail: boolean;
   /** who may register clients at /oauth/register (RFC 7591): nobody, holders of an initial access token, or anyone (public clients only) */
   registration: RegistrationMode;
+  /** `serve`: processes sharing the port (node:cluster); 1 = the server runs in the process itself */
+  workers: number;
 }
 
 export const SIGNUP_MODES = ['admin_only', 'visitors', 'visitors_approval'] as const;
@@ -149,6 +152,7 @@ const KEYS = {
   GATEHOUSE_SIGNUP: 'signup',
   GATEHOUSE_SIGNUP_VERIFY_EMAIL: 'signupVerifyEmail',
   GATEHOUSE_REGISTRATION: 'registration',
+  GATEHOUSE_WORKERS: 'workers',
 } as const;
 
 type Raw = Partial<Record<keyof typeof KEYS, string>>;
@@ -337,6 +341,22 @@ function registration(raw: Raw): RegistrationMode {
   return value;
 }
 
+/** Most workers accepted: far beyond any machine's cores, low enough that a typo cannot fork thousands. */
+const MAX_WORKERS = 256;
+
+/** GATEHOUSE_WORKERS (or `serve --workers`): a count, or `auto` for every core; more than the cores is allowed, with a warning. */
+function workers(raw: Raw, warn: Warn): number {
+  const value = raw.GATEHOUSE_WORKERS;
+  if (value === undefined || value === '') return 1;
+  const cores = availableParallelism();
+  if (value === 'auto') return cores;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_WORKERS)
+    throw new ConfigError(`GATEHOUSE_WORKERS (serve --workers) must be a whole number from 1 to ${MAX_WORKERS}, or auto, got "${value}"`);
+  const count = Number(value);
+  if (count > cores) warn(`GATEHOUSE_WORKERS (serve --workers) is ${count}, more than the ${cores} cores available: the workers will share them`);
+  return count;
+}
+
 /** GATEHOUSE_PASSWORD_CONCURRENCY is read by crypto/passwords.ts as it loads; checked here so a typo stops the start. */
 function checkPasswordConcurrency(env: NodeJS.ProcessEnv): void {
   const value = env.GATEHOUSE_PASSWORD_CONCURRENCY;
@@ -413,6 +433,7 @@ export function loadConfig(
     signup: signupMode(raw),
     signupVerifyEmail: flag(raw, 'GATEHOUSE_SIGNUP_VERIFY_EMAIL', true),
     registration: registration(raw),
+    workers: workers(raw, warn),
   };
   // last: on a first SQLite start this creates the data folder and writes the secret into it
   return { ...checked, secret: resolveSecret(raw, databaseUrl, warn) };

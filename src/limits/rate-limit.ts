@@ -3,11 +3,14 @@
 // when REDIS_URL is set, so the limit holds across instances. @fastify/rate-limit does the
 // counting (its Lua script on Redis, an LRU in memory); this file chooses where and falls back to
 // memory while Redis is away. A route opts in through its own configuration (`rateLimited`),
-// which also says how its 429 reads in the endpoint's vocabulary.
+// which also says how its 429 reads in the endpoint's vocabulary. Without Redis, the workers of
+// `serve --workers N` count in their primary process (primary-rate-counts.ts), never each alone.
+import cluster from 'node:cluster';
 import { createRequire } from 'node:module';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Config } from '../config.js';
+import { memoryCounts, primaryRateCounts, type CounterStore } from './primary-rate-counts.js';
 import type { SharedCounters } from './shared-counters.js';
 
 /** Answers a request over the limit, in the endpoint's vocabulary (Retry-After in seconds). */
@@ -20,16 +23,9 @@ declare module 'fastify' {
   }
 }
 
-// the plugin's two stores are CommonJS files without type declarations
+// the plugin's Redis store is a CommonJS file without type declarations
 const require = createRequire(import.meta.url);
-const LocalStore: unknown = require('@fastify/rate-limit/store/LocalStore.js');
 const RedisStore: unknown = require('@fastify/rate-limit/store/RedisStore.js');
-
-type Incr = (key: string, cb: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number, max: number) => void;
-interface CounterStore {
-  incr: Incr;
-  child(routeOptions: unknown): CounterStore;
-}
 
 /** Counts in Redis while it answers, in this process's memory while it does not. */
 function fallbackStore(shared: SharedCounters | null): new () => CounterStore {
@@ -51,7 +47,7 @@ function fallbackStore(shared: SharedCounters | null): new () => CounterStore {
   });
   return class {
     constructor() {
-      const local = new (LocalStore as unknown as new (continueExceeding: boolean, backoff: boolean, size: number) => CounterStore)(false, false, 10_000);
+      const local = cluster.isWorker ? primaryRateCounts() : memoryCounts();
       const remote = shared
         ? new (RedisStore as unknown as new (continueExceeding: boolean, backoff: boolean, redis: unknown, prefix: string) => CounterStore)(
             false,
