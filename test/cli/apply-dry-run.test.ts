@@ -91,6 +91,7 @@ test('--dry-run reports each item and, for updates, the fields; nothing is writt
     users: { bob: ['timezone', 'password'] },
     clients: { script: ['label', 'scopes'], nouser: ['status'] },
     routes: {},
+    registrationPolicy: {},
     claims: {},
   });
   assert.deepEqual(report.generatedSecrets, {}, 'no secret is made, so none is shown');
