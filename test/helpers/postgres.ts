@@ -7,18 +7,27 @@ export const POSTGRES_URL = process.env.GATEHOUSE_TEST_POSTGRES_URL ?? 'postgres
 
 let reachable: Promise<boolean> | null = null;
 
+async function connectOnce(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Three tries, a second apart: on a loaded machine one connection can take longer than its timeout. */
 export function postgresReachable(): Promise<boolean> {
   reachable ??= (async () => {
-    const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
-    try {
-      await client.connect();
-      await client.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await client.end().catch(() => undefined);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      if (await connectOnce()) return true;
+      if (attempt < 3) await new Promise((resolve) => setTimeout(resolve, 1000));
     }
+    return false;
   })();
   return reachable;
 }
