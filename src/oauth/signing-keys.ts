@@ -42,17 +42,27 @@ async function retirementHorizon(store: Store, use: KeyUse): Promise<number> {
  * servers already know it), else a fresh one. The previous current key retires but stays
  * published until every token it signed has expired.
  */
-export async function rotateSigningKey(store: Store, masterSecret: string, clock: Clock, use: KeyUse, alg?: SigningAlg): Promise<SigningKeyRow> {
+export async function rotateSigningKey(
+  store: Store,
+  masterSecret: string,
+  clock: Clock,
+  use: KeyUse,
+  alg?: SigningAlg,
+  /** the current key the caller decided to rotate: when another process rotated it meanwhile, its key is kept */
+  expectedCurrent?: string,
+): Promise<SigningKeyRow> {
   const now = nowSeconds(clock);
   const horizon = await retirementHorizon(store, use);
   const rows = await store.keys.list();
   const current = rows.find((r) => r.use === use && r.state === 'current');
+  if (expectedCurrent !== undefined && current && current.kid !== expectedCurrent) return current;
   const wanted = alg ?? (current?.alg as SigningAlg | undefined) ?? DEFAULT_ALG[use];
   const next = rows.find((r) => r.use === use && r.state === 'next' && r.alg === wanted);
   const promoted = next ? { ...next, state: 'current' as const, activatedAt: now } : await generateSigningKey(wanted, use, 'current', masterSecret, now);
   try {
-    await promote(store, use, promoted, next, now, horizon);
+    await promote(store, use, promoted, next, now, horizon, current?.kid);
   } catch (error) {
+    if (error instanceof RotatedMeanwhile) return error.winner;
     // two rotations at once (two administrators, two instances): the one-current index lets one
     // win; the loser's request is met by the winner's new key, not by rotating a second time
     // (that key would sign without having been published ahead)
@@ -64,8 +74,27 @@ export async function rotateSigningKey(store: Store, masterSecret: string, clock
   return promoted;
 }
 
-async function promote(store: Store, use: KeyUse, promoted: SigningKeyRow, next: SigningKeyRow | undefined, now: number, horizon: number): Promise<void> {
+/** Another process made a new current key between this one's read and its transaction. */
+class RotatedMeanwhile extends Error {
+  constructor(readonly winner: SigningKeyRow) {
+    super('rotated meanwhile');
+  }
+}
+
+async function promote(
+  store: Store,
+  use: KeyUse,
+  promoted: SigningKeyRow,
+  next: SigningKeyRow | undefined,
+  now: number,
+  horizon: number,
+  readCurrent: string | undefined,
+): Promise<void> {
   await store.transaction(async (tx) => {
+    // a rotation that began after another had committed would retire the key that rotation
+    // just promoted and sign with one never published ahead: it keeps the other's key instead
+    const winner = (await tx.keys.list()).find((r) => r.use === use && r.state === 'current' && r.kid !== readCurrent);
+    if (winner) throw new RotatedMeanwhile(winner);
     for (const row of await tx.keys.list()) {
       if (row.use === use && row.state === 'current') {
         await tx.keys.update(row.kid, { state: 'retired', retiredAt: now, publishUntil: now + horizon + SKEW_SECONDS });
@@ -113,7 +142,7 @@ export async function maintainSigningKeys(store: Store, masterSecret: string, cl
           done.push(`published next ${use} key ${next.kid}`);
         }
         if (now >= due) {
-          const key = await rotateSigningKey(store, masterSecret, clock, use, alg);
+          const key = await rotateSigningKey(store, masterSecret, clock, use, alg, current.kid);
           done.push(`rotated ${use} key: ${key.kid} now signs`);
         }
       } catch (error) {
