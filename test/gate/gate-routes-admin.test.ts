@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ApplyDocument } from '../../src/admin/apply.js';
 import { ADMIN_WORLD, adminToken } from '../helpers/admin.js';
-import { bearer, request, SECRET, startGatehouse, type Running } from '../helpers/gatehouse.js';
+import { BrowserAgent } from '../helpers/browser-http.js';
+import { bearer, PASSWORD, request, SECRET, startGatehouse, type Running } from '../helpers/gatehouse.js';
 import { startUpstream, type Upstream } from './recording-upstream.js';
 
 const WORLD: ApplyDocument = {
@@ -130,5 +131,22 @@ describe('gate routes in the admin API and the CLI', () => {
     r = cli(['route', 'show', 'nope']);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /no route "nope"/);
+  });
+
+  test('the console lists the routes, for administrators only', async () => {
+    assert.equal((await call('PUT', '/routes/console-shown', { path: '/shown', upstream: up.url, scopes: ['a:b'], allowIps: ['10.0.0.0/8'] })).status, 200);
+    const anonymous = await new BrowserAgent(gh.url).get('/admin/routes');
+    assert.equal(anonymous.status, 302);
+    const root = new BrowserAgent(gh.url);
+    assert.equal((await root.login('root', PASSWORD, '/admin')).status, 303);
+    const page = await root.get('/admin/routes');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /console-shown/);
+    assert.match(page.text, /<code>\/shown<\/code>/);
+    assert.match(page.text, /allow 10\.0\.0\.0\/8/);
+    assert.match(page.text, /href="\/admin\/routes" aria-current="page"/);
+    const bob = new BrowserAgent(gh.url);
+    await bob.login('bob', PASSWORD, '/admin');
+    assert.equal((await bob.get('/admin/routes')).status, 403);
   });
 });

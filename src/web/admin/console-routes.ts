@@ -14,6 +14,7 @@ import { ANY_ADMIN_PERMISSION, consoleVisitor } from './console-auth.js';
 import { adminLayout } from './console-kit.js';
 import { keyPages } from './key-pages.js';
 import { userPages } from './user-pages.js';
+import { routePages } from './route-pages.js';
 
 export async function consoleRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   app.get('/admin', { config: PUBLIC }, async (request, reply) => {
@@ -38,4 +39,5 @@ ${activityChart(hours)}`,
   await app.register(accessPages, { services });
   await app.register(keyPages, { services });
   await app.register(auditPage, { services });
+  await app.register(routePages, { services });
 }
