@@ -43,8 +43,22 @@ function withoutOwnCookies(cookie: string): string {
 export function upstreamRequestHeaders(headers: IncomingHttpHeaders, context: ForwardContext): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {};
   const credentialHeader = context.route.authHeader ?? 'authorization';
+  // RFC 9110 §7.6.1: the headers the Connection header names are hop-by-hop too
+  const named = new Set(
+    String(headers.connection ?? '')
+      .split(',')
+      .map((token) => token.trim().toLowerCase()),
+  );
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || name.startsWith('x-gatehouse-') || name.startsWith('x-forwarded-') || name === 'forwarded') continue;
+    if (
+      value === undefined ||
+      HOP_BY_HOP.has(name) ||
+      named.has(name) ||
+      name.startsWith('x-gatehouse-') ||
+      name.startsWith('x-forwarded-') ||
+      name === 'forwarded'
+    )
+      continue;
     if (!context.route.forwardCredential && (name === credentialHeader || name === 'x-api-key')) continue;
     if (name === 'cookie') {
       const kept = withoutOwnCookies(Array.isArray(value) ? value.join('; ') : value);

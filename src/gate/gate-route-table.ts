@@ -18,8 +18,16 @@ export class GateRouteTable {
 
   constructor(private readonly load: () => Promise<GateRoute[]>) {}
 
+  private started = 0;
+  private applied = 0;
+
+  /** Two reloads at once: the routes of the later-started one win, whichever finishes last. */
   async reload(): Promise<void> {
-    this.set(await this.load());
+    const mine = ++this.started;
+    const routes = await this.load();
+    if (mine < this.applied) return;
+    this.applied = mine;
+    this.set(routes);
   }
 
   set(routes: GateRoute[]): void {

@@ -1,6 +1,6 @@
 // Change notifications on SQLite, where there is no server to NOTIFY through: a write that others
 // must see bumps its topic's version row (in the writer's transaction), and a serving instance
-// reads those five rows every pollMs and announces each topic whose version moved. So a role or
+// reads those few rows every pollMs and announces each topic whose version moved. So a role or
 // scope changed by `gatehouse apply` beside a running instance is in force within a poll or two.
 // A version says only which topic moved, never which user or client: listeners drop the topic.
 import type { Kysely } from 'kysely';

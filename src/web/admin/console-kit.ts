@@ -13,6 +13,7 @@ export const SECTIONS = [
   { path: '/admin/keys', label: 'Keys' },
   { path: '/admin/audit', label: 'Audit log' },
   { path: '/admin/mail', label: 'Mail' },
+  { path: '/admin/routes', label: 'Routes' },
 ] as const;
 
 export function adminLayout(options: { title: string; userName: string; section: string; csrf: string; notice?: string | null }, body: Html): Html {

@@ -16,6 +16,7 @@ import { adminLayout } from './console-kit.js';
 import { keyPages } from './key-pages.js';
 import { userPages } from './user-pages.js';
 import { mailPage } from './mail-page.js';
+import { routePages } from './route-pages.js';
 
 export async function consoleRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   app.get('/admin', { config: PUBLIC }, async (request, reply) => {
@@ -42,4 +43,5 @@ ${activityChart(hours)}`,
   await app.register(auditPage, { services });
   await app.register(apiKeyPages, { services });
   await app.register(mailPage, { services });
+  await app.register(routePages, { services });
 }
