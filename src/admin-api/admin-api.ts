@@ -20,6 +20,7 @@ import { auditRoutes } from './audit-routes.js';
 import { clientRoutes } from './client-routes.js';
 import { keyRoutes } from './key-routes.js';
 import { userRoutes } from './user-routes.js';
+import { gateRouteRoutes } from './gate-route-routes.js';
 
 export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];
 
@@ -111,5 +112,6 @@ export async function adminApi(app: FastifyInstance, { services }: { services: S
   await app.register(accessRoutes, { api });
   await app.register(keyRoutes, { api });
   await app.register(auditRoutes, { api });
+  await app.register(gateRouteRoutes, { api });
   await app.register(apiKeyRoutes, { api });
 }

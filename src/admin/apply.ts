@@ -23,11 +23,16 @@ export interface ApplyDocument {
   scopes?: ScopeInput[];
   users?: UserInput[];
   clients?: ClientInput[];
+  /** gate routes (src/domain/gate-route.ts): present, the stored set becomes exactly this list */
+  routes?: Record<string, unknown>[];
 }
 
 export type SectionName = keyof ApplyDocument;
 
-export type ApplyReport = Record<SectionName, Record<string, Outcome>> & {
+/** what apply did to one item; `removed`: a route no longer in the file's `routes:` */
+export type ApplyOutcome = Outcome | 'removed';
+
+export type ApplyReport = Record<SectionName, Record<string, ApplyOutcome>> & {
   /** true: nothing was written; this is what applying the document would do */
   dryRun: boolean;
   /** per section, the fields each updated item changes */
@@ -59,7 +64,7 @@ function at(section: string, index: number, error: unknown): never {
 function emptyReport(dryRun: boolean): ApplyReport {
   const byName = <T>(make: () => T) => Object.fromEntries(APPLY_SECTIONS.map((s) => [s.name, make()]));
   return {
-    ...(byName(() => ({})) as Record<SectionName, Record<string, Outcome>>),
+    ...(byName(() => ({})) as Record<SectionName, Record<string, ApplyOutcome>>),
     dryRun,
     changed: byName(() => ({})) as Record<SectionName, Record<string, string[]>>,
     generatedSecrets: {},
@@ -82,7 +87,7 @@ export async function applyDocument(ctx: AdminContext, doc: ApplyDocument, optio
     const prepared = new Map<string, unknown>();
     for (const section of APPLY_SECTIONS) if (section.prepare) prepared.set(section.name, await section.prepare(ctx, items(section.name), dryRun));
     try {
-      return await applyPrepared(ctx, items, prepared, dryRun);
+      return await applyPrepared(ctx, items, (name) => Object.hasOwn(doc, name), prepared, dryRun);
     } catch (error) {
       // a password changed between its check and the transaction: check again (rare, bounded)
       if (!(error instanceof StalePasswordError) || attempt >= 3) throw error;
@@ -90,7 +95,13 @@ export async function applyDocument(ctx: AdminContext, doc: ApplyDocument, optio
   }
 }
 
-async function applyPrepared(ctx: AdminContext, items: (name: string) => unknown[], prepared: Map<string, unknown>, dryRun: boolean): Promise<ApplyReport> {
+async function applyPrepared(
+  ctx: AdminContext,
+  items: (name: string) => unknown[],
+  present: (name: string) => boolean,
+  prepared: Map<string, unknown>,
+  dryRun: boolean,
+): Promise<ApplyReport> {
   let report = emptyReport(dryRun);
   try {
     // two applies at once (two deploys, two instances starting): the loser runs again and finds
@@ -101,6 +112,10 @@ async function applyPrepared(ctx: AdminContext, items: (name: string) => unknown
         const tx = within(ctx, store);
         for (const section of APPLY_SECTIONS) {
           const list = items(section.name);
+          if (section.applyAll) {
+            if (present(section.name)) Object.assign(report[section.name as SectionName], await section.applyAll(tx, list, prepared.get(section.name)));
+            continue;
+          }
           const ordered = section.order ? section.order(list) : list.map((item, i) => [item, i] as [unknown, number]);
           for (const [item, i] of ordered) {
             try {

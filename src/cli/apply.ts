@@ -25,7 +25,7 @@ export function applyCommand(program: Command): void {
   withJson(
     program
       .command('apply')
-      .description('create or update roles, scopes, users and clients from a YAML or JSON file (- reads standard input)')
+      .description('create or update roles, scopes, users and clients, and set the gate routes, from a YAML or JSON file (- reads standard input)')
       .argument('[file]', 'the file to apply, or - for standard input')
       .option('--dry-run', 'say what would change (created, updated with which fields, unchanged) and change nothing')
       .option('--print-schema', "print the file's JSON Schema (docs/apply.schema.json) for editors, and apply nothing")

@@ -11,6 +11,7 @@ import { roleCommand } from './role.js';
 import { scopeCommand } from './scope.js';
 import { serveCommand } from './serve.js';
 import { userCommand } from './user.js';
+import { routeCommand } from './route.js';
 
 export const COMMANDS: readonly ((program: Command) => void)[] = [
   serveCommand,
@@ -22,5 +23,6 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   roleCommand,
   keysCommand,
   auditCommand,
+  routeCommand,
   apikeyCommand,
 ];

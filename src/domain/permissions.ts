@@ -8,6 +8,7 @@ export const PERMISSIONS = {
   administerScopes: 'administer scopes',
   administerKeys: 'administer keys',
   viewAuditLog: 'view audit log',
+  administerGateRoutes: 'administer gate routes',
 } as const;
 
 export const BUILT_IN_PERMISSIONS: readonly string[] = Object.values(PERMISSIONS);

@@ -58,7 +58,7 @@ test('gatehouse, gatehouse help and --help list every command group, exit 0', ()
   const groups = buildProgram()
     .commands.map((c) => c.name())
     .filter((n) => n !== 'help');
-  assert.deepEqual(groups, ['serve', 'migrate', 'apply', 'user', 'client', 'scope', 'role', 'keys', 'audit', 'apikey']);
+  assert.deepEqual(groups, ['serve', 'migrate', 'apply', 'user', 'client', 'scope', 'role', 'keys', 'audit', 'route', 'apikey']);
   for (const args of [[], ['help'], ['--help'], ['-h']]) {
     const r = cli(args);
     assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);

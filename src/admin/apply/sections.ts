@@ -5,7 +5,10 @@
 import { OPERATOR } from '../actor.js';
 import type { AdminContext } from '../admin-context.js';
 import { upsertClient, type ClientInput } from '../clients.js';
-import type { Upserted } from '../outcome.js';
+import type { Outcome, Upserted } from '../outcome.js';
+import type { GateRoute } from '../../domain/gate-route.js';
+import { gateRouteItem } from '../gate-route-schema.js';
+import { parseRouteSet, replaceRoutes } from '../gate-routes.js';
 import { upsertRole, type RoleInput } from '../roles.js';
 import { clientItem, roleItem, scopeItem, userItem, type JsonSchema } from '../schemas.js';
 import { upsertScope, type ScopeInput } from '../scopes.js';
@@ -33,6 +36,11 @@ export interface ApplySection<Item, Prepared = undefined> {
   order?(items: readonly Item[]): [Item, number][];
   /** makes one item exist as written, as the operator, inside apply's transaction */
   upsert(ctx: AdminContext, item: Item, index: number, prepared: Prepared): Promise<Applied>;
+  /**
+   * A section applied as a whole instead of item by item, when the file has it (routes: the stored
+   * set becomes exactly the list); reports each item by key, and those it removed.
+   */
+  applyAll?(ctx: AdminContext, items: readonly Item[], prepared: Prepared): Promise<Record<string, Outcome | 'removed'>>;
 }
 
 /** Keeps each section's item type inside its entry while the list holds them all. */
@@ -75,6 +83,19 @@ export const APPLY_SECTIONS: readonly ApplySection<unknown, unknown>[] = [
     item: clientItem,
     key: (client) => client.clientId,
     upsert: (ctx, client) => upsertClient(ctx, client, OPERATOR),
+  }),
+  section<{ name?: unknown }, GateRoute[]>({
+    name: 'routes',
+    noun: 'route',
+    description:
+      'Gate routes (the APIs Gatehouse protects): when present, the stored routes become exactly this list, in this order; absent, they are left alone',
+    item: gateRouteItem,
+    key: (route) => String(route.name),
+    prepare: async (_ctx, routes) => parseRouteSet(routes),
+    upsert: async () => {
+      throw new Error('routes are applied as a whole');
+    },
+    applyAll: (ctx, _routes, parsed) => replaceRoutes(ctx, parsed, OPERATOR),
   }),
 ];
 
