@@ -71,9 +71,10 @@ describe('console: API keys', () => {
       [{ scopes: 'nope' }, /no scope named &quot;nope&quot;/],
       [{ label: 'x'.repeat(129) }, /at most 128 characters/],
     ] as const) {
-      const res = await admin.post(`/admin/users/${bob}/api-keys`, { csrf_token: csrf, ...fields });
+      const res = await admin.post(`/admin/users/${bob}/api-keys`, { csrf_token: csrf, label: 'kept', ...fields });
       assert.equal(res.status, 400, JSON.stringify(fields));
       assert.match(res.text, pattern);
+      if (!('label' in fields)) assert.ok(res.text.includes('name="label" value="kept"'), 'the input is kept');
     }
     const made = await admin.post(`/admin/users/${alice}/api-keys`, { csrf_token: csrf, label: 'alice only' });
     const key = /(ghk_[a-z0-9]{12}_[A-Za-z0-9_-]{43})/.exec(made.text)![1]!;

@@ -20,8 +20,17 @@ import { adminLayout, checkboxes, confirmForm, csrfInput, field, fields, formErr
 
 const NEED = PERMISSIONS.administerUsers;
 
+/** What the create form was sent with, shown again beside a refusal. */
+interface KeyValues {
+  label: string;
+  expiresInDays: string;
+  scopes: string[];
+}
+
+const EMPTY: KeyValues = { label: '', expiresInDays: '', scopes: [] };
+
 /** The section of the user's page: the keys and the form that makes one. */
-export async function apiKeySection(ctx: AdminContext, user: User, csrf: string, errors: FormErrors = {}): Promise<Html> {
+export async function apiKeySection(ctx: AdminContext, user: User, csrf: string, errors: FormErrors = {}, values: KeyValues = EMPTY): Promise<Html> {
   const now = nowSeconds(ctx.clock);
   const keys = (await listApiKeys(ctx, user.uid, OPERATOR)).map((k) => apiKeyView(k, now));
   const scopes = (await ctx.store.scopes.list()).map((s) => ({ value: s.name, label: s.name }));
@@ -39,9 +48,9 @@ ${keys.map(
 ${formErrorSummary(errors)}
 <form method="post" action="/admin/users/${user.uid}/api-keys" novalidate>
 ${csrfInput(csrf)}
-${textField({ name: 'label', label: 'Label of a new key', value: '', errors, autocomplete: 'off' })}
-${textField({ name: 'expiresInDays', label: 'Expires in (days)', value: '', errors, help: `Empty: never. At most ${API_KEY_MAX_EXPIRES_IN_DAYS}.` })}
-${checkboxes({ name: 'scopes', label: 'Limit to scopes', options: scopes, checked: [], errors })}
+${textField({ name: 'label', label: 'Label of a new key', value: values.label, errors, autocomplete: 'off' })}
+${textField({ name: 'expiresInDays', label: 'Expires in (days)', value: values.expiresInDays, errors, help: `Empty: never. At most ${API_KEY_MAX_EXPIRES_IN_DAYS}.` })}
+${checkboxes({ name: 'scopes', label: 'Limit to scopes', options: scopes, checked: values.scopes, errors })}
 <button type="submit">Create API key</button>
 </form>`;
 }
@@ -64,11 +73,16 @@ export async function apiKeyPages(app: FastifyInstance, { services }: { services
     if (!visitor) return reply;
     const user = await existing(reply, visitor, request.params.uid);
     if (!user) return reply;
-    const days = field(visitor.form, 'expiresInDays').trim();
+    const values: KeyValues = {
+      label: field(visitor.form, 'label').trim(),
+      expiresInDays: field(visitor.form, 'expiresInDays').trim(),
+      scopes: fields(visitor.form, 'scopes'),
+    };
+    const days = values.expiresInDays;
     try {
       if (days !== '' && !/^\d{1,5}$/.test(days))
         throw new ValidationError('expiresInDays', `must be a whole number of days from 1 to ${API_KEY_MAX_EXPIRES_IN_DAYS}`);
-      const input = { label: field(visitor.form, 'label').trim(), scopes: fields(visitor.form, 'scopes'), ...(days ? { expiresInDays: Number(days) } : {}) };
+      const input = { label: values.label, scopes: values.scopes, ...(days ? { expiresInDays: Number(days) } : {}) };
       const { apiKey, key } = await createApiKey(ctx, user.uid, input, consoleActor(services, visitor, request));
       reply.header('cache-control', 'no-store');
       return page(
@@ -81,7 +95,13 @@ export async function apiKeyPages(app: FastifyInstance, { services }: { services
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       const field = error.field.split('.')[0]!;
-      return page(reply, 400, visitor, user.name, await apiKeySection(ctx, user, visitor.csrf, { [field]: error.message.slice(error.field.length + 2) }));
+      return page(
+        reply,
+        400,
+        visitor,
+        user.name,
+        await apiKeySection(ctx, user, visitor.csrf, { [field]: error.message.slice(error.field.length + 2) }, values),
+      );
     }
   });
 
