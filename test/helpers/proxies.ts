@@ -175,6 +175,7 @@ export interface Recorded {
   /** the request target exactly as it arrived */
   url: string;
   headers: IncomingHttpHeaders;
+  body: string;
 }
 
 export interface RecordingUpstream {
@@ -189,8 +190,10 @@ export interface RecordingUpstream {
 export async function startRecordingUpstream(): Promise<RecordingUpstream> {
   const received: Recorded[] = [];
   const server: Server = createServer((req, res) => {
-    received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-    req.resume();
+    const got: Recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: '' };
+    received.push(got);
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (got.body += chunk));
     req.on('end', () => {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ upstream: true, url: req.url }));
@@ -222,7 +225,11 @@ export interface RawResponse {
  * A request whose target is sent exactly as written (fetch would resolve `..` and `//`), for
  * the path-spelling tests.
  */
-export function rawRequest(port: number, target: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<RawResponse> {
+export function rawRequest(
+  port: number,
+  target: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, path: target, method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
       let text = '';
@@ -239,7 +246,7 @@ export function rawRequest(port: number, target: string, options: { method?: str
       });
     });
     req.on('error', reject);
-    req.end();
+    req.end(options.body);
   });
 }
 
