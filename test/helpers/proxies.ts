@@ -106,6 +106,10 @@ function supervise(
   const child = spawn(command, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  // a test process that ends without its `after` hooks (a timeout, an uncaught error) takes the proxy with it
+  const orphaned = () => child.kill('SIGTERM');
+  process.once('exit', orphaned);
+  child.once('exit', () => process.off('exit', orphaned));
   return { child, output: () => printed + extraOutput() };
 }
 
