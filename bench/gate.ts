@@ -1,8 +1,10 @@
 // The gate's scenarios of `npm run bench` (issue 12 part 6): (k) a GET proxied through a bearer
 // route vs the same upstream called directly, (l) /gate/check decisions with a Bearer token,
 // (m) a basic route with a remembered credential, (n) an api_key route — (l)–(n) as /gate/check
-// decisions, each a ratio to the trivial route. A scenario whose feature this build lacks (routes,
-// a method, the CLI) is skipped with a line saying so.
+// decisions. Each is a ratio to its baseline (the upstream called directly for (k), the trivial
+// route for the others) measured just before and just after it, so that a machine whose speed
+// drifts during the run (other work on it) moves both sides alike. A scenario whose feature this
+// build lacks (routes, a method, the CLI) is skipped with a line saying so.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,9 +13,37 @@ import type autocannon from 'autocannon';
 export interface GateScenario {
   name: string;
   target?: number;
-  /** the name of the scenario this one is a ratio to (default: the trivial route) */
-  relativeTo?: string;
+  /** what this one is a ratio to (default: the trivial route) */
+  baseline?: GateScenario;
   options: Partial<autocannon.Options>;
+}
+
+export interface Measured {
+  name: string;
+  rps: number;
+}
+
+/**
+ * Measures each scenario between two runs of its baseline and returns it with `baselineRps`, the
+ * mean of those two (one run of a baseline serves as the `after` of one scenario and the `before`
+ * of the next).
+ */
+export async function measurePaired<R extends Measured>(
+  scenarios: GateScenario[],
+  trivial: GateScenario,
+  measure: (scenario: GateScenario) => Promise<R>,
+): Promise<(R & { baselineRps: number; baselineName: string })[]> {
+  const results: (R & { baselineRps: number; baselineName: string })[] = [];
+  let before: { of: GateScenario; rps: number } | null = null;
+  for (const scenario of scenarios) {
+    const baseline = scenario.baseline ?? trivial;
+    if (before?.of !== baseline) before = { of: baseline, rps: (await measure(baseline)).rps };
+    const result = await measure(scenario);
+    const after: { of: GateScenario; rps: number } = { of: baseline, rps: (await measure(baseline)).rps };
+    results.push({ ...result, baselineRps: (before.rps + after.rps) / 2, baselineName: baseline.name.split(' ')[0] });
+    before = after;
+  }
+  return results;
 }
 
 export interface GatePlan {
@@ -89,15 +119,12 @@ export async function prepareGate(main: string, env: NodeJS.ProcessEnv, dir: str
       });
       const scenarios: GateScenario[] = [];
       if (hasProxy) {
-        scenarios.push(
-          { name: '(k0) GET the upstream directly', options: { url: `http://127.0.0.1:${upstreamPort}/bench/proxied/items` } },
-          {
-            name: '(k) GET proxied through a bearer route',
-            target: 0.6,
-            relativeTo: '(k0) GET the upstream directly',
-            options: { url: `${base}/bench/proxied/items`, headers: { authorization: bearer } },
-          },
-        );
+        scenarios.push({
+          name: '(k) GET proxied through a bearer route',
+          target: 0.6,
+          baseline: { name: '(k0) the same GET, upstream called directly', options: { url: `http://127.0.0.1:${upstreamPort}/bench/proxied/items` } },
+          options: { url: `${base}/bench/proxied/items`, headers: { authorization: bearer } },
+        });
       }
       if (checkable) scenarios.push({ name: '(l) GET /gate/check, Bearer token', target: 0.5, options: check('/bench/check/1', { authorization: bearer }) });
       if (checkable && hasBasic) {

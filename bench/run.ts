@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareGate } from './gate.js';
+import { measurePaired, prepareGate } from './gate.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
@@ -54,8 +54,9 @@ interface Result {
   non2xx: number;
   ratio: number;
   target?: number;
-  /** the scenario this one is a ratio to, when not the trivial route */
-  relativeTo?: string;
+  /** the req/s of its own baseline measured around it, and that baseline's label (bench/gate.ts) */
+  baselineRps?: number;
+  baselineName?: string;
 }
 
 async function freePort(): Promise<number> {
@@ -363,7 +364,7 @@ async function main(): Promise<void> {
       };
     };
     for (const scenario of scenarios) results.push(await measure(scenario));
-    for (const scenario of await gate.scenarios(base, token)) results.push({ ...(await measure(scenario)), relativeTo: scenario.relativeTo });
+    results.push(...(await measurePaired(await gate.scenarios(base, token), scenarios[0], measure)));
     results.push(await measureRefresh('(f) POST /oauth/token refresh_token (rotation), SQLite', [base]));
     results.push(await measureDevicePolling('(g) POST /oauth/token device_code polling (authorization_pending), SQLite', base, 0.3));
     results.push(...(await postgresResults(join(dir, 'world.json'), form)));
@@ -377,7 +378,7 @@ async function main(): Promise<void> {
       non2xx: results[0].non2xx + last.non2xx,
     };
     const baseline = results[0].rps;
-    for (const r of results) r.ratio = r.rps / (results.find((other) => other.name === r.relativeTo)?.rps ?? baseline);
+    for (const r of results) r.ratio = r.rps / (r.baselineRps ?? baseline);
     console.log(`\nGatehouse bench — ${DURATION}s per scenario, ${CONNECTIONS} connections, node ${process.version}\n`);
     console.log('| scenario | req/s | p99 ms | ratio to (a) | target | errors/non-2xx |');
     console.log('|---|---:|---:|---:|---:|---:|');
@@ -386,7 +387,7 @@ async function main(): Promise<void> {
       const verdict = r.target === undefined ? '' : r.ratio >= r.target ? ` ≥ ${r.target} ✓` : ` ≥ ${r.target} ✗`;
       if (r.target !== undefined && r.ratio < r.target) missed++;
       if (r.errors || r.non2xx) missed++;
-      const ratio = `${r.ratio.toFixed(2)}${r.relativeTo ? ` of ${r.relativeTo.split(' ')[0]}` : ''}`;
+      const ratio = `${r.ratio.toFixed(2)}${r.baselineName ? ` of ${r.baselineName} around it (${Math.round(r.baselineRps!)} req/s)` : ''}`;
       console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p99} | ${ratio} | ${verdict} | ${r.errors}/${r.non2xx} |`);
     }
     for (const line of gate.skipped) console.log(`\n${line}`);

@@ -119,7 +119,7 @@ export function forwardAuthSuite(proxy: ProxyUnderTest): void {
     }
 
     /** Sends through the proxy; returns the answer and what the upstream received for it. */
-    async function through(target: string, options: { method?: string; headers?: Record<string, string> } = {}) {
+    async function through(target: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
       const before = upstream.received.length;
       const res = await rawRequest(front.port, target, options);
       return { res, received: upstream.received.slice(before), where: `${options.method ?? 'GET'} ${target} → ${res.status} ${res.text.slice(0, 300)}` };
@@ -195,6 +195,19 @@ export function forwardAuthSuite(proxy: ProxyUnderTest): void {
       assert.equal(protectedHeader.alg, 'ES256');
       assert.ok(payload.exp! - payload.iat! <= 60, 'lives 60 s at most');
       assert.ok(JSON.stringify(payload).includes(String(alice!.uid)), 'carries the user id');
+    });
+
+    test('a POST body reaches the upstream whole (the check itself carries none)', async () => {
+      const body = JSON.stringify({ title: 'A body', text: 'x'.repeat(20_000) });
+      const { res, received, where } = await through('/api/articles', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${aliceToken}`, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+        body,
+      });
+      assert.equal(res.status, 200, where);
+      assert.equal(received.length, 1, where);
+      assert.equal(received[0].method, 'POST');
+      assert.equal(received[0].body, body);
     });
 
     test('client-sent X-Gatehouse-* headers are not trusted: replaced with what Gatehouse proved', async () => {

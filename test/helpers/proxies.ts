@@ -106,6 +106,10 @@ function supervise(
   const child = spawn(command, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  // a test process that ends without its `after` hooks (a timeout, an uncaught error) takes the proxy with it
+  const orphaned = () => child.kill('SIGTERM');
+  process.once('exit', orphaned);
+  child.once('exit', () => process.off('exit', orphaned));
   return { child, output: () => printed + extraOutput() };
 }
 
@@ -175,6 +179,7 @@ export interface Recorded {
   /** the request target exactly as it arrived */
   url: string;
   headers: IncomingHttpHeaders;
+  body: string;
 }
 
 export interface RecordingUpstream {
@@ -189,8 +194,10 @@ export interface RecordingUpstream {
 export async function startRecordingUpstream(): Promise<RecordingUpstream> {
   const received: Recorded[] = [];
   const server: Server = createServer((req, res) => {
-    received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-    req.resume();
+    const got: Recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: '' };
+    received.push(got);
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (got.body += chunk));
     req.on('end', () => {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ upstream: true, url: req.url }));
@@ -222,7 +229,11 @@ export interface RawResponse {
  * A request whose target is sent exactly as written (fetch would resolve `..` and `//`), for
  * the path-spelling tests.
  */
-export function rawRequest(port: number, target: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<RawResponse> {
+export function rawRequest(
+  port: number,
+  target: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, path: target, method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
       let text = '';
@@ -239,7 +250,7 @@ export function rawRequest(port: number, target: string, options: { method?: str
       });
     });
     req.on('error', reject);
-    req.end();
+    req.end(options.body);
   });
 }
 
