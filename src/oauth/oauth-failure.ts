@@ -20,6 +20,7 @@ export type OAuthFailureReason =
   | 'server_busy'
   | 'invalid_scope'
   | 'invalid_grant'
+  | 'invalid_target'
   | 'unsupported_token_type';
 
 export interface OAuthFailureDetail {

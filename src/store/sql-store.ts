@@ -17,6 +17,7 @@ import { SqlRefreshTokens } from './sql/refresh-tokens.js';
 import { SqlRevocations } from './sql/revocations.js';
 import { SqlRoles } from './sql/roles.js';
 import { SqlClaimMappings } from './sql/claim-mappings.js';
+import { SqlResources } from './sql/resources.js';
 import { SqlScopes } from './sql/scopes.js';
 import { SqlSessions } from './sql/sessions.js';
 import { SqlKeys } from './sql/signing-keys.js';
@@ -37,6 +38,7 @@ import type {
   Store,
   UserRepository,
   ClaimMappingRepository,
+  ResourceRepository,
 } from './store.js';
 
 export class SqlStore implements Store {
@@ -54,6 +56,7 @@ export class SqlStore implements Store {
   readonly consents: ConsentRepository;
   readonly cleanup: CleanupRepository;
   readonly claimMappings: ClaimMappingRepository;
+  readonly resources: ResourceRepository;
 
   readonly changes: ChangeSource | null;
   /** this process's listeners, shared with every transaction of this store */
@@ -94,6 +97,7 @@ export class SqlStore implements Store {
     this.consents = new SqlConsents(db);
     this.cleanup = new SqlCleanup(db);
     this.claimMappings = new SqlClaimMappings(db, notify);
+    this.resources = new SqlResources(db, notify);
   }
 
   onChange(listener: ChangeListener): () => void {

@@ -13,6 +13,7 @@ import type { RevocationRepository } from './repositories/revocations.js';
 import type { RoleRepository } from './repositories/roles.js';
 import type { ScopeRepository } from './repositories/scopes.js';
 import type { ClaimMappingRepository } from './repositories/claim-mappings.js';
+import type { ResourceRepository } from './repositories/resources.js';
 import type { SessionRepository } from './repositories/sessions.js';
 import type { SigningKeyRepository } from './repositories/signing-keys.js';
 import type { UserRepository } from './repositories/users.js';
@@ -31,6 +32,7 @@ export type * from './repositories/sessions.js';
 export type * from './repositories/signing-keys.js';
 export type * from './repositories/users.js';
 export type * from './repositories/claim-mappings.js';
+export type * from './repositories/resources.js';
 
 /** Every repository of a store, by the name a flow asks for it. */
 export interface Repositories {
@@ -48,6 +50,7 @@ export interface Repositories {
   readonly consents: ConsentRepository;
   readonly cleanup: CleanupRepository;
   readonly claimMappings: ClaimMappingRepository;
+  readonly resources: ResourceRepository;
 }
 
 /**

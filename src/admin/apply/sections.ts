@@ -7,7 +7,8 @@ import type { AdminContext } from '../admin-context.js';
 import { upsertClient, type ClientInput } from '../clients.js';
 import type { Upserted } from '../outcome.js';
 import { upsertRole, type RoleInput } from '../roles.js';
-import { claimMappingItem, clientItem, roleItem, scopeItem, userItem, type JsonSchema } from '../schemas.js';
+import { claimMappingItem, clientItem, resourceItem, roleItem, scopeItem, userItem, type JsonSchema } from '../schemas.js';
+import { upsertResource, type ResourceInput } from '../resources.js';
 import { upsertClaimMapping, type ClaimMappingInput } from '../claim-mappings.js';
 import { upsertScope, type ScopeInput } from '../scopes.js';
 import type { PreparedPassword, UserInput } from '../user-input.js';
@@ -68,6 +69,14 @@ export const APPLY_SECTIONS: readonly ApplySection<unknown, unknown>[] = [
     key: (user) => user.name,
     prepare: preparePasswords,
     upsert: (ctx, user, index, passwords) => upsertUser(ctx, user, OPERATOR, passwords.get(index)),
+  }),
+  section<ResourceInput>({
+    name: 'resources',
+    noun: 'resource',
+    description: 'Resource servers for resource indicators (RFC 8707): the URI clients send as `resource` and the scopes it accepts',
+    item: resourceItem,
+    key: (resource) => resource.uri,
+    upsert: (ctx, resource) => upsertResource(ctx, resource, OPERATOR),
   }),
   section<ClientInput>({
     name: 'clients',
