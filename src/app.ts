@@ -41,6 +41,7 @@ import { registrationEndpoint } from './oauth/registration/registration-endpoint
 import { installRouteAccess, PUBLIC } from './resource/route-access.js';
 import { gateCheckRoutes } from './gate/gate-check.js';
 import { gateProxy } from './gate/gate-proxy.js';
+import { PROTECTED_RESOURCE_PATH, protectedResourceRoutes } from './resource/protected-resource-metadata.js';
 import { createServices, type Services } from './services.js';
 import { UNAVAILABLE_RETRY_AFTER } from './store/store-unavailable.js';
 import type { Store } from './store/store.js';
@@ -79,7 +80,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   installSecurityHeaders(app);
   await app.register(formbody, { bodyLimit: config.bodyLimit });
   await app.register(cookie);
-  installRouteAccess(app, services.guard);
+  installRouteAccess(app, services.guard, `${config.issuer}${PROTECTED_RESOURCE_PATH}`);
   await installRateLimit(app, config, services.shared);
   // counting costs every request a little: only when someone can read the counts
   if (config.metricsToken || config.metricsPort !== null) services.metrics.install(app);
@@ -120,6 +121,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(passwordRoutes, { services });
   await app.register(appsRoutes, { services });
   await app.register(userinfoRoutes, { services });
+  await app.register(protectedResourceRoutes, { services });
   await app.register(discoveryRoutes, { services });
   await app.register(endSessionRoutes, { services });
   await app.register(introspectionEndpoint, { services });

@@ -11,6 +11,7 @@ import type { ClientInput } from './client-input.js';
 import type { Outcome } from './outcome.js';
 import type { RoleInput } from './roles.js';
 import type { ClaimMappingInput } from './claim-mappings.js';
+import type { ResourceInput } from './resources.js';
 import type { ScopeInput } from './scopes.js';
 import { StalePasswordError, type UserInput } from './user-input.js';
 import { ValidationError } from './validation-error.js';
@@ -24,6 +25,7 @@ export interface ApplyDocument {
   roles?: RoleInput[];
   scopes?: ScopeInput[];
   users?: UserInput[];
+  resources?: ResourceInput[];
   clients?: ClientInput[];
   /** gate routes (src/domain/gate-route.ts): present, the stored set becomes exactly this list */
   routes?: Record<string, unknown>[];

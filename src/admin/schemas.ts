@@ -111,6 +111,17 @@ export const claimMappingItem = {
   },
 } as const;
 
+/** A resource server for resource indicators (RFC 8707), as `apply` writes it (issue 14). */
+export const resourceItem = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['uri', 'scopes'],
+  properties: {
+    uri: { type: 'string', minLength: 1, maxLength: 2048, description: 'the absolute URI clients send as `resource` (no fragment); the `aud` of its tokens' },
+    scopes: { type: 'array', items: { type: 'string' }, maxItems: 200, description: 'the scopes it accepts: its tokens carry only the granted ones of these' },
+  },
+} as const;
+
 /** A client as `apply` writes it. */
 export const clientItem = clientInput;
 

@@ -80,6 +80,7 @@ export function toRestApiError(error: OAuthFailure): RestApiErrorResponse {
       return SERVER_BUSY(error.detail.retryAfter ?? 1);
     case 'invalid_scope':
     case 'invalid_grant':
+    case 'invalid_target':
     case 'unsupported_token_type':
     // the device flow is not offered at miniOrange's endpoint; listed so every reason has a rendering
     case 'authorization_pending':

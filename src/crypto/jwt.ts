@@ -71,7 +71,8 @@ export interface VerifyOptions {
   /** which kind of key may have signed it: an id-token key never verifies an access token */
   keyUse: KeyUse;
   issuer: string;
-  audience?: string;
+  /** the audience, or any of several */
+  audience?: string | string[];
   /** seconds since the epoch */
   now: number;
   /** tolerated clock skew in seconds for nbf (never for exp) */

@@ -2,6 +2,7 @@
 // user's roles ∩ the roles its scopes grant (docs/compatibility.md §4; SA-CONTRIB-2025-114 was a
 // bypass of exactly this intersection).
 import type { ClaimMapping } from './claim-mapping.js';
+import type { Resource } from './resource.js';
 import { ADMINISTRATOR_ROLE, AUTHENTICATED_ROLE, type Role } from './role.js';
 import type { Scope } from './scope.js';
 
@@ -53,6 +54,8 @@ export interface AccessCatalog {
   scopes: ReadonlyMap<string, Scope>;
   /** custom claims by scope (issue 14); none when absent */
   claimMappings?: ReadonlyMap<string, ClaimMapping>;
+  /** resources registered for resource indicators (RFC 8707), by URI */
+  resources?: ReadonlyMap<string, Resource>;
 }
 
 export interface EffectiveAccess {

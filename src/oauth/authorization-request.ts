@@ -10,6 +10,7 @@ import type { Store } from '../store/store.js';
 import { OAuthFailure } from './oauth-failure.js';
 import { isValidS256Challenge } from './pkce.js';
 import { redirectUriMatches } from './redirect-uri.js';
+import { requestedResource } from './resource-target.js';
 import { resolveScopes } from './scopes.js';
 
 export type ResponseMode = 'query' | 'form_post';
@@ -30,6 +31,8 @@ export interface AuthorizationRequest {
   loginHint: string | undefined;
   /** the `claims` parameter (OIDC Core §5.5), with `openid` only */
   claims: ClaimsRequest | null;
+  /** the registered resource the token is asked for (RFC 8707) */
+  resource: string | null;
   /** the request's own parameters, to carry through login and consent */
   params: Record<string, string>;
 }
@@ -157,6 +160,13 @@ export async function validateAuthorizationRequest(source: unknown, store: Store
   }
   if (scopes.includes('openid') && params.nonce !== undefined && params.nonce.length > 512) return fail('invalid_request', 'nonce is too long.');
   if (state !== undefined && state.length > 2048) return fail('invalid_request', 'state is too long.');
+  let resource: string | null = null;
+  try {
+    resource = requestedResource(params.resource, catalog)?.uri ?? null;
+  } catch (error) {
+    if (error instanceof OAuthFailure) return fail('invalid_target', error.message);
+    throw error;
+  }
   let claims: ClaimsRequest | null = null;
   if (params.claims !== undefined && scopes.includes('openid')) {
     const parsed = parseClaimsRequest(params.claims);
@@ -180,6 +190,7 @@ export async function validateAuthorizationRequest(source: unknown, store: Store
       maxAge,
       loginHint: params.login_hint,
       claims,
+      resource,
       params,
     },
   };

@@ -78,6 +78,7 @@ export async function authorizeEndpoint(app: FastifyInstance, options: { service
       accessJti: null,
       accessExpiresAt: null,
       claims: request.claims,
+      resource: request.resource,
     });
     services.audit.record({
       event: 'authorization.granted',

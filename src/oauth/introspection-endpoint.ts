@@ -17,7 +17,7 @@ import { findLiveToken, type TokenLookupDeps } from './token-lookup.js';
 /** What introspection uses; Services provides it. */
 export interface IntrospectionDeps extends TokenLookupDeps, AuthenticateClientDeps {
   store: TokenLookupDeps['store'] & AuthenticateClientDeps['store'] & { users: Pick<UserRepository, 'findById'> };
-  config: Pick<Config, 'issuer'>;
+  config: Pick<Config, 'issuer' | 'audience'>;
 }
 
 export async function introspectionEndpoint(app: FastifyInstance, options: { services: IntrospectionDeps }): Promise<void> {

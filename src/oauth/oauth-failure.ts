@@ -20,6 +20,7 @@ export type OAuthFailureReason =
   | 'server_busy'
   | 'invalid_scope'
   | 'invalid_grant'
+  | 'invalid_target'
   | 'unsupported_token_type'
   // RFC 8628 §3.5: the device flow's answers while the user has not (yet) approved
   | 'authorization_pending'

@@ -37,6 +37,8 @@ const RFC_CODES: Record<OAuthFailureReason, { error: string; status: number }> =
   server_busy: { error: 'temporarily_unavailable', status: 503 },
   invalid_scope: { error: 'invalid_scope', status: 400 },
   invalid_grant: { error: 'invalid_grant', status: 400 },
+  // RFC 8707 §2
+  invalid_target: { error: 'invalid_target', status: 400 },
   unsupported_token_type: { error: 'unsupported_token_type', status: 400 },
   authorization_pending: { error: 'authorization_pending', status: 400 },
   slow_down: { error: 'slow_down', status: 400 },

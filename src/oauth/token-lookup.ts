@@ -3,7 +3,9 @@
 // it is never trusted to end it, and one the server does not know is ignored (RFC 7009 §2.1,
 // RFC 7662 §2.1).
 import { type Clock, nowSeconds } from '../clock.js';
+import type { Config } from '../config.js';
 import { tokenDigest } from '../crypto/secrets.js';
+import type { AccessCatalog } from '../domain/access.js';
 import type { BearerGuard, Principal } from '../resource/bearer-guard.js';
 import type { RevocationView } from '../resource/revocation-view.js';
 import type { RefreshTokenRepository, RefreshTokenRow } from '../store/store.js';
@@ -14,6 +16,9 @@ export interface TokenLookupDeps {
   store: { refreshTokens: Pick<RefreshTokenRepository, 'findByDigest'> };
   clock: Clock;
   revocations: Pick<RevocationView, 'isBlocked'>;
+  config: Pick<Config, 'audience'>;
+  /** registered resources (RFC 8707): their tokens are found too */
+  catalog: Pick<AccessCatalog, 'resources'>;
 }
 
 export type LiveToken = { kind: 'access'; principal: Principal } | { kind: 'refresh'; row: RefreshTokenRow };
@@ -23,7 +28,8 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 async function liveAccessToken(services: TokenLookupDeps, token: string): Promise<LiveToken | null> {
   if (!JWT_SHAPE.test(token)) return null;
   try {
-    return { kind: 'access', principal: await services.guard.check(token) };
+    const audiences = [services.config.audience, ...(services.catalog.resources?.keys() ?? [])];
+    return { kind: 'access', principal: await services.guard.check(token, audiences) };
   } catch {
     return null;
   }

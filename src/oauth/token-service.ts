@@ -7,6 +7,7 @@ import { randomToken, tokenDigest } from '../crypto/secrets.js';
 import type { AccessCatalog } from '../domain/access.js';
 import { mappedClaims } from '../domain/claim-mapping.js';
 import type { Client } from '../domain/client.js';
+import { scopesFor, type Resource } from '../domain/resource.js';
 import type { User } from '../domain/user.js';
 import type { Repositories } from '../store/store.js';
 import { ACCESS_TOKEN_TYP, accessTokenClaims, newJti } from '../tokens/access-token-format.js';
@@ -25,6 +26,8 @@ export interface TokenGrant {
   authTime?: number;
   /** the user, when the grant has it at hand: the scopes' custom claims are read from it */
   user?: User;
+  /** RFC 8707: the resource the token is for; `aud` becomes its URI and the scopes those it accepts */
+  resource?: Resource | null;
 }
 
 export interface IssuedTokens {
@@ -58,7 +61,9 @@ export class TokenService {
    * waits on a signature — and returns them with the one write that records them.
    */
   async prepare(grant: TokenGrant): Promise<PreparedTokens> {
-    const { keys, clock, issuer, audience } = this.deps;
+    const { keys, clock, issuer } = this.deps;
+    const audience = grant.resource?.uri ?? this.deps.audience;
+    if (grant.resource) grant = { ...grant, scopes: scopesFor(grant.resource, grant.scopes) };
     const issuedMs = clock.now();
     const now = Math.floor(issuedMs / 1000);
     const clientId = grant.client.clientId;
@@ -107,6 +112,7 @@ export class TokenService {
           familyStartedAt,
           successorSealed: null,
           reuseUntil: null,
+          resource: grant.resource?.uri ?? null,
         }),
     };
   }

@@ -60,10 +60,16 @@ export class BearerGuard {
     return this.check(match[1]);
   }
 
-  /** Verifies a bare token: signature, claims, revocation, the user's status. */
-  async check(token: string): Promise<Principal> {
+  /**
+   * Verifies a bare token: signature, claims, audience, revocation, the user's status. The
+   * audience is Gatehouse's own unless `audiences` names others (introspection accepts the tokens
+   * of registered resources, RFC 8707; a protected route of Gatehouse never does).
+   */
+  async check(token: string, audiences: readonly string[] = [this.deps.audience]): Promise<Principal> {
     const now = nowSeconds(this.deps.clock);
-    const principal = await this.verify(token, now);
+    const principal = await this.verify(token, now, audiences);
+    // checked on every use, the remembered ones too: one verified for introspection is not thereby good here
+    if (typeof principal.claims.aud !== 'string' || !audiences.includes(principal.claims.aud)) throw resourceErrors.invalidToken();
     const { revocations } = this.deps;
     if (revocations.isBlocked(principal.uid)) throw resourceErrors.userBlocked();
     if (revocations.isRevoked({ jti: principal.jti, sub: String(principal.uid), clientId: principal.clientId, issuedMs: principal.issuedMs })) {
@@ -72,7 +78,7 @@ export class BearerGuard {
     return principal;
   }
 
-  private async verify(token: string, now: number): Promise<Principal> {
+  private async verify(token: string, now: number, audiences: readonly string[]): Promise<Principal> {
     const cached = this.verified.get(token);
     if (cached) {
       if (cached.principal.expiresAt <= now) {
@@ -84,7 +90,7 @@ export class BearerGuard {
     }
     let claims: JwtClaims;
     let kid: string;
-    const options = { typ: ACCESS_TOKEN_TYP, keyUse: 'access' as const, issuer: this.deps.issuer, audience: this.deps.audience, now };
+    const options = { typ: ACCESS_TOKEN_TYP, keyUse: 'access' as const, issuer: this.deps.issuer, audience: [...audiences], now };
     try {
       try {
         ({ claims, kid } = await verifyJwt(this.deps.keys, token, options));

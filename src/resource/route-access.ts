@@ -14,6 +14,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyReply {
+    /** RFC 9728 §5.1: the protected-resource metadata URL a 401 challenge names; null: none */
+    resourceMetadata: string | null;
+  }
 }
 
 export const PUBLIC: { access: RouteAccess } = { access: { kind: 'public' } };
@@ -54,12 +58,18 @@ export function defaultRouteAccess(context: FastifyInstance, access: RouteAccess
 }
 
 export function sendResourceError(reply: FastifyReply, error: ResourceError): FastifyReply {
-  return reply.code(error.status).header('www-authenticate', error.challenge).header('cache-control', 'no-store').send(error.body());
+  // RFC 9728 §5.1: a 401 says where to learn how to get a token
+  const challenge = error.status === 401 && reply.resourceMetadata ? `${error.challenge}, resource_metadata="${reply.resourceMetadata}"` : error.challenge;
+  return reply.code(error.status).header('www-authenticate', challenge).header('cache-control', 'no-store').send(error.body());
 }
 
-/** Installs the access policy on every route of `app` (call on the root instance). */
-export function installRouteAccess(app: FastifyInstance, guard: BearerGuard): void {
+/**
+ * Installs the access policy on every route of `app` (call on the root instance); its 401
+ * challenges name `resourceMetadata` (RFC 9728) when given.
+ */
+export function installRouteAccess(app: FastifyInstance, guard: BearerGuard, resourceMetadata: string | null = null): void {
   app.decorateRequest('principal', null);
+  app.decorateReply('resourceMetadata', resourceMetadata);
   // `this` is the context the route is registered in; encapsulated contexts inherit from their parent
   app.addHook('onRoute', function (route) {
     if (route.config?.access !== undefined) return;

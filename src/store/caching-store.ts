@@ -218,6 +218,9 @@ export class CachingStore implements Store {
   get claimMappings() {
     return this.inner.claimMappings;
   }
+  get resources() {
+    return this.inner.resources;
+  }
   get keys() {
     return this.inner.keys;
   }

@@ -33,6 +33,12 @@ export interface ClaimMappingsTable {
   id_token: string;
 }
 
+export interface ResourcesTable {
+  uri: string;
+  /** JSON list of the scopes the resource accepts */
+  scopes: string;
+}
+
 export interface UserRolesTable {
   uid: number;
   role_id: string;
@@ -112,6 +118,8 @@ export interface RefreshTokensTable {
   family_started_at: number | null;
   successor_sealed: string | null;
   reuse_until: number | null;
+  /** the resource indicator (RFC 8707) the family was granted for */
+  resource: string | null;
 }
 
 export interface ReissuedAccessTokensTable {
@@ -176,6 +184,8 @@ export interface AuthorizationCodesTable {
   access_expires_at: number | null;
   /** JSON of the claims request (OIDC Core §5.5), issue 14 */
   claims: string | null;
+  /** the resource indicator (RFC 8707) the code was granted for */
+  resource: string | null;
 }
 
 export interface ConsentsTable {
@@ -301,4 +311,5 @@ export interface Database {
   initial_access_tokens: InitialAccessTokensTable;
   client_registrations: ClientRegistrationsTable;
   claim_mappings: ClaimMappingsTable;
+  resources: ResourcesTable;
 }

@@ -20,6 +20,7 @@ import { SqlRegistrations } from './sql/registrations.js';
 import { SqlRevocations } from './sql/revocations.js';
 import { SqlRoles } from './sql/roles.js';
 import { SqlClaimMappings } from './sql/claim-mappings.js';
+import { SqlResources } from './sql/resources.js';
 import { SqlScopes } from './sql/scopes.js';
 import { SqlSessions } from './sql/sessions.js';
 import { SqlKeys } from './sql/signing-keys.js';
@@ -47,6 +48,7 @@ import type {
   Store,
   UserRepository,
   ClaimMappingRepository,
+  ResourceRepository,
 } from './store.js';
 
 export class SqlStore implements Store {
@@ -70,6 +72,7 @@ export class SqlStore implements Store {
   readonly deviceCodes: DeviceCodeRepository;
   readonly registrations: RegistrationRepository;
   readonly claimMappings: ClaimMappingRepository;
+  readonly resources: ResourceRepository;
 
   readonly changes: ChangeSource | null;
   /** this process's listeners, shared with every transaction of this store */
@@ -116,6 +119,7 @@ export class SqlStore implements Store {
     this.deviceCodes = new SqlDeviceCodes(db);
     this.registrations = new SqlRegistrations(db);
     this.claimMappings = new SqlClaimMappings(db, notify);
+    this.resources = new SqlResources(db, notify);
   }
 
   onChange(listener: ChangeListener): () => void {

@@ -16,6 +16,7 @@ import type { RevocationRepository } from './repositories/revocations.js';
 import type { RoleRepository } from './repositories/roles.js';
 import type { ScopeRepository } from './repositories/scopes.js';
 import type { ClaimMappingRepository } from './repositories/claim-mappings.js';
+import type { ResourceRepository } from './repositories/resources.js';
 import type { SessionRepository } from './repositories/sessions.js';
 import type { SigningKeyRepository } from './repositories/signing-keys.js';
 import type { UserRepository } from './repositories/users.js';
@@ -43,6 +44,7 @@ export type * from './repositories/api-keys.js';
 export type * from './repositories/mail-outbox.js';
 export type * from './repositories/user-tokens.js';
 export type * from './repositories/claim-mappings.js';
+export type * from './repositories/resources.js';
 
 /** Every repository of a store, by the name a flow asks for it. */
 export interface Repositories {
@@ -66,6 +68,7 @@ export interface Repositories {
   readonly deviceCodes: DeviceCodeRepository;
   readonly registrations: RegistrationRepository;
   readonly claimMappings: ClaimMappingRepository;
+  readonly resources: ResourceRepository;
 }
 
 /**

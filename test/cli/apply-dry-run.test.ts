@@ -92,6 +92,7 @@ test('--dry-run reports each item and, for updates, the fields; nothing is writt
     clients: { script: ['label', 'scopes'], nouser: ['status'] },
     routes: {},
     registrationPolicy: {},
+    resources: {},
     claims: {},
   });
   assert.deepEqual(report.generatedSecrets, {}, 'no secret is made, so none is shown');

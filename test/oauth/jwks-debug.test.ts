@@ -59,7 +59,7 @@ test('/oauth/debug without a token: 401 in both vocabularies', async () => {
   const res = await request(`${gh.url}/oauth/debug`);
   assert.equal(res.status, 401);
   assert.equal(res.body.error, 'MISSING_AUTHORIZATION_HEADER');
-  assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="gatehouse"');
+  assert.equal(res.headers.get('www-authenticate'), `Bearer realm="gatehouse", resource_metadata="${gh.config.issuer}/.well-known/oauth-protected-resource"`);
 });
 
 test('unknown routes: 404, not 5xx', async () => {

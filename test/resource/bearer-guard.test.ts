@@ -29,7 +29,9 @@ function assertResourceError(
   assert.equal(res.body.error, error);
   if (typeof description === 'string') assert.equal(res.body.error_description, description);
   else assert.match(res.body.error_description, description);
-  assert.equal(res.headers.get('www-authenticate'), challenge);
+  // RFC 9728 §5.1 (issue 14): a 401 names the protected-resource metadata
+  const metadata = status === 401 ? `, resource_metadata="${gh.config.issuer}/.well-known/oauth-protected-resource"` : '';
+  assert.equal(res.headers.get('www-authenticate'), challenge + metadata);
 }
 
 async function claimsLike(token: string): Promise<Record<string, unknown>> {

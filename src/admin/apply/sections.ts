@@ -11,7 +11,8 @@ import { gateRouteItem } from '../gate-route-schema.js';
 import { parseRouteSet, replaceRoutes } from '../gate-routes.js';
 import { upsertRole, type RoleInput } from '../roles.js';
 import { type RegistrationPolicyInput, upsertRegistrationPolicy } from '../registration.js';
-import { claimMappingItem, clientItem, registrationPolicyItem, roleItem, scopeItem, userItem, type JsonSchema } from '../schemas.js';
+import { claimMappingItem, clientItem, registrationPolicyItem, resourceItem, roleItem, scopeItem, userItem, type JsonSchema } from '../schemas.js';
+import { upsertResource, type ResourceInput } from '../resources.js';
 import { upsertClaimMapping, type ClaimMappingInput } from '../claim-mappings.js';
 import { upsertScope, type ScopeInput } from '../scopes.js';
 import type { PreparedPassword, UserInput } from '../user-input.js';
@@ -79,6 +80,14 @@ export const APPLY_SECTIONS: readonly ApplySection<unknown, unknown>[] = [
     key: (user) => user.name,
     prepare: preparePasswords,
     upsert: (ctx, user, index, passwords) => upsertUser(ctx, user, OPERATOR, passwords.get(index)),
+  }),
+  section<ResourceInput>({
+    name: 'resources',
+    noun: 'resource',
+    description: 'Resource servers for resource indicators (RFC 8707): the URI clients send as `resource` and the scopes it accepts',
+    item: resourceItem,
+    key: (resource) => resource.uri,
+    upsert: (ctx, resource) => upsertResource(ctx, resource, OPERATOR),
   }),
   section<ClientInput>({
     name: 'clients',

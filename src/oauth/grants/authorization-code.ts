@@ -8,6 +8,7 @@ import type { Client } from '../../domain/client.js';
 import { OAuthFailure } from '../oauth-failure.js';
 import type { Params } from '../params.js';
 import { isValidVerifier, verifierMatches } from '../pkce.js';
+import { grantedResource, requestedResource } from '../resource-target.js';
 import { revokeFamily } from '../revocation.js';
 import type { AuthorizationCodeRow } from '../../store/store.js';
 import type { IssuedTokens } from '../token-service.js';
@@ -28,6 +29,11 @@ export async function authorizationCodeGrant(ctx: GrantContext, client: Client, 
   if (!code) throw invalid('The authorization code is invalid.');
   const now = nowSeconds(ctx.clock);
   const user = await ctx.store.users.findById(code.userId);
+  // RFC 8707: the resource authorized, or asked for here when none was (never another)
+  const resource =
+    code.resource || params.resource === undefined
+      ? grantedResource(code.resource ?? null, params.resource, ctx.catalog)
+      : requestedResource(params.resource, ctx.catalog);
 
   // The tokens are made first, so that one transaction spends the code, checks it and records
   // what it issued: a concurrent second use waits for that transaction and then finds the code
@@ -37,6 +43,7 @@ export async function authorizationCodeGrant(ctx: GrantContext, client: Client, 
     userId: code.userId,
     user: user ?? undefined,
     scopes: code.scopes,
+    resource,
     refresh: client.grantTypes.includes('refresh_token'),
     authTime: code.authTime,
   });

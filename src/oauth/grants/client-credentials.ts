@@ -1,6 +1,7 @@
 // RFC 6749 §4.4 Client Credentials Grant. The token acts as a user, so that owner rules apply
 // (docs/compatibility.md §4): the client's default user, or — on the miniOrange endpoint only — a
 // named user the client may act for (its `actAs` list, or anyone with "*").
+import { requestedResource } from '../resource-target.js';
 import { ACT_AS_ANYONE, type Client } from '../../domain/client.js';
 import { ANONYMOUS_UID, type User } from '../../domain/user.js';
 import { OAuthFailure } from '../oauth-failure.js';
@@ -57,5 +58,6 @@ export async function clientCredentialsGrant(ctx: GrantContext, client: Client, 
   const user = await actingUser(ctx, client, options.actAs);
   if (!user.status) throw new OAuthFailure('user_blocked', 'The user account is blocked.');
   const scopes = resolveScopes(params.scope, client.scopes, 'client_credentials', ctx.catalog);
-  return ctx.tokens.issue(ctx.store, { client, userId: user.uid, user, scopes, refresh: options.refresh });
+  const resource = requestedResource(params.resource, ctx.catalog);
+  return ctx.tokens.issue(ctx.store, { client, userId: user.uid, user, scopes, refresh: options.refresh, resource });
 }

@@ -3,6 +3,7 @@
 import type { Client } from '../../domain/client.js';
 import { OAuthFailure } from '../oauth-failure.js';
 import type { Params } from '../params.js';
+import { requestedResource } from '../resource-target.js';
 import { resolveScopes } from '../scopes.js';
 import type { IssuedTokens } from '../token-service.js';
 import type { GrantContext } from './grant-context.js';
@@ -12,6 +13,7 @@ export async function passwordGrant(ctx: GrantContext, client: Client, params: P
   if (params.password === undefined) throw OAuthFailure.missing('password');
   // scope errors before the password check: a bad request should not cost a flood attempt
   const scopes = resolveScopes(params.scope, client.scopes, 'password', ctx.catalog);
+  const resource = requestedResource(params.resource, ctx.catalog);
   const user = await ctx.users.authenticate(params.username, params.password, ctx.ip);
-  return ctx.tokens.issue(ctx.store, { client, userId: user.uid, user, scopes, refresh: options.refresh });
+  return ctx.tokens.issue(ctx.store, { client, userId: user.uid, user, scopes, refresh: options.refresh, resource });
 }

@@ -8,6 +8,7 @@ import type { Client } from '../../domain/client.js';
 import { OAuthFailure } from '../oauth-failure.js';
 import type { Params } from '../params.js';
 import { revokeFamily } from '../revocation.js';
+import { grantedResource } from '../resource-target.js';
 import { refreshScopes } from '../scopes.js';
 import type { IssuedTokens } from '../token-service.js';
 import type { GrantContext } from './grant-context.js';
@@ -29,6 +30,8 @@ export async function refreshTokenGrant(ctx: GrantContext, client: Client, param
   const user = await ctx.store.users.findById(row.userId);
   if (!user?.status) throw invalid('The refresh token is invalid.');
   const scopes = refreshScopes(params.scope, row.scopes, client, user.roles, ctx.catalog);
+  // RFC 8707: the granted resource (or, asked for, that one): never another
+  const resource = grantedResource(row.resource ?? null, params.resource, ctx.catalog);
 
   // signed before, recorded with the spend in one transaction: a failure in between loses no
   // token, and no connection waits on a signature
@@ -37,6 +40,7 @@ export async function refreshTokenGrant(ctx: GrantContext, client: Client, param
     userId: row.userId,
     user,
     scopes,
+    resource,
     refresh: true,
     familyId: row.familyId,
     familyStartedAt: row.familyStartedAt,
@@ -75,7 +79,9 @@ async function reissueWithinInterval(ctx: GrantContext, client: Client, digest: 
   const successor = await ctx.store.refreshTokens.findByDigest(tokenDigest(successorToken));
   if (!successor || successor.spentAt !== null || successor.revokedAt !== null) return null;
   const user = (await ctx.store.users.findById(successor.userId)) ?? undefined;
-  const { issued } = await ctx.tokens.prepare({ client, userId: successor.userId, user, scopes: successor.scopes, refresh: false });
+  const resource = successor.resource ? (ctx.catalog.resources?.get(successor.resource) ?? null) : null;
+  if (successor.resource && !resource) return null;
+  const { issued } = await ctx.tokens.prepare({ client, userId: successor.userId, user, scopes: successor.scopes, refresh: false, resource });
   const recorded = await ctx.store.refreshTokens.recordReissue(successor.digest, {
     jti: issued.jti,
     familyId: successor.familyId,

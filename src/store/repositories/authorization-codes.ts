@@ -25,6 +25,8 @@ export interface AuthorizationCodeRow {
   accessExpiresAt: number | null;
   /** the `claims` request parameter (OIDC Core §5.5), when one was sent */
   claims?: ClaimsRequest | null;
+  /** the resource indicator (RFC 8707) the code was granted for, when one was asked for */
+  resource?: string | null;
 }
 
 export interface AuthorizationCodeRepository {

@@ -23,6 +23,8 @@ export interface RefreshTokenRow {
    */
   successorSealed: string | null;
   reuseUntil: number | null;
+  /** the resource indicator (RFC 8707) the family was granted for; its access tokens' `aud` */
+  resource?: string | null;
 }
 
 /** An access token issued again with a successor during a reuse interval, kept so the family's revocation reaches it. */

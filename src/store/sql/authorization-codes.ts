@@ -26,6 +26,7 @@ export function toCode(r: Selectable<AuthorizationCodesTable>): AuthorizationCod
     accessJti: r.access_jti,
     accessExpiresAt: optNum(r.access_expires_at),
     claims: r.claims ? (JSON.parse(r.claims) as ClaimsRequest) : null,
+    resource: r.resource ?? null,
   };
 }
 
@@ -54,6 +55,7 @@ export class SqlCodes implements AuthorizationCodeRepository {
         access_jti: row.accessJti,
         access_expires_at: row.accessExpiresAt,
         claims: row.claims ? json(row.claims) : null,
+        resource: row.resource ?? null,
       })
       .execute();
   }

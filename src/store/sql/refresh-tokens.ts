@@ -19,6 +19,7 @@ export function toRefresh(row: Selectable<RefreshTokensTable>): RefreshTokenRow 
     spentAt: optNum(row.spent_at),
     revokedAt: optNum(row.revoked_at),
     familyStartedAt: num(row.family_started_at ?? row.issued_at),
+    resource: row.resource ?? null,
     successorSealed: row.successor_sealed,
     reuseUntil: optNum(row.reuse_until),
   };
@@ -46,6 +47,7 @@ export class SqlRefreshTokens implements RefreshTokenRepository {
         spent_at: row.spentAt,
         revoked_at: row.revokedAt,
         family_started_at: row.familyStartedAt,
+        resource: row.resource ?? null,
         successor_sealed: row.successorSealed,
         reuse_until: row.reuseUntil,
       })
