@@ -1,11 +1,12 @@
 // `npm run bench`: autocannon on 127.0.0.1 against a real `gatehouse serve` child process —
 // (a) a trivial route, (b) client_credentials issuance, (c) GET /user/{id}?_format=json with a
-// Bearer token — printing req/s, p99 and each as a ratio to (a) measured in the same run.
+// Bearer token — printing req/s, p99 and each as a ratio to (a) measured in the same run; and
+// `serve --workers 2` beside one process.
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -69,10 +70,10 @@ function run(url: string, options: Partial<autocannon.Options>, duration: number
 }
 
 /** Starts `gatehouse serve` and waits until it answers. */
-async function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; stop(): void }> {
+async function startServer(env: NodeJS.ProcessEnv, args: string[] = []): Promise<{ base: string; stop(): void }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [MAIN, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'ignore' });
+  const server = spawn(process.execPath, [MAIN, 'serve', ...args], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'ignore' });
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
@@ -161,6 +162,32 @@ async function measureRefresh(name: string, bases: string[]): Promise<Result> {
   const pools = new Map<string, string[][]>();
   for (const base of bases) pools.set(base, [await refreshTokens(base, perRun), await refreshTokens(base, perRun)]);
   return measureAcross(name, bases, (base) => ({ url: base, requests: refreshRequests(pools.get(base)!.shift()!, refreshBasic) }));
+}
+
+/** Workers forked together come up together: this long after the first answers, the others listen too. */
+const WORKERS_SETTLE_MS = 3000;
+
+/**
+ * `serve --workers 2` on the same SQLite file: the trivial route and client_credentials, to set
+ * beside (a) and (b), which one process served.
+ */
+async function workerResults(env: NodeJS.ProcessEnv, ccForm: string): Promise<Result[]> {
+  const server = await startServer(env, ['--workers', '2']);
+  try {
+    await new Promise((r) => setTimeout(r, WORKERS_SETTLE_MS));
+    const { base } = server;
+    return [
+      await measureAcross('(k) GET /healthz, serve --workers 2', [base], (b) => ({ url: `${b}/healthz` })),
+      await measureAcross('(l) client_credentials, serve --workers 2', [base], (b) => ({
+        url: `${b}/oauth/token`,
+        method: 'POST',
+        headers: formHeaders,
+        body: ccForm,
+      })),
+    ];
+  } finally {
+    server.stop();
+  }
 }
 
 /**
@@ -309,6 +336,7 @@ async function main(): Promise<void> {
     for (const scenario of scenarios) results.push(await measure(scenario));
     results.push(await measureRefresh('(f) POST /oauth/token refresh_token (rotation), SQLite', [base]));
     results.push(...(await postgresResults(join(dir, 'world.json'), form)));
+    results.push(...(await workerResults(env, form)));
     // the machine's speed drifts during a run: the baseline is measured first and last, and averaged
     const last = await measure(scenarios[0]);
     results[0] = {
@@ -329,6 +357,13 @@ async function main(): Promise<void> {
       if (r.target !== undefined && r.ratio < r.target) missed++;
       if (r.errors || r.non2xx) missed++;
       console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p99} | ${r.ratio.toFixed(2)} | ${verdict} | ${r.errors}/${r.non2xx} |`);
+    }
+    const named = (prefix: string) => results.find((r) => r.name.startsWith(prefix));
+    const [one, two, ccOne, ccTwo] = ['(a)', '(k)', '(b)', '(l)'].map(named);
+    if (one && two && ccOne && ccTwo) {
+      console.log(
+        `\ntwo workers / one process: trivial route ×${(two.rps / one.rps).toFixed(2)}, client_credentials ×${(ccTwo.rps / ccOne.rps).toFixed(2)} (${availableParallelism()} cores, autocannon on one of them)`,
+      );
     }
     console.log(missed ? `\n${missed} target(s) missed or run invalid` : '\nall targets met');
     if (process.env.BENCH_STRICT === '1' && missed) process.exitCode = 1;
