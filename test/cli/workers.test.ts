@@ -2,7 +2,7 @@
 // `gatehouse serve --workers 2` as an operator runs it (issue 15 part 3), on a SQLite file and on
 // PostgreSQL: both workers answer on the one port (told apart by the pid of their log lines); a
 // token revoked through one is refused by the other within a second; flood control counts across
-// both; a worker killed with SIGKILL is restarted while the port keeps answering; SIGTERM drains
+// both, and so does the rate limit; /metrics sums every worker; a worker killed with SIGKILL is restarted while the port keeps answering; SIGTERM drains
 // them all and exits 0, leaving no process behind; a primary killed outright takes its workers
 // with it; and each bad value of --workers is refused with its message before anything is written.
 import assert from 'node:assert/strict';
@@ -20,6 +20,7 @@ const MAIN = join(process.cwd(), 'dist', 'main.js');
 const SECRET = 'workers-test-secret-workers-test-secret-0123';
 const CLIENT_SECRET = 'workers-client-secret-workers-client-secret-01';
 const PASSWORD = 'workers-password-123';
+const METRICS = 'workers-metrics-token-workers-metrics-token-01';
 /** GATEHOUSE_RATE_LIMIT per minute; the other tests send fewer POSTs than this from 127.0.0.1 */
 const RATE = 20;
 const basic = `Basic ${Buffer.from(`workers:${CLIENT_SECRET}`).toString('base64')}`;
@@ -43,8 +44,12 @@ interface Answer {
   body: Record<string, unknown>;
 }
 
+/** GET /healthz made so far (by the suite running now): each answered 200 */
+let healthzCalls = 0;
+
 /** One request on a connection of its own, so the primary hands each to the next worker in turn. */
 function call(base: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+  if (path === '/healthz') healthzCalls++;
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${base}${path}`, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
       let text = '';
@@ -194,11 +199,13 @@ for (const engine of ENGINES) {
         GATEHOUSE_FLOOD_USER_LIMIT: '5',
         GATEHOUSE_RATE_LIMIT: `${RATE}/minute`,
         GATEHOUSE_TRUST_PROXY: 'true',
+        GATEHOUSE_METRICS_TOKEN: METRICS,
       };
       writeFileSync(join(dir, 'world.json'), JSON.stringify(WORLD));
       const applied = spawnSync(process.execPath, [MAIN, 'apply', join(dir, 'world.json')], { env, encoding: 'utf8' });
       assert.equal(applied.status, 0, applied.stderr);
       served = new Served(env, ['--workers', '2'], `http://127.0.0.1:${port}`);
+      healthzCalls = 0;
       await served.waitFor('two workers listening', () => served.listeningPids().length === 2);
     });
     after(async () => {
@@ -214,6 +221,19 @@ for (const engine of ENGINES) {
       for (let i = 0; i < 8; i++) assert.equal((await call(served.base, '/healthz')).status, 200);
       const pids = new Set(served.answers('/healthz').map((a) => a.pid));
       assert.deepEqual([...pids].sort(), [first, second].sort(), served.describe());
+    });
+
+    test('/metrics counts every worker, whichever takes the scrape', { skip }, async () => {
+      const healthz = healthzCalls;
+      const series = 'gatehouse_http_requests_total{method="GET",route="/healthz",status="200"}';
+      for (let i = 0; i < 4; i++) {
+        const scrape = await call(served.base, '/metrics', { headers: { authorization: `Bearer ${METRICS}` } });
+        assert.equal(scrape.status, 200, scrape.text);
+        const line = scrape.text.split('\n').find((l) => l.startsWith(`${series} `));
+        assert.equal(line, `${series} ${healthz}`, `the sum over both workers, ${healthz} requests`);
+      }
+      const scrapers = new Set(served.answers('/metrics').map((a) => a.pid));
+      assert.equal(scrapers.size, 2, 'both workers answered a scrape');
     });
 
     test('a token revoked through one worker is refused by the other within a second', { skip }, async () => {
