@@ -402,6 +402,15 @@ describe('bad values of --workers', () => {
     });
   }
 
+  test('--workers 2 on an in-memory database: refused, each worker would have a database of its own', () => {
+    const run = refused(['--workers', '2'], { DATABASE_URL: 'sqlite::memory:' });
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal(
+      run.stderr.trim(),
+      'gatehouse: GATEHOUSE_WORKERS (serve --workers) above 1 needs a database file or PostgreSQL: an in-memory SQLite database lives in one process',
+    );
+  });
+
   test('--workers without a value is a wrong command line (exit 2)', () => {
     const run = refused(['--workers']);
     assert.equal(run.status, 2, run.stderr);
@@ -409,9 +418,10 @@ describe('bad values of --workers', () => {
   });
 
   test('auto is every available core', () => {
-    const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', GATEHOUSE_WORKERS: 'auto' }, () => undefined, false);
-    assert.equal(config.workers, availableParallelism());
-    assert.equal(loadConfig({ DATABASE_URL: 'sqlite::memory:' }, () => undefined, false).workers, 1);
+    // PostgreSQL with a secret: loading the configuration writes nothing
+    const env = { DATABASE_URL: 'postgres://gatehouse@127.0.0.1/gatehouse', GATEHOUSE_SECRET: SECRET };
+    assert.equal(loadConfig({ ...env, GATEHOUSE_WORKERS: 'auto' }, () => undefined, false).workers, availableParallelism());
+    assert.equal(loadConfig(env, () => undefined, false).workers, 1);
   });
 
   test('more workers than cores: started, with a warning in the log', async () => {
