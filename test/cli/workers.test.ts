@@ -12,6 +12,7 @@ import { request as httpRequest } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { restartDelay } from '../../src/cli/serve-workers.js';
 import { loadConfig } from '../../src/config.js';
 import { freePort } from '../helpers/gatehouse.js';
 import { dropSchema, freshSchemaName, POSTGRES_URL, postgresSkip } from '../helpers/postgres.js';
@@ -454,4 +455,8 @@ describe('bad values of --workers', () => {
     }
     assert.equal((await served.exited).code, 0, served.describe());
   });
+});
+
+test('a worker that keeps dying within 10 s of its start waits longer each time: 250 ms doubling to 30 s', () => {
+  assert.deepEqual([0, 1, 2, 3, 4, 7, 8, 20].map(restartDelay), [0, 250, 500, 1000, 2000, 16_000, 30_000, 30_000]);
 });
