@@ -168,22 +168,20 @@ async function measureRefresh(name: string, bases: string[]): Promise<Result> {
 const WORKERS_SETTLE_MS = 3000;
 
 /**
- * `serve --workers 2` on the same SQLite file: the trivial route and client_credentials, to set
- * beside (a) and (b), which one process served.
+ * `serve --workers 2` on the same SQLite file against the one-process server `single`, measured
+ * in turn (one, two, one, two) so both see the same machine: the trivial route and client_credentials.
  */
-async function workerResults(env: NodeJS.ProcessEnv, ccForm: string): Promise<Result[]> {
+async function workerResults(env: NodeJS.ProcessEnv, ccForm: string, single: string): Promise<Result[]> {
   const server = await startServer(env, ['--workers', '2']);
   try {
     await new Promise((r) => setTimeout(r, WORKERS_SETTLE_MS));
-    const { base } = server;
+    const trivial = (b: string): Partial<autocannon.Options> => ({ url: `${b}/healthz` });
+    const cc = (b: string): Partial<autocannon.Options> => ({ url: `${b}/oauth/token`, method: 'POST', headers: formHeaders, body: ccForm });
     return [
-      await measureAcross('(k) GET /healthz, serve --workers 2', [base], (b) => ({ url: `${b}/healthz` })),
-      await measureAcross('(l) client_credentials, serve --workers 2', [base], (b) => ({
-        url: `${b}/oauth/token`,
-        method: 'POST',
-        headers: formHeaders,
-        body: ccForm,
-      })),
+      await measureAcross('(k) GET /healthz, one process, beside (l)', [single], trivial),
+      await measureAcross('(l) GET /healthz, serve --workers 2', [server.base], trivial),
+      await measureAcross('(m) client_credentials, one process, beside (n)', [single], cc),
+      await measureAcross('(n) client_credentials, serve --workers 2', [server.base], cc),
     ];
   } finally {
     server.stop();
@@ -336,7 +334,7 @@ async function main(): Promise<void> {
     for (const scenario of scenarios) results.push(await measure(scenario));
     results.push(await measureRefresh('(f) POST /oauth/token refresh_token (rotation), SQLite', [base]));
     results.push(...(await postgresResults(join(dir, 'world.json'), form)));
-    results.push(...(await workerResults(env, form)));
+    results.push(...(await workerResults(env, form, base)));
     // the machine's speed drifts during a run: the baseline is measured first and last, and averaged
     const last = await measure(scenarios[0]);
     results[0] = {
@@ -359,7 +357,7 @@ async function main(): Promise<void> {
       console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p99} | ${r.ratio.toFixed(2)} | ${verdict} | ${r.errors}/${r.non2xx} |`);
     }
     const named = (prefix: string) => results.find((r) => r.name.startsWith(prefix));
-    const [one, two, ccOne, ccTwo] = ['(a)', '(k)', '(b)', '(l)'].map(named);
+    const [one, two, ccOne, ccTwo] = ['(k)', '(l)', '(m)', '(n)'].map(named);
     if (one && two && ccOne && ccTwo) {
       console.log(
         `\ntwo workers / one process: trivial route ×${(two.rps / one.rps).toFixed(2)}, client_credentials ×${(ccTwo.rps / ccOne.rps).toFixed(2)} (${availableParallelism()} cores, autocannon on one of them)`,
