@@ -1,12 +1,12 @@
 // `npm run bench`: autocannon on 127.0.0.1 against a real `gatehouse serve` child process —
 // (a) a trivial route, (b) client_credentials issuance, (c) GET /user/{id}?_format=json with a
-// Bearer token, … (g) device-flow polling — printing req/s, p99 and each as a ratio to (a)
-// measured in the same run.
+// Bearer token, … (g) device-flow polling, (k)–(n) the gate — printing req/s, p99 and each as a
+// ratio to (a) measured in the same run; and `serve --workers 2` beside one process, (w1)–(w4).
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measurePaired, prepareGate } from './gate.js';
 
@@ -74,10 +74,10 @@ function run(url: string, options: Partial<autocannon.Options>, duration: number
 }
 
 /** Starts `gatehouse serve` and waits until it answers. */
-async function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; stop(): void }> {
+async function startServer(env: NodeJS.ProcessEnv, args: string[] = []): Promise<{ base: string; stop(): void }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [MAIN, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'ignore' });
+  const server = spawn(process.execPath, [MAIN, 'serve', ...args], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'ignore' });
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
@@ -215,6 +215,30 @@ async function measureDevicePolling(name: string, base: string, target: number):
   wrong = 0;
   const r = await run(base, { url: base, requests }, DURATION);
   return { name, rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: wrong, ratio: 0, target };
+}
+
+/** Workers forked together come up together: this long after the first answers, the others listen too. */
+const WORKERS_SETTLE_MS = 3000;
+
+/**
+ * `serve --workers 2` on the same SQLite file against the one-process server `single`, measured
+ * in turn (one, two, one, two) so both see the same machine: the trivial route and client_credentials.
+ */
+async function workerResults(env: NodeJS.ProcessEnv, ccForm: string, single: string): Promise<Result[]> {
+  const server = await startServer(env, ['--workers', '2']);
+  try {
+    await new Promise((r) => setTimeout(r, WORKERS_SETTLE_MS));
+    const trivial = (b: string): Partial<autocannon.Options> => ({ url: `${b}/healthz` });
+    const cc = (b: string): Partial<autocannon.Options> => ({ url: `${b}/oauth/token`, method: 'POST', headers: formHeaders, body: ccForm });
+    return [
+      await measureAcross('(w1) GET /healthz, one process, beside (w2)', [single], trivial),
+      await measureAcross('(w2) GET /healthz, serve --workers 2', [server.base], trivial),
+      await measureAcross('(w3) client_credentials, one process, beside (w4)', [single], cc),
+      await measureAcross('(w4) client_credentials, serve --workers 2', [server.base], cc),
+    ];
+  } finally {
+    server.stop();
+  }
 }
 
 /**
@@ -368,6 +392,7 @@ async function main(): Promise<void> {
     results.push(await measureRefresh('(f) POST /oauth/token refresh_token (rotation), SQLite', [base]));
     results.push(await measureDevicePolling('(g) POST /oauth/token device_code polling (authorization_pending), SQLite', base, 0.3));
     results.push(...(await postgresResults(join(dir, 'world.json'), form)));
+    results.push(...(await workerResults(env, form, base)));
     // the machine's speed drifts during a run: the baseline is measured first and last, and averaged
     const last = await measure(scenarios[0]);
     results[0] = {
@@ -391,6 +416,13 @@ async function main(): Promise<void> {
       console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p99} | ${ratio} | ${verdict} | ${r.errors}/${r.non2xx} |`);
     }
     for (const line of gate.skipped) console.log(`\n${line}`);
+    const named = (prefix: string) => results.find((r) => r.name.startsWith(prefix));
+    const [one, two, ccOne, ccTwo] = ['(w1)', '(w2)', '(w3)', '(w4)'].map(named);
+    if (one && two && ccOne && ccTwo) {
+      console.log(
+        `\ntwo workers / one process: trivial route ×${(two.rps / one.rps).toFixed(2)}, client_credentials ×${(ccTwo.rps / ccOne.rps).toFixed(2)} (${availableParallelism()} cores, autocannon on one of them)`,
+      );
+    }
     console.log(missed ? `\n${missed} target(s) missed or run invalid` : '\nall targets met');
     if (process.env.BENCH_STRICT === '1' && missed) process.exitCode = 1;
   } finally {

@@ -393,6 +393,9 @@ export function loadConfig(
   const metricsPort = raw.GATEHOUSE_METRICS_PORT ? integer(raw, 'GATEHOUSE_METRICS_PORT', 0, 1, 65535) : null;
   if (metricsPort !== null && metricsPort === port) throw new ConfigError(`GATEHOUSE_METRICS_PORT must differ from PORT (${port})`);
   checkPasswordConcurrency(env);
+  const workerCount = workers(raw, warn);
+  if (workerCount > 1 && sqliteDirectory(databaseUrl) === null && databaseUrl.startsWith('sqlite:'))
+    throw new ConfigError('GATEHOUSE_WORKERS (serve --workers) above 1 needs a database file or PostgreSQL: an in-memory SQLite database lives in one process');
   const checked: Omit<Config, 'secret'> = {
     port,
     host,
@@ -433,7 +436,7 @@ export function loadConfig(
     signup: signupMode(raw),
     signupVerifyEmail: flag(raw, 'GATEHOUSE_SIGNUP_VERIFY_EMAIL', true),
     registration: registration(raw),
-    workers: workers(raw, warn),
+    workers: workerCount,
   };
   // last: on a first SQLite start this creates the data folder and writes the secret into it
   return { ...checked, secret: resolveSecret(raw, databaseUrl, warn) };

@@ -3,9 +3,11 @@
 // replays, failed password checks, flood-control refusals and password checks refused by a full
 // hashing queue, and answers lost to an unavailable database. Fed by one onResponse hook and by the audit trail, so no endpoint
 // carries metrics code of its own.
+import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AuditEvent } from './audit-log.js';
+import { clusterMetricsText, joinClusterMetrics } from './cluster-metrics.js';
 import { isBusyReply } from './http/reply-helpers.js';
 
 export class Metrics {
@@ -65,6 +67,8 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'gatehouse_' });
+    // a worker of `serve --workers N` answers /metrics with every worker's counts
+    if (cluster.isWorker) joinClusterMetrics(this.registry);
   }
 
   /** Counts every answer; routes by their pattern (`/user/:id`), never the raw URL. */
@@ -101,7 +105,7 @@ export class Metrics {
   }
 
   text(): Promise<string> {
-    return this.registry.metrics();
+    return cluster.isWorker ? clusterMetricsText(this.registry) : this.registry.metrics();
   }
 
   get contentType(): string {

@@ -5,6 +5,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
+import { answerMetrics } from '../cluster-metrics.js';
 import { answerRateCounts } from '../limits/primary-rate-counts.js';
 
 /** A worker that dies sooner than this after it was forked counts as a crash in a row. */
@@ -22,6 +23,8 @@ export function restartDelay(crashes: number): number {
 /** Forks `count` workers and keeps them running until a signal; resolves with the exit code. */
 export function superviseWorkers(count: number, log: FastifyBaseLogger): Promise<number> {
   const forkedAt = new Map<number, number>();
+  /** the workers that listen: the ones a /metrics scrape collects from */
+  const serving = new Map<number, Worker>();
   const restarts = new Set<NodeJS.Timeout>();
   let listening = false;
   let stopping = false;
@@ -37,6 +40,7 @@ export function superviseWorkers(count: number, log: FastifyBaseLogger): Promise
     const worker = cluster.fork({ GATEHOUSE_PASSWORD_CONCURRENCY: hashSlots });
     forkedAt.set(worker.id, Date.now());
     answerRateCounts(worker);
+    answerMetrics(worker, () => [...serving.values()]);
     return worker;
   };
   const alive = (): Worker[] => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
@@ -68,9 +72,11 @@ export function superviseWorkers(count: number, log: FastifyBaseLogger): Promise
 
   cluster.on('listening', (worker, address) => {
     listening = true;
+    serving.set(worker.id, worker);
     log.info({ worker: worker.id, workerPid: worker.process.pid, port: address.port }, 'worker listening');
   });
   cluster.on('exit', (worker, code, signal) => {
+    serving.delete(worker.id);
     if (stopping) return;
     const lived = Date.now() - (forkedAt.get(worker.id) ?? 0);
     forkedAt.delete(worker.id);

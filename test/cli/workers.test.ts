@@ -2,7 +2,7 @@
 // `gatehouse serve --workers 2` as an operator runs it (issue 15 part 3), on a SQLite file and on
 // PostgreSQL: both workers answer on the one port (told apart by the pid of their log lines); a
 // token revoked through one is refused by the other within a second; flood control counts across
-// both; a worker killed with SIGKILL is restarted while the port keeps answering; SIGTERM drains
+// both, and so does the rate limit; /metrics sums every worker; a worker killed with SIGKILL is restarted while the port keeps answering; SIGTERM drains
 // them all and exits 0, leaving no process behind; a primary killed outright takes its workers
 // with it; and each bad value of --workers is refused with its message before anything is written.
 import assert from 'node:assert/strict';
@@ -12,6 +12,7 @@ import { request as httpRequest } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { restartDelay } from '../../src/cli/serve-workers.js';
 import { loadConfig } from '../../src/config.js';
 import { freePort } from '../helpers/gatehouse.js';
 import { dropSchema, freshSchemaName, POSTGRES_URL, postgresSkip } from '../helpers/postgres.js';
@@ -20,6 +21,7 @@ const MAIN = join(process.cwd(), 'dist', 'main.js');
 const SECRET = 'workers-test-secret-workers-test-secret-0123';
 const CLIENT_SECRET = 'workers-client-secret-workers-client-secret-01';
 const PASSWORD = 'workers-password-123';
+const METRICS = 'workers-metrics-token-workers-metrics-token-01';
 /** GATEHOUSE_RATE_LIMIT per minute; the other tests send fewer POSTs than this from 127.0.0.1 */
 const RATE = 20;
 const basic = `Basic ${Buffer.from(`workers:${CLIENT_SECRET}`).toString('base64')}`;
@@ -43,8 +45,12 @@ interface Answer {
   body: Record<string, unknown>;
 }
 
+/** GET /healthz made so far (by the suite running now): each answered 200 */
+let healthzCalls = 0;
+
 /** One request on a connection of its own, so the primary hands each to the next worker in turn. */
 function call(base: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+  if (path === '/healthz') healthzCalls++;
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${base}${path}`, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
       let text = '';
@@ -194,11 +200,13 @@ for (const engine of ENGINES) {
         GATEHOUSE_FLOOD_USER_LIMIT: '5',
         GATEHOUSE_RATE_LIMIT: `${RATE}/minute`,
         GATEHOUSE_TRUST_PROXY: 'true',
+        GATEHOUSE_METRICS_TOKEN: METRICS,
       };
       writeFileSync(join(dir, 'world.json'), JSON.stringify(WORLD));
       const applied = spawnSync(process.execPath, [MAIN, 'apply', join(dir, 'world.json')], { env, encoding: 'utf8' });
       assert.equal(applied.status, 0, applied.stderr);
       served = new Served(env, ['--workers', '2'], `http://127.0.0.1:${port}`);
+      healthzCalls = 0;
       await served.waitFor('two workers listening', () => served.listeningPids().length === 2);
     });
     after(async () => {
@@ -214,6 +222,19 @@ for (const engine of ENGINES) {
       for (let i = 0; i < 8; i++) assert.equal((await call(served.base, '/healthz')).status, 200);
       const pids = new Set(served.answers('/healthz').map((a) => a.pid));
       assert.deepEqual([...pids].sort(), [first, second].sort(), served.describe());
+    });
+
+    test('/metrics counts every worker, whichever takes the scrape', { skip }, async () => {
+      const healthz = healthzCalls;
+      const series = 'gatehouse_http_requests_total{method="GET",route="/healthz",status="200"}';
+      for (let i = 0; i < 4; i++) {
+        const scrape = await call(served.base, '/metrics', { headers: { authorization: `Bearer ${METRICS}` } });
+        assert.equal(scrape.status, 200, scrape.text);
+        const line = scrape.text.split('\n').find((l) => l.startsWith(`${series} `));
+        assert.equal(line, `${series} ${healthz}`, `the sum over both workers, ${healthz} requests`);
+      }
+      const scrapers = new Set(served.answers('/metrics').map((a) => a.pid));
+      assert.equal(scrapers.size, 2, 'both workers answered a scrape');
     });
 
     test('a token revoked through one worker is refused by the other within a second', { skip }, async () => {
@@ -382,6 +403,15 @@ describe('bad values of --workers', () => {
     });
   }
 
+  test('--workers 2 on an in-memory database: refused, each worker would have a database of its own', () => {
+    const run = refused(['--workers', '2'], { DATABASE_URL: 'sqlite::memory:' });
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal(
+      run.stderr.trim(),
+      'gatehouse: GATEHOUSE_WORKERS (serve --workers) above 1 needs a database file or PostgreSQL: an in-memory SQLite database lives in one process',
+    );
+  });
+
   test('--workers without a value is a wrong command line (exit 2)', () => {
     const run = refused(['--workers']);
     assert.equal(run.status, 2, run.stderr);
@@ -389,9 +419,10 @@ describe('bad values of --workers', () => {
   });
 
   test('auto is every available core', () => {
-    const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', GATEHOUSE_WORKERS: 'auto' }, () => undefined, false);
-    assert.equal(config.workers, availableParallelism());
-    assert.equal(loadConfig({ DATABASE_URL: 'sqlite::memory:' }, () => undefined, false).workers, 1);
+    // PostgreSQL with a secret: loading the configuration writes nothing
+    const env = { DATABASE_URL: 'postgres://gatehouse@127.0.0.1/gatehouse', GATEHOUSE_SECRET: SECRET };
+    assert.equal(loadConfig({ ...env, GATEHOUSE_WORKERS: 'auto' }, () => undefined, false).workers, availableParallelism());
+    assert.equal(loadConfig(env, () => undefined, false).workers, 1);
   });
 
   test('more workers than cores: started, with a warning in the log', async () => {
@@ -424,4 +455,8 @@ describe('bad values of --workers', () => {
     }
     assert.equal((await served.exited).code, 0, served.describe());
   });
+});
+
+test('a worker that keeps dying within 10 s of its start waits longer each time: 250 ms doubling to 30 s', () => {
+  assert.deepEqual([0, 1, 2, 3, 4, 7, 8, 20].map(restartDelay), [0, 250, 500, 1000, 2000, 16_000, 30_000, 30_000]);
 });
