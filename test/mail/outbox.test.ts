@@ -115,6 +115,41 @@ describe('two senders on one outbox', () => {
   });
 });
 
+describe('cleanup', () => {
+  test('sent mails go after a week, unsent ones stay; expired one-time tokens go', async () => {
+    const gh = await startGatehouse();
+    try {
+      const now = Math.floor(gh.clock.now() / 1000);
+      const sent = await gh.store.mailOutbox.enqueue({ to: 'a@example.com', subject: 'sent', text: 't' }, now);
+      await gh.store.mailOutbox.markSent(sent, now);
+      const given = await gh.store.mailOutbox.enqueue({ to: 'b@example.com', subject: 'given up', text: 'secret body' }, now);
+      await gh.store.mailOutbox.markFailed(given, 'refused', null);
+      const bob = (await gh.store.users.findByName('bob'))!;
+      await gh.store.userTokens.insert({
+        digest: 'd1',
+        purpose: 'verify_mail',
+        userId: bob.uid,
+        mail: 'bob@example.com',
+        createdAt: now,
+        expiresAt: now + 10,
+        usedAt: null,
+      });
+      assert.equal((await gh.store.mailOutbox.due(Number.MAX_SAFE_INTEGER, 10)).length, 0, 'a given-up mail is not due');
+      gh.clock.advance(8 * 86_400);
+      const deleted = await gh.app.gatehouse.maintenance.cleanup();
+      assert.equal(deleted.mail_outbox, 1);
+      assert.equal(deleted.user_tokens, 1);
+      const left = await gh.store.mailOutbox.listUnsent(10);
+      assert.deepEqual(
+        left.map((m) => [m.subject, m.nextAttemptAt, m.lastError]),
+        [['given up', null, 'refused']],
+      );
+    } finally {
+      await gh.close();
+    }
+  });
+});
+
 describe('configuration', () => {
   const base = { DATABASE_URL: 'sqlite::memory:', GATEHOUSE_SECRET: 'test-secret-test-secret-test-secret-0123' };
   const load = (env: Record<string, string>) => loadConfig({ ...base, ...env }, undefined, false);

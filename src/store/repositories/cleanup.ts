@@ -8,4 +8,15 @@ export interface CleanupRepository {
   eraseSealedSuccessors(before: number, limit: number): Promise<number>;
 }
 
-export type ExpiringKind = 'refresh_tokens' | 'reissued_access_tokens' | 'authorization_codes' | 'revocations' | 'sessions' | 'flood' | 'audit_log';
+export type ExpiringKind =
+  | 'refresh_tokens'
+  | 'reissued_access_tokens'
+  | 'authorization_codes'
+  | 'revocations'
+  | 'sessions'
+  | 'flood'
+  | 'audit_log'
+  /** one-time tokens past their expiry, used or not */
+  | 'user_tokens'
+  /** mails sent before the cutoff (unsent ones, waiting or given up, stay for the console) */
+  | 'mail_outbox';

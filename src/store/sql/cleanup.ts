@@ -12,6 +12,9 @@ const EXPIRY: Record<ExpiringKind, { key: string; column: string; ms?: boolean }
   sessions: { key: 'digest', column: 'expires_at' },
   flood: { key: 'id', column: 'expiration' },
   audit_log: { key: 'id', column: 'at', ms: true },
+  user_tokens: { key: 'digest', column: 'expires_at' },
+  // NULL (not sent) is never before a cutoff: only sent mails go
+  mail_outbox: { key: 'id', column: 'sent_at' },
 };
 
 export class SqlCleanup implements CleanupRepository {
