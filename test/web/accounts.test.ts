@@ -184,6 +184,8 @@ describe('registration modes', () => {
     const closed = await serve(null, {});
     const noMail = await serve(null, { signup: 'visitors', signupVerifyEmail: true });
     try {
+      const login = await new BrowserAgent(closed.url).get('/user/login');
+      assert.ok(!login.text.includes('/user/register') && !login.text.includes('/user/password'), 'the login page links only what the site offers');
       const a = await new BrowserAgent(closed.url).get('/user/register');
       assert.equal(a.status, 403);
       assert.match(a.text, /You cannot register a new user account./);
