@@ -3,7 +3,11 @@
 // credentials, a mail queued while SMTP is down is delivered once it is back, two senders never
 // send one mail twice, and neither the log nor the console shows the SMTP password or a mail body.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { ManualClock } from '../../src/clock.js';
 import { ConfigError, loadConfig, redactSmtpUrl } from '../../src/config.js';
 import { OutboxSender, retryDelay } from '../../src/mail/outbox-sender.js';
 import type { MailTransport } from '../../src/mail/smtp-transport.js';
@@ -79,6 +83,33 @@ describe('a mail queued while SMTP is down', () => {
     } finally {
       await gh.close();
       await smtp?.close();
+    }
+  });
+
+  test('survives a restart: queued by one server while SMTP is down, sent by the next', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-outbox-'));
+    const databaseUrl = `sqlite:${join(dir, 'gatehouse.db')}`;
+    const port = await freePort();
+    const mail = { smtpUrl: `smtp://mailer:${SMTP_PASSWORD}@127.0.0.1:${port}`, from: FROM, pollMs: 50 };
+    let smtp: TestSmtp | null = null;
+    try {
+      const first = await startGatehouse({ databaseUrl, config: { mail } });
+      await first.app.gatehouse.mail.queue({ to: 'restart@example.com', subject: 'After restart', text: 'still here' });
+      await waitUntil(async () => (await first.store.mailOutbox.listUnsent(5))[0]?.attempts === 1);
+      await first.close();
+
+      smtp = await startSmtp({ port });
+      const clock = new ManualClock(Date.now() + retryDelay(1) * 1000);
+      const second = await startGatehouse({ databaseUrl, world: null, clock, config: { mail } });
+      try {
+        const received = await smtp.waitFor('restart@example.com', /After restart/);
+        assert.match(received.text, /still here/);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await smtp?.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
