@@ -14,6 +14,13 @@ const ABOVE_PROTOCOL = '^src/(web|compat|admin[^/]*|cli)/|^src/(app|services|mai
 module.exports = {
   forbidden: [
     {
+      name: 'accounts-not-surfaces',
+      comment: 'src/accounts/ (registration, verification, password reset) knows no HTTP: it never imports web/, compat/, admin*/, cli/ or the composition root',
+      severity: 'error',
+      from: { path: '^src/accounts/' },
+      to: { path: ABOVE_PROTOCOL },
+    },
+    {
       name: 'domain-imports-nothing',
       comment: 'src/domain/ (and src/clock.ts, src/private-files.ts) import nothing of Gatehouse but domain/',
       severity: 'error',
@@ -36,9 +43,9 @@ module.exports = {
     },
     {
       name: 'services-not-protocol',
-      comment: 'the services (crypto/, limits/, tokens/) are below every endpoint family: they import no protocol, surface or composition code',
+      comment: 'the services (crypto/, limits/, tokens/, mail/) are below every endpoint family: they import no protocol, surface or composition code',
       severity: 'error',
-      from: { path: '^src/(crypto|limits|tokens)/' },
+      from: { path: '^src/(crypto|limits|tokens|mail)/' },
       to: { path: `${PROTOCOL}|${ABOVE_PROTOCOL}` },
     },
     {

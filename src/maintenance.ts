@@ -70,6 +70,9 @@ export class Maintenance {
       flood: now,
       audit_log: now - this.config.auditRetentionDays * 86_400,
       device_codes: now - CODE_GRACE,
+      user_tokens: now,
+      // a sent mail's entry (its body is gone already) is kept a week for the console's counts
+      mail_outbox: now - 7 * 86_400,
     };
     const deleted: Partial<Record<ExpiringKind | 'sealed_successors' | 'registered_clients', number>> = {};
     for (const [kind, before] of Object.entries(cutoffs) as [ExpiringKind, number][]) {

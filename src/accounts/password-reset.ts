@@ -27,7 +27,8 @@ export async function requestReset(deps: AccountDeps, identifier: { name?: strin
   const now = nowSeconds(deps.clock);
   const byIp = await deps.flood.reserve([{ event: 'reset.ip', identifier: ip, limit: RESET_LIMITS.ipLimit, window: RESET_LIMITS.ipWindow }], now);
   if ('retryAfter' in byIp) return { kind: 'too_many', retryAfter: byIp.retryAfter };
-  const audit = (userId: number | null, detail: string) =>
+  /** records what happened, and answers the one answer every path gets */
+  const audit = (userId: number | null, detail: string): ResetRequestOutcome => {
     deps.audit({
       event: 'user.password_request',
       outcome: detail === 'sent' ? 'success' : 'failure',
@@ -37,20 +38,24 @@ export async function requestReset(deps: AccountDeps, identifier: { name?: strin
       endpoint: '/user/password',
       detail,
     });
+    return { kind: 'accepted' };
+  };
   const found = await findAccount(deps, identifier);
+  const account = found && found.uid !== ANONYMOUS_UID ? found : null;
+  // every path counts one request on a per-account counter (an unknown name on one of its own),
+  // so the work, like the answer, does not tell known accounts from unknown ones
+  const asked = (identifier.name ?? identifier.mail ?? identifier.either ?? '').trim().toLowerCase();
+  // control characters (PostgreSQL text cannot hold NUL) and length cannot reach the counter's key
+  const counter = account ? `uid:${account.uid}` : `unknown:${asked.slice(0, 256).replace(/[\u0000-\u001f\u007f]/g, '\ufffd')}`;
+  const byUser = await deps.flood.reserve([{ event: 'reset.user', identifier: counter, limit: RESET_LIMITS.userLimit, window: RESET_LIMITS.userWindow }], now);
   // from here on every path answers alike: whether the account exists, is blocked or was asked
   // for too often is for the audit log only
-  if (!found || found.uid === ANONYMOUS_UID) return (audit(null, 'unknown'), { kind: 'accepted' });
-  if (!found.status) return (audit(found.uid, 'blocked'), { kind: 'accepted' });
-  if (!found.mail) return (audit(found.uid, 'no_mail'), { kind: 'accepted' });
-  const byUser = await deps.flood.reserve(
-    [{ event: 'reset.user', identifier: String(found.uid), limit: RESET_LIMITS.userLimit, window: RESET_LIMITS.userWindow }],
-    now,
-  );
-  if ('retryAfter' in byUser) return (audit(found.uid, 'too_many'), { kind: 'accepted' });
-  await deps.mail.queue(resetMail({ to: found.mail, name: found.name, site: deps.siteName, url: deps.links.resetUrl(found, now) }));
-  audit(found.uid, 'sent');
-  return { kind: 'accepted' };
+  if (!account) return audit(null, 'unknown');
+  if (!account.status) return audit(account.uid, 'blocked');
+  if (!account.mail) return audit(account.uid, 'no_mail');
+  if ('retryAfter' in byUser) return audit(account.uid, 'too_many');
+  await deps.mail.queue(resetMail({ to: account.mail, name: account.name, site: deps.siteName, url: deps.links.resetUrl(account, now) }));
+  return audit(account.uid, 'sent');
 }
 
 async function findAccount(deps: AccountDeps, identifier: { name?: string; mail?: string; either?: string }): Promise<User | null> {

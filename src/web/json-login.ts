@@ -7,7 +7,7 @@ import { OAuthFailure } from '../oauth/oauth-failure.js';
 import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
 import { DrupalSessionTokens } from './drupal-session-tokens.js';
-import { jsonFields, sendMessage, wantsJson } from './json-format.js';
+import { isJsonBody, jsonFields, NOT_JSON_MESSAGE, sendMessage, wantsJson } from './json-format.js';
 
 export const JSON_LOGIN_MESSAGES = {
   missing: 'Missing credentials.',
@@ -61,6 +61,7 @@ export function jsonLogin(services: Services): JsonLogin {
     async login(request, reply) {
       // Drupal's route access (_user_is_logged_in: FALSE) is decided before the controller runs
       if (await web.sessions.current(request)) return sendMessage(reply, 403, JSON_LOGIN_MESSAGES.anonymousOnly);
+      if (!isJsonBody(request)) return sendMessage(reply, 400, NOT_JSON_MESSAGE);
       const body = jsonFields(request.body);
       const name = body.name ?? null;
       const pass = body.pass ?? null;

@@ -30,7 +30,16 @@ export async function loginRoutes(app: FastifyInstance, options: { services: Ser
     sendPage(
       reply,
       status,
-      loginPage({ csrf: web.csrf.token(request, reply), destination, username: extra.username ?? loginHintOf(destination), error: extra.error }),
+      loginPage({
+        csrf: web.csrf.token(request, reply),
+        destination,
+        username: extra.username ?? loginHintOf(destination),
+        error: extra.error,
+        links: {
+          register: services.config.signup !== 'admin_only' && (services.mail.available || !services.config.signupVerifyEmail),
+          resetPassword: services.mail.available,
+        },
+      }),
     );
 
   app.get('/user/login', { config: PUBLIC }, async (request, reply) => {

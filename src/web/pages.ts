@@ -29,7 +29,18 @@ ${body}
 </html>`;
 }
 
-export function loginPage(options: { csrf: string; destination: string; username?: string; error?: string }): Html {
+export function loginPage(options: {
+  csrf: string;
+  destination: string;
+  username?: string;
+  error?: string;
+  /** links to the self-service pages the site offers */
+  links?: { register: boolean; resetPassword: boolean };
+}): Html {
+  const links = [
+    options.links?.register ? html`<a href="/user/register">Create new account</a>` : '',
+    options.links?.resetPassword ? html`<a href="/user/password">Reset your password</a>` : '',
+  ].filter((link) => link !== '');
   return layout(
     'Log in',
     html`<h1>Log in</h1>
@@ -42,7 +53,8 @@ ${options.error ? html`<p class="error" role="alert">${options.error}</p>` : ''}
   <label for="edit-pass">Password</label>
   <input type="password" id="edit-pass" name="pass" autocomplete="current-password" required ${options.username ? html`autofocus` : ''}>
   <button type="submit">Log in</button>
-</form>`,
+</form>
+${links.length ? html`<p>${links.map((link, i) => html`${i ? ' · ' : ''}${link}`)}</p>` : ''}`,
   );
 }
 

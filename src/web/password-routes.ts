@@ -7,7 +7,7 @@ import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
 import { linkProblemPage, passwordRequestPage, resetPage } from './account-pages.js';
 import { CSRF_FIELD } from './csrf.js';
-import { jsonFields, sendMessage, wantsJson } from './json-format.js';
+import { isJsonBody, jsonFields, NOT_JSON_MESSAGE, sendMessage, wantsJson } from './json-format.js';
 import { sendPage } from './page-reply.js';
 import { messagePage } from './pages.js';
 
@@ -27,6 +27,7 @@ export async function passwordRoutes(app: FastifyInstance, { services }: { servi
   const { web, accounts } = services;
 
   async function json(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    if (!isJsonBody(request)) return sendMessage(reply, 400, NOT_JSON_MESSAGE);
     const body = jsonFields(request.body);
     const name = text(body.name);
     const mail = text(body.mail);

@@ -10,7 +10,7 @@ import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
 import { type FieldErrors, linkProblemPage, registerPage, verifyPage } from './account-pages.js';
 import { CSRF_FIELD } from './csrf.js';
-import { jsonFields, sendMessage, wantsJson } from './json-format.js';
+import { isJsonBody, jsonFields, NOT_JSON_MESSAGE, sendMessage, wantsJson } from './json-format.js';
 import { sendPage } from './page-reply.js';
 import { messagePage } from './pages.js';
 
@@ -51,6 +51,7 @@ export async function registerRoutes(app: FastifyInstance, { services }: { servi
 
   async function json(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     if (await web.sessions.current(request)) return sendMessage(reply, 403, REGISTER_MESSAGES.loggedIn);
+    if (!isJsonBody(request)) return sendMessage(reply, 400, NOT_JSON_MESSAGE);
     const body = jsonFields(request.body);
     const outcome = await register(accounts, { name: fieldValue(body.name), mail: fieldValue(body.mail), pass: fieldValue(body.pass) }, request.ip);
     switch (outcome.kind) {

@@ -41,7 +41,9 @@ describe('self-service accounts in Chromium', { skip }, () => {
 
   test('register → mail → verify → log in', async () => {
     const page = await (await browser.newContext()).newPage();
-    await page.goto(`${gh.url}/user/register`);
+    await page.goto(`${gh.url}/user/login`);
+    await page.getByRole('link', { name: 'Create new account' }).click();
+    await page.waitForURL(`${gh.url}/user/register`);
     await page.getByLabel('Email address').fill('dana@example.com');
     await page.getByLabel('Username').fill('dana');
     await page.getByRole('button', { name: 'Create new account' }).click();
@@ -85,7 +87,9 @@ describe('self-service accounts in Chromium', { skip }, () => {
     assert.equal(tokens.status, 200);
 
     const page = await (await browser.newContext()).newPage();
-    await page.goto(`${gh.url}/user/password`);
+    await page.goto(`${gh.url}/user/login`);
+    await page.getByRole('link', { name: 'Reset your password' }).click();
+    await page.waitForURL(`${gh.url}/user/password`);
     await page.getByLabel('Username or email address').fill('bob');
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.getByText('If bob is a valid account, an email will be sent').waitFor();

@@ -119,9 +119,26 @@ describe('POST /user/login?_format=json', () => {
     assert.match(res.headers.get('content-type') ?? '', /text\/html/);
   });
 
-  test('7.23 a body that is not JSON: 400, never a 5xx', async () => {
+  test('7.23 a body that is not JSON: 400, never a 5xx; a cross-site form cannot log a browser in', async () => {
     const res = await new JsonClient(gh.url).call('POST', '/user/login?_format=json', undefined, '{"name":');
     assert.equal(res.status, 400);
+    const message = { message: 'The request body must be JSON (Content-Type: application/json).' };
+    for (const path of ['/user/login?_format=json', '/user/password?_format=json', '/user/register?_format=json']) {
+      const form = await fetch(gh.url + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ name: 'bob', pass: PASSWORD }).toString(),
+      });
+      assert.equal(form.status, 400, path);
+      assert.deepEqual(await form.json(), message);
+      assert.ok(!form.headers.getSetCookie().some((c) => /gh_session=[^;]/.test(c)), 'no session');
+    }
+    const plain = await fetch(`${gh.url}/user/login?_format=json`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ name: 'bob', pass: PASSWORD }),
+    });
+    assert.equal(plain.status, 400);
   });
 });
 

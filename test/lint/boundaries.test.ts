@@ -62,6 +62,8 @@ const BAD_IMPORTS: { rule: string; file: string; line: string; to: string }[] = 
   },
   { rule: 'protocol-not-surfaces', file: 'src/oauth/pkce.ts', line: "import type { Html } from '../web/html.js';", to: 'src/web/html.ts' },
   { rule: 'protocol-not-surfaces', file: 'src/oidc/claims.ts', line: "import type { Services } from '../services.js';", to: 'src/services.ts' },
+  { rule: 'accounts-not-surfaces', file: 'src/accounts/account-mails.ts', line: "import type { Html } from '../web/html.js';", to: 'src/web/html.ts' },
+  { rule: 'services-not-protocol', file: 'src/mail/mailer.ts', line: "import '../oauth/pkce.js';", to: 'src/oauth/pkce.ts' },
   // oauth/ already imports resource/: the way back closes a cycle between the folders
   { rule: 'no-folder-cycles', file: 'src/resource/resource-errors.ts', line: "import '../oauth/pkce.js';", to: 'src/oauth' },
 ];

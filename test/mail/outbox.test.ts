@@ -3,7 +3,11 @@
 // credentials, a mail queued while SMTP is down is delivered once it is back, two senders never
 // send one mail twice, and neither the log nor the console shows the SMTP password or a mail body.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { ManualClock } from '../../src/clock.js';
 import { ConfigError, loadConfig, redactSmtpUrl } from '../../src/config.js';
 import { OutboxSender, retryDelay } from '../../src/mail/outbox-sender.js';
 import type { MailTransport } from '../../src/mail/smtp-transport.js';
@@ -82,6 +86,33 @@ describe('a mail queued while SMTP is down', () => {
     }
   });
 
+  test('survives a restart: queued by one server while SMTP is down, sent by the next', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-outbox-'));
+    const databaseUrl = `sqlite:${join(dir, 'gatehouse.db')}`;
+    const port = await freePort();
+    const mail = { smtpUrl: `smtp://mailer:${SMTP_PASSWORD}@127.0.0.1:${port}`, from: FROM, pollMs: 50 };
+    let smtp: TestSmtp | null = null;
+    try {
+      const first = await startGatehouse({ databaseUrl, config: { mail } });
+      await first.app.gatehouse.mail.queue({ to: 'restart@example.com', subject: 'After restart', text: 'still here' });
+      await waitUntil(async () => (await first.store.mailOutbox.listUnsent(5))[0]?.attempts === 1);
+      await first.close();
+
+      smtp = await startSmtp({ port });
+      const clock = new ManualClock(Date.now() + retryDelay(1) * 1000);
+      const second = await startGatehouse({ databaseUrl, world: null, clock, config: { mail } });
+      try {
+        const received = await smtp.waitFor('restart@example.com', /After restart/);
+        assert.match(received.text, /still here/);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await smtp?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('backoff doubles from 30 s and stays at most an hour apart', () => {
     assert.deepEqual([1, 2, 3, 4, 8, 20].map(retryDelay), [30, 60, 120, 240, 3600, 3600]);
   });
@@ -109,6 +140,41 @@ describe('two senders on one outbox', () => {
       assert.equal(sent.length, 30);
       assert.equal(new Set(sent).size, 30);
       assert.equal((await gh.store.mailOutbox.counts()).sent, 30);
+    } finally {
+      await gh.close();
+    }
+  });
+});
+
+describe('cleanup', () => {
+  test('sent mails go after a week, unsent ones stay; expired one-time tokens go', async () => {
+    const gh = await startGatehouse();
+    try {
+      const now = Math.floor(gh.clock.now() / 1000);
+      const sent = await gh.store.mailOutbox.enqueue({ to: 'a@example.com', subject: 'sent', text: 't' }, now);
+      await gh.store.mailOutbox.markSent(sent, now);
+      const given = await gh.store.mailOutbox.enqueue({ to: 'b@example.com', subject: 'given up', text: 'secret body' }, now);
+      await gh.store.mailOutbox.markFailed(given, 'refused', null);
+      const bob = (await gh.store.users.findByName('bob'))!;
+      await gh.store.userTokens.insert({
+        digest: 'd1',
+        purpose: 'verify_mail',
+        userId: bob.uid,
+        mail: 'bob@example.com',
+        createdAt: now,
+        expiresAt: now + 10,
+        usedAt: null,
+      });
+      assert.equal((await gh.store.mailOutbox.due(Number.MAX_SAFE_INTEGER, 10)).length, 0, 'a given-up mail is not due');
+      gh.clock.advance(8 * 86_400);
+      const deleted = await gh.app.gatehouse.maintenance.cleanup();
+      assert.equal(deleted.mail_outbox, 1);
+      assert.equal(deleted.user_tokens, 1);
+      const left = await gh.store.mailOutbox.listUnsent(10);
+      assert.deepEqual(
+        left.map((m) => [m.subject, m.nextAttemptAt, m.lastError]),
+        [['given up', null, 'refused']],
+      );
     } finally {
       await gh.close();
     }

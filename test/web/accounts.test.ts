@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Config } from '../../src/config.js';
+import { userClaims } from '../../src/oidc/claims.js';
 import { BrowserAgent, hiddenField } from '../helpers/browser-http.js';
 import { form, freePort, PASSWORD, SECRET, startGatehouse, type Running } from '../helpers/gatehouse.js';
 import { linkIn, startSmtp, type TestSmtp } from '../helpers/smtp.js';
@@ -66,7 +67,9 @@ describe('registration with e-mail verification', () => {
     assert.match(weak.text, /The password is too common/);
     const mismatch = await agent.post(link, { csrf_token: hiddenField(page.text, 'csrf_token')!, pass: GOOD, pass_confirm: `${GOOD}!` });
     assert.match(mismatch.text, /The specified passwords do not match/);
-    assert.equal((await gh.store.users.findByName('newcomer'))?.mailVerified, false, 'nothing changed yet');
+    const unverified = (await gh.store.users.findByName('newcomer'))!;
+    assert.equal(unverified.mailVerified, false, 'nothing changed yet');
+    assert.equal(userClaims(unverified, ['email'], gh.url).email_verified, false);
 
     const ok = await agent.post(link, { csrf_token: hiddenField(page.text, 'csrf_token')!, pass: GOOD, pass_confirm: GOOD });
     assert.equal(ok.status, 200, ok.text);
@@ -74,6 +77,11 @@ describe('registration with e-mail verification', () => {
     const user = await gh.store.users.findByName('newcomer');
     assert.equal(user?.status, true);
     assert.equal(user?.mailVerified, true);
+    assert.equal(userClaims(user!, ['email'], gh.url).email_verified, true, 'the email_verified claim');
+    // a new address is unverified again
+    const moved = await gh.store.users.update(user!.uid, { mail: 'moved@example.com' });
+    assert.equal(moved.mailVerified, false);
+    await gh.store.users.update(user!.uid, { mail: 'newcomer@example.com', mailVerified: true });
     const login = await agent.login('newcomer', GOOD);
     assert.equal(login.status, 303);
 
@@ -184,6 +192,8 @@ describe('registration modes', () => {
     const closed = await serve(null, {});
     const noMail = await serve(null, { signup: 'visitors', signupVerifyEmail: true });
     try {
+      const login = await new BrowserAgent(closed.url).get('/user/login');
+      assert.ok(!login.text.includes('/user/register') && !login.text.includes('/user/password'), 'the login page links only what the site offers');
       const a = await new BrowserAgent(closed.url).get('/user/register');
       assert.equal(a.status, 403);
       assert.match(a.text, /You cannot register a new user account./);

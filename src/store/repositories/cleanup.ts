@@ -16,4 +16,8 @@ export type ExpiringKind =
   | 'sessions'
   | 'flood'
   | 'audit_log'
-  | 'device_codes';
+  | 'device_codes'
+  /** one-time tokens past their expiry, used or not */
+  | 'user_tokens'
+  /** mails sent before the cutoff (unsent ones, waiting or given up, stay for the console) */
+  | 'mail_outbox';

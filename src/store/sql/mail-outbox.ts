@@ -59,7 +59,12 @@ export class SqlMailOutbox implements MailOutboxRepository {
   async markFailed(id: number, error: string, retryAt: number | null): Promise<void> {
     await this.db
       .updateTable('mail_outbox')
-      .set({ last_error: error.slice(0, 500), next_attempt_at: retryAt })
+      // given up: the body (a one-time link) is dropped as it would be once sent
+      .set(
+        retryAt === null
+          ? { last_error: error.slice(0, 500), next_attempt_at: null, text: '', html: null }
+          : { last_error: error.slice(0, 500), next_attempt_at: retryAt },
+      )
       .where('id', '=', id)
       .where('sent_at', 'is', null)
       .execute();
