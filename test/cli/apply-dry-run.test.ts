@@ -90,6 +90,7 @@ test('--dry-run reports each item and, for updates, the fields; nothing is writt
     scopes: {},
     users: { bob: ['timezone', 'password'] },
     clients: { script: ['label', 'scopes'], nouser: ['status'] },
+    registrationPolicy: {},
   });
   assert.deepEqual(report.generatedSecrets, {}, 'no secret is made, so none is shown');
   assert.deepEqual(report.secretsToGenerate, ['brand_new']);
