@@ -248,6 +248,13 @@ describe('GATEHOUSE_REGISTRATION=token', () => {
     assert.equal(consent.status, 200, consent.text.slice(0, 300));
     assert.match(consent.text, /Marked wants to access your account/);
     assert.match(consent.text, /registered itself: its name has not been checked by an administrator/);
+
+    const operator = new BrowserAgent(gh.url);
+    await operator.login('root', PASSWORD, '/admin/clients');
+    const list = await operator.get('/admin/clients');
+    assert.equal(list.status, 200, list.text.slice(0, 300));
+    assert.match(list.text, new RegExp(`${answer.body.client_id}</code> <span class="muted">\\(registered by the client\\)`));
+    assert.doesNotMatch(list.text, /spa<\/code> <span class="muted">\(registered/);
   });
 });
 
