@@ -172,6 +172,14 @@ describe('GATEHOUSE_REGISTRATION=token', () => {
       const token = await mint(gh);
       const native = await register(gh, { redirect_uris: ['com.example.app:/cb'], token_endpoint_auth_method: 'none', scope: 'openid profile:read' }, token);
       assert.equal(native.status, 201, native.text);
+      // an update keeps the policy's rules and the client's way of authenticating
+      const put = await request(`${gh.url}/oauth/register/${native.body.client_id}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...bearer(native.body.registration_access_token) },
+        body: JSON.stringify({ redirect_uris: ['com.example.app:/other'], client_name: 'Native' }),
+      });
+      assert.equal(put.status, 200, put.text);
+      assert.equal(put.body.token_endpoint_auth_method, 'none');
       const loopback = await register(gh, { redirect_uris: [LOOPBACK_CB], token_endpoint_auth_method: 'none' }, token);
       assert.equal(loopback.body.error, 'invalid_redirect_uri');
       const device = await register(gh, { grant_types: ['urn:ietf:params:oauth:grant-type:device_code'], token_endpoint_auth_method: 'none' }, token);
@@ -240,6 +248,13 @@ describe('GATEHOUSE_REGISTRATION=token', () => {
     assert.equal(consent.status, 200, consent.text.slice(0, 300));
     assert.match(consent.text, /Marked wants to access your account/);
     assert.match(consent.text, /registered itself: its name has not been checked by an administrator/);
+
+    const operator = new BrowserAgent(gh.url);
+    await operator.login('root', PASSWORD, '/admin/clients');
+    const list = await operator.get('/admin/clients');
+    assert.equal(list.status, 200, list.text.slice(0, 300));
+    assert.match(list.text, new RegExp(`${answer.body.client_id}</code> <span class="muted">\\(registered by the client\\)`));
+    assert.doesNotMatch(list.text, /spa<\/code> <span class="muted">\(registered/);
   });
 });
 

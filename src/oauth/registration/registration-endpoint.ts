@@ -120,13 +120,11 @@ export async function registrationEndpoint(app: FastifyInstance, options: { serv
         client_secret_expires_at: _e,
         ...metadata
       } = (body ?? {}) as Record<string, unknown>;
-      const mode: RegistrationMode = client.confidential ? 'token' : 'open';
-      const checked = checkClientMetadata(
-        typeof body === 'object' && body !== null && !Array.isArray(body) ? metadata : body,
-        await registry.policy(),
-        mode,
-        known(),
-      );
+      // the client was let in already: the policy's rules apply, and its way of authenticating stays unless named
+      const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
+      const method = client.tokenEndpointAuthMethod ?? (client.confidential ? 'client_secret_basic' : 'none');
+      const replaced = isObject ? { token_endpoint_auth_method: method, ...metadata } : body;
+      const checked = checkClientMetadata(replaced, await registry.policy(), 'token', known());
       const updated = await registry.update(client, checked, request.ip);
       return noStore(reply).send(answer(client, updated, token!, registration.registeredAt, registration.expiresAt));
     }),
