@@ -1,7 +1,8 @@
 // test-engines: both
 // Access tokens are read from the Authorization header only (RFC 6750 §2.3, RFC 9700 §4.3.2):
-// a token in a query string or a form body ends up in logs, histories and Referer headers, so it
-// is not accepted there, on any protected route.
+// a token in a query string or a request body ends up in logs, histories and Referer headers, so it
+// is not accepted there — except the form-encoded body of a userinfo POST, which OpenID Connect
+// Core §5.3.1 asks for (RFC 6750 §2.2).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { bearer, form, request, SECRET, startGatehouse, type Running } from '../helpers/gatehouse.js';
@@ -32,8 +33,19 @@ test('the same token as ?access_token= is not read: 401 MISSING_AUTHORIZATION_HE
   }
 });
 
-test('nor as access_token in a form body', async () => {
-  const res = await form(`${gh.url}/oauth/userinfo`, { access_token: token });
+test('nor in a request body, on any protected route but userinfo', async () => {
+  const res = await request(`${gh.url}/admin/api/v1/clients/backend/secret`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ access_token: token }),
+  });
   assert.equal(res.status, 401);
   assert.equal(res.body.error, 'MISSING_AUTHORIZATION_HEADER');
+});
+
+test('userinfo alone reads access_token from a form-encoded POST body (RFC 6750 §2.2, OIDC Core §5.3.1)', async () => {
+  // this client-credentials token lacks `openid`: read, it is refused for its scope, not its absence
+  const res = await form(`${gh.url}/oauth/userinfo`, { access_token: token });
+  assert.equal(res.status, 403);
+  assert.match(res.headers.get('www-authenticate') ?? '', /insufficient_scope/);
 });
