@@ -49,7 +49,10 @@ const client = { clientId: 'ok_client', grantTypes: ['client_credentials'] };
 
 describe('unknown top-level section', () => {
   test('named, with the sections apply knows', () => {
-    refused({ widgets: [] }, /^gatehouse: widgets: is not a section apply knows \(roles, scopes, users, resources, clients, routes, registrationPolicy, claims\)$/m);
+    refused(
+      { widgets: [] },
+      /^gatehouse: widgets: is not a section apply knows \(roles, scopes, users, resources, clients, routes, registrationPolicy, claims\)$/m,
+    );
   });
 
   test('misspelt: the section meant', () => {
@@ -104,7 +107,10 @@ describe('wrong type', () => {
     refused({ clients: [{ ...client, redirectUris: [42] }] }, /clients\[0\]\.redirectUris\[0\]: must be text/);
     refused({ roles: {} }, /^gatehouse: roles: must be a list$/m);
     refused({ scopes: ['a:read'] }, /^gatehouse: scopes\[0\]: must be a mapping of keys to values$/m);
-    refused('- roles: []\n', /^gatehouse: standard input: must hold a mapping with roles, scopes, users, resources, clients, routes, registrationPolicy and\/or claims$/m);
+    refused(
+      '- roles: []\n',
+      /^gatehouse: standard input: must hold a mapping with roles, scopes, users, resources, clients, routes, registrationPolicy and\/or claims$/m,
+    );
     refused('', /standard input: must hold a mapping/);
     refused('[1, 2]', /bad\.json: must hold a mapping/, { file: 'bad.json' });
   });
