@@ -84,8 +84,7 @@ export async function register(deps: AccountDeps, input: RegistrationInput, ip: 
     await tx.lock('accounts:register');
     const taken: FieldError[] = [];
     if (await tx.users.findByName(name)) taken.push({ field: 'name', message: `The username ${name} is already taken.` });
-    if ((await tx.users.findByMail(mail)) || (mail !== mail.toLowerCase() && (await tx.users.findByMail(mail.toLowerCase()))))
-      taken.push({ field: 'mail', message: `The email address ${mail} is already taken.` });
+    if (await tx.users.findByMail(mail)) taken.push({ field: 'mail', message: `The email address ${mail} is already taken.` });
     if (taken.length) return { kind: 'invalid' as const, errors: taken };
     const user = await tx.users.create({
       name,

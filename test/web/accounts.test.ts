@@ -118,6 +118,13 @@ describe('registration with e-mail verification', () => {
     assert.equal(taken.status, 400);
     assert.match(taken.text, /The username ALICE is already taken./);
     assert.match(taken.text, /The email address bob@example.com is already taken./);
+    // an address that differs from a stored one by case only is the same address, as Drupal sees
+    // it, whichever of the two has the capitals
+    const first = await submit(new BrowserAgent(gh.url), '/user/register', { name: 'casey_one', mail: 'Casey.Case@Example.com' });
+    assert.notEqual(first.status, 400, first.text);
+    const cased = await submit(new BrowserAgent(gh.url), '/user/register', { name: 'casey_two', mail: 'casey.case@example.com' });
+    assert.equal(cased.status, 400);
+    assert.match(cased.text, /The email address casey.case@example.com is already taken./);
   });
 
   test('odd but valid addresses are accepted', async () => {

@@ -59,7 +59,16 @@ export class SqlUsers implements UserRepository {
 
   async findByMail(mail: string): Promise<User | null> {
     if (unstorable(mail)) return null;
-    return this.withRoles(await this.db.selectFrom('users').selectAll().where('mail', '=', mail).where('uid', '!=', 0).orderBy('uid').executeTakeFirst());
+    // addresses compare without case, as Drupal's do (its unique-mail check is case-insensitive);
+    // the exact spelling matches too, where the database's lower() knows only ASCII (SQLite)
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where((eb) => eb.or([eb('mail', '=', mail), eb(sql`lower(mail)`, '=', mail.toLowerCase())]))
+      .where('uid', '!=', 0)
+      .orderBy('uid')
+      .executeTakeFirst();
+    return this.withRoles(row);
   }
 
   async create(user: NewUser): Promise<User> {
