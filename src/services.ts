@@ -32,6 +32,8 @@ import { IdTokens } from './oidc/id-token.js';
 import { Csrf } from './web/csrf.js';
 import { protocolPages } from './web/protocol-pages.js';
 import { WebSessions } from './web/sessions.js';
+import { ShownOnce } from './web/shown-once.js';
+import { ShownOnceSealer } from './crypto/shown-once-sealing.js';
 import { webCookies } from './web/web-cookies.js';
 import { outboxMailer, type Mailer } from './mail/mailer.js';
 import { OutboxSender } from './mail/outbox-sender.js';
@@ -56,7 +58,7 @@ export interface Services {
   audit: AuditLog;
   idTokens: IdTokens;
   /** what the protocol layer needs of the web layer: sessions, CSRF, the pages it shows */
-  web: { sessions: WebSessions; csrf: Csrf; pages: typeof protocolPages };
+  web: { sessions: WebSessions; csrf: Csrf; pages: typeof protocolPages; shownOnce: ShownOnce };
   maintenance: Maintenance;
   metrics: Metrics;
   /** Redis, when REDIS_URL names one: flood counts and rate limits shared by every instance */
@@ -211,6 +213,7 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
       sessions: new WebSessions(store, clock, cookies, config.sessionTtl),
       csrf: new Csrf(config.secret, cookies),
       pages: protocolPages,
+      shownOnce: new ShownOnce(store, clock, cookies, new ShownOnceSealer(config.secret)),
     },
     admin: {
       store,

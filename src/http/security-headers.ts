@@ -13,6 +13,9 @@ export function pageCspWithScript(nonce: string): string {
   return `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'`;
 }
 
+/** A page that loads script files from this server only (the copy buttons of secrets shown once). */
+export const PAGE_CSP_WITH_SCRIPT_FILES = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+
 /**
  * The Swagger UI at /docs: its own script and style files, its data: icons, and fetches of the
  * document and ("Try it out") of the API at the issuer, which may be another origin than the one

@@ -245,6 +245,9 @@ export class CachingStore implements Store {
   get userTokens() {
     return this.inner.userTokens;
   }
+  get shownOnce() {
+    return this.inner.shownOnce;
+  }
   get codes() {
     return this.inner.codes;
   }

@@ -248,6 +248,14 @@ export interface UserTokensTable {
   used_at: number | null;
 }
 
+/** secrets held for the console's one view after a redirect (017_shown_once) */
+export interface ShownOnceTable {
+  digest: string;
+  session_digest: string;
+  sealed: string;
+  expires_at: number;
+}
+
 /** RFC 8628 device authorizations (013_device_codes) */
 export interface DeviceCodesTable {
   device_digest: string;
@@ -306,6 +314,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   mail_outbox: MailOutboxTable;
   user_tokens: UserTokensTable;
+  shown_once: ShownOnceTable;
   device_codes: DeviceCodesTable;
   registration_policy: RegistrationPolicyTable;
   initial_access_tokens: InitialAccessTokensTable;

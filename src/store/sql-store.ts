@@ -28,6 +28,7 @@ import { SqlUsers } from './sql/users.js';
 import { SqlApiKeys } from './sql/api-keys.js';
 import { SqlMailOutbox } from './sql/mail-outbox.js';
 import { SqlUserTokens } from './sql/user-tokens.js';
+import { SqlShownOnce } from './sql/shown-once.js';
 import type {
   ApiKeyRepository,
   AuditRepository,
@@ -69,6 +70,7 @@ export class SqlStore implements Store {
   readonly apiKeys: ApiKeyRepository;
   readonly mailOutbox: SqlMailOutbox;
   readonly userTokens: SqlUserTokens;
+  readonly shownOnce: SqlShownOnce;
   readonly deviceCodes: DeviceCodeRepository;
   readonly registrations: RegistrationRepository;
   readonly claimMappings: ClaimMappingRepository;
@@ -116,6 +118,7 @@ export class SqlStore implements Store {
     this.apiKeys = new SqlApiKeys(db, notify);
     this.mailOutbox = new SqlMailOutbox(db);
     this.userTokens = new SqlUserTokens(db);
+    this.shownOnce = new SqlShownOnce(db);
     this.deviceCodes = new SqlDeviceCodes(db);
     this.registrations = new SqlRegistrations(db);
     this.claimMappings = new SqlClaimMappings(db, notify);

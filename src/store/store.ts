@@ -23,6 +23,7 @@ import type { UserRepository } from './repositories/users.js';
 import type { ApiKeyRepository } from './repositories/api-keys.js';
 import type { MailOutboxRepository } from './repositories/mail-outbox.js';
 import type { UserTokenRepository } from './repositories/user-tokens.js';
+import type { ShownOnceRepository } from './repositories/shown-once.js';
 
 export type * from './repositories/audit.js';
 export type * from './repositories/authorization-codes.js';
@@ -43,6 +44,7 @@ export type * from './repositories/users.js';
 export type * from './repositories/api-keys.js';
 export type * from './repositories/mail-outbox.js';
 export type * from './repositories/user-tokens.js';
+export type * from './repositories/shown-once.js';
 export type * from './repositories/claim-mappings.js';
 export type * from './repositories/resources.js';
 
@@ -65,6 +67,7 @@ export interface Repositories {
   readonly apiKeys: ApiKeyRepository;
   readonly mailOutbox: MailOutboxRepository;
   readonly userTokens: UserTokenRepository;
+  readonly shownOnce: ShownOnceRepository;
   readonly deviceCodes: DeviceCodeRepository;
   readonly registrations: RegistrationRepository;
   readonly claimMappings: ClaimMappingRepository;

@@ -1,11 +1,13 @@
 // Sends a page: no caching (pages carry CSRF tokens and personal data). Framing, sniffing and
 // referrer headers, and the CSP that allows nothing inline, come with every answer
-// (src/http/security-headers.ts); a page that needs a nonce'd script gets a CSP allowing it.
+// (src/http/security-headers.ts); a page that needs a nonce'd script gets a CSP allowing it, one
+// that loads this server's script files (/assets/copy.js) one allowing 'self' — never inline.
 import type { FastifyReply } from 'fastify';
-import { pageCspWithScript } from '../http/security-headers.js';
+import { PAGE_CSP_WITH_SCRIPT_FILES, pageCspWithScript } from '../http/security-headers.js';
 import type { Html } from './html.js';
 
-export function sendPage(reply: FastifyReply, status: number, page: Html, options: { scriptNonce?: string } = {}): FastifyReply {
+export function sendPage(reply: FastifyReply, status: number, page: Html, options: { scriptNonce?: string; scriptFiles?: boolean } = {}): FastifyReply {
   if (options.scriptNonce) reply.header('content-security-policy', pageCspWithScript(options.scriptNonce));
+  else if (options.scriptFiles) reply.header('content-security-policy', PAGE_CSP_WITH_SCRIPT_FILES);
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').header('pragma', 'no-cache').send(page.value);
 }

@@ -43,6 +43,8 @@ input[type=search] { width: auto; }
 form.card { border: 1px solid var(--line); border-radius: 10px; padding: .25rem 1rem 1rem; margin: 1rem 0; }
 .notice { border: 1px solid var(--accent); border-radius: 8px; padding: .5rem .75rem; }
 output.secret { display: inline-block; font-family: ui-monospace, monospace; font-size: 1.05rem; padding: .5rem .75rem; border: 1px dashed var(--accent); border-radius: 8px; word-break: break-all; }
+p.secret-line { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; }
+button.copy { margin: 0; padding: .4rem .9rem; }
 .pager { display: flex; gap: 1rem; margin-top: 1rem; }
 form.filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: 0 1rem; align-items: end; }
 table.audit td { font-size: .85rem; }

@@ -113,8 +113,10 @@ describe('forms', () => {
       user: 'alice',
       label: 'SPA',
     });
-    assert.equal(page.status, 200, page.text.slice(0, 300));
-    assert.match(page.text, /id="client-secret" class="secret">[A-Za-z0-9_-]{43,}</);
+    assert.equal(page.status, 303, page.text.slice(0, 300));
+    const shown = await admin.get(page.location!);
+    assert.match(shown.text, /id="client-secret" class="secret">[A-Za-z0-9_-]{43,}</);
+    assert.equal((await admin.get(page.location!)).status, 410, 'shown once');
     assert.doesNotMatch((await admin.get('/admin/clients/spa')).text, /client-secret/);
   });
 

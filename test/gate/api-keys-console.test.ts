@@ -32,8 +32,9 @@ const gate = (key: string) => request(`${gh.url}/gate/check`, { headers: { 'x-fo
 describe('console: API keys', () => {
   test('create shows the key once; the user page lists it without the key; revoke asks first, then refuses the key', async () => {
     const made = await admin.post(`/admin/users/${alice}/api-keys`, { csrf_token: csrf, label: 'console key', expiresInDays: '10', scopes: 'profile:read' });
-    assert.equal(made.status, 200, made.text.slice(0, 500));
-    const key = /<output id="api-key" class="secret">(ghk_[a-z0-9]{12}_[A-Za-z0-9_-]{43})<\/output>/.exec(made.text)?.[1];
+    assert.equal(made.status, 303, made.text.slice(0, 500));
+    const shown = await admin.get(made.location!);
+    const key = /<output id="api-key" class="secret">(ghk_[a-z0-9]{12}_[A-Za-z0-9_-]{43})<\/output>/.exec(shown.text)?.[1];
     assert.ok(key, 'the key is shown');
     const id = key.slice(4, 16);
     assert.equal((await gate(key)).status, 200);
@@ -77,7 +78,7 @@ describe('console: API keys', () => {
       if (!('label' in fields)) assert.ok(res.text.includes('name="label" value="kept"'), 'the input is kept');
     }
     const made = await admin.post(`/admin/users/${alice}/api-keys`, { csrf_token: csrf, label: 'alice only' });
-    const key = /(ghk_[a-z0-9]{12}_[A-Za-z0-9_-]{43})/.exec(made.text)![1]!;
+    const key = /(ghk_[a-z0-9]{12}_[A-Za-z0-9_-]{43})/.exec((await admin.get(made.location!)).text)![1]!;
     const wrong = await admin.post(`/admin/users/${bob}/api-keys/${key.slice(4, 16)}/revoke`, { csrf_token: csrf, confirm: 'yes' });
     assert.equal(wrong.status, 404);
     assert.equal((await gate(key)).status, 200);

@@ -19,5 +19,7 @@ export type ExpiringKind =
   | 'device_codes'
   /** one-time tokens past their expiry, used or not */
   | 'user_tokens'
+  /** secrets held for one view that nobody came to see */
+  | 'shown_once'
   /** mails sent before the cutoff (unsent ones, waiting or given up, stay for the console) */
   | 'mail_outbox';

@@ -1,5 +1,5 @@
 // Console: a user's API keys (issue 12 part 4), a section of the user's page — listed (label,
-// scopes, dates, state; never a key), created (the key shown on the next page only, once) and
+// scopes, dates, state; never a key), created (the key shown once, on the page the POST redirects to) and
 // revoked (confirmed). Every form carries the CSRF token; "administer users" is needed, as for
 // the user's page itself.
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -16,6 +16,7 @@ import type { Services } from '../../services.js';
 import { html, type Html } from '../html.js';
 import { sendPage } from '../page-reply.js';
 import { consoleActor, consoleSubmitter, consoleVisitor, type ConsoleVisitor } from './console-auth.js';
+import { redirectToSecret } from './shown-once-page.js';
 import { adminLayout, checkboxes, confirmForm, csrfInput, field, fields, formErrorSummary, textField, when, type FormErrors } from './console-kit.js';
 
 const NEED = PERMISSIONS.administerUsers;
@@ -84,14 +85,14 @@ export async function apiKeyPages(app: FastifyInstance, { services }: { services
         throw new ValidationError('expiresInDays', `must be a whole number of days from 1 to ${API_KEY_MAX_EXPIRES_IN_DAYS}`);
       const input = { label: values.label, scopes: values.scopes, ...(days ? { expiresInDays: Number(days) } : {}) };
       const { apiKey, key } = await createApiKey(ctx, user.uid, input, consoleActor(services, visitor, request));
-      reply.header('cache-control', 'no-store');
-      return page(
-        reply,
-        200,
-        visitor,
-        `API key for ${user.name} created`,
-        html`<p>The API key <code>${apiKey.id}</code> of <strong>${user.name}</strong> is shown <strong>only now</strong>; Gatehouse keeps only a digest of it:</p><p><output id="api-key" class="secret">${key}</output></p><p>Send it as <code>X-API-Key</code>, or as <code>Authorization: Basic</code> with the user name.</p><p><a href="/admin/users/${user.uid}#api-keys">Back to the user</a></p>`,
-      );
+      return redirectToSecret(services, request, reply, {
+        kind: 'api-key',
+        title: `API key for ${user.name} created`,
+        uid: user.uid,
+        userName: user.name,
+        keyId: apiKey.id,
+        secret: key,
+      });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       const field = error.field.split('.')[0]!;

@@ -1,6 +1,6 @@
-// Console: clients. List, create (the secret shown once), edit every consumer field, rotate the
-// secret (shown once), the client's active grants with revoke, delete â€” destructive steps confirmed.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+// Console: clients. List, create (the secret shown once, after a redirect), edit every consumer
+// field, rotate the secret (shown once), the client's active grants with revoke, delete â€” destructive steps confirmed.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actAsNames, createClient, deleteClient, revokeClientGrants, rotateClientSecret, updateClient } from '../../admin/clients.js';
 import { revokeGrant } from '../../admin/grants.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../admin/validation-error.js';
@@ -15,6 +15,7 @@ import { sendPage } from '../page-reply.js';
 import type { Actor } from '../../admin/actor.js';
 import { consoleActor, consoleSubmitter, consoleVisitor, type ConsoleVisitor } from './console-auth.js';
 import { clientFields, clientInputFrom, clientValues, newClientValues, submittedValues, type ClientFormValues } from './client-form.js';
+import { redirectToSecret } from './shown-once-page.js';
 import { adminLayout, confirmForm, csrfInput, field, formErrorSummary, when, type FormErrors } from './console-kit.js';
 
 const NEED = PERMISSIONS.administerClients;
@@ -55,18 +56,9 @@ ${clientFields(values, errors, isNew, await scopeOptions())}<button type="submit
     return client;
   }
 
-  /** The secret, shown this once. */
-  function secretPage(reply: FastifyReply, visitor: ConsoleVisitor, title: string, clientId: string, secret: string) {
-    return page(
-      reply,
-      200,
-      visitor,
-      title,
-      html`<p>The client secret of <code>${clientId}</code> is shown <strong>only now</strong>. Copy it into the applicationâ€™s configuration:</p>
-<p><output id="client-secret" class="secret">${secret}</output></p>
-<p><a href="/admin/clients/${clientId}">Back to the client</a></p>`,
-    );
-  }
+  /** The secret, shown this once on the page this redirects to. */
+  const secretPage = (request: FastifyRequest, reply: FastifyReply, title: string, clientId: string, secret: string) =>
+    redirectToSecret(services, request, reply, { kind: 'client-secret', title, clientId, secret });
 
   app.get('/admin/clients', { config: PUBLIC }, async (request, reply) => {
     const visitor = await consoleVisitor(services, request, reply, NEED);
@@ -99,7 +91,7 @@ ${clients.map((c) => html`<tr><td><a href="/admin/clients/${c.clientId}">${c.lab
     const values = submittedValues(visitor.form, field(visitor.form, 'clientId').trim());
     try {
       const { client, secret } = await createClient(ctx, clientInputFrom(values), consoleActor(services, visitor, request));
-      if (secret) return secretPage(reply, visitor, `Client ${client.label} created`, client.clientId, secret);
+      if (secret) return secretPage(request, reply, `Client ${client.label} created`, client.clientId, secret);
       return reply.redirect(`/admin/clients/${client.clientId}?created=1`, 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
@@ -148,7 +140,7 @@ ${grants.map((g) => html`<tr><td>${g.userId}</td><td>${g.scopes.join(' ') || 'â€
       const { clientId: _id, ...input } = clientInputFrom(values);
       const { secret } = await updateClient(ctx, client.clientId, input, consoleActor(services, visitor, request));
       // made confidential: it has a secret now, and this is the only time it can be shown
-      if (secret) return secretPage(reply, visitor, `${client.label} is now confidential`, client.clientId, secret);
+      if (secret) return secretPage(request, reply, `${client.label} is now confidential`, client.clientId, secret);
       return reply.redirect(`/admin/clients/${client.clientId}?saved=1`, 303);
     } catch (error) {
       // deleted meanwhile (another tab, another administrator): the not-found page
@@ -167,9 +159,9 @@ ${grants.map((g) => html`<tr><td>${g.userId}</td><td>${g.scopes.join(' ') || 'â€
       question: (c: Client) => `Rotate the secret of ${c.label}?`,
       consequence: 'A new secret is generated and shown once. The current secret stops working at once, and every token the client holds is revoked.',
       button: 'Rotate secret',
-      run: async (c: Client, reply: FastifyReply, visitor: ConsoleVisitor, actor: Actor) => {
+      run: async (c: Client, request: FastifyRequest, reply: FastifyReply, actor: Actor) => {
         const secret = await rotateClientSecret(ctx, c.clientId, actor);
-        return secretPage(reply, visitor, `New secret for ${c.label}`, c.clientId, secret);
+        return secretPage(request, reply, `New secret for ${c.label}`, c.clientId, secret);
       },
     },
     {
@@ -178,7 +170,7 @@ ${grants.map((g) => html`<tr><td>${g.userId}</td><td>${g.scopes.join(' ') || 'â€
       question: (c: Client) => `Revoke every token of ${c.label}?`,
       consequence: 'Access and refresh tokens issued to this client stop working; its users must sign in again.',
       button: 'Revoke all tokens',
-      run: async (c: Client, reply: FastifyReply, _visitor: ConsoleVisitor, actor: Actor) => {
+      run: async (c: Client, _request: FastifyRequest, reply: FastifyReply, actor: Actor) => {
         await revokeClientGrants(ctx, c.clientId, actor);
         return reply.redirect(`/admin/clients/${c.clientId}?revoked=1`, 303);
       },
@@ -189,7 +181,7 @@ ${grants.map((g) => html`<tr><td>${g.userId}</td><td>${g.scopes.join(' ') || 'â€
       question: (c: Client) => `Delete ${c.label}?`,
       consequence: 'The client is removed and every token it holds is revoked. This cannot be undone.',
       button: 'Delete client',
-      run: async (c: Client, reply: FastifyReply, _visitor: ConsoleVisitor, actor: Actor) => {
+      run: async (c: Client, _request: FastifyRequest, reply: FastifyReply, actor: Actor) => {
         await deleteClient(ctx, c.clientId, actor);
         return reply.redirect(`/admin/clients?${new URLSearchParams({ deleted: c.clientId })}`, 303);
       },
@@ -223,7 +215,7 @@ ${grants.map((g) => html`<tr><td>${g.userId}</td><td>${g.scopes.join(' ') || 'â€
       if (!client) return reply;
       if (!confirmed(visitor.form)) return reply.redirect(`/admin/clients/${client.clientId}/${step.path}`, 303);
       try {
-        return await step.run(client, reply, visitor, consoleActor(services, visitor, request));
+        return await step.run(client, request, reply, consoleActor(services, visitor, request));
       } catch (error) {
         if (error instanceof NotFoundError && !(await existing(reply, visitor, client.clientId))) return reply;
         if (!(error instanceof ValidationError)) throw error;

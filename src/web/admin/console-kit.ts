@@ -16,8 +16,12 @@ export const SECTIONS = [
   { path: '/admin/routes', label: 'Routes' },
 ] as const;
 
-export function adminLayout(options: { title: string; userName: string; section: string; csrf: string; notice?: string | null }, body: Html): Html {
-  return html`${documentHead(`${options.title} · Gatehouse admin`)}
+export function adminLayout(
+  options: { title: string; userName: string; section: string; csrf: string; notice?: string | null; scripts?: readonly string[] },
+  body: Html,
+): Html {
+  const scripts = (options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`);
+  return html`${documentHead(`${options.title} · Gatehouse admin`, html`${scripts}`)}
 <body class="admin">
 <header class="admin-bar">
   <strong>Gatehouse</strong>
@@ -144,4 +148,9 @@ export function lines(text: string): string[] {
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter(Boolean);
+}
+
+/** A secret shown once, with a copy button that /assets/copy.js reveals (the page must load it). */
+export function secretOutput(id: string, secret: string): Html {
+  return html`<p class="secret-line"><output id="${id}" class="secret">${secret}</output> <button type="button" class="copy secondary" data-copy="${id}" hidden>Copy</button> <span id="${id}-status" class="muted" role="status"></span></p>`;
 }

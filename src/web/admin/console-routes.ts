@@ -17,6 +17,7 @@ import { keyPages } from './key-pages.js';
 import { userPages } from './user-pages.js';
 import { mailPage } from './mail-page.js';
 import { routePages } from './route-pages.js';
+import { shownOncePage } from './shown-once-page.js';
 
 export async function consoleRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   app.get('/admin', { config: PUBLIC }, async (request, reply) => {
@@ -44,4 +45,5 @@ ${activityChart(hours)}`,
   await app.register(apiKeyPages, { services });
   await app.register(mailPage, { services });
   await app.register(routePages, { services });
+  await app.register(shownOncePage, { services });
 }

@@ -13,6 +13,7 @@ import type { Services } from '../../services.js';
 import { html, type Html } from '../html.js';
 import { sendPage } from '../page-reply.js';
 import { apiKeySection } from './api-key-pages.js';
+import { redirectToSecret } from './shown-once-page.js';
 import { consoleActor, consoleSubmitter, consoleVisitor, type ConsoleVisitor } from './console-auth.js';
 import { adminLayout, checkboxes, confirmForm, csrfInput, field, fields, formErrorSummary, textField, when, type FormErrors } from './console-kit.js';
 
@@ -138,13 +139,13 @@ ${users.map((u) => html`<tr><td><a href="/admin/users/${u.uid}">${u.name}</a></t
         consoleActor(services, visitor, request),
       );
       if (password === null) return reply.redirect(`/admin/users/${user.uid}?created=1`, 303);
-      return page(
-        reply,
-        200,
-        visitor,
-        `User ${user.name} created`,
-        html`<p>The password of <strong>${user.name}</strong> is shown <strong>only now</strong>:</p><p><output id="user-password" class="secret">${password}</output></p><p><a href="/admin/users/${user.uid}">Back to the user</a></p>`,
-      );
+      return redirectToSecret(services, request, reply, {
+        kind: 'user-password',
+        title: `User ${user.name} created`,
+        uid: user.uid,
+        userName: user.name,
+        secret: password,
+      });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       return page(reply, 400, visitor, 'New user', await userForm(visitor, '/admin/users/new', values, errorsOf(error), true));
