@@ -50,5 +50,24 @@ form.filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(11r
 table.audit td { font-size: .85rem; }
 tr.failure td:nth-child(3) { color: var(--danger); }
 figure.chart { margin: 1rem 0; color: var(--fg); }
-figure.chart svg { width: 100%; height: auto; }
+figure.chart figcaption { font-weight: 600; }
+figure.chart svg { display: block; width: 100%; height: 4.5rem; }
+.chart-label { margin: .9rem 0 .25rem; }
+.chart-axis { display: flex; justify-content: space-between; margin: .1rem 0 0; }
+details.admin-menu { display: none; }
+details.admin-menu summary { cursor: pointer; color: var(--accent); font-weight: 600; }
+details.admin-menu nav { display: flex; flex-direction: column; gap: .5rem; padding: .5rem 0; }
+/* a phone (390 px and up): nothing scrolls sideways; a table scrolls inside its own box */
+@media (max-width: 48rem) {
+  .admin-bar { padding: .5rem 1rem; }
+  .admin-bar nav.sections { display: none; }
+  details.admin-menu { display: block; order: 3; flex-basis: 100%; }
+  main.wide { margin: 0; padding: 1rem; border-radius: 0; border-width: 0 0 1px; }
+  main { overflow-wrap: anywhere; }
+  main table { display: block; max-width: 100%; overflow-x: auto; }
+  td, th { padding-right: .75rem; }
+  .wide-form, form.card { max-width: 100%; }
+  form.filters { grid-template-columns: 1fr; }
+  input[type=search] { width: 100%; }
+}
 `;

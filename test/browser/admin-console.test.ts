@@ -56,7 +56,7 @@ describe('administration console in Chromium', { skip }, () => {
     await logIn('root');
     await page.waitForURL(`${gh.url}/admin`);
     assert.equal(await page.title(), 'Dashboard · Gatehouse admin');
-    assert.ok(await page.locator('figure.chart svg').isVisible(), 'the activity chart is drawn');
+    assert.ok(await page.locator('figure.chart svg').first().isVisible(), 'the activity chart is drawn');
 
     // a new client: first a field error shown beside its field, then success
     await page.getByRole('link', { name: 'Clients' }).click();

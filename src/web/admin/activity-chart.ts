@@ -1,5 +1,8 @@
 // The dashboard's chart: one row of 24 hourly bars per series, drawn as inline SVG on the server
 // (no script, no client build; colours by presentation attributes, so the page CSP allows it).
+// The labels are HTML text beside each row's SVG, not SVG text: an SVG scales down to a phone's
+// width with everything in it, and its text would shrink to a few pixels; HTML text keeps the
+// page's font size at any width (issue 13 part 8).
 import type { HourlyActivity } from '../../store/store.js';
 import { html, type Html } from '../html.js';
 
@@ -19,30 +22,31 @@ export function last24Hours(rows: HourlyActivity[], nowMs: number): HourlyActivi
   });
 }
 
-export function activityChart(hours: HourlyActivity[]): Html {
+const hhmm = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
+
+function seriesRow(hours: HourlyActivity[], series: (typeof SERIES)[number]): Html {
   const width = 720;
-  const rowHeight = 90;
+  const height = 90;
   const barWidth = width / hours.length;
-  const height = SERIES.length * (rowHeight + 30);
-  return html`<figure class="chart">
-<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width + 140} ${height}" role="img" aria-labelledby="chart-title">
-<title id="chart-title">Tokens issued, refreshes and failed logins per hour over the last 24 hours</title>
-${SERIES.map((series, row) => {
   const values = hours.map((h) => h[series.key]);
   const max = Math.max(1, ...values);
-  const top = row * (rowHeight + 30) + 20;
   const total = values.reduce((a, b) => a + b, 0);
-  return html`<g>
-<text x="0" y="${top - 6}" font-size="13" fill="currentColor">${series.label}: ${total} in 24 h (busiest hour ${max === 1 && total === 0 ? 0 : Math.max(...values)})</text>
-<line x1="0" y1="${top + rowHeight}" x2="${width}" y2="${top + rowHeight}" stroke="#888" stroke-width="1"/>
+  return html`<div class="chart-row">
+<p class="chart-label">${series.label}: <strong>${total}</strong> in 24 h (busiest hour ${total === 0 ? 0 : Math.max(...values)})</p>
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" role="img" aria-label="${series.label} per hour, ${hhmm(hours[0].hour)} to ${hhmm(hours[hours.length - 1].hour)} UTC">
+<line x1="0" y1="${height}" x2="${width}" y2="${height}" stroke="#888" stroke-width="2"/>
 ${values.map((v, i) => {
-  const h = Math.round((v / max) * rowHeight);
-  return html`<rect x="${(i * barWidth + 1).toFixed(1)}" y="${top + rowHeight - h}" width="${(barWidth - 2).toFixed(1)}" height="${h}" fill="${series.colour}"><title>${new Date(hours[i].hour).toISOString().slice(11, 16)} UTC: ${v}</title></rect>`;
-})}
-<text x="${width + 8}" y="${top + rowHeight}" font-size="12" fill="currentColor">${new Date(hours[hours.length - 1].hour).toISOString().slice(11, 16)}</text>
-</g>`;
+  const h = Math.round((v / max) * height);
+  return html`<rect x="${(i * barWidth + 1).toFixed(1)}" y="${height - h}" width="${(barWidth - 2).toFixed(1)}" height="${h}" fill="${series.colour}"><title>${hhmm(hours[i].hour)} UTC: ${v}</title></rect>`;
 })}
 </svg>
-<figcaption class="muted">Per hour, UTC, the current hour last.</figcaption>
+<p class="chart-axis muted"><span>${hhmm(hours[0].hour)}</span><span>${hhmm(hours[hours.length - 1].hour)} UTC</span></p>
+</div>`;
+}
+
+export function activityChart(hours: HourlyActivity[]): Html {
+  return html`<figure class="chart" aria-labelledby="chart-title">
+<figcaption id="chart-title">Tokens issued, refreshes and failed logins per hour over the last 24 hours (UTC, the current hour last)</figcaption>
+${SERIES.map((series) => seriesRow(hours, series))}
 </figure>`;
 }

@@ -21,11 +21,14 @@ export function adminLayout(
   body: Html,
 ): Html {
   const scripts = (options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`);
+  // on a phone the row of sections collapses into a <details> menu (the stylesheet shows one or the other; no script)
+  const links = SECTIONS.map((s) => html`<a href="${s.path}"${s.path === options.section ? html` aria-current="page"` : ''}>${s.label}</a>`);
   return html`${documentHead(`${options.title} · Gatehouse admin`, html`${scripts}`)}
 <body class="admin">
 <header class="admin-bar">
   <strong>Gatehouse</strong>
-  <nav aria-label="Administration">${SECTIONS.map((s) => html`<a href="${s.path}"${s.path === options.section ? html` aria-current="page"` : ''}>${s.label}</a>`)}</nav>
+  <nav aria-label="Administration" class="sections">${links}</nav>
+  <details class="admin-menu"><summary>Menu</summary><nav aria-label="Administration">${links}</nav></details>
   <form method="post" action="/user/logout" class="inline"><input type="hidden" name="${CSRF_FIELD}" value="${options.csrf}"><span class="muted">${options.userName}</span> <button type="submit" class="link">Log out</button></form>
 </header>
 <main class="wide">
