@@ -30,6 +30,7 @@ import { discoveryRoutes } from './oidc/discovery.js';
 import { endSessionRoutes } from './oidc/end-session.js';
 import { userinfoRoutes } from './oidc/userinfo.js';
 import { appsRoutes } from './web/apps-routes.js';
+import { accountEditRoutes } from './web/account-edit-routes.js';
 import { landingRoutes } from './web/landing-routes.js';
 import { loginRoutes } from './web/login-routes.js';
 import { loginStatusRoute } from './web/json-login.js';
@@ -120,6 +121,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(registerRoutes, { services });
   await app.register(passwordRoutes, { services });
   await app.register(appsRoutes, { services });
+  await app.register(accountEditRoutes, { services });
   await app.register(userinfoRoutes, { services });
   await app.register(protectedResourceRoutes, { services });
   await app.register(discoveryRoutes, { services });

@@ -44,3 +44,36 @@ This link can only be used once, expires after one day, and stops working when y
 `,
   };
 }
+
+export function mailChangeMail(options: { to: string; name: string; site: string; url: string }): NewMail {
+  return {
+    to: options.to,
+    subject: `Confirm your new e-mail address at ${options.site}`,
+    text: `${options.name},
+
+A request to use this address for your account at ${options.site} has been made. To confirm it, open this link in your browser:
+
+${options.url}
+
+The address of your account changes only when you do. This link can be used once and expires after one day. If you did not ask for this, ignore this mail.
+
+-- ${options.site}
+`,
+  };
+}
+
+/** To the old address: someone logged in as the user asked to move the account elsewhere. */
+export function mailChangedNoticeMail(options: { to: string; name: string; site: string; newMail: string }): NewMail {
+  return {
+    to: options.to,
+    subject: `E-mail address change requested at ${options.site}`,
+    text: `${options.name},
+
+A request to change the e-mail address of your account at ${options.site} to ${options.newMail} has been made. It takes effect only once the link sent to that address is used.
+
+If you did not ask for this, log in, change your password and choose "Log out everywhere" on your account page.
+
+-- ${options.site}
+`,
+  };
+}

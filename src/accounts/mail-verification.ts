@@ -21,7 +21,8 @@ export type VerificationOutcome =
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 function problemOf(row: UserTokenRow | null, now: number): LinkProblem | null {
-  if (!row) return 'invalid';
+  // a mail change link is used at /user/mail-change only (mail-change.ts)
+  if (!row || row.purpose === 'change_mail') return 'invalid';
   if (row.usedAt !== null) return 'used';
   if (row.expiresAt <= now) return 'expired';
   return null;

@@ -60,4 +60,9 @@ export class OneTimeLinks {
   verifyUrl(token: string): string {
     return `${this.issuer}/user/verify/${token}`;
   }
+
+  /** The link that confirms a new e-mail address (account page). */
+  mailChangeUrl(token: string): string {
+    return `${this.issuer}/user/mail-change/${token}`;
+  }
 }

@@ -5,12 +5,16 @@ import type { FastifyRequest } from 'fastify';
 import pretty from 'pino-pretty';
 import type { LogFormat } from '../config.js';
 
-/** A request path fit for the log: the secret segments of one-time links (reset hash, verification token) replaced. */
+/**
+ * A request path fit for the log: the secret segments of one-time links (reset hash, verification
+ * and mail change tokens) replaced, and the one-time id of a console page showing a secret.
+ */
 export function loggablePath(url: string): string {
   return url
     .split('?')[0]
     .replace(/^(\/user\/reset\/[^/]*\/[^/]*\/)[^/]+/, '$1[redacted]')
-    .replace(/^(\/user\/verify\/)[^/]+/, '$1[redacted]');
+    .replace(/^(\/user\/(?:verify|mail-change)\/)[^/]+/, '$1[redacted]')
+    .replace(/^(\/admin\/shown\/)[^/]+/, '$1[redacted]');
 }
 
 export function loggerOptions(level: string, format: LogFormat = 'json'): object {

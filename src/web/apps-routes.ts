@@ -5,7 +5,8 @@ import { revokeGrant } from '../oauth/revocation.js';
 import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
 import { CSRF_FIELD } from './csrf.js';
-import { appsPage, messagePage, type ApprovedApp } from './pages.js';
+import { approvedApps } from './approved-apps.js';
+import { appsPage, messagePage } from './pages.js';
 import { sendPage } from './page-reply.js';
 import { STYLESHEET } from './stylesheet.js';
 
@@ -16,11 +17,7 @@ export async function appsRoutes(app: FastifyInstance, options: { services: Serv
   app.get('/user/apps', { config: PUBLIC }, async (request, reply) => {
     const current = await web.sessions.current(request);
     if (!current) return reply.redirect(`/user/login?${new URLSearchParams({ destination: '/user/apps' })}`, 302);
-    const apps: ApprovedApp[] = [];
-    for (const consent of await store.consents.listByUser(current.user.uid)) {
-      const client = await store.clients.get(consent.clientId);
-      if (client) apps.push({ clientId: client.clientId, label: client.label, scopes: consent.scopes, grantedAt: consent.grantedAt });
-    }
+    const apps = await approvedApps(store, current.user.uid);
     const notice = (request.query as Record<string, unknown>).revoked === '1' ? 'Access revoked.' : undefined;
     return sendPage(reply, 200, appsPage({ userName: current.user.name, apps, csrf: web.csrf.token(request, reply), notice }));
   });
@@ -44,6 +41,8 @@ export async function appsRoutes(app: FastifyInstance, options: { services: Serv
       endpoint: '/user/apps/revoke',
       detail: null,
     });
+    // from the account page (issue 13 part 5): back there
+    if (form.back === 'account') return reply.redirect(`/user/${current.user.uid}/edit?done=revoked`, 303);
     return reply.redirect('/user/apps?revoked=1', 303);
   });
 

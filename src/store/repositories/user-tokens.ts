@@ -1,7 +1,8 @@
-// One-time tokens mailed to users (mail verification links): only a keyed digest of the token is
+// One-time tokens mailed to users (mail verification and mail change links): only a keyed digest of the token is
 // stored, so a database leak yields no usable link.
 
-export type UserTokenPurpose = 'verify_mail' | 'verify_mail_activate';
+/** change_mail: the row's mail is the new address, which replaces the user's once the link is used */
+export type UserTokenPurpose = 'verify_mail' | 'verify_mail_activate' | 'change_mail';
 
 export interface UserTokenRow {
   digest: string;
