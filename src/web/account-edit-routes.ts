@@ -22,7 +22,8 @@ import { messagePage } from './pages.js';
 import type { CurrentSession } from './sessions.js';
 
 type Form = Record<string, unknown>;
-type UidParams = { Params: { uid: string } };
+/** `:id`, as Drupal's REST route /user/{id} at the same place names it */
+type UidParams = { Params: { id: string } };
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 const T = ACCOUNT_TEXT;
 
@@ -108,16 +109,16 @@ export async function accountEditRoutes(app: FastifyInstance, { services }: { se
     return reply.redirect(`/user/${current.user.uid}/edit`, 302);
   });
 
-  app.get('/user/:uid/edit', { config: PUBLIC }, async (request: FastifyRequest<UidParams>, reply) => {
-    const current = await owner(request, reply, request.params.uid);
+  app.get('/user/:id/edit', { config: PUBLIC }, async (request: FastifyRequest<UidParams>, reply) => {
+    const current = await owner(request, reply, request.params.id);
     if (!current) return reply;
     const done = (request.query as Record<string, unknown>).done;
     const notice = typeof done === 'string' && Object.hasOwn(T.notices, done) ? (done as AccountNotice) : undefined;
     return show(request, reply, current, 200, { notice });
   });
 
-  app.post('/user/:uid/edit/password', { config: PUBLIC }, async (request: FastifyRequest<UidParams>, reply) => {
-    const current = await owner(request, reply, request.params.uid);
+  app.post('/user/:id/edit/password', { config: PUBLIC }, async (request: FastifyRequest<UidParams>, reply) => {
+    const current = await owner(request, reply, request.params.id);
     if (!current) return reply;
     const form = (request.body ?? {}) as Form;
     if (!web.csrf.verify(request, form[CSRF_FIELD])) return show(request, reply, current, 403, { errors: { form: T.formExpired } });
@@ -138,8 +139,8 @@ export async function accountEditRoutes(app: FastifyInstance, { services }: { se
     return reply.redirect(`/user/${current.user.uid}/edit?done=password`, 303);
   });
 
-  app.post('/user/:uid/edit/mail', { config: PUBLIC }, async (request: FastifyRequest<UidParams>, reply) => {
-    const current = await owner(request, reply, request.params.uid);
+  app.post('/user/:id/edit/mail', { config: PUBLIC }, async (request: FastifyRequest<UidParams>, reply) => {
+    const current = await owner(request, reply, request.params.id);
     if (!current) return reply;
     const form = (request.body ?? {}) as Form;
     const newMail = text(form.mail).trim();
@@ -161,8 +162,8 @@ export async function accountEditRoutes(app: FastifyInstance, { services }: { se
     }
   });
 
-  app.post('/user/:uid/edit/logout-everywhere', { config: PUBLIC }, async (request: FastifyRequest<UidParams>, reply) => {
-    const current = await owner(request, reply, request.params.uid);
+  app.post('/user/:id/edit/logout-everywhere', { config: PUBLIC }, async (request: FastifyRequest<UidParams>, reply) => {
+    const current = await owner(request, reply, request.params.id);
     if (!current) return reply;
     const form = (request.body ?? {}) as Form;
     if (!web.csrf.verify(request, form[CSRF_FIELD])) return show(request, reply, current, 403, { errors: { form: T.formExpired } });
