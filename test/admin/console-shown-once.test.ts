@@ -100,10 +100,13 @@ describe('secrets shown once after a redirect', () => {
     await shownAfter(post, 'client-secret');
   });
 
-  test('not fetched within ten minutes: gone', async () => {
+  test('not fetched within ten minutes: gone, and the cleanup deletes the row', async () => {
     const post = await admin.post('/admin/clients/prg-client/secret', { csrf_token: csrf, confirm: 'yes' });
     gh.clock.advance(601);
     assert.equal((await admin.get(post.location!)).status, 410);
+    // the sealed row nobody fetched goes with the cleanup
+    const deleted = await gh.app.gatehouse.maintenance.cleanup();
+    assert.ok((deleted.shown_once ?? 0) >= 1, JSON.stringify(deleted));
   });
 
   test('the database holds it sealed under the session cookie, which it has only a digest of', async () => {
