@@ -20,4 +20,6 @@ export type ExpiringKind =
   /** one-time tokens past their expiry, used or not */
   | 'user_tokens'
   /** mails sent before the cutoff (unsent ones, waiting or given up, stay for the console) */
-  | 'mail_outbox';
+  | 'mail_outbox'
+  /** WebAuthn challenges never taken */
+  | 'webauthn_challenges';

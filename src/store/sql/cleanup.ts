@@ -16,6 +16,7 @@ const EXPIRY: Record<ExpiringKind, { key: string; column: string; ms?: boolean }
   user_tokens: { key: 'digest', column: 'expires_at' },
   // NULL (not sent) is never before a cutoff: only sent mails go
   mail_outbox: { key: 'id', column: 'sent_at' },
+  webauthn_challenges: { key: 'handle_digest', column: 'expires_at' },
 };
 
 export class SqlCleanup implements CleanupRepository {
