@@ -32,13 +32,15 @@ import { IdTokens } from './oidc/id-token.js';
 import { Csrf } from './web/csrf.js';
 import { protocolPages } from './web/protocol-pages.js';
 import { WebSessions } from './web/sessions.js';
-import { webCookies } from './web/web-cookies.js';
+import { type WebCookies, webCookies } from './web/web-cookies.js';
 import { outboxMailer, type Mailer } from './mail/mailer.js';
 import { OutboxSender } from './mail/outbox-sender.js';
 import { smtpTransport } from './mail/smtp-transport.js';
 import type { FloodRepository } from './store/store.js';
 import type { AccountDeps } from './accounts/account-deps.js';
 import { OneTimeLinks } from './accounts/one-time-links.js';
+import type { PasskeyDeps } from './accounts/passkeys/passkey-deps.js';
+import { relyingPartyOf } from './accounts/passkeys/relying-party.js';
 
 export interface Services {
   config: Config;
@@ -56,7 +58,7 @@ export interface Services {
   audit: AuditLog;
   idTokens: IdTokens;
   /** what the protocol layer needs of the web layer: sessions, CSRF, the pages it shows */
-  web: { sessions: WebSessions; csrf: Csrf; pages: typeof protocolPages };
+  web: { sessions: WebSessions; csrf: Csrf; pages: typeof protocolPages; cookies: WebCookies };
   maintenance: Maintenance;
   metrics: Metrics;
   /** Redis, when REDIS_URL names one: flood counts and rate limits shared by every instance */
@@ -83,6 +85,8 @@ export interface Services {
   floodCounts: FloodRepository;
   /** what registration, mail verification and password reset run on */
   accounts: AccountDeps;
+  /** what the passkey ceremonies run on: the relying party (the issuer's host) and the database */
+  passkeys: PasskeyDeps;
   /** reloads keys, roles and scopes from the store (after a change made here or elsewhere) */
   reload(): Promise<void>;
   start(): Promise<void>;
@@ -200,6 +204,8 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
       audit: (entry) => audit.record(entry),
       refreshRevocations: () => revocations.refresh(),
     },
+    // a credential check reads past the cache: a block made by another process counts at once
+    passkeys: { store: database, clock, rp: relyingPartyOf(config.issuer) },
     idTokens: new IdTokens({ keys, clock, issuer: config.issuer, ttl: config.idTokenTtl, catalog }),
     maintenance: new Maintenance(store, clock, config, log, async () => reloadKeys()),
     shared,
@@ -211,6 +217,7 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
       sessions: new WebSessions(store, clock, cookies, config.sessionTtl),
       csrf: new Csrf(config.secret, cookies),
       pages: protocolPages,
+      cookies,
     },
     admin: {
       store,
