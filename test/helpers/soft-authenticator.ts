@@ -60,8 +60,12 @@ export class SoftAuthenticator {
   }
 
   private nextCounter(bend: Bend): number {
-    if (bend.counter !== undefined) return bend.counter;
-    if (this.counter === null) return 0;
+    if (this.counter === null) return bend.counter ?? 0;
+    if (bend.counter !== undefined) {
+      // a claimed counter moves the authenticator's own on, as a clone's use would
+      this.counter = Math.max(this.counter, bend.counter);
+      return bend.counter;
+    }
     this.counter += 1;
     return this.counter;
   }
