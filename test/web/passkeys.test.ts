@@ -270,6 +270,16 @@ describe('logging in with a passkey', () => {
     for (let i = 0; i < 2; i++) assert.equal((await passkeyLogin(synced)).answer.status, 303);
   });
 
+  test('the audit log names the method (amr hwk or swk) and no credential', async () => {
+    await gh.app.gatehouse.audit.flush();
+    const logins = (await gh.store.audit.search({ userId: aliceUid, limit: 1000 })).filter(
+      (e) => e.event === 'user.login' && e.endpoint === '/user/login/passkey',
+    );
+    assert.deepEqual([...new Set(logins.map((e) => e.detail))].sort(), ['hwk', 'swk']);
+    const all = JSON.stringify(await gh.store.audit.tail(1000));
+    assert.ok(!all.includes(key.id) && !all.includes(synced.id), 'no credential id in the audit log');
+  });
+
   test('a replayed assertion: refused (its challenge is spent)', async () => {
     const { agent, csrf, options, destination } = await loginOptions();
     const handle = agent.cookies.get('gh_passkey')!;
