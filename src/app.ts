@@ -33,6 +33,8 @@ import { appsRoutes } from './web/apps-routes.js';
 import { accountEditRoutes } from './web/account-edit-routes.js';
 import { landingRoutes } from './web/landing-routes.js';
 import { loginRoutes } from './web/login-routes.js';
+import { passkeyLoginRoutes } from './web/passkey-login-routes.js';
+import { passkeyManagementRoutes } from './web/passkey-management-routes.js';
 import { loginStatusRoute } from './web/json-login.js';
 import { registerRoutes } from './web/register-routes.js';
 import { passwordRoutes } from './web/password-routes.js';
@@ -117,6 +119,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(authorizeEndpoint, { services });
   await app.register(landingRoutes, { services });
   await app.register(loginRoutes, { services });
+  await app.register(passkeyLoginRoutes, { services });
+  await app.register(passkeyManagementRoutes, { services });
   await app.register(loginStatusRoute, { services });
   await app.register(registerRoutes, { services });
   await app.register(passwordRoutes, { services });

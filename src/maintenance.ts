@@ -74,6 +74,7 @@ export class Maintenance {
       shown_once: now,
       // a sent mail's entry (its body is gone already) is kept a week for the console's counts
       mail_outbox: now - 7 * 86_400,
+      webauthn_challenges: now,
     };
     const deleted: Partial<Record<ExpiringKind | 'sealed_successors' | 'registered_clients', number>> = {};
     for (const [kind, before] of Object.entries(cutoffs) as [ExpiringKind, number][]) {

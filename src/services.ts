@@ -34,13 +34,15 @@ import { protocolPages } from './web/protocol-pages.js';
 import { WebSessions } from './web/sessions.js';
 import { ShownOnce } from './web/shown-once.js';
 import { ShownOnceSealer } from './crypto/shown-once-sealing.js';
-import { webCookies } from './web/web-cookies.js';
+import { type WebCookies, webCookies } from './web/web-cookies.js';
 import { outboxMailer, type Mailer } from './mail/mailer.js';
 import { OutboxSender } from './mail/outbox-sender.js';
 import { smtpTransport } from './mail/smtp-transport.js';
 import type { FloodRepository } from './store/store.js';
 import type { AccountDeps } from './accounts/account-deps.js';
 import { OneTimeLinks } from './accounts/one-time-links.js';
+import type { PasskeyDeps } from './accounts/passkeys/passkey-deps.js';
+import { relyingPartyOf } from './accounts/passkeys/relying-party.js';
 
 export interface Services {
   config: Config;
@@ -58,7 +60,7 @@ export interface Services {
   audit: AuditLog;
   idTokens: IdTokens;
   /** what the protocol layer needs of the web layer: sessions, CSRF, the pages it shows */
-  web: { sessions: WebSessions; csrf: Csrf; pages: typeof protocolPages; shownOnce: ShownOnce };
+  web: { sessions: WebSessions; csrf: Csrf; pages: typeof protocolPages; shownOnce: ShownOnce; cookies: WebCookies };
   maintenance: Maintenance;
   metrics: Metrics;
   /** Redis, when REDIS_URL names one: flood counts and rate limits shared by every instance */
@@ -85,6 +87,8 @@ export interface Services {
   floodCounts: FloodRepository;
   /** what registration, mail verification and password reset run on */
   accounts: AccountDeps;
+  /** what the passkey ceremonies run on: the relying party (the issuer's host) and the database */
+  passkeys: PasskeyDeps;
   /** reloads keys, roles and scopes from the store (after a change made here or elsewhere) */
   reload(): Promise<void>;
   start(): Promise<void>;
@@ -202,6 +206,8 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
       audit: (entry) => audit.record(entry),
       refreshRevocations: () => revocations.refresh(),
     },
+    // a credential check reads past the cache: a block made by another process counts at once
+    passkeys: { store: database, clock, rp: relyingPartyOf(config.issuer) },
     idTokens: new IdTokens({ keys, clock, issuer: config.issuer, ttl: config.idTokenTtl, catalog }),
     maintenance: new Maintenance(store, clock, config, log, async () => reloadKeys()),
     shared,
@@ -214,6 +220,7 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
       csrf: new Csrf(config.secret, cookies),
       pages: protocolPages,
       shownOnce: new ShownOnce(store, clock, cookies, new ShownOnceSealer(config.secret)),
+      cookies,
     },
     admin: {
       store,

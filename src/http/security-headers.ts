@@ -8,6 +8,13 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 /** Pages: their stylesheet and images from this server, nothing else, never in a frame. */
 export const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/**
+ * A page that runs this server's own script files (the passkey forms): scripts and fetches from
+ * this origin only, still nothing inline.
+ */
+export const PAGE_CSP_OWN_SCRIPTS =
+  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+
 /** A page that runs one inline script, allowed by its nonce (the form_post response). */
 export function pageCspWithScript(nonce: string): string {
   return `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'`;

@@ -274,6 +274,12 @@ export class CachingStore implements Store {
   get apiKeys() {
     return this.inner.apiKeys;
   }
+  get webauthnCredentials() {
+    return this.inner.webauthnCredentials;
+  }
+  get webauthnChallenges() {
+    return this.inner.webauthnChallenges;
+  }
 
   onChange(listener: ChangeListener): () => void {
     return this.inner.onChange(listener);

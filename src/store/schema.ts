@@ -294,6 +294,29 @@ export interface ClientRegistrationsTable {
   expires_at: number | null;
 }
 
+/** WebAuthn passkeys users registered (migration 019) */
+export interface WebauthnCredentialsTable {
+  id: string;
+  user_id: number;
+  public_key: string;
+  counter: number;
+  transports: string;
+  device_type: string;
+  backed_up: number;
+  name: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+/** WebAuthn ceremony challenges, by the digest of the browser's handle (migration 019) */
+export interface WebauthnChallengesTable {
+  handle_digest: string;
+  purpose: string;
+  user_id: number | null;
+  challenge: string;
+  expires_at: number;
+}
+
 export interface Database {
   sessions: SessionsTable;
   authorization_codes: AuthorizationCodesTable;
@@ -321,4 +344,6 @@ export interface Database {
   client_registrations: ClientRegistrationsTable;
   claim_mappings: ClaimMappingsTable;
   resources: ResourcesTable;
+  webauthn_credentials: WebauthnCredentialsTable;
+  webauthn_challenges: WebauthnChallengesTable;
 }

@@ -29,6 +29,8 @@ import { SqlApiKeys } from './sql/api-keys.js';
 import { SqlMailOutbox } from './sql/mail-outbox.js';
 import { SqlUserTokens } from './sql/user-tokens.js';
 import { SqlShownOnce } from './sql/shown-once.js';
+import { SqlWebAuthnChallenges } from './sql/webauthn-challenges.js';
+import { SqlWebAuthnCredentials } from './sql/webauthn-credentials.js';
 import type {
   ApiKeyRepository,
   AuditRepository,
@@ -75,6 +77,8 @@ export class SqlStore implements Store {
   readonly registrations: RegistrationRepository;
   readonly claimMappings: ClaimMappingRepository;
   readonly resources: ResourceRepository;
+  readonly webauthnCredentials: SqlWebAuthnCredentials;
+  readonly webauthnChallenges: SqlWebAuthnChallenges;
 
   readonly changes: ChangeSource | null;
   /** this process's listeners, shared with every transaction of this store */
@@ -123,6 +127,8 @@ export class SqlStore implements Store {
     this.registrations = new SqlRegistrations(db);
     this.claimMappings = new SqlClaimMappings(db, notify);
     this.resources = new SqlResources(db, notify);
+    this.webauthnCredentials = new SqlWebAuthnCredentials(db);
+    this.webauthnChallenges = new SqlWebAuthnChallenges(db);
   }
 
   onChange(listener: ChangeListener): () => void {

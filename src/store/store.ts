@@ -24,6 +24,8 @@ import type { ApiKeyRepository } from './repositories/api-keys.js';
 import type { MailOutboxRepository } from './repositories/mail-outbox.js';
 import type { UserTokenRepository } from './repositories/user-tokens.js';
 import type { ShownOnceRepository } from './repositories/shown-once.js';
+import type { WebAuthnChallengeRepository } from './repositories/webauthn-challenges.js';
+import type { WebAuthnCredentialRepository } from './repositories/webauthn-credentials.js';
 
 export type * from './repositories/audit.js';
 export type * from './repositories/authorization-codes.js';
@@ -47,6 +49,8 @@ export type * from './repositories/user-tokens.js';
 export type * from './repositories/shown-once.js';
 export type * from './repositories/claim-mappings.js';
 export type * from './repositories/resources.js';
+export type * from './repositories/webauthn-credentials.js';
+export type * from './repositories/webauthn-challenges.js';
 
 /** Every repository of a store, by the name a flow asks for it. */
 export interface Repositories {
@@ -72,6 +76,8 @@ export interface Repositories {
   readonly registrations: RegistrationRepository;
   readonly claimMappings: ClaimMappingRepository;
   readonly resources: ResourceRepository;
+  readonly webauthnCredentials: WebAuthnCredentialRepository;
+  readonly webauthnChallenges: WebAuthnChallengeRepository;
 }
 
 /**

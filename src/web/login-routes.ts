@@ -11,6 +11,7 @@ import { loginPage, logoutPage, messagePage } from './pages.js';
 import { sendPage } from './page-reply.js';
 import { resolveLogoutTarget, sendLoggedOut } from '../oidc/end-session.js';
 import { jsonLogin } from './json-login.js';
+import { passkeyLoginForm } from './passkey-pages.js';
 import { wantsJson } from './json-format.js';
 
 type Form = Record<string, unknown>;
@@ -18,8 +19,36 @@ type Form = Record<string, unknown>;
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** GATEHOUSE_RATE_LIMIT exceeded at the login form. */
-const loginTooManyRequests = (reply: FastifyReply, retryAfter: number): FastifyReply =>
+export const loginTooManyRequests = (reply: FastifyReply, retryAfter: number): FastifyReply =>
   noStore(reply).code(429).header('retry-after', String(retryAfter)).type('text/plain; charset=utf-8').send('Too many requests. Try again later.');
+
+/** The login page: the password form and, where the browser can, "Log in with a passkey". */
+export function sendLoginPage(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  destination: string,
+  extra: { username?: string; error?: string } = {},
+): FastifyReply {
+  const csrf = services.web.csrf.token(request, reply);
+  return sendPage(
+    reply,
+    status,
+    loginPage({
+      csrf,
+      destination,
+      username: extra.username ?? loginHintOf(destination),
+      error: extra.error,
+      links: {
+        register: services.config.signup !== 'admin_only' && (services.mail.available || !services.config.signupVerifyEmail),
+        resetPassword: services.mail.available,
+      },
+      passkey: passkeyLoginForm({ csrf, destination }),
+    }),
+    { ownScripts: true },
+  );
+}
 
 export async function loginRoutes(app: FastifyInstance, options: { services: Services }): Promise<void> {
   const { services } = options;
@@ -27,20 +56,7 @@ export async function loginRoutes(app: FastifyInstance, options: { services: Ser
   const json = jsonLogin(services);
 
   const showLogin = (request: FastifyRequest, reply: FastifyReply, status: number, destination: string, extra: { username?: string; error?: string } = {}) =>
-    sendPage(
-      reply,
-      status,
-      loginPage({
-        csrf: web.csrf.token(request, reply),
-        destination,
-        username: extra.username ?? loginHintOf(destination),
-        error: extra.error,
-        links: {
-          register: services.config.signup !== 'admin_only' && (services.mail.available || !services.config.signupVerifyEmail),
-          resetPassword: services.mail.available,
-        },
-      }),
-    );
+    sendLoginPage(services, request, reply, status, destination, extra);
 
   app.get('/user/login', { config: PUBLIC }, async (request, reply) => {
     const query = (request.query ?? {}) as Form;

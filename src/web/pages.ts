@@ -36,6 +36,8 @@ export function loginPage(options: {
   error?: string;
   /** links to the self-service pages the site offers */
   links?: { register: boolean; resetPassword: boolean };
+  /** the other way in, below the password form (passkey-pages.ts) */
+  passkey?: Html;
 }): Html {
   const links = [
     options.links?.register ? html`<a href="/user/register">Create new account</a>` : '',
@@ -54,6 +56,7 @@ ${options.error ? html`<p class="error" role="alert">${options.error}</p>` : ''}
   <input type="password" id="edit-pass" name="pass" autocomplete="current-password" required ${options.username ? html`autofocus` : ''}>
   <button type="submit">Log in</button>
 </form>
+${options.passkey ?? ''}
 ${links.length ? html`<p>${links.map((link, i) => html`${i ? ' · ' : ''}${link}`)}</p>` : ''}`,
   );
 }

@@ -60,7 +60,7 @@ describe('self-service accounts in Chromium', { skip }, () => {
     await page.goto(`${gh.url}/user/login?destination=/user/apps`);
     await page.getByLabel('Username').fill('dana');
     await page.getByLabel('Password').fill(NEW_PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
     await page.waitForURL(`${gh.url}/user/apps`);
     assert.ok(await page.getByText('Signed in as').isVisible());
     const user = await gh.store.users.findByName('dana');
@@ -74,7 +74,7 @@ describe('self-service accounts in Chromium', { skip }, () => {
     await elsewhere.goto(`${gh.url}/user/login?destination=/user/apps`);
     await elsewhere.getByLabel('Username').fill('bob');
     await elsewhere.getByLabel('Password').fill(PASSWORD);
-    await elsewhere.getByRole('button', { name: 'Log in' }).click();
+    await elsewhere.getByRole('button', { name: 'Log in', exact: true }).click();
     await elsewhere.waitForURL(`${gh.url}/user/apps`);
     const tokens = await form(`${gh.url}/oauth/token`, {
       grant_type: 'password',

@@ -31,7 +31,7 @@ describe('administration console in Chromium', { skip }, () => {
     await page.waitForURL(/\/user\/login/);
     await page.getByLabel('Username').fill(user);
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
   }
 
   before(async () => {

@@ -45,7 +45,7 @@ describe('authorization code flow in Chromium with openid-client', { skip }, () 
     assert.equal(await page.title(), 'Log in · Gatehouse');
     await page.getByLabel('Username').fill('alice');
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
     await page.waitForURL(/\/oauth\/authorize/);
     assert.ok(await page.getByText('React app wants to access your account').isVisible());
     assert.ok(await page.getByText('The team calendar').isVisible());

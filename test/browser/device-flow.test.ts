@@ -53,7 +53,7 @@ describe('device flow: openid-client polls while the user approves in Chromium',
     await page.waitForURL(/\/user\/login/);
     await page.getByLabel('Username').fill('alice');
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
     await page.waitForURL(/\/device\?user_code=/);
     assert.equal(await page.getByLabel('The code shown on your device').inputValue(), userCode);
     await page.getByRole('button', { name: 'Continue' }).click();

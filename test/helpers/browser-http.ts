@@ -42,6 +42,25 @@ export class BrowserAgent {
     return { status: response.status, headers: response.headers, text: await response.text(), location: response.headers.get('location') };
   }
 
+  /** a JSON POST, as a page's script sends one (fetch with the page's cookies) */
+  async postJson(path: string, body: unknown): Promise<Page & { json: any }> {
+    const response = await fetch(this.base + path, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: this.cookieHeader(), 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+    });
+    this.remember(response.headers);
+    const text = await response.text();
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+    return { status: response.status, headers: response.headers, text, location: response.headers.get('location'), json };
+  }
+
   get(path: string): Promise<Page> {
     return this.request('GET', path);
   }

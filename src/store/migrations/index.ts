@@ -15,6 +15,7 @@ import { clientRegistration } from './013_client_registration.js';
 import { deviceCodes } from './013_device_codes.js';
 import { userFields } from './014_user_fields.js';
 import { shownOnce } from './017_shown_once.js';
+import { webauthnCredentials } from './019_webauthn_credentials.js';
 
 export function migrationProvider(engine: Engine): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '013_client_registration': clientRegistration,
     '014_user_fields': userFields,
     '017_shown_once': shownOnce,
+    '019_webauthn_credentials': webauthnCredentials,
   };
   return { getMigrations: async () => migrations };
 }

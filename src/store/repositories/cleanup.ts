@@ -22,4 +22,6 @@ export type ExpiringKind =
   /** secrets held for one view that nobody came to see */
   | 'shown_once'
   /** mails sent before the cutoff (unsent ones, waiting or given up, stay for the console) */
-  | 'mail_outbox';
+  | 'mail_outbox'
+  /** WebAuthn challenges never taken */
+  | 'webauthn_challenges';

@@ -17,6 +17,7 @@ const EXPIRY: Record<ExpiringKind, { key: string; column: string; ms?: boolean }
   shown_once: { key: 'digest', column: 'expires_at' },
   // NULL (not sent) is never before a cutoff: only sent mails go
   mail_outbox: { key: 'id', column: 'sent_at' },
+  webauthn_challenges: { key: 'handle_digest', column: 'expires_at' },
 };
 
 export class SqlCleanup implements CleanupRepository {
