@@ -61,6 +61,8 @@ describe('secrets shown once after a redirect', () => {
       user: 'alice',
       scopes: 'profile:read',
     });
+    // a HEAD (a prefetcher) does not spend it
+    assert.equal((await admin.request('HEAD', post.location!)).status, 200);
     const { secret, url } = await shownAfter(post, 'client-secret');
     const token = await form(
       `${gh.url}/oauth/token`,

@@ -49,6 +49,8 @@ export async function shownOncePage(app: FastifyInstance, { services }: { servic
   app.get<{ Params: { id: string } }>('/admin/shown/:id', { config: PUBLIC }, async (request, reply) => {
     const visitor = await consoleVisitor(services, request, reply, ANY_ADMIN_PERMISSION);
     if (!visitor) return reply;
+    // Fastify answers HEAD with this handler: a HEAD (a prefetcher, a link checker) must not spend the view
+    if (request.method === 'HEAD') return reply.code(200).type('text/html; charset=utf-8').header('cache-control', 'no-store').send('');
     const shown = (await services.web.shownOnce.take(request, request.params.id)) as ShownSecret | null;
     if (!shown || !(shown.kind in SECTION)) {
       return sendPage(
