@@ -32,6 +32,7 @@ import { IdTokens } from './oidc/id-token.js';
 import { Csrf } from './web/csrf.js';
 import { protocolPages } from './web/protocol-pages.js';
 import { WebSessions } from './web/sessions.js';
+import { Theme } from './web/theme.js';
 import { webCookies } from './web/web-cookies.js';
 import { outboxMailer, type Mailer } from './mail/mailer.js';
 import { OutboxSender } from './mail/outbox-sender.js';
@@ -56,7 +57,7 @@ export interface Services {
   audit: AuditLog;
   idTokens: IdTokens;
   /** what the protocol layer needs of the web layer: sessions, CSRF, the pages it shows */
-  web: { sessions: WebSessions; csrf: Csrf; pages: typeof protocolPages };
+  web: { sessions: WebSessions; csrf: Csrf; pages: typeof protocolPages; theme: Theme };
   maintenance: Maintenance;
   metrics: Metrics;
   /** Redis, when REDIS_URL names one: flood counts and rate limits shared by every instance */
@@ -97,6 +98,8 @@ const RELOAD_MS = 5_000;
  * password check, the revocation view's blocked users — reads the database itself.
  */
 export function createServices(config: Config, database: Store, clock: Clock, log: FastifyBaseLogger): Services {
+  // templates and messages parse here, at start: a broken theme stops the start (ConfigError)
+  const theme = Theme.load({ themeDir: config.themeDir, brand: config.brand });
   const store = new CachingStore(database);
   const keys = new KeyRing();
   const catalog = new AccessCatalogCache(store);
@@ -197,6 +200,7 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
       signup: config.signup,
       signupVerifyEmail: config.signupVerifyEmail,
       siteName: new URL(config.issuer).host,
+      messages: theme.catalog,
       audit: (entry) => audit.record(entry),
       refreshRevocations: () => revocations.refresh(),
     },
@@ -211,6 +215,7 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
       sessions: new WebSessions(store, clock, cookies, config.sessionTtl),
       csrf: new Csrf(config.secret, cookies),
       pages: protocolPages,
+      theme,
     },
     admin: {
       store,

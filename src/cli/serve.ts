@@ -11,6 +11,7 @@ import { KeyRing } from '../crypto/keys.js';
 import { loggerOptions } from '../http/logger.js';
 import { ensureSigningKeys } from '../oauth/signing-keys.js';
 import { migrateStore, openStore } from '../store/open-store.js';
+import { Theme } from '../web/theme.js';
 import type { Store } from '../store/store.js';
 import { adminContext, withJson, type JsonOption } from './cli-kit.js';
 import { superviseWorkers } from './serve-workers.js';
@@ -33,6 +34,8 @@ function announceAdministrator(admin: { name: string; password: string }, issuer
 
 /** The one-time start work: migrate, keys, the first administrator (whose password is shown here, once). */
 async function prepare(config: Config, warnings: string[], json: boolean): Promise<Store> {
+  // a theme whose templates or messages do not load stops the start before the database is touched
+  Theme.load({ themeDir: config.themeDir, brand: config.brand });
   const store = await openStore(config.databaseUrl, {
     poolSize: config.dbPoolSize,
     timeoutMs: config.dbTimeoutMs,

@@ -2,7 +2,7 @@
 // show their error beside them, tables, notices, and the confirmation step of destructive actions.
 import { CSRF_FIELD } from '../csrf.js';
 import { html, type Html } from '../html.js';
-import { documentHead } from '../pages.js';
+import type { PageView } from '../page-view.js';
 
 export const SECTIONS = [
   { path: '/admin', label: 'Dashboard' },
@@ -16,21 +16,25 @@ export const SECTIONS = [
   { path: '/admin/routes', label: 'Routes' },
 ] as const;
 
-export function adminLayout(options: { title: string; userName: string; section: string; csrf: string; notice?: string | null }, body: Html): Html {
-  return html`${documentHead(`${options.title} · Gatehouse admin`)}
-<body class="admin">
-<header class="admin-bar">
-  <strong>Gatehouse</strong>
-  <nav aria-label="Administration">${SECTIONS.map((s) => html`<a href="${s.path}"${s.path === options.section ? html` aria-current="page"` : ''}>${s.label}</a>`)}</nav>
-  <form method="post" action="/user/logout" class="inline"><input type="hidden" name="${CSRF_FIELD}" value="${options.csrf}"><span class="muted">${options.userName}</span> <button type="submit" class="link">Log out</button></form>
-</header>
-<main class="wide">
-<h1>${options.title}</h1>
-${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}
-${body}
-</main>
-</body>
-</html>`;
+/**
+ * A console page: templates/console.liquid (the brand's name and logo in its header, English
+ * texts), with the page's own markup as its body.
+ */
+export function adminLayout(options: { title: string; userName: string; section: string; csrf: string; notice?: string | null }, body: Html): PageView {
+  return {
+    template: 'console',
+    // the console speaks English in this release, whatever the browser asks for
+    language: 'en',
+    data: {
+      title: options.title,
+      user_name: options.userName,
+      sections: SECTIONS,
+      section: options.section,
+      csrf: options.csrf,
+      notice: options.notice,
+      body: body.value,
+    },
+  };
 }
 
 export type FormErrors = Record<string, string>;
