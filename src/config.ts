@@ -447,12 +447,15 @@ function brandSettings(raw: Raw, themeDir: string | null): BrandSettings {
  * Every value is checked before anything is written: the secret generated into the data folder on
  * a first SQLite start is the last step, so a bad value leaves no folder, secret or database behind.
  * `warn` hears of a data folder or secret file that others may read (default: a process warning);
- * `terminal` says whether standard output is a terminal (pretty logs by default there).
+ * `terminal` says whether standard output is a terminal (pretty logs by default there); `check`
+ * may refuse the values too (throwing a ConfigError), still before anything is written.
  */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   warn: Warn = (message) => process.emitWarning(message),
   terminal: boolean = process.stdout.isTTY === true,
+  /** a further check of the checked values before anything is written (serve: the theme loads) */
+  check: (checked: Omit<Config, 'secret'>) => void = () => {},
 ): Config {
   const file = env.GATEHOUSE_CONFIG ? readConfigFile(env.GATEHOUSE_CONFIG) : {};
   const raw: Raw = { ...file };
@@ -519,6 +522,7 @@ export function loadConfig(
     themeDir,
     brand: brandSettings(raw, themeDir),
   };
+  check(checked);
   // last: on a first SQLite start this creates the data folder and writes the secret into it
   return { ...checked, secret: resolveSecret(raw, databaseUrl, warn) };
 }

@@ -34,8 +34,6 @@ function announceAdministrator(admin: { name: string; password: string }, issuer
 
 /** The one-time start work: migrate, keys, the first administrator (whose password is shown here, once). */
 async function prepare(config: Config, warnings: string[], json: boolean): Promise<Store> {
-  // a theme whose templates or messages do not load stops the start before the database is touched
-  Theme.load({ themeDir: config.themeDir, brand: config.brand });
   const store = await openStore(config.databaseUrl, {
     poolSize: config.dbPoolSize,
     timeoutMs: config.dbTimeoutMs,
@@ -110,7 +108,13 @@ export function serveCommand(program: Command): void {
       // serve logs what it finds once its logger exists
       const warnings: string[] = [];
       await serve(
-        loadConfig(env, (message) => warnings.push(message)),
+        // a theme whose templates or messages do not load stops the start before anything is written
+        loadConfig(
+          env,
+          (message) => warnings.push(message),
+          undefined,
+          (checked) => Theme.load(checked),
+        ),
         warnings,
         options.json === true,
       );
