@@ -45,7 +45,15 @@ function catalogFiles(dir: string): Map<string, string> {
 }
 
 export class MessageCatalog {
-  private constructor(private readonly entries: Map<string, Entries>) {}
+  /** shipped English text → its key: a text handed up in English from below the pages (a protocol error) finds its translation */
+  private readonly englishKeys = new Map<string, string>();
+
+  private constructor(
+    private readonly entries: Map<string, Entries>,
+    shippedEnglish: Entries,
+  ) {
+    for (const [key, text] of Object.entries(shippedEnglish)) if (!this.englishKeys.has(text)) this.englishKeys.set(text, key);
+  }
 
   /** The shipped catalog, with the theme folder's messages/ (if any) laid over it. */
   static load(themeDir: string | null = null, shippedDir: string = SHIPPED_MESSAGES_DIR): MessageCatalog {
@@ -66,7 +74,7 @@ export class MessageCatalog {
         entries.set(language, { ...(shipped ?? {}), ...own });
       }
     }
-    return new MessageCatalog(entries);
+    return new MessageCatalog(entries, english);
   }
 
   /** The languages it speaks, English first. */
@@ -79,11 +87,17 @@ export class MessageCatalog {
   }
 
   has(key: string): boolean {
-    return key in (this.entries.get(DEFAULT_LANGUAGE) as Entries) || this.languages.some((l) => key in (this.entries.get(l) as Entries));
+    for (const entries of this.entries.values()) if (key in entries) return true;
+    return false;
   }
 
-  /** The text of `key` in `language` (English when that language lacks it), `{name}` filled in. */
-  text(language: string, key: string, params: Record<string, unknown> = {}): string {
+  /**
+   * The text of `key` in `language` (English when that language lacks it), `{name}` filled in.
+   * A `key` that is no key but a shipped English text word for word is translated as its key;
+   * any other text is returned as it is.
+   */
+  text(language: string, given: string, params: Record<string, unknown> = {}): string {
+    const key = this.has(given) ? given : (this.englishKeys.get(given) ?? given);
     const own = this.entries.get(language) ?? this.entries.get(language.toLowerCase().split('-')[0]);
     const template = own?.[key] ?? this.entries.get(DEFAULT_LANGUAGE)?.[key];
     if (template === undefined) return key;

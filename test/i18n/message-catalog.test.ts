@@ -71,6 +71,17 @@ describe('MessageCatalog', () => {
     assert.deepEqual(catalog.languages, ['en', 'de']);
   });
 
+  test('a shipped English text handed up from below the pages is translated as its key', () => {
+    const catalog = MessageCatalog.load();
+    assert.equal(catalog.text('de', 'Unknown application'), 'Unbekannte Anwendung');
+    assert.equal(
+      catalog.text('de', 'The password must not be one or two characters repeated.'),
+      'Das Passwort darf nicht aus einem oder zwei wiederholten Zeichen bestehen.',
+    );
+    assert.equal(catalog.text('en', 'Unknown application'), 'Unknown application');
+    assert.equal(catalog.text('de', 'The username bob is already taken.'), 'The username bob is already taken.', 'a text with a value in it stays');
+  });
+
   test('a theme overrides an entry and adds one, in JSON or YAML', () => {
     const dir = theme({ 'de.yaml': 'login.title: Einloggen\ncustom.greeting: Hallo {name}\n', 'en.json': '{"login.title": "Sign in"}' });
     const catalog = MessageCatalog.load(dir);

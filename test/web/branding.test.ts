@@ -100,6 +100,29 @@ describe('a branded server', () => {
     }
   });
 
+  test('a protocol error page and a password problem are German too', async () => {
+    const response = await fetch(`${gh.url}/oauth/authorize?client_id=nobody&response_type=code`, { headers: { 'accept-language': 'de' } });
+    assert.equal(response.status, 400);
+    const page = await response.text();
+    assert.equal(title(page), 'Unbekannte Anwendung · Acme ID');
+    assert.match(page, /Die Anwendung, die Sie hierher geschickt hat, ist bei diesem Server nicht registriert\./);
+
+    const agent = new LanguageAgent(gh.url, 'de');
+    const form = await agent.get('/user/register');
+    const refused = await agent.post('/user/register', {
+      name: 'kurt',
+      mail: 'kurt@example.com',
+      pass: 'aaaaaaaaaaaa',
+      pass_confirm: 'aaaaaaaaaaaa',
+      csrf_token: hiddenField(form.text, 'csrf_token')!,
+    });
+    assert.equal(refused.status, 400);
+    assert.match(
+      refused.text,
+      /<p class="error" id="pass-error" role="alert">Das Passwort darf nicht aus einem oder zwei wiederholten Zeichen bestehen\.<\/p>/,
+    );
+  });
+
   test('a German error is German', async () => {
     const agent = new LanguageAgent(gh.url, 'de');
     const form = await agent.get('/user/login');
