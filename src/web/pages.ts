@@ -3,7 +3,17 @@
 // shows; the texts come from the message catalog (messages/<lang>.json). Routes decide what to show.
 import type { Client } from '../domain/client.js';
 import type { Scope } from '../domain/scope.js';
+import type { Html } from './html.js';
 import type { PageView, Text } from './page-view.js';
+
+/**
+ * A page whose body is still built with the `html` tag (src/web/html.ts, escaping) rather than a
+ * template of its own: it gets the layout, the brand and `<html lang>`, but its texts are whatever
+ * the body says. For pages not yet moved to templates/ (docs/architecture.md, "A new page").
+ */
+export function layout(title: Text, body: Html): PageView {
+  return { template: 'html_page', data: { title, body: body.value } };
+}
 
 /** Hidden fields, in order, for a template's loop. */
 const hidden = (fields: Record<string, string>) => Object.entries(fields).map(([name, value]) => ({ name, value }));

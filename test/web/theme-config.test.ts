@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { html } from '../../src/web/html.js';
+import { layout } from '../../src/web/pages.js';
 import { Theme } from '../../src/web/theme.js';
 
 const BASE = { DATABASE_URL: 'sqlite::memory:', GATEHOUSE_SECRET: 'test-secret-test-secret-test-secret-0123', LOG_LEVEL: 'silent' };
@@ -87,6 +89,14 @@ describe('loading a theme', () => {
     assert.match(html, /<html lang="de">/);
     assert.match(html, /<title>Abgemeldet · Acme<\/title>/);
     assert.match(html, /<p>Sie wurden abgemeldet\.<\/p>/);
+  });
+
+  test('a page still built with the html tag gets the layout and the brand', () => {
+    const theme = Theme.load({ themeDir: null, brand });
+    const page = layout('login.title', html`<h1>${'<b>'}</h1>`);
+    const out = theme.render(page, 'de');
+    assert.match(out, /<title>Anmelden · Acme<\/title>/);
+    assert.match(out, /<span>Acme<\/span><\/header>\n<main>\n<h1>&lt;b&gt;<\/h1>/);
   });
 
   test('a template that does not parse stops the start, naming the file', () => {
