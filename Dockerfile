@@ -57,6 +57,9 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# the page templates and message catalogs, read at start (override them with GATEHOUSE_THEME_DIR)
+COPY templates ./templates
+COPY messages ./messages
 
 # HOST: listen on every interface inside the container (publish the port on 127.0.0.1 of the
 # host, or on a private network, and put a TLS-terminating proxy in front).

@@ -1,6 +1,6 @@
 // Configuration from the environment (and an optional JSON/YAML file named by GATEHOUSE_CONFIG),
 // validated once at start; a bad value stops the process with a one-line reason.
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -73,6 +73,19 @@ export interface Config {
   registration: RegistrationMode;
   /** `serve`: processes sharing the port (node:cluster); 1 = the server runs in the process itself */
   workers: number;
+  /** the name, logo and colour every end-user page and the console header carry */
+  brand: BrandSettings;
+  /** GATEHOUSE_THEME_DIR: templates, messages/ and a logo overriding the shipped ones; null: none */
+  themeDir: string | null;
+}
+
+export interface BrandSettings {
+  /** GATEHOUSE_BRAND_NAME: in every page title and header (default Gatehouse) */
+  name: string;
+  /** GATEHOUSE_BRAND_LOGO_URL: an https URL, or a file's path inside the theme folder (served same-origin); null: none */
+  logo: string | null;
+  /** GATEHOUSE_BRAND_COLOR: #rgb or #rrggbb, the pages' accent colour; null: the built-in blue */
+  color: string | null;
 }
 
 export const SIGNUP_MODES = ['admin_only', 'visitors', 'visitors_approval'] as const;
@@ -153,6 +166,10 @@ const KEYS = {
   GATEHOUSE_SIGNUP_VERIFY_EMAIL: 'signupVerifyEmail',
   GATEHOUSE_REGISTRATION: 'registration',
   GATEHOUSE_WORKERS: 'workers',
+  GATEHOUSE_BRAND_NAME: 'brandName',
+  GATEHOUSE_BRAND_LOGO_URL: 'brandLogoUrl',
+  GATEHOUSE_BRAND_COLOR: 'brandColor',
+  GATEHOUSE_THEME_DIR: 'themeDir',
 } as const;
 
 type Raw = Partial<Record<keyof typeof KEYS, string>>;
@@ -365,16 +382,80 @@ function checkPasswordConcurrency(env: NodeJS.ProcessEnv): void {
     throw new ConfigError(`GATEHOUSE_PASSWORD_CONCURRENCY must be a whole number between 1 and 1024, got "${value}"`);
 }
 
+/** Image types a theme folder's logo may have, by extension. */
+export const LOGO_TYPES: Record<string, string> = {
+  png: 'image/png',
+  svg: 'image/svg+xml',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+};
+
+function themeDirectory(raw: Raw): string | null {
+  const given = raw.GATEHOUSE_THEME_DIR;
+  if (!given) return null;
+  const dir = resolve(given);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError(`GATEHOUSE_THEME_DIR must be an existing folder, got "${given}"`);
+  return dir;
+}
+
+/** The colour goes into the stylesheet: nothing but #rgb or #rrggbb gets there. */
+export function brandColor(value: string | undefined): string | null {
+  if (!value) return null;
+  if (!/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/.test(value)) throw new ConfigError(`GATEHOUSE_BRAND_COLOR must be a colour like #1f5fbf or #15b, got "${value}"`);
+  return value.toLowerCase();
+}
+
+export function brandName(value: string | undefined): string {
+  if (value === undefined || value === '') return 'Gatehouse';
+  const name = value.trim();
+  if (!name || name.length > 100 || /[\u0000-\u001f\u007f]/.test(name))
+    throw new ConfigError('GATEHOUSE_BRAND_NAME must be 1 to 100 characters of text, without control characters');
+  return name;
+}
+
+/** An https URL, or a file inside the theme folder (png, svg, jpg, gif, webp) served from this server. */
+export function brandLogo(value: string | undefined, themeDir: string | null): string | null {
+  if (!value) return null;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      throw new ConfigError(`GATEHOUSE_BRAND_LOGO_URL must be an https URL or a file in GATEHOUSE_THEME_DIR, got "${value}"`);
+    }
+    if (parsed.protocol !== 'https:') throw new ConfigError(`GATEHOUSE_BRAND_LOGO_URL must use https, got "${value}"`);
+    return parsed.href;
+  }
+  if (!themeDir)
+    throw new ConfigError(`GATEHOUSE_BRAND_LOGO_URL "${value}" is a file path: set GATEHOUSE_THEME_DIR to the folder holding it, or give an https URL`);
+  const path = value.replace(/^\.\//, '');
+  const extension = /\.([a-z]+)$/i.exec(path)?.[1]?.toLowerCase() ?? '';
+  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/.test(path) || !(extension in LOGO_TYPES))
+    throw new ConfigError(`GATEHOUSE_BRAND_LOGO_URL must name a ${Object.keys(LOGO_TYPES).join(', ')} file inside GATEHOUSE_THEME_DIR, got "${value}"`);
+  const file = resolve(themeDir, path);
+  if (!existsSync(file) || !statSync(file).isFile()) throw new ConfigError(`GATEHOUSE_BRAND_LOGO_URL: ${file} does not exist`);
+  return path;
+}
+
+function brandSettings(raw: Raw, themeDir: string | null): BrandSettings {
+  return { name: brandName(raw.GATEHOUSE_BRAND_NAME), logo: brandLogo(raw.GATEHOUSE_BRAND_LOGO_URL, themeDir), color: brandColor(raw.GATEHOUSE_BRAND_COLOR) };
+}
+
 /**
  * Every value is checked before anything is written: the secret generated into the data folder on
  * a first SQLite start is the last step, so a bad value leaves no folder, secret or database behind.
  * `warn` hears of a data folder or secret file that others may read (default: a process warning);
- * `terminal` says whether standard output is a terminal (pretty logs by default there).
+ * `terminal` says whether standard output is a terminal (pretty logs by default there); `check`
+ * may refuse the values too (throwing a ConfigError), still before anything is written.
  */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   warn: Warn = (message) => process.emitWarning(message),
   terminal: boolean = process.stdout.isTTY === true,
+  /** a further check of the checked values before anything is written (serve: the theme loads) */
+  check: (checked: Omit<Config, 'secret'>) => void = () => {},
 ): Config {
   const file = env.GATEHOUSE_CONFIG ? readConfigFile(env.GATEHOUSE_CONFIG) : {};
   const raw: Raw = { ...file };
@@ -394,6 +475,7 @@ export function loadConfig(
   if (metricsPort !== null && metricsPort === port) throw new ConfigError(`GATEHOUSE_METRICS_PORT must differ from PORT (${port})`);
   checkPasswordConcurrency(env);
   const workerCount = workers(raw, warn);
+  const themeDir = themeDirectory(raw);
   if (workerCount > 1 && sqliteDirectory(databaseUrl) === null && databaseUrl.startsWith('sqlite:'))
     throw new ConfigError('GATEHOUSE_WORKERS (serve --workers) above 1 needs a database file or PostgreSQL: an in-memory SQLite database lives in one process');
   const checked: Omit<Config, 'secret'> = {
@@ -437,7 +519,10 @@ export function loadConfig(
     signupVerifyEmail: flag(raw, 'GATEHOUSE_SIGNUP_VERIFY_EMAIL', true),
     registration: registration(raw),
     workers: workerCount,
+    themeDir,
+    brand: brandSettings(raw, themeDir),
   };
+  check(checked);
   // last: on a first SQLite start this creates the data folder and writes the secret into it
   return { ...checked, secret: resolveSecret(raw, databaseUrl, warn) };
 }

@@ -34,6 +34,7 @@ import { protocolPages } from './web/protocol-pages.js';
 import { WebSessions } from './web/sessions.js';
 import { ShownOnce } from './web/shown-once.js';
 import { ShownOnceSealer } from './crypto/shown-once-sealing.js';
+import { Theme } from './web/theme.js';
 import { type WebCookies, webCookies } from './web/web-cookies.js';
 import { outboxMailer, type Mailer } from './mail/mailer.js';
 import { OutboxSender } from './mail/outbox-sender.js';
@@ -60,7 +61,7 @@ export interface Services {
   audit: AuditLog;
   idTokens: IdTokens;
   /** what the protocol layer needs of the web layer: sessions, CSRF, the pages it shows */
-  web: { sessions: WebSessions; csrf: Csrf; pages: typeof protocolPages; shownOnce: ShownOnce; cookies: WebCookies };
+  web: { sessions: WebSessions; csrf: Csrf; pages: typeof protocolPages; shownOnce: ShownOnce; cookies: WebCookies; theme: Theme };
   maintenance: Maintenance;
   metrics: Metrics;
   /** Redis, when REDIS_URL names one: flood counts and rate limits shared by every instance */
@@ -103,6 +104,8 @@ const RELOAD_MS = 5_000;
  * password check, the revocation view's blocked users — reads the database itself.
  */
 export function createServices(config: Config, database: Store, clock: Clock, log: FastifyBaseLogger): Services {
+  // templates and messages parse here, at start: a broken theme stops the start (ConfigError)
+  const theme = Theme.load({ themeDir: config.themeDir, brand: config.brand });
   const store = new CachingStore(database);
   const keys = new KeyRing();
   const catalog = new AccessCatalogCache(store);
@@ -203,6 +206,7 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
       signup: config.signup,
       signupVerifyEmail: config.signupVerifyEmail,
       siteName: new URL(config.issuer).host,
+      messages: theme.catalog,
       audit: (entry) => audit.record(entry),
       refreshRevocations: () => revocations.refresh(),
     },
@@ -221,6 +225,7 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
       pages: protocolPages,
       shownOnce: new ShownOnce(store, clock, cookies, new ShownOnceSealer(config.secret)),
       cookies,
+      theme,
     },
     admin: {
       store,

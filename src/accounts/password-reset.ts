@@ -54,7 +54,16 @@ export async function requestReset(deps: AccountDeps, identifier: { name?: strin
   if (!account.status) return audit(account.uid, 'blocked');
   if (!account.mail) return audit(account.uid, 'no_mail');
   if ('retryAfter' in byUser) return audit(account.uid, 'too_many');
-  await deps.mail.queue(resetMail({ to: account.mail, name: account.name, site: deps.siteName, url: deps.links.resetUrl(account, now) }));
+  await deps.mail.queue(
+    resetMail({
+      messages: deps.messages,
+      language: account.preferredLangcode,
+      to: account.mail,
+      name: account.name,
+      site: deps.siteName,
+      url: deps.links.resetUrl(account, now),
+    }),
+  );
   return audit(account.uid, 'sent');
 }
 

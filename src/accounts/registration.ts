@@ -15,6 +15,8 @@ export interface RegistrationInput {
   mail: unknown;
   /** undefined: none given */
   pass: unknown;
+  /** the language the visitor's browser asked for (a language the pages speak); stored as the account's, its mails use it; default en */
+  language?: string;
 }
 
 export type FieldError = { field: 'name' | 'mail' | 'pass'; message: string };
@@ -68,6 +70,7 @@ export async function register(deps: AccountDeps, input: RegistrationInput, ip: 
   const errors = [checkName(input.name), checkMail(input.mail)].filter((e): e is FieldError => e !== null);
   const name = input.name as string;
   const mail = input.mail as string;
+  const language = input.language && deps.messages.languages.includes(input.language) ? input.language : 'en';
   if (given) {
     const problem = typeof input.pass === 'string' ? passwordProblem(input.pass, { name: errors.length ? null : name, mail }) : 'The password must be text.';
     if (problem) errors.push({ field: 'pass', message: problem });
@@ -91,8 +94,8 @@ export async function register(deps: AccountDeps, input: RegistrationInput, ip: 
       mail,
       passHash,
       status: state === 'active',
-      langcode: 'en',
-      preferredLangcode: 'en',
+      langcode: language,
+      preferredLangcode: language,
       preferredAdminLangcode: null,
       timezone: null,
       init: mail,
@@ -111,6 +114,8 @@ export async function register(deps: AccountDeps, input: RegistrationInput, ip: 
         usedAt: null,
       });
       const message = verificationMail({
+        messages: deps.messages,
+        language,
         to: mail,
         name,
         site: deps.siteName,

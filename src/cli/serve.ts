@@ -11,6 +11,7 @@ import { KeyRing } from '../crypto/keys.js';
 import { loggerOptions } from '../http/logger.js';
 import { ensureSigningKeys } from '../oauth/signing-keys.js';
 import { migrateStore, openStore } from '../store/open-store.js';
+import { Theme } from '../web/theme.js';
 import type { Store } from '../store/store.js';
 import { adminContext, withJson, type JsonOption } from './cli-kit.js';
 import { superviseWorkers } from './serve-workers.js';
@@ -107,7 +108,13 @@ export function serveCommand(program: Command): void {
       // serve logs what it finds once its logger exists
       const warnings: string[] = [];
       await serve(
-        loadConfig(env, (message) => warnings.push(message)),
+        // a theme whose templates or messages do not load stops the start before anything is written
+        loadConfig(
+          env,
+          (message) => warnings.push(message),
+          undefined,
+          (checked) => Theme.load(checked),
+        ),
         warnings,
         options.json === true,
       );

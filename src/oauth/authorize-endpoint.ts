@@ -158,9 +158,8 @@ export async function authorizeEndpoint(app: FastifyInstance, options: { service
         csrf: web.csrf.token(httpRequest, reply),
         fields: carriedParams(request, web.csrf.field),
         // RFC 7591 §5: a self-registered client's name and pages are its own claims
-        notice: (await store.registrations.get(client.clientId))
-          ? 'This application registered itself: its name has not been checked by an administrator.'
-          : undefined,
+        notice: (await store.registrations.get(client.clientId)) ? 'consent.self_registered' : undefined,
+        language: current.user.preferredLangcode,
       });
     }
     return issueCode(reply, request, current, httpRequest.ip);

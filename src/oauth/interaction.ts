@@ -7,7 +7,8 @@ import type { Client } from '../domain/client.js';
 import type { Scope } from '../domain/scope.js';
 
 export interface SignedIn {
-  user: { uid: number; name: string };
+  /** preferredLangcode: the account's stored language, which the pages it sees speak when they can */
+  user: { uid: number; name: string; preferredLangcode?: string };
   /** seconds: when the user logged in (OIDC `auth_time`, `max_age`) */
   session: { authTime: number };
 }
@@ -21,8 +22,10 @@ export interface ConsentView {
   fields: Record<string, string>;
   /** where the decision is posted; /oauth/authorize unless said (the device flow: /device) */
   action?: string;
-  /** a warning shown above the decision (the device flow: only approve a device you hold) */
+  /** a warning shown above the decision: a key of the web layer's message catalog (messages/en.json), or text */
   notice?: string;
+  /** the signed-in user's stored language */
+  language?: string | null;
 }
 
 export interface AuthorizationPages {

@@ -5,6 +5,7 @@
 import { PASSWORD_RULE } from '../domain/password-rule.js';
 import { CSRF_FIELD } from './csrf.js';
 import { html, type Html } from './html.js';
+import type { PageView } from './page-view.js';
 import { layout, type ApprovedApp } from './pages.js';
 
 export const ACCOUNT_TEXT = {
@@ -82,7 +83,7 @@ export function accountEditPage(o: {
   errors?: AccountErrors;
   newMail?: string;
   notice?: AccountNotice;
-}): Html {
+}): PageView {
   const errors = o.errors ?? {};
   const csrf = html`<input type="hidden" name="${CSRF_FIELD}" value="${o.csrf}">`;
   const base = `/user/${o.uid}/edit`;
@@ -159,7 +160,7 @@ ${o.apps.map(
 }
 
 /** The page a mailed mail-change link opens: a GET shows it, only its POST changes the address. */
-export function confirmMailChangePage(o: { csrf: string; token: string; name: string; mail: string }): Html {
+export function confirmMailChangePage(o: { csrf: string; token: string; name: string; mail: string }): PageView {
   return layout(
     T.confirmMailTitle,
     html`<h1>${T.confirmMailTitle}</h1>

@@ -14,6 +14,7 @@ import { CSRF_FIELD } from './csrf.js';
 import type { CurrentSession } from './sessions.js';
 import { consentPage, deviceCodePage, messagePage } from './pages.js';
 import { sendPage } from './page-reply.js';
+import { message } from './page-view.js';
 
 type Form = Record<string, unknown>;
 
@@ -42,7 +43,17 @@ export async function deviceRoutes(app: FastifyInstance, options: { services: Se
   };
 
   const showForm = (request: FastifyRequest, reply: FastifyReply, current: CurrentSession, status: number, typed: string, error?: string) =>
-    sendPage(reply, status, deviceCodePage({ csrf: web.csrf.token(request, reply), userCode: shown(typed), userName: current.user.name, error }));
+    sendPage(
+      reply,
+      status,
+      deviceCodePage({
+        csrf: web.csrf.token(request, reply),
+        userCode: shown(typed),
+        userName: current.user.name,
+        error,
+        language: current.user.preferredLangcode,
+      }),
+    );
 
   const audit = (request: FastifyRequest, event: string, outcome: 'success' | 'failure', userId: number, clientId: string | null, detail: string | null) =>
     services.audit.record({ event, outcome, userId, clientId, ip: request.ip, endpoint: DEVICE_VERIFICATION_PATH, detail });
@@ -60,23 +71,23 @@ export async function deviceRoutes(app: FastifyInstance, options: { services: Se
     const current = await web.sessions.current(request);
     if (!current) return loginFirst(reply, typed, 303);
     if (!web.csrf.verify(request, form[CSRF_FIELD])) {
-      return showForm(request, reply, current, 403, typed, 'The form has expired or did not come from this site. Please try again.');
+      return showForm(request, reply, current, 403, typed, 'form.expired');
     }
     const digest = services.userCodes.digestOfTyped(typed);
-    if (digest === null) return showForm(request, reply, current, 400, typed, 'Enter the 8-letter code shown on your device, like BCDF-GHJK.');
+    if (digest === null) return showForm(request, reply, current, 400, typed, 'device.error.format');
 
     // every code looked up is a guess until it proves right
     const attempt = await services.userCodeFlood.reserve(request.ip, current.user.uid);
     if ('retryAfter' in attempt) {
       reply.header('retry-after', String(attempt.retryAfter));
-      return showForm(request, reply, current, 429, typed, 'Too many wrong codes have been entered. Try again later.');
+      return showForm(request, reply, current, 429, typed, 'device.error.too_many');
     }
     const now = nowSeconds(clock);
     const row = await store.deviceCodes.findByUserCodeDigest(digest);
     const client = row && row.status === 'pending' && row.expiresAt > now ? await store.clients.get(row.clientId) : null;
     if (!row || !client?.status) {
       audit(request, 'device.code_refused', 'failure', current.user.uid, null, null);
-      return showForm(request, reply, current, 400, typed, 'That code is not valid: it may have expired or been used already. Check the code on your device.');
+      return showForm(request, reply, current, 400, typed, 'device.error.invalid');
     }
     await services.userCodeFlood.release(attempt.reservation);
 
@@ -93,18 +104,19 @@ export async function deviceRoutes(app: FastifyInstance, options: { services: Se
           csrf: web.csrf.token(request, reply),
           fields: { user_code: shown(typed) },
           action: DEVICE_VERIFICATION_PATH,
-          notice: `Only allow this if you started signing in to ${client.label} on a device you are using yourself.`,
+          notice: message('device.consent_notice', { app: client.label }),
+          language: current.user.preferredLangcode,
         }),
       );
     }
-    if (decision !== 'allow' && decision !== 'deny') return sendPage(reply, 400, messagePage('Invalid request', 'Unknown decision.'));
+    if (decision !== 'allow' && decision !== 'deny')
+      return sendPage(reply, 400, messagePage('error.invalid_request', 'device.unknown_decision', current.user.preferredLangcode));
     const decided = await store.deviceCodes.decide(
       digest,
       { status: decision === 'allow' ? 'approved' : 'denied', userId: current.user.uid, authTime: current.session.authTime },
       now,
     );
-    if (!decided)
-      return showForm(request, reply, current, 400, typed, 'That code is not valid: it may have expired or been used already. Check the code on your device.');
+    if (!decided) return showForm(request, reply, current, 400, typed, 'device.error.invalid');
     audit(
       request,
       decision === 'allow' ? 'device.approved' : 'device.denied',
@@ -114,7 +126,7 @@ export async function deviceRoutes(app: FastifyInstance, options: { services: Se
       row.scopes.join(' ') || null,
     );
     return decision === 'allow'
-      ? sendPage(reply, 200, messagePage('Device connected', `${client.label} is now connected. You can return to your device.`))
-      : sendPage(reply, 200, messagePage('Request denied', `${client.label} was not given access. You can close this page.`));
+      ? sendPage(reply, 200, messagePage('device.connected.title', message('device.connected', { app: client.label }), current.user.preferredLangcode))
+      : sendPage(reply, 200, messagePage('device.denied.title', message('device.denied', { app: client.label }), current.user.preferredLangcode));
   });
 }

@@ -70,9 +70,9 @@ export async function loginRoutes(app: FastifyInstance, options: { services: Ser
     const name = text(form.name)?.trim() ?? '';
     const password = text(form.pass) ?? '';
     if (!web.csrf.verify(request, form[CSRF_FIELD])) {
-      return showLogin(request, reply, 403, destination, { username: name, error: 'The form has expired or did not come from this site. Please try again.' });
+      return showLogin(request, reply, 403, destination, { username: name, error: 'form.expired' });
     }
-    if (!name || !password) return showLogin(request, reply, 400, destination, { username: name, error: 'Enter your username and password.' });
+    if (!name || !password) return showLogin(request, reply, 400, destination, { username: name, error: 'login.error.missing' });
     try {
       const user = await services.users.authenticate(name, password, request.ip);
       await web.sessions.end(request, reply); // a new login never continues an old session (fixation)
@@ -101,15 +101,15 @@ export async function loginRoutes(app: FastifyInstance, options: { services: Ser
       });
       if (error.reason === 'too_many_attempts') {
         reply.header('retry-after', String(error.detail.retryAfter ?? 60));
-        return showLogin(request, reply, 429, destination, { username: name, error: 'There have been too many failed login attempts. Try again later.' });
+        return showLogin(request, reply, 429, destination, { username: name, error: 'login.error.too_many' });
       }
       if (error.reason === 'server_busy') {
         markBusy(reply).header('retry-after', String(error.detail.retryAfter ?? 1));
-        return showLogin(request, reply, 503, destination, { username: name, error: 'The server is busy. Try again in a moment.' });
+        return showLogin(request, reply, 503, destination, { username: name, error: 'login.error.busy' });
       }
-      if (error.reason === 'user_blocked') return showLogin(request, reply, 403, destination, { username: name, error: 'This account is blocked.' });
+      if (error.reason === 'user_blocked') return showLogin(request, reply, 403, destination, { username: name, error: 'login.error.blocked' });
       // a name longer than any account's (invalid_parameter) gets the ordinary answer
-      return showLogin(request, reply, 401, destination, { username: name, error: 'Unrecognized username or password.' });
+      return showLogin(request, reply, 401, destination, { username: name, error: 'login.error.unrecognized' });
     }
   });
 
@@ -121,7 +121,7 @@ export async function loginRoutes(app: FastifyInstance, options: { services: Ser
   app.post('/user/logout', { config: PUBLIC }, async (request, reply) => {
     if (wantsJson(request)) return json.logout(request, reply);
     const form = (request.body ?? {}) as Form;
-    if (!web.csrf.verify(request, form[CSRF_FIELD])) return sendPage(reply, 403, messagePage('Form expired', 'The form has expired. Go back and try again.'));
+    if (!web.csrf.verify(request, form[CSRF_FIELD])) return sendPage(reply, 403, messagePage('form.expired.title', 'form.expired.again'));
     const target = await resolveLogoutTarget(services, form);
     const current = await web.sessions.current(request);
     await web.sessions.end(request, reply);

@@ -5,6 +5,7 @@
 import type { WebAuthnCredentialRow } from '../store/store.js';
 import { CSRF_FIELD } from './csrf.js';
 import { html, type Html } from './html.js';
+import type { PageView } from './page-view.js';
 import { layout } from './pages.js';
 
 export const PASSKEY_TEXT = {
@@ -91,7 +92,7 @@ export function passkeysPage(options: {
   notice?: string;
   error?: string;
   name?: string;
-}): Html {
+}): PageView {
   const { uid, csrf } = options;
   return layout(
     PASSKEY_TEXT.title,

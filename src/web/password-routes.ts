@@ -9,6 +9,7 @@ import { linkProblemPage, passwordRequestPage, resetPage } from './account-pages
 import { CSRF_FIELD } from './csrf.js';
 import { isJsonBody, jsonFields, NOT_JSON_MESSAGE, sendMessage, wantsJson } from './json-format.js';
 import { sendPage } from './page-reply.js';
+import { message, type Text } from './page-view.js';
 import { messagePage } from './pages.js';
 
 type Form = Record<string, unknown>;
@@ -43,7 +44,7 @@ export async function passwordRoutes(app: FastifyInstance, { services }: { servi
 
   app.get('/user/password', { config: PUBLIC }, async (request, reply) => {
     // the site's setup, not the visitor's mistake, and nothing to retry: a page saying so, not an error
-    if (!services.mail.available) return sendPage(reply, 200, messagePage('Password reset unavailable', PASSWORD_MESSAGES.unavailable));
+    if (!services.mail.available) return sendPage(reply, 200, messagePage('password.unavailable.title', 'password.unavailable'));
     return sendPage(reply, 200, passwordRequestPage({ csrf: web.csrf.token(request, reply) }));
   });
 
@@ -51,21 +52,21 @@ export async function passwordRoutes(app: FastifyInstance, { services }: { servi
     if (wantsJson(request)) return json(request, reply);
     const form = (request.body ?? {}) as Form;
     const identifier = text(form.name)?.trim() ?? '';
-    const show = (status: number, extra: { notice?: string; error?: string }) =>
+    const show = (status: number, extra: { notice?: Text; error?: Text }) =>
       sendPage(reply, status, passwordRequestPage({ csrf: web.csrf.token(request, reply), identifier, ...extra }));
-    if (!web.csrf.verify(request, form[CSRF_FIELD])) return show(403, { error: 'The form has expired or did not come from this site. Please try again.' });
-    if (!identifier) return show(400, { error: 'Enter your username or email address.' });
+    if (!web.csrf.verify(request, form[CSRF_FIELD])) return show(403, { error: 'form.expired' });
+    if (!identifier) return show(400, { error: 'password.request.missing' });
     const outcome = await requestReset(accounts, { either: identifier }, request.ip);
-    if (outcome.kind === 'mail_unavailable') return sendPage(reply, 200, messagePage('Password reset unavailable', PASSWORD_MESSAGES.unavailable));
+    if (outcome.kind === 'mail_unavailable') return sendPage(reply, 200, messagePage('password.unavailable.title', 'password.unavailable'));
     if (outcome.kind === 'too_many') {
       reply.header('retry-after', String(outcome.retryAfter));
-      return show(429, { error: PASSWORD_MESSAGES.tooMany });
+      return show(429, { error: 'password.too_many' });
     }
-    return sendPage(reply, 200, passwordRequestPage({ csrf: web.csrf.token(request, reply), notice: PASSWORD_MESSAGES.accepted(identifier) }));
+    return sendPage(reply, 200, passwordRequestPage({ csrf: web.csrf.token(request, reply), notice: message('password.accepted', { identifier }) }));
   });
 
   const problem = (reply: FastifyReply, kind: 'invalid' | 'expired') =>
-    sendPage(reply, kind === 'invalid' ? 404 : 410, linkProblemPage(kind, { href: '/user/password', label: 'Request a new link' }));
+    sendPage(reply, kind === 'invalid' ? 404 : 410, linkProblemPage(kind, { href: '/user/password', label: 'reset.again' }));
 
   app.get('/user/reset/:uid/:timestamp/:hash', { config: PUBLIC }, async (request: FastifyRequest<LinkParams>, reply) => {
     const { uid, timestamp, hash } = request.params;
@@ -78,10 +79,10 @@ export async function passwordRoutes(app: FastifyInstance, { services }: { servi
     const form = (request.body ?? {}) as Form;
     const view = await inspectReset(accounts, request.params.uid, request.params.timestamp, request.params.hash);
     if (view.kind !== 'valid') return problem(reply, view.kind);
-    const again = (status: number, error: string) =>
+    const again = (status: number, error: Text) =>
       sendPage(reply, status, resetPage({ csrf: web.csrf.token(request, reply), action: request.url.split('?')[0], name: view.user.name, error }));
-    if (!web.csrf.verify(request, form[CSRF_FIELD])) return again(403, 'The form has expired or did not come from this site. Please try again.');
-    if (text(form.pass) !== text(form.pass_confirm)) return again(400, 'The specified passwords do not match.');
+    if (!web.csrf.verify(request, form[CSRF_FIELD])) return again(403, 'form.expired');
+    if (text(form.pass) !== text(form.pass_confirm)) return again(400, 'password.mismatch');
     const outcome = await completeReset(accounts, request.params, text(form.pass), request.ip);
     if (outcome.kind === 'password_problem') return again(400, outcome.message);
     if (outcome.kind !== 'done') return problem(reply, outcome.kind);
@@ -89,10 +90,6 @@ export async function passwordRoutes(app: FastifyInstance, { services }: { servi
     await web.sessions.end(request, reply);
     await web.sessions.start(reply, outcome.user);
     web.csrf.forgetNonce(request, reply);
-    return sendPage(
-      reply,
-      200,
-      messagePage('Password changed', 'Your new password is set and you are logged in. Your other sessions and applications have been signed out.'),
-    );
+    return sendPage(reply, 200, messagePage('reset.done.title', 'reset.done'));
   });
 }

@@ -17,5 +17,5 @@ export const protocolPages: AuthorizationPages & LogoutPages = {
     return sendPage(reply, 200, formPostPage(action, fields, nonce), { scriptNonce: nonce });
   },
   logout: (reply, view) => sendPage(reply, 200, logoutPage(view)),
-  loggedOut: (reply) => sendPage(reply, 200, messagePage('Logged out', 'You have been logged out.')),
+  loggedOut: (reply) => sendPage(reply, 200, messagePage('logout.done.title', 'logout.done')),
 };

@@ -36,11 +36,8 @@ function fieldValue(field: unknown): unknown {
   return field;
 }
 
-const STATE_NOTICES = {
-  active: 'Registration successful. You are now logged in.',
-  verify: 'A welcome message with further instructions has been sent to your email address.',
-  approval: 'Thank you for applying for an account. Your account is currently pending approval by the site administrator.',
-} as const;
+/** The catalog key of a REGISTER_MESSAGES text on the pages (the JSON answers stay English, as Drupal's). */
+const pageText = (name: keyof typeof REGISTER_MESSAGES): string => `register.${name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
 
 export async function registerRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   const { web, accounts } = services;
@@ -53,7 +50,8 @@ export async function registerRoutes(app: FastifyInstance, { services }: { servi
     if (await web.sessions.current(request)) return sendMessage(reply, 403, REGISTER_MESSAGES.loggedIn);
     if (!isJsonBody(request)) return sendMessage(reply, 400, NOT_JSON_MESSAGE);
     const body = jsonFields(request.body);
-    const outcome = await register(accounts, { name: fieldValue(body.name), mail: fieldValue(body.mail), pass: fieldValue(body.pass) }, request.ip);
+    const language = web.theme.language(request.headers['accept-language']);
+    const outcome = await register(accounts, { name: fieldValue(body.name), mail: fieldValue(body.mail), pass: fieldValue(body.pass), language }, request.ip);
     switch (outcome.kind) {
       case 'created':
         return reply
@@ -63,36 +61,37 @@ export async function registerRoutes(app: FastifyInstance, { services }: { servi
       case 'invalid':
         return sendMessage(reply, 422, validationMessage(outcome.errors));
       default:
-        return refusal(reply, outcome, (status, message) => sendMessage(reply, status, message));
+        return refusal(reply, outcome, (status, message) => sendMessage(reply, status, REGISTER_MESSAGES[message]));
     }
   }
 
+  /** send gets the status and which of REGISTER_MESSAGES answers */
   function refusal(
     reply: FastifyReply,
     outcome: Exclude<RegistrationOutcome, { kind: 'created' | 'invalid' }>,
-    send: (status: number, message: string) => FastifyReply,
+    send: (status: number, message: keyof typeof REGISTER_MESSAGES) => FastifyReply,
   ) {
     switch (outcome.kind) {
       case 'closed':
-        return send(403, REGISTER_MESSAGES.closed);
+        return send(403, 'closed');
       case 'mail_unavailable':
-        return send(503, REGISTER_MESSAGES.mailUnavailable);
+        return send(503, 'mailUnavailable');
       case 'password_required':
-        return send(422, REGISTER_MESSAGES.noPassword);
+        return send(422, 'noPassword');
       case 'password_not_allowed':
-        return send(422, REGISTER_MESSAGES.passwordNotAllowed);
+        return send(422, 'passwordNotAllowed');
       case 'too_many':
         reply.header('retry-after', String(outcome.retryAfter));
-        return send(429, REGISTER_MESSAGES.tooMany);
+        return send(429, 'tooMany');
     }
   }
 
   app.get('/user/register', { config: PUBLIC }, async (request, reply) => {
-    if (await web.sessions.current(request)) return sendPage(reply, 403, messagePage('Already logged in', REGISTER_MESSAGES.loggedIn));
-    if (services.config.signup === 'admin_only') return sendPage(reply, 403, messagePage('Registration closed', REGISTER_MESSAGES.closed));
+    if (await web.sessions.current(request)) return sendPage(reply, 403, messagePage('register.logged_in.title', pageText('loggedIn')));
+    if (services.config.signup === 'admin_only') return sendPage(reply, 403, messagePage('register.closed.title', pageText('closed')));
     // the site's setup, not the visitor's mistake, and nothing to retry: a page saying so, not an error
     if (services.config.signupVerifyEmail && !services.mail.available)
-      return sendPage(reply, 200, messagePage('Registration unavailable', REGISTER_MESSAGES.mailUnavailable));
+      return sendPage(reply, 200, messagePage('register.unavailable.title', pageText('mailUnavailable')));
     return showForm(request, reply, 200);
   });
 
@@ -101,13 +100,12 @@ export async function registerRoutes(app: FastifyInstance, { services }: { servi
     const form = (request.body ?? {}) as Form;
     const name = text(form.name)?.trim() ?? '';
     const mail = text(form.mail)?.trim() ?? '';
-    if (!web.csrf.verify(request, form[CSRF_FIELD]))
-      return showForm(request, reply, 403, { name, mail, errors: { name: 'The form has expired or did not come from this site. Please try again.' } });
-    if (await web.sessions.current(request)) return sendPage(reply, 403, messagePage('Already logged in', REGISTER_MESSAGES.loggedIn));
+    if (!web.csrf.verify(request, form[CSRF_FIELD])) return showForm(request, reply, 403, { name, mail, errors: { name: 'form.expired' } });
+    if (await web.sessions.current(request)) return sendPage(reply, 403, messagePage('register.logged_in.title', pageText('loggedIn')));
     const pass = askPassword ? text(form.pass) : undefined;
-    if (askPassword && pass && pass !== text(form.pass_confirm))
-      return showForm(request, reply, 400, { name, mail, errors: { pass: 'The specified passwords do not match.' } });
-    const outcome = await register(accounts, { name, mail, pass: askPassword ? (pass ?? '') : undefined }, request.ip);
+    if (askPassword && pass && pass !== text(form.pass_confirm)) return showForm(request, reply, 400, { name, mail, errors: { pass: 'password.mismatch' } });
+    const language = web.theme.language(request.headers['accept-language']);
+    const outcome = await register(accounts, { name, mail, pass: askPassword ? (pass ?? '') : undefined, language }, request.ip);
     switch (outcome.kind) {
       case 'created':
         if (outcome.state === 'active') {
@@ -115,20 +113,20 @@ export async function registerRoutes(app: FastifyInstance, { services }: { servi
           await web.sessions.start(reply, outcome.user);
           web.csrf.forgetNonce(request, reply);
         }
-        return sendPage(reply, 200, messagePage('Account created', STATE_NOTICES[outcome.state]));
+        return sendPage(reply, 200, messagePage('register.created.title', `register.state.${outcome.state}`));
       case 'invalid':
         return showForm(request, reply, 400, { name, mail, errors: Object.fromEntries(outcome.errors.map((e) => [e.field, e.message])) });
       case 'password_required':
-        return showForm(request, reply, 400, { name, mail, errors: { pass: 'Password field is required.' } });
+        return showForm(request, reply, 400, { name, mail, errors: { pass: 'register.password_required' } });
       default:
         return refusal(reply, outcome, (status, message) =>
-          sendPage(reply, outcome.kind === 'mail_unavailable' ? 200 : status, messagePage('Registration', message)),
+          sendPage(reply, outcome.kind === 'mail_unavailable' ? 200 : status, messagePage('register.refused.title', pageText(message))),
         );
     }
   });
 
   const problem = (reply: FastifyReply, kind: LinkProblem) =>
-    sendPage(reply, kind === 'invalid' ? 404 : 410, linkProblemPage(kind, { href: '/user/password', label: 'Request a new link by resetting your password' }));
+    sendPage(reply, kind === 'invalid' ? 404 : 410, linkProblemPage(kind, { href: '/user/password', label: 'verify.again' }));
 
   app.get('/user/verify/:token', { config: PUBLIC }, async (request: FastifyRequest<{ Params: { token: string } }>, reply) => {
     const view = await inspectVerification(accounts, request.params.token);
@@ -147,14 +145,11 @@ export async function registerRoutes(app: FastifyInstance, { services }: { servi
     if (view.kind !== 'valid') return problem(reply, view.kind);
     const again = (status: number, error: string) =>
       sendPage(reply, status, verifyPage({ csrf: web.csrf.token(request, reply), token, name: view.user.name, needsPassword: view.needsPassword, error }));
-    if (!web.csrf.verify(request, form[CSRF_FIELD])) return again(403, 'The form has expired or did not come from this site. Please try again.');
-    if (view.needsPassword && text(form.pass) !== text(form.pass_confirm)) return again(400, 'The specified passwords do not match.');
+    if (!web.csrf.verify(request, form[CSRF_FIELD])) return again(403, 'form.expired');
+    if (view.needsPassword && text(form.pass) !== text(form.pass_confirm)) return again(400, 'password.mismatch');
     const outcome = await completeVerification(accounts, token, text(form.pass), request.ip);
     if (outcome.kind === 'password_problem') return again(400, outcome.message);
     if (outcome.kind !== 'done') return problem(reply, outcome.kind);
-    const message = outcome.waitsForApproval
-      ? 'Your e-mail address is confirmed. Your account is waiting for an administrator’s approval; you can log in once it is approved.'
-      : 'Your e-mail address is confirmed. You can log in now.';
-    return sendPage(reply, 200, messagePage('E-mail address confirmed', message));
+    return sendPage(reply, 200, messagePage('verify.done.title', outcome.waitsForApproval ? 'verify.done.approval' : 'verify.done.login'));
   });
 }

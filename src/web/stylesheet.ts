@@ -17,7 +17,9 @@ ul.scopes { padding-left: 1.2rem; }
 .muted { opacity: .75; font-size: .9rem; }
 table { width: 100%; border-collapse: collapse; }
 td, th { text-align: left; padding: .4rem 0; border-bottom: 1px solid var(--line); vertical-align: top; }
-@media (max-width: 30rem) { main { margin: 0; border-radius: 0; border-width: 0 0 1px; } }
+header.brand { max-width: 28rem; margin: 2rem auto -1.25rem; display: flex; align-items: center; gap: .5rem; font-weight: 600; }
+header.brand img, .admin-bar .brand img { max-height: 2rem; width: auto; vertical-align: middle; }
+@media (max-width: 30rem) { main { margin: 0; border-radius: 0; border-width: 0 0 1px; } header.brand { margin: .75rem 1.5rem; } }
 /* administration console */
 main.wide { max-width: 72rem; }
 .admin-bar { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.25rem; padding: .6rem 1.5rem; background: var(--card); border-bottom: 1px solid var(--line); }

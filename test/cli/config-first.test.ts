@@ -4,7 +4,7 @@
 // database behind — no administrator made whose password the operator never got to use.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -13,6 +13,10 @@ import { startGatehouse } from '../helpers/gatehouse.js';
 
 const MAIN = join(process.cwd(), 'dist', 'main.js');
 let dir: string;
+/** a theme folder whose login template has an unclosed tag */
+const BROKEN_THEME = mkdtempSync(join(tmpdir(), 'gatehouse-theme-'));
+writeFileSync(join(BROKEN_THEME, 'login.liquid'), '{% if x %}unclosed');
+after(() => rmSync(BROKEN_THEME, { recursive: true, force: true }));
 
 before(() => {
   assert.ok(existsSync(MAIN), 'dist/main.js is built by `npm test`');
@@ -50,6 +54,22 @@ describe('gatehouse serve refuses a bad configuration before it touches the data
     },
     // a value checked before this change too, now also before the secret is generated
     { name: 'GATEHOUSE_RATE_LIMIT=lots', env: { GATEHOUSE_RATE_LIMIT: 'lots' }, reason: /^gatehouse: GATEHOUSE_RATE_LIMIT must look like/ },
+    {
+      name: 'GATEHOUSE_BRAND_COLOR=red',
+      env: { GATEHOUSE_BRAND_COLOR: 'red' },
+      reason: /^gatehouse: GATEHOUSE_BRAND_COLOR must be a colour like #1f5fbf or #15b, got "red"$/,
+    },
+    {
+      name: 'GATEHOUSE_THEME_DIR missing',
+      env: { GATEHOUSE_THEME_DIR: '/nonexistent/theme' },
+      reason: /^gatehouse: GATEHOUSE_THEME_DIR must be an existing folder, got "\/nonexistent\/theme"$/,
+    },
+    // checked by loading the theme, still before the secret is written
+    {
+      name: 'a theme template that does not parse',
+      env: { GATEHOUSE_THEME_DIR: BROKEN_THEME },
+      reason: /^gatehouse: the template .*login\.liquid does not parse: /,
+    },
   ];
   for (const { name, env, reason } of cases) {
     test(name, () => {

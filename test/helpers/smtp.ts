@@ -32,8 +32,17 @@ function decodeQuotedPrintable(text: string): string {
 }
 
 /** The text part of a nodemailer message (single part, or the text/plain part of an alternative). */
+/** RFC 2047 encoded words (a subject with umlauts: =?UTF-8?Q?…?= or =?UTF-8?B?…?=), decoded. */
+function decodeEncodedWords(text: string): string {
+  return text
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?utf-8\?([QB])\?([^?]*)\?=/gi, (_, encoding: string, data: string) =>
+      encoding.toUpperCase() === 'B' ? Buffer.from(data, 'base64').toString('utf8') : decodeQuotedPrintable(data.replace(/_/g, ' ')),
+    );
+}
+
 export function parseMail(raw: string): { subject: string; text: string } {
-  const subject = /^Subject: (.*(?:\r?\n[ \t].*)*)/im.exec(raw)?.[1].replace(/\r?\n[ \t]/g, ' ') ?? '';
+  const subject = decodeEncodedWords(/^Subject: (.*(?:\r?\n[ \t].*)*)/im.exec(raw)?.[1].replace(/\r?\n[ \t]/g, ' ') ?? '');
   const headerEnd = raw.search(/\r?\n\r?\n/);
   const multipart = /^Content-Type: multipart\//im.test(raw.slice(0, headerEnd));
   const part = multipart ? /Content-Type: text\/plain[\s\S]*?\r?\n\r?\n/i.exec(raw) : null;

@@ -7,6 +7,7 @@ import { BUILT_IN_PERMISSIONS, PERMISSIONS } from '../../domain/permissions.js';
 import type { User } from '../../domain/user.js';
 import type { Services } from '../../services.js';
 import { CSRF_FIELD } from '../csrf.js';
+import { message } from '../page-view.js';
 import { messagePage } from '../pages.js';
 import { sendPage } from '../page-reply.js';
 
@@ -33,7 +34,7 @@ export async function consoleVisitor(
   const held = userPermissions(current.user.roles, services.catalog);
   const needed = typeof permission === 'string' ? [permission] : permission;
   if (!needed.some((p) => held.has(p))) {
-    sendPage(reply, 403, messagePage('Access denied', `This page needs the permission “${needed[0]}”, which your account does not have.`));
+    sendPage(reply, 403, messagePage('console.denied.title', message('console.denied', { permission: needed[0] }), current.user.preferredLangcode));
     return null;
   }
   return { user: current.user, csrf: services.web.csrf.token(request, reply) };
@@ -50,7 +51,7 @@ export async function consoleSubmitter(
   if (!visitor) return null;
   const form = (request.body ?? {}) as Record<string, unknown>;
   if (!services.web.csrf.verify(request, form[CSRF_FIELD])) {
-    sendPage(reply, 403, messagePage('Form expired', 'The form has expired or did not come from this site. Go back, reload and try again.'));
+    sendPage(reply, 403, messagePage('form.expired.title', 'console.form_expired', visitor.user.preferredLangcode));
     return null;
   }
   return { ...visitor, form };

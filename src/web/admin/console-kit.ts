@@ -2,7 +2,7 @@
 // show their error beside them, tables, notices, and the confirmation step of destructive actions.
 import { CSRF_FIELD } from '../csrf.js';
 import { html, type Html } from '../html.js';
-import { documentHead } from '../pages.js';
+import type { PageView } from '../page-view.js';
 
 export const SECTIONS = [
   { path: '/admin', label: 'Dashboard' },
@@ -16,28 +16,30 @@ export const SECTIONS = [
   { path: '/admin/routes', label: 'Routes' },
 ] as const;
 
+/**
+ * A console page: templates/console.liquid (the brand's name and logo in its header, English
+ * texts), with the page's own markup as its body. On a phone the row of sections collapses into
+ * a <details> menu (the stylesheet shows one or the other; no script).
+ */
 export function adminLayout(
   options: { title: string; userName: string; section: string; csrf: string; notice?: string | null; scripts?: readonly string[] },
   body: Html,
-): Html {
-  const scripts = (options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`);
-  // on a phone the row of sections collapses into a <details> menu (the stylesheet shows one or the other; no script)
-  const links = SECTIONS.map((s) => html`<a href="${s.path}"${s.path === options.section ? html` aria-current="page"` : ''}>${s.label}</a>`);
-  return html`${documentHead(`${options.title} · Gatehouse admin`, html`${scripts}`)}
-<body class="admin">
-<header class="admin-bar">
-  <strong>Gatehouse</strong>
-  <nav aria-label="Administration" class="sections">${links}</nav>
-  <details class="admin-menu"><summary>Menu</summary><nav aria-label="Administration">${links}</nav></details>
-  <form method="post" action="/user/logout" class="inline"><input type="hidden" name="${CSRF_FIELD}" value="${options.csrf}"><span class="muted">${options.userName}</span> <button type="submit" class="link">Log out</button></form>
-</header>
-<main class="wide">
-<h1>${options.title}</h1>
-${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}
-${body}
-</main>
-</body>
-</html>`;
+): PageView {
+  return {
+    template: 'console',
+    // the console speaks English in this release, whatever the browser asks for
+    language: 'en',
+    data: {
+      title: options.title,
+      user_name: options.userName,
+      sections: SECTIONS,
+      section: options.section,
+      csrf: options.csrf,
+      notice: options.notice,
+      scripts: options.scripts ?? [],
+      body: body.value,
+    },
+  };
 }
 
 export type FormErrors = Record<string, string>;
