@@ -15,7 +15,7 @@ export const MAIL_CHANGE_LIMIT = { limit: 5, window: 21_600 };
 
 export type MailChangeRequestOutcome =
   | { kind: 'mail_unavailable' }
-  | { kind: 'invalid'; message: string }
+  | { kind: 'invalid'; reason: MailChangeProblem; message: string }
   | { kind: 'too_many'; retryAfter: number }
   | { kind: 'sent'; mail: string };
 
@@ -25,6 +25,10 @@ export type MailChangeOutcome = { kind: LinkProblem } | { kind: 'taken'; mail: s
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
+/** Why an address asked for cannot be the new one. */
+export type MailChangeProblem = 'required' | 'invalid' | 'same' | 'taken';
+
+/** Drupal's English wording of each problem; the pages show the catalog's `account.mail.error.*`. */
 export const MAIL_CHANGE_MESSAGES = {
   required: 'Enter the new e-mail address.',
   invalid: (mail: string) => `The email address ${mail} is not valid.`,
@@ -33,20 +37,21 @@ export const MAIL_CHANGE_MESSAGES = {
 } as const;
 
 /** The address as given, or why it cannot be one (registration's rule, and Drupal's messages). */
-function checkMail(mail: unknown, user: User): string | null {
-  if (typeof mail !== 'string' || mail === '') return MAIL_CHANGE_MESSAGES.required;
-  if (!isValidMail(mail) || !/^[^@]+@[^@.]+(\.[^@.]+)*$/.test(mail) || mail.length > 254) return MAIL_CHANGE_MESSAGES.invalid(mail);
-  if (user.mail !== null && user.mail.toLowerCase() === mail.toLowerCase()) return MAIL_CHANGE_MESSAGES.same;
+function checkMail(mail: unknown, user: User): MailChangeRequestOutcome | null {
+  if (typeof mail !== 'string' || mail === '') return { kind: 'invalid', reason: 'required', message: MAIL_CHANGE_MESSAGES.required };
+  if (!isValidMail(mail) || !/^[^@]+@[^@.]+(\.[^@.]+)*$/.test(mail) || mail.length > 254)
+    return { kind: 'invalid', reason: 'invalid', message: MAIL_CHANGE_MESSAGES.invalid(mail) };
+  if (user.mail !== null && user.mail.toLowerCase() === mail.toLowerCase()) return { kind: 'invalid', reason: 'same', message: MAIL_CHANGE_MESSAGES.same };
   return null;
 }
 
 export async function requestMailChange(deps: AccountDeps, user: User, mail: unknown, ip: string): Promise<MailChangeRequestOutcome> {
   if (!deps.mail.available) return { kind: 'mail_unavailable' };
   const problem = checkMail(mail, user);
-  if (problem) return { kind: 'invalid', message: problem };
+  if (problem) return problem;
   const address = mail as string;
   const taken = await deps.store.users.findByMail(address);
-  if (taken && taken.uid !== user.uid) return { kind: 'invalid', message: MAIL_CHANGE_MESSAGES.taken(address) };
+  if (taken && taken.uid !== user.uid) return { kind: 'invalid', reason: 'taken', message: MAIL_CHANGE_MESSAGES.taken(address) };
   const now = nowSeconds(deps.clock);
   const limited = await deps.flood.reserve([{ event: 'mail_change.user', identifier: `uid:${user.uid}`, ...MAIL_CHANGE_LIMIT }], now);
   if ('retryAfter' in limited) return { kind: 'too_many', retryAfter: limited.retryAfter };

@@ -13,10 +13,11 @@ import { markBusy } from '../http/reply-helpers.js';
 import { OAuthFailure } from '../oauth/oauth-failure.js';
 import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
-import { ACCOUNT_TEXT, accountEditPage, confirmMailChangePage, type AccountErrors, type AccountNotice } from './account-edit-page.js';
+import { ACCOUNT_NOTICES, accountEditPage, confirmMailChangePage, type AccountErrors, type AccountNotice } from './account-edit-page.js';
 import { linkProblemPage } from './account-pages.js';
 import { approvedApps } from './approved-apps.js';
 import { CSRF_FIELD } from './csrf.js';
+import { message, type Text } from './page-view.js';
 import { sendPage } from './page-reply.js';
 import { messagePage } from './pages.js';
 import type { CurrentSession } from './sessions.js';
@@ -25,7 +26,8 @@ type Form = Record<string, unknown>;
 /** `:id`, as Drupal's REST route /user/{id} at the same place names it */
 type UidParams = { Params: { id: string } };
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
-const T = ACCOUNT_TEXT;
+/** The current password's error, by what it was asked for. */
+const CURRENT_PASSWORD_WRONG = { Password: 'account.error.current_password.password', Email: 'account.error.current_password.mail' } as const;
 
 export async function accountEditRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   const { web, accounts, store } = services;
@@ -40,11 +42,11 @@ export async function accountEditRoutes(app: FastifyInstance, { services }: { se
     }
     const uid = parseUid(segment);
     if (uid === null) {
-      sendPage(reply, 404, messagePage('Page not found', T.notFound));
+      sendPage(reply, 404, messagePage('error.page_not_found', 'account.not_found', current.user.preferredLangcode));
       return null;
     }
     if (uid !== current.user.uid) {
-      sendPage(reply, 403, messagePage('Access denied', T.accessDenied));
+      sendPage(reply, 403, messagePage('error.access_denied', 'account.access_denied', current.user.preferredLangcode));
       return null;
     }
     return current;
@@ -69,14 +71,21 @@ export async function accountEditRoutes(app: FastifyInstance, { services }: { se
         mailAvailable: services.mail.available,
         apps: await approvedApps(store, user.uid),
         csrf: web.csrf.token(request, reply),
+        language: user.preferredLangcode,
         ...extra,
       }),
     );
   }
 
   /** The current password, through the login's flood control; the field error to show when it is not right. */
-  async function currentPasswordError(current: CurrentSession, password: string, ip: string, what: 'Password' | 'Email', reply: FastifyReply) {
-    if (!password) return { status: 400, message: T.currentPasswordWrong(what) };
+  async function currentPasswordError(
+    current: CurrentSession,
+    password: string,
+    ip: string,
+    what: 'Password' | 'Email',
+    reply: FastifyReply,
+  ): Promise<{ status: number; message: Text } | null> {
+    if (!password) return { status: 400, message: CURRENT_PASSWORD_WRONG[what] };
     try {
       await services.users.authenticate(current.user.name, password, ip);
       return null;
@@ -93,13 +102,13 @@ export async function accountEditRoutes(app: FastifyInstance, { services }: { se
       });
       if (error.reason === 'too_many_attempts') {
         reply.header('retry-after', String(error.detail.retryAfter ?? 60));
-        return { status: 429, message: T.tooManyAttempts };
+        return { status: 429, message: 'account.error.too_many_attempts' };
       }
       if (error.reason === 'server_busy') {
         markBusy(reply).header('retry-after', String(error.detail.retryAfter ?? 1));
-        return { status: 503, message: T.busy };
+        return { status: 503, message: 'login.error.busy' };
       }
-      return { status: 400, message: T.currentPasswordWrong(what) };
+      return { status: 400, message: CURRENT_PASSWORD_WRONG[what] };
     }
   }
 
@@ -113,7 +122,7 @@ export async function accountEditRoutes(app: FastifyInstance, { services }: { se
     const current = await owner(request, reply, request.params.id);
     if (!current) return reply;
     const done = (request.query as Record<string, unknown>).done;
-    const notice = typeof done === 'string' && Object.hasOwn(T.notices, done) ? (done as AccountNotice) : undefined;
+    const notice = typeof done === 'string' && Object.hasOwn(ACCOUNT_NOTICES, done) ? (done as AccountNotice) : undefined;
     return show(request, reply, current, 200, { notice });
   });
 
@@ -121,9 +130,9 @@ export async function accountEditRoutes(app: FastifyInstance, { services }: { se
     const current = await owner(request, reply, request.params.id);
     if (!current) return reply;
     const form = (request.body ?? {}) as Form;
-    if (!web.csrf.verify(request, form[CSRF_FIELD])) return show(request, reply, current, 403, { errors: { form: T.formExpired } });
+    if (!web.csrf.verify(request, form[CSRF_FIELD])) return show(request, reply, current, 403, { errors: { form: 'form.expired' } });
     const pass = text(form.pass);
-    if (pass !== text(form.pass_confirm)) return show(request, reply, current, 400, { errors: { pass: T.passwordsDiffer } });
+    if (pass !== text(form.pass_confirm)) return show(request, reply, current, 400, { errors: { pass: 'password.mismatch' } });
     // the rule first: a refused new password costs no password check
     const problem = passwordProblem(pass, current.user);
     if (problem) return show(request, reply, current, 400, { errors: { pass: problem } });
@@ -144,8 +153,8 @@ export async function accountEditRoutes(app: FastifyInstance, { services }: { se
     if (!current) return reply;
     const form = (request.body ?? {}) as Form;
     const newMail = text(form.mail).trim();
-    if (!web.csrf.verify(request, form[CSRF_FIELD])) return show(request, reply, current, 403, { newMail, errors: { form: T.formExpired } });
-    if (!services.mail.available) return show(request, reply, current, 400, { errors: { form: T.mailUnavailable } });
+    if (!web.csrf.verify(request, form[CSRF_FIELD])) return show(request, reply, current, 403, { newMail, errors: { form: 'form.expired' } });
+    if (!services.mail.available) return show(request, reply, current, 400, { errors: { form: 'account.mail.unavailable' } });
     const refused = await currentPasswordError(current, text(form.current_pass), request.ip, 'Email', reply);
     if (refused) return show(request, reply, current, refused.status, { newMail, errors: { mail_current_pass: refused.message } });
     const outcome = await requestMailChange(accounts, current.user, newMail, request.ip);
@@ -153,12 +162,12 @@ export async function accountEditRoutes(app: FastifyInstance, { services }: { se
       case 'sent':
         return reply.redirect(`/user/${current.user.uid}/edit?done=mail`, 303);
       case 'invalid':
-        return show(request, reply, current, 400, { newMail, errors: { mail: outcome.message } });
+        return show(request, reply, current, 400, { newMail, errors: { mail: message(`account.mail.error.${outcome.reason}`, { mail: newMail }) } });
       case 'too_many':
         reply.header('retry-after', String(outcome.retryAfter));
-        return show(request, reply, current, 429, { newMail, errors: { mail: T.tooManyMailChanges } });
+        return show(request, reply, current, 429, { newMail, errors: { mail: 'account.mail.error.too_many' } });
       case 'mail_unavailable':
-        return show(request, reply, current, 400, { errors: { form: T.mailUnavailable } });
+        return show(request, reply, current, 400, { errors: { form: 'account.mail.unavailable' } });
     }
   });
 
@@ -166,14 +175,14 @@ export async function accountEditRoutes(app: FastifyInstance, { services }: { se
     const current = await owner(request, reply, request.params.id);
     if (!current) return reply;
     const form = (request.body ?? {}) as Form;
-    if (!web.csrf.verify(request, form[CSRF_FIELD])) return show(request, reply, current, 403, { errors: { form: T.formExpired } });
+    if (!web.csrf.verify(request, form[CSRF_FIELD])) return show(request, reply, current, 403, { errors: { form: 'form.expired' } });
     await logOutEverywhere(accounts, current.user, request.ip);
     await web.sessions.end(request, reply);
     return reply.redirect('/user/login', 303);
   });
 
   const problem = (reply: FastifyReply, kind: 'invalid' | 'used' | 'expired') =>
-    sendPage(reply, kind === 'invalid' ? 404 : 410, linkProblemPage(kind, { href: '/user', label: 'Ask for a new link on your account page' }));
+    sendPage(reply, kind === 'invalid' ? 404 : 410, linkProblemPage(kind, { href: '/user', label: 'account.mail_confirm.again' }));
 
   app.get('/user/mail-change/:token', { config: PUBLIC }, async (request: FastifyRequest<{ Params: { token: string } }>, reply) => {
     const view = await inspectMailChange(accounts, request.params.token);
@@ -181,7 +190,13 @@ export async function accountEditRoutes(app: FastifyInstance, { services }: { se
     return sendPage(
       reply,
       200,
-      confirmMailChangePage({ csrf: web.csrf.token(request, reply), token: request.params.token, name: view.user.name, mail: view.mail }),
+      confirmMailChangePage({
+        csrf: web.csrf.token(request, reply),
+        token: request.params.token,
+        name: view.user.name,
+        mail: view.mail,
+        language: view.user.preferredLangcode,
+      }),
     );
   });
 
@@ -190,9 +205,15 @@ export async function accountEditRoutes(app: FastifyInstance, { services }: { se
     const view = await inspectMailChange(accounts, token);
     if (view.kind !== 'valid') return problem(reply, view.kind);
     const form = (request.body ?? {}) as Form;
-    if (!web.csrf.verify(request, form[CSRF_FIELD])) return sendPage(reply, 403, messagePage('Form expired', T.formExpired));
+    if (!web.csrf.verify(request, form[CSRF_FIELD]))
+      return sendPage(reply, 403, messagePage('form.expired.title', 'form.expired', view.user.preferredLangcode));
     const outcome = await completeMailChange(accounts, token, request.ip);
-    if (outcome.kind === 'taken') return sendPage(reply, 409, messagePage('Address taken', `The email address ${outcome.mail} is already taken.`));
+    if (outcome.kind === 'taken')
+      return sendPage(
+        reply,
+        409,
+        messagePage('account.mail_confirm.taken.title', message('account.mail.error.taken', { mail: outcome.mail }), view.user.preferredLangcode),
+      );
     if (outcome.kind !== 'done') return problem(reply, outcome.kind);
     return reply.redirect(`/user/${outcome.user.uid}/edit?done=mailchanged`, 303);
   });
