@@ -9,9 +9,9 @@ import { CSRF_FIELD } from './csrf.js';
 import { loginHintOf, safeDestination } from './destination.js';
 import { loginPage, logoutPage, messagePage } from './pages.js';
 import { sendPage } from './page-reply.js';
+import type { Text } from './page-view.js';
 import { resolveLogoutTarget, sendLoggedOut } from '../oidc/end-session.js';
 import { jsonLogin } from './json-login.js';
-import { passkeyLoginForm } from './passkey-pages.js';
 import { wantsJson } from './json-format.js';
 
 type Form = Record<string, unknown>;
@@ -29,7 +29,7 @@ export function sendLoginPage(
   reply: FastifyReply,
   status: number,
   destination: string,
-  extra: { username?: string; error?: string } = {},
+  extra: { username?: string; error?: Text } = {},
 ): FastifyReply {
   const csrf = services.web.csrf.token(request, reply);
   return sendPage(
@@ -44,7 +44,7 @@ export function sendLoginPage(
         register: services.config.signup !== 'admin_only' && (services.mail.available || !services.config.signupVerifyEmail),
         resetPassword: services.mail.available,
       },
-      passkey: passkeyLoginForm({ csrf, destination }),
+      passkeyLogin: true,
     }),
     { ownScripts: true },
   );

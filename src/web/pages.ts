@@ -25,8 +25,8 @@ export function loginPage(options: {
   error?: Text;
   /** links to the self-service pages the site offers */
   links?: { register: boolean; resetPassword: boolean };
-  /** the other way in, below the password form (passkey-pages.ts) */
-  passkey?: Html;
+  /** "Log in with a passkey" below the password form (templates/passkey_login.liquid) */
+  passkeyLogin?: boolean;
 }): PageView {
   return {
     template: 'login',
@@ -36,7 +36,7 @@ export function loginPage(options: {
       username: options.username ?? '',
       error: options.error,
       links: { register: options.links?.register === true, reset_password: options.links?.resetPassword === true },
-      passkey: options.passkey?.value,
+      passkey_login: options.passkeyLogin === true,
     },
   };
 }
@@ -76,8 +76,8 @@ export function deviceCodePage(options: { csrf: string; userCode: string; userNa
   };
 }
 
-export function errorPage(title: Text, message: Text): PageView {
-  return { template: 'error', data: { title, message } };
+export function errorPage(title: Text, message: Text, language?: string | null): PageView {
+  return { template: 'error', language, data: { title, message } };
 }
 
 export function messagePage(title: Text, message: Text, language?: string | null): PageView {

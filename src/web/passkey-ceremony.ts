@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CHALLENGE_TTL } from '../accounts/passkeys/passkey-challenges.js';
 import type { PasskeyFailureReason } from '../accounts/passkeys/passkey-failure.js';
 import { noStore } from '../http/reply-helpers.js';
+import { themeOf } from './page-reply.js';
 import type { WebCookies } from './web-cookies.js';
 
 export function keepCeremony(reply: FastifyReply, cookies: WebCookies, handle: string): void {
@@ -30,7 +31,9 @@ export const PASSKEY_FAILURE_STATUS: Record<PasskeyFailureReason, number> = {
   already_registered: 409,
 };
 
-/** A JSON refusal of an options request. */
+/** A JSON refusal of an options request; `description` is a catalog key, sent in English. */
 export function jsonRefusal(reply: FastifyReply, status: number, error: string, description: string): FastifyReply {
-  return noStore(reply).code(status).send({ error, error_description: description });
+  return noStore(reply)
+    .code(status)
+    .send({ error, error_description: themeOf(reply).text('en', description) });
 }

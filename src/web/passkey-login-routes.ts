@@ -16,7 +16,7 @@ import { safeDestination } from './destination.js';
 import { completeLogin } from './login-completion.js';
 import { loginTooManyRequests, sendLoginPage } from './login-routes.js';
 import { endCeremony, jsonRefusal, keepCeremony, PASSKEY_FAILURE_STATUS } from './passkey-ceremony.js';
-import { PASSKEY_TEXT } from './passkey-pages.js';
+import { passkeyFailureText } from './passkey-pages.js';
 import { PASSKEYS_SCRIPT } from './passkeys-script.js';
 
 type Form = Record<string, unknown>;
@@ -42,7 +42,7 @@ export async function passkeyLoginRoutes(app: FastifyInstance, options: { servic
 
   app.post('/user/login/passkey/options', { config: rateLimited }, async (request, reply) => {
     const body = (request.body ?? {}) as Form;
-    if (!web.csrf.verify(request, body[CSRF_FIELD])) return jsonRefusal(reply, 403, 'invalid_csrf', PASSKEY_TEXT.formExpired);
+    if (!web.csrf.verify(request, body[CSRF_FIELD])) return jsonRefusal(reply, 403, 'invalid_csrf', 'form.expired');
     const { options: requestOptions, handle } = await loginOptions(services.passkeys);
     keepCeremony(reply, web.cookies, handle);
     return noStore(reply).send(requestOptions);
@@ -52,7 +52,7 @@ export async function passkeyLoginRoutes(app: FastifyInstance, options: { servic
     const form = (request.body ?? {}) as Form;
     const destination = safeDestination(form.destination);
     const handle = endCeremony(request, reply, web.cookies);
-    if (!web.csrf.verify(request, form[CSRF_FIELD])) return sendLoginPage(services, request, reply, 403, destination, { error: PASSKEY_TEXT.formExpired });
+    if (!web.csrf.verify(request, form[CSRF_FIELD])) return sendLoginPage(services, request, reply, 403, destination, { error: 'form.expired' });
     try {
       const { user, amr } = await verifyPasskeyLogin(services.passkeys, handle, form.credential);
       await completeLogin(request, reply, user, [amr]);
@@ -68,7 +68,7 @@ export async function passkeyLoginRoutes(app: FastifyInstance, options: { servic
         endpoint: '/user/login/passkey',
         detail: `passkey ${error.reason}`,
       });
-      return sendLoginPage(services, request, reply, PASSKEY_FAILURE_STATUS[error.reason], destination, { error: PASSKEY_TEXT.failures[error.reason] });
+      return sendLoginPage(services, request, reply, PASSKEY_FAILURE_STATUS[error.reason], destination, { error: passkeyFailureText(error.reason) });
     }
   });
 }

@@ -10,15 +10,20 @@ import { noStore } from '../http/reply-helpers.js';
 import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
 import { CSRF_FIELD } from './csrf.js';
-import { sendPage } from './page-reply.js';
+import { sendPage, themeOf } from './page-reply.js';
+import type { Text } from './page-view.js';
 import { endCeremony, jsonRefusal, keepCeremony, PASSKEY_FAILURE_STATUS } from './passkey-ceremony.js';
-import { PASSKEY_TEXT, passkeysPage } from './passkey-pages.js';
+import { PASSKEY_NOTICES, passkeyFailureText, passkeysPage } from './passkey-pages.js';
 import { errorPage } from './pages.js';
 
 type Form = Record<string, unknown>;
 type Params = { uid: string; id?: string };
 
-const NOTICES: Record<string, string> = { added: PASSKEY_TEXT.added, renamed: PASSKEY_TEXT.renamed, removed: PASSKEY_TEXT.removed };
+/** What a passkey is called when its user names it not: in their language. */
+function defaultName(request: FastifyRequest, reply: FastifyReply, user: User): string {
+  const theme = themeOf(reply);
+  return theme.text(theme.language(request.headers['accept-language'], user.preferredLangcode), 'passkeys.default_name');
+}
 
 export async function passkeyManagementRoutes(app: FastifyInstance, options: { services: Services }): Promise<void> {
   const { services } = options;
@@ -29,19 +34,19 @@ export async function passkeyManagementRoutes(app: FastifyInstance, options: { s
   async function owner(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, answer: 'page' | 'json'): Promise<User | null> {
     const uid = parseUid(request.params.uid);
     if (uid === null) {
-      if (answer === 'json') jsonRefusal(reply, 404, 'not_found', PASSKEY_TEXT.noSuchUser);
-      else sendPage(reply, 404, errorPage(PASSKEY_TEXT.notFoundTitle, PASSKEY_TEXT.noSuchUser));
+      if (answer === 'json') jsonRefusal(reply, 404, 'not_found', 'passkeys.error.no_such_user');
+      else sendPage(reply, 404, errorPage('error.not_found', 'passkeys.error.no_such_user'));
       return null;
     }
     const current = await web.sessions.current(request);
     if (!current) {
-      if (answer === 'json') jsonRefusal(reply, 401, 'login_required', PASSKEY_TEXT.loginRequired);
+      if (answer === 'json') jsonRefusal(reply, 401, 'login_required', 'passkeys.error.login_required');
       else reply.redirect(`/user/login?${new URLSearchParams({ destination: `/user/${uid}/passkeys` })}`, request.method === 'GET' ? 302 : 303);
       return null;
     }
     if (uid !== current.user.uid) {
-      if (answer === 'json') jsonRefusal(reply, 403, 'forbidden', PASSKEY_TEXT.forbidden);
-      else sendPage(reply, 403, errorPage(PASSKEY_TEXT.forbiddenTitle, PASSKEY_TEXT.forbidden));
+      if (answer === 'json') jsonRefusal(reply, 403, 'forbidden', 'passkeys.error.forbidden');
+      else sendPage(reply, 403, errorPage('error.access_denied', 'passkeys.error.forbidden', current.user.preferredLangcode));
       return null;
     }
     return current.user;
@@ -52,12 +57,24 @@ export async function passkeyManagementRoutes(app: FastifyInstance, options: { s
     reply: FastifyReply,
     user: User,
     status: number,
-    extra: { notice?: string; error?: string; name?: string } = {},
+    extra: { notice?: Text; error?: Text; name?: string } = {},
   ) {
     const passkeys = await store.webauthnCredentials.listByUser(user.uid);
-    return sendPage(reply, status, passkeysPage({ uid: user.uid, userName: user.name, csrf: web.csrf.token(request, reply), passkeys, ...extra }), {
-      ownScripts: true,
-    });
+    return sendPage(
+      reply,
+      status,
+      passkeysPage({
+        uid: user.uid,
+        userName: user.name,
+        csrf: web.csrf.token(request, reply),
+        passkeys,
+        language: user.preferredLangcode,
+        ...extra,
+      }),
+      {
+        ownScripts: true,
+      },
+    );
   }
 
   /** The owner of a form that passed its CSRF check; otherwise the answer is sent and null returned. */
@@ -65,7 +82,7 @@ export async function passkeyManagementRoutes(app: FastifyInstance, options: { s
     const user = await owner(request, reply, 'page');
     if (!user) return null;
     if (!web.csrf.verify(request, ((request.body ?? {}) as Form)[CSRF_FIELD])) {
-      await showPage(request, reply, user, 403, { error: PASSKEY_TEXT.formExpired });
+      await showPage(request, reply, user, 403, { error: 'form.expired' });
       return null;
     }
     return user;
@@ -78,13 +95,15 @@ export async function passkeyManagementRoutes(app: FastifyInstance, options: { s
     const user = await owner(request, reply, 'page');
     if (!user) return reply;
     const done = (request.query as Form).done;
-    return showPage(request, reply, user, 200, { notice: typeof done === 'string' ? NOTICES[done] : undefined });
+    return showPage(request, reply, user, 200, {
+      notice: typeof done === 'string' && Object.hasOwn(PASSKEY_NOTICES, done) ? PASSKEY_NOTICES[done] : undefined,
+    });
   });
 
   app.post<{ Params: Params }>('/user/:uid/passkeys/options', { config: PUBLIC }, async (request, reply) => {
     const user = await owner(request, reply, 'json');
     if (!user) return reply;
-    if (!web.csrf.verify(request, ((request.body ?? {}) as Form)[CSRF_FIELD])) return jsonRefusal(reply, 403, 'invalid_csrf', PASSKEY_TEXT.formExpired);
+    if (!web.csrf.verify(request, ((request.body ?? {}) as Form)[CSRF_FIELD])) return jsonRefusal(reply, 403, 'invalid_csrf', 'form.expired');
     const { options: creationOptions, handle } = await registrationOptions(services.passkeys, user);
     keepCeremony(reply, web.cookies, handle);
     return noStore(reply).send(creationOptions);
@@ -95,14 +114,14 @@ export async function passkeyManagementRoutes(app: FastifyInstance, options: { s
     const user = await formOwner(request, reply);
     if (!user) return reply;
     const form = (request.body ?? {}) as Form;
-    const name = passkeyName(form.name, PASSKEY_TEXT.defaultName);
-    if (name === null) return showPage(request, reply, user, 400, { error: PASSKEY_TEXT.badName });
+    const name = passkeyName(form.name, defaultName(request, reply, user));
+    if (name === null) return showPage(request, reply, user, 400, { error: 'passkeys.error.bad_name' });
     try {
       await registerPasskey(services.passkeys, user, handle, form.credential, name);
     } catch (error) {
       if (!(error instanceof PasskeyFailure)) throw error;
       audit(request, user, 'passkey.added', 'failure', error.reason);
-      return showPage(request, reply, user, PASSKEY_FAILURE_STATUS[error.reason], { error: PASSKEY_TEXT.failures[error.reason], name });
+      return showPage(request, reply, user, PASSKEY_FAILURE_STATUS[error.reason], { error: passkeyFailureText(error.reason), name });
     }
     audit(request, user, 'passkey.added', 'success', null);
     return reply.redirect(`/user/${user.uid}/passkeys?done=added`, 303);
@@ -111,10 +130,10 @@ export async function passkeyManagementRoutes(app: FastifyInstance, options: { s
   app.post<{ Params: Params }>('/user/:uid/passkeys/:id/rename', { config: PUBLIC }, async (request, reply) => {
     const user = await formOwner(request, reply);
     if (!user) return reply;
-    const name = passkeyName(((request.body ?? {}) as Form).name, PASSKEY_TEXT.defaultName);
-    if (name === null) return showPage(request, reply, user, 400, { error: PASSKEY_TEXT.badName });
+    const name = passkeyName(((request.body ?? {}) as Form).name, defaultName(request, reply, user));
+    if (name === null) return showPage(request, reply, user, 400, { error: 'passkeys.error.bad_name' });
     if (!(await store.webauthnCredentials.rename(user.uid, request.params.id ?? '', name)))
-      return showPage(request, reply, user, 404, { error: PASSKEY_TEXT.notFound });
+      return showPage(request, reply, user, 404, { error: 'passkeys.error.not_found' });
     audit(request, user, 'passkey.renamed', 'success', null);
     return reply.redirect(`/user/${user.uid}/passkeys?done=renamed`, 303);
   });
@@ -123,7 +142,7 @@ export async function passkeyManagementRoutes(app: FastifyInstance, options: { s
     const user = await formOwner(request, reply);
     if (!user) return reply;
     if (!(await store.webauthnCredentials.delete(user.uid, request.params.id ?? '')))
-      return showPage(request, reply, user, 404, { error: PASSKEY_TEXT.notFound });
+      return showPage(request, reply, user, 404, { error: 'passkeys.error.not_found' });
     audit(request, user, 'passkey.removed', 'success', null);
     return reply.redirect(`/user/${user.uid}/passkeys?done=removed`, 303);
   });
