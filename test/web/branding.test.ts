@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PAGE_CSP, PAGE_CSP_OWN_SCRIPTS } from '../../src/http/security-headers.js';
+import { PAGE_CSP_OWN_SCRIPTS } from '../../src/http/security-headers.js';
 import { authorizePath, spaRequest } from '../helpers/authorization.js';
 import { BrowserAgent, hiddenField, pkcePair } from '../helpers/browser-http.js';
 import { PASSWORD, startGatehouse, type Running } from '../helpers/gatehouse.js';
