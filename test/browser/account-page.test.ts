@@ -33,7 +33,7 @@ describe('the account page in Chromium', { skip }, () => {
     await page.waitForURL(/\/user\/login/);
     await page.getByLabel('Username').fill('alice');
     await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
     await page.waitForURL(/\/user\/\d+\/edit$/);
     return page;
   }

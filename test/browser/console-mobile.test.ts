@@ -65,7 +65,7 @@ describe('the console at 390 px in Chromium', { skip }, () => {
     await page.goto(`${gh.url}/admin`);
     await page.getByLabel('Username').fill('root');
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
     await page.waitForURL(`${gh.url}/admin`);
     const u = alice.uid;
     pages = [
