@@ -163,6 +163,65 @@ describe('a branded server', () => {
     // the login form knows nobody yet: the browser's language
     assert.match((await english.get('/user/login')).text, /<html lang="en">/);
   });
+
+  test('the account and passkeys pages speak the account’s German, errors included; the login’s passkey form the browser’s', async () => {
+    const german = new LanguageAgent(gh.url, 'de');
+    const form = await german.get('/user/register');
+    const password = 'copper kettle 9 meadows';
+    const created = await german.post('/user/register', {
+      name: 'hanna',
+      mail: 'hanna@example.com',
+      pass: password,
+      pass_confirm: password,
+      csrf_token: hiddenField(form.text, 'csrf_token')!,
+    });
+    assert.equal(created.status, 200, created.text.slice(0, 500));
+    const uid = (await gh.store.users.findByName('hanna'))!.uid;
+
+    const english = new LanguageAgent(gh.url, 'en');
+    assert.equal((await english.login('hanna', password)).status, 303);
+    const account = await english.get(`/user/${uid}/edit`);
+    assert.equal(account.status, 200);
+    assert.equal(account.headers.get('content-language'), 'de');
+    assert.equal(title(account.text), 'Ihr Konto · Acme ID');
+    assert.match(account.text, /<h2 id="password-heading">Passwort ändern<\/h2>/);
+    assert.match(account.text, /<label for="edit-current-pass">Aktuelles Passwort<\/label>/);
+    assert.match(account.text, /<p class="muted" id="pass-rule">Mindestens 10 Zeichen/);
+    assert.match(account.text, /<h2 id="everywhere-heading">Überall abmelden<\/h2>/);
+    assert.doesNotMatch(account.text, /Change password|Log out everywhere/);
+    assert.match(account.text, /<p class="muted" role="note">Das Ändern Ihrer E-Mail-Adresse ist nicht verfügbar: /, 'this server sends no mail');
+    const wrong = await english.post(`/user/${uid}/edit/password`, {
+      csrf_token: hiddenField(account.text, 'csrf_token')!,
+      current_pass: 'not my password',
+      pass: 'amber lantern 7 harbours',
+      pass_confirm: 'amber lantern 7 harbours',
+    });
+    assert.equal(wrong.status, 400);
+    assert.match(
+      wrong.text,
+      /id="current_pass-error" role="alert">Ihr aktuelles Passwort fehlt oder ist falsch; es wird benötigt, um das Passwort zu ändern\.</,
+    );
+
+    const passkeys = await english.get(`/user/${uid}/passkeys`);
+    assert.equal(passkeys.status, 200);
+    assert.equal(title(passkeys.text), 'Passkeys · Acme ID');
+    assert.match(passkeys.text, /<p>Sie haben noch keinen Passkey\.<\/p>/);
+    assert.match(passkeys.text, /<h2>Passkey hinzufügen<\/h2>/);
+    assert.match(passkeys.text, /data-failed="Der Passkey konnte nicht verwendet werden\./);
+    const badName = await english.post(`/user/${uid}/passkeys`, {
+      csrf_token: hiddenField(passkeys.text, 'csrf_token')!,
+      name: 'x'.repeat(61),
+      credential: '{}',
+    });
+    assert.equal(badName.status, 400);
+    assert.match(badName.text, /<p class="error" role="alert">Ein Name hat höchstens 60 Zeichen und keine Steuerzeichen\.<\/p>/);
+    assert.equal((await english.get(`/user/${uid}/passkeys?done=constructor`)).text.includes('role="status"'), false, 'an unknown notice is none');
+
+    const login = await (await fetch(`${gh.url}/user/login`, { headers: { 'accept-language': 'de' } })).text();
+    assert.match(login, /<button type="submit" class="secondary">Mit einem Passkey anmelden<\/button>/);
+    const englishLogin = await (await fetch(`${gh.url}/user/login`)).text();
+    assert.match(englishLogin, /<button type="submit" class="secondary">Log in with a passkey<\/button>/);
+  });
 });
 
 describe('a brand name made of markup', () => {
@@ -279,6 +338,39 @@ describe('mails in the account language', () => {
     assert.match(sent.text, /If bob is a valid account/);
     const reset = await smtp.waitFor('bob@example.com', /^Neue Anmeldedaten für bob auf /);
     assert.match(reset.text, /Dieser Link kann nur einmal verwendet werden/);
+  });
+
+  test('a German account changing its address: German errors and a German confirmation page', async () => {
+    const alice = (await gh.store.users.findByName('alice'))!;
+    await gh.store.users.update(alice.uid, { preferredLangcode: 'de' });
+    const agent = new BrowserAgent(gh.url);
+    assert.equal((await agent.login('alice', PASSWORD)).status, 303);
+    const page = await agent.get(`/user/${alice.uid}/edit`);
+    assert.match(page.text, /<label for="edit-mail">Neue E-Mail-Adresse<\/label>/);
+    const csrf = hiddenField(page.text, 'csrf_token')!;
+    const post = (fields: Record<string, string>) => agent.post(`/user/${alice.uid}/edit/mail`, { csrf_token: csrf, current_pass: PASSWORD, ...fields });
+    const cases: [Record<string, string>, string][] = [
+      [{ mail: 'not-an-address' }, 'mail-error" role="alert">Die E-Mail-Adresse not-an-address ist ungültig.<'],
+      [{ mail: '' }, 'mail-error" role="alert">Geben Sie die neue E-Mail-Adresse ein.<'],
+      [{ mail: 'ALICE@example.com' }, 'mail-error" role="alert">Das ist bereits Ihre E-Mail-Adresse.<'],
+      [{ mail: 'bob@example.com' }, 'mail-error" role="alert">Die E-Mail-Adresse bob@example.com wird bereits verwendet.<'],
+      [{ mail: 'alice.neu@example.com', current_pass: 'wrong' }, 'es wird benötigt, um die E-Mail-Adresse zu ändern.<'],
+    ];
+    for (const [fields, text] of cases) {
+      const refused = await post(fields);
+      assert.equal(refused.status, 400, JSON.stringify(fields));
+      assert.ok(refused.text.includes(text), `${JSON.stringify(fields)}: ${refused.text}`);
+    }
+    const sent = await post({ mail: 'alice.neu@example.com' });
+    assert.equal(sent.status, 303);
+    assert.match((await agent.get(sent.location!)).text, /<p class="notice" role="status">An die neue Adresse wurde ein Bestätigungslink gesendet\./);
+    const mail = await smtp.waitFor('alice.neu@example.com', /./);
+    const link = new URL(/https?:\/\/\S+\/user\/mail-change\/[A-Za-z0-9_-]{43}/.exec(mail.text)![0]).pathname;
+    const confirm = await new BrowserAgent(gh.url).get(link);
+    assert.equal(confirm.status, 200);
+    assert.equal(title(confirm.text), 'Neue E-Mail-Adresse bestätigen · Gatehouse');
+    assert.match(confirm.text, /<p>Damit wird alice\.neu@example\.com die E-Mail-Adresse von alice\.<\/p>/);
+    assert.match(confirm.text, /<button type="submit">Bestätigen<\/button>/);
   });
 
   test('an English registration gets the English mail as before', async () => {
