@@ -30,35 +30,20 @@ export function resetMail(options: MailOptions): NewMail {
   return { to: options.to, subject: messages.text(language, 'mail.reset.subject', values), text: messages.text(language, 'mail.reset.body', values) };
 }
 
-export function mailChangeMail(options: { to: string; name: string; site: string; url: string }): NewMail {
-  return {
-    to: options.to,
-    subject: `Confirm your new e-mail address at ${options.site}`,
-    text: `${options.name},
-
-A request to use this address for your account at ${options.site} has been made. To confirm it, open this link in your browser:
-
-${options.url}
-
-The address of your account changes only when you do. This link can be used once and expires after one day. If you did not ask for this, ignore this mail.
-
--- ${options.site}
-`,
-  };
+/** To the new address: the link that makes it the account's. */
+export function mailChangeMail(options: MailOptions): NewMail {
+  const { messages, language } = options;
+  const values = { name: options.name, site: options.site, url: options.url };
+  return { to: options.to, subject: messages.text(language, 'mail.change.subject', values), text: messages.text(language, 'mail.change.body', values) };
 }
 
 /** To the old address: someone logged in as the user asked to move the account elsewhere. */
-export function mailChangedNoticeMail(options: { to: string; name: string; site: string; newMail: string }): NewMail {
+export function mailChangedNoticeMail(options: Omit<MailOptions, 'url'> & { newMail: string }): NewMail {
+  const { messages, language } = options;
+  const values = { name: options.name, site: options.site, new_mail: options.newMail };
   return {
     to: options.to,
-    subject: `E-mail address change requested at ${options.site}`,
-    text: `${options.name},
-
-A request to change the e-mail address of your account at ${options.site} to ${options.newMail} has been made. It takes effect only once the link sent to that address is used.
-
-If you did not ask for this, log in, change your password and choose "Log out everywhere" on your account page.
-
--- ${options.site}
-`,
+    subject: messages.text(language, 'mail.change_notice.subject', values),
+    text: messages.text(language, 'mail.change_notice.body', values),
   };
 }

@@ -68,8 +68,9 @@ export async function requestMailChange(deps: AccountDeps, user: User, mail: unk
       expiresAt: now + VERIFY_LINK_TTL,
       usedAt: null,
     });
-    await deps.mail.queue(mailChangeMail({ to: address, name: user.name, site: deps.siteName, url: deps.links.mailChangeUrl(token) }), tx.mailOutbox);
-    if (user.mail) await deps.mail.queue(mailChangedNoticeMail({ to: user.mail, name: user.name, site: deps.siteName, newMail: address }), tx.mailOutbox);
+    const words = { messages: deps.messages, language: user.preferredLangcode, name: user.name, site: deps.siteName };
+    await deps.mail.queue(mailChangeMail({ ...words, to: address, url: deps.links.mailChangeUrl(token) }), tx.mailOutbox);
+    if (user.mail) await deps.mail.queue(mailChangedNoticeMail({ ...words, to: user.mail, newMail: address }), tx.mailOutbox);
   });
   deps.audit({ event: 'user.mail_change_request', outcome: 'success', userId: user.uid, clientId: null, ip, endpoint: '/user/edit', detail: null });
   return { kind: 'sent', mail: address };

@@ -340,7 +340,7 @@ describe('mails in the account language', () => {
     assert.match(reset.text, /Dieser Link kann nur einmal verwendet werden/);
   });
 
-  test('a German account changing its address: German errors and a German confirmation page', async () => {
+  test('a German account changing its address: German errors, mails and confirmation page', async () => {
     const alice = (await gh.store.users.findByName('alice'))!;
     await gh.store.users.update(alice.uid, { preferredLangcode: 'de' });
     const agent = new BrowserAgent(gh.url);
@@ -364,7 +364,10 @@ describe('mails in the account language', () => {
     const sent = await post({ mail: 'alice.neu@example.com' });
     assert.equal(sent.status, 303);
     assert.match((await agent.get(sent.location!)).text, /<p class="notice" role="status">An die neue Adresse wurde ein Bestätigungslink gesendet\./);
-    const mail = await smtp.waitFor('alice.neu@example.com', /./);
+    const mail = await smtp.waitFor('alice.neu@example.com', /^Bestätigen Sie Ihre neue E-Mail-Adresse auf /);
+    assert.match(mail.text, /Öffnen Sie zur Bestätigung diesen Link/);
+    const notice = await smtp.waitFor('alice@example.com', /^Änderung der E-Mail-Adresse auf .* beantragt$/);
+    assert.match(notice.text, /in alice\.neu@example\.com zu ändern/);
     const link = new URL(/https?:\/\/\S+\/user\/mail-change\/[A-Za-z0-9_-]{43}/.exec(mail.text)![0]).pathname;
     const confirm = await new BrowserAgent(gh.url).get(link);
     assert.equal(confirm.status, 200);
