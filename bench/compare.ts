@@ -17,6 +17,8 @@ import { barChartSvg } from './chart.js';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+/** alternating turns per server and scenario (measurePair) */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
 const SMOKE = process.env.BENCH_SMOKE === '1';
 const RESULTS_DIR = process.env.BENCH_RESULTS_DIR ?? join(process.cwd(), 'bench', 'results');
 const MAIN = join(process.cwd(), 'dist', 'main.js');
@@ -62,8 +64,9 @@ function workOf(body: string | undefined, rotation = false): string {
   if (!body) return 'no successful answer seen';
   const answer = JSON.parse(body) as Record<string, string>;
   const alg = (jwt: string | undefined): string => {
-    if (!jwt || jwt.split('.').length !== 3) return 'opaque';
-    return `JWT ${(JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()) as { alg: string }).alg}`;
+    const parts = jwt?.split('.') ?? [];
+    if (parts.length !== 3) return 'opaque';
+    return `JWT ${(JSON.parse(Buffer.from(parts[0], 'base64url').toString()) as { alg: string }).alg}`;
   };
   const parts = [`${alg(answer.access_token)} access token`];
   if (answer.refresh_token) parts.push(rotation ? 'refresh token rotated (a new one back)' : 'refresh token issued');
@@ -172,6 +175,44 @@ async function measure(options: autocannon.Options): Promise<Measured> {
   // a run bounded by amount ends when its pool does: rate = requests / wall time
   const rps = options.amount ? r.requests.total / ((performance.now() - started) / 1000) : r.requests.average;
   return { rps, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, valid: r.errors + r.timeouts + r.non2xx === 0 };
+}
+
+/** A server's load: fixed, or made afresh for each turn (bounded by its `amount`). */
+type Side = autocannon.Options | (() => Promise<autocannon.Options>);
+
+/**
+ * Both servers in ROUNDS alternating turns (DURATION split between them, or the prepared pool):
+ * on a shared machine whose load drifts, each side sees the same mix of quiet and busy moments.
+ * The rate is all requests over all time; p50 the mean of the turns', p99 the worst turn's.
+ */
+async function measurePair(gatehouse: Side, provider: Side): Promise<[Measured, Measured]> {
+  const sides = [gatehouse, provider];
+  const totals = sides.map(() => ({ requests: 0, seconds: 0, p50: 0, p99: 0, errors: 0, non2xx: 0 }));
+  if (WARMUP > 0) for (const side of sides) if (typeof side !== 'function') await autocannon({ ...side, duration: WARMUP });
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, side] of sides.entries()) {
+      // a side made per turn (codes, which expire within a minute): made before its clock starts
+      const options = typeof side === 'function' ? await side() : side;
+      const started = performance.now();
+      const r = await autocannon({ connections: CONNECTIONS, ...options, duration: DURATION / ROUNDS });
+      const t = totals[i];
+      t.requests += r.requests.total;
+      t.seconds += (performance.now() - started) / 1000;
+      t.p50 += r.latency.p50 / ROUNDS;
+      t.p99 = Math.max(t.p99, r.latency.p99);
+      t.errors += r.errors + r.timeouts;
+      t.non2xx += r.non2xx;
+    }
+  }
+  const [g, p] = totals.map((t) => ({
+    rps: t.requests / t.seconds,
+    p50: Math.round(t.p50),
+    p99: t.p99,
+    errors: t.errors,
+    non2xx: t.non2xx,
+    valid: t.errors + t.non2xx === 0,
+  }));
+  return [g, p];
 }
 
 /**
@@ -317,12 +358,13 @@ async function main(): Promise<void> {
   const both = async (
     id: number,
     name: string,
-    gatehouse: autocannon.Options,
-    provider: autocannon.Options,
+    gatehouse: Side,
+    provider: Side,
     minimum: number,
     work: () => { gatehouse: string; oidcProvider: string },
   ): Promise<ScenarioResult> => {
-    const result: ScenarioResult = { id, name, gatehouse: await measure(gatehouse), oidcProvider: await measure(provider) };
+    const [g, p] = await measurePair(gatehouse, provider);
+    const result: ScenarioResult = { id, name, gatehouse: g, oidcProvider: p };
     result.ratio = result.gatehouse.rps / result.oidcProvider!.rps;
     result.work = work();
     judge(result, minimum);
@@ -398,8 +440,11 @@ async function main(): Promise<void> {
 
   if (runs(4)) {
     // no `openid` on either side (so no ID token), one ES256 JWT access token per rotation
+    // a turn's end drops the tokens of the requests then in flight (their answers are never
+    // read): enough for every turn to lose a connection's worth
+    const poolSize = CONNECTIONS * (ROUNDS + 3);
     const ghRefresh: string[] = [];
-    for (let i = 0; i < CONNECTIONS * 2; i++)
+    for (let i = 0; i < poolSize; i++)
       ghRefresh.push(
         (
           await post(`${ghEs}/oauth/token`, {
@@ -412,7 +457,7 @@ async function main(): Promise<void> {
           })
         ).refresh_token,
       );
-    const opRefresh = await providerMint(opEs, 'refresh', CONNECTIONS * 2);
+    const opRefresh = await providerMint(opEs, 'refresh', poolSize);
     const [ghSample, opSample]: Sample[] = [{}, {}];
     await both(
       4,
@@ -428,15 +473,18 @@ async function main(): Promise<void> {
   }
 
   if (runs(5)) {
-    const codeCount = Math.max(200, 2500 * DURATION);
-    const ghCodes = await gatehouseCodes(ghEs, codeCount);
-    const opCodes = await providerMint(opEs, 'codes', codeCount);
+    // codes live 60 s: each turn gets codes made just before it
+    const codeCount = Math.max(200, Math.ceil((2500 * DURATION) / ROUNDS));
     const [ghSample, opSample]: Sample[] = [{}, {}];
+    const turn = (base: string, path: string, make: () => Promise<string[]>, sample: Sample) => async (): Promise<autocannon.Options> => {
+      const codes = await make();
+      return { url: base, amount: codes.length, requests: codeRequests(path, codes, { client_id: 'bench', client_secret: SECRET }, sample) };
+    };
     await both(
       5,
       'authorization-code exchange (codes prepared ahead)',
-      { url: ghEs, amount: ghCodes.length, requests: codeRequests('/oauth/token', ghCodes, { client_id: 'bench', client_secret: SECRET }, ghSample) },
-      { url: opEs, amount: opCodes.length, requests: codeRequests('/token', opCodes, { client_id: 'bench', client_secret: SECRET }, opSample) },
+      turn(ghEs, '/oauth/token', () => gatehouseCodes(ghEs, codeCount), ghSample),
+      turn(opEs, '/token', () => providerMint(opEs, 'codes', codeCount), opSample),
       1.5,
       () => ({
         gatehouse: `${secretPost}, PKCE S256; codes from its /oauth/authorize; ${workOf(ghSample.body)}; stored durably in SQLite`,
@@ -504,6 +552,7 @@ async function main(): Promise<void> {
     smoke: SMOKE,
     node: process.version,
     durationSeconds: DURATION,
+    rounds: ROUNDS,
     connections: CONNECTIONS,
     ceilings,
     scenarios: results,
@@ -527,6 +576,7 @@ function markdown(report: {
   smoke: boolean;
   node: string;
   durationSeconds: number;
+  rounds: number;
   connections: number;
   ceilings: Record<string, number>;
   scenarios: ScenarioResult[];
@@ -534,7 +584,7 @@ function markdown(report: {
   const lines = [
     `# Gatehouse vs oidc-provider — ${report.date}${report.smoke ? ' (smoke run: figures not meaningful)' : ''}`,
     '',
-    `Node ${report.node}, ${report.durationSeconds} s per scenario after warm-up, ${report.connections} connections, both servers on 127.0.0.1 of the same 2-core machine.`,
+    `Node ${report.node}, ${report.durationSeconds} s per scenario and server after warm-up, in ${report.rounds} alternating turns, ${report.connections} connections, both servers on 127.0.0.1 of the same 2-core machine.`,
     '',
     '| # | scenario | Gatehouse req/s | p50 ms | p99 ms | oidc-provider req/s | p50 ms | p99 ms | ratio | target | met |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
