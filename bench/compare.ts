@@ -490,6 +490,9 @@ async function main(): Promise<void> {
     const turn = (base: string, path: string, make: () => Promise<string[]>, sample: Sample) => async (): Promise<autocannon.Options> => {
       const codes = await make();
       lastCount = codes.length;
+      // a moment for the server to settle after making them (Gatehouse's WAL checkpoint of the
+      // thousands of commits that made its codes), given to both sides alike
+      await new Promise((resolve) => setTimeout(resolve, 1000));
       return { url: base, amount: codes.length, requests: codeRequests(path, codes, { client_id: 'bench', client_secret: SECRET }, sample) };
     };
     await both(
