@@ -86,13 +86,23 @@ export interface Repositories {
  * it touches, and tests or new stores need only those repositories.
  */
 export type StoreFor<K extends keyof Repositories> = Pick<Repositories, K> & {
-  transaction<T>(fn: (tx: StoreFor<K>) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: StoreFor<K>) => Promise<T>, options?: TransactionOptions): Promise<T>;
 };
+
+export interface TransactionOptions {
+  /**
+   * SQLite: this short transaction may share its COMMIT with others arriving meanwhile (group
+   * commit, group-commit.ts) — in a savepoint of its own, answered only once the shared commit
+   * is done. Only for `fn`s that do database work and nothing else (no signing, no network),
+   * as the whole group waits while each runs. PostgreSQL ignores it.
+   */
+  shareCommit?: boolean;
+}
 
 export interface Store extends Repositories {
   readonly engine: 'sqlite' | 'postgres';
   /** runs `fn` in one transaction; the store it receives is bound to that transaction */
-  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Store) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Inside a transaction: waits until no other transaction, in any process, holds lock `name`,
    * and holds it until this one ends (a check and the write it allows, as one). PostgreSQL: an
