@@ -32,6 +32,8 @@ import { userinfoRoutes } from './oidc/userinfo.js';
 import { appsRoutes } from './web/apps-routes.js';
 import { landingRoutes } from './web/landing-routes.js';
 import { loginRoutes } from './web/login-routes.js';
+import { secondFactorRoutes } from './web/second-factor-routes.js';
+import { securityRoutes } from './web/security-routes.js';
 import { loginStatusRoute } from './web/json-login.js';
 import { registerRoutes } from './web/register-routes.js';
 import { passwordRoutes } from './web/password-routes.js';
@@ -116,6 +118,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(authorizeEndpoint, { services });
   await app.register(landingRoutes, { services });
   await app.register(loginRoutes, { services });
+  await app.register(secondFactorRoutes, { services });
+  await app.register(securityRoutes, { services });
   await app.register(loginStatusRoute, { services });
   await app.register(registerRoutes, { services });
   await app.register(passwordRoutes, { services });

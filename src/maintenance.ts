@@ -71,6 +71,7 @@ export class Maintenance {
       audit_log: now - this.config.auditRetentionDays * 86_400,
       device_codes: now - CODE_GRACE,
       user_tokens: now,
+      pending_logins: now,
       // a sent mail's entry (its body is gone already) is kept a week for the console's counts
       mail_outbox: now - 7 * 86_400,
     };

@@ -32,6 +32,8 @@ import { IdTokens } from './oidc/id-token.js';
 import { Csrf } from './web/csrf.js';
 import { protocolPages } from './web/protocol-pages.js';
 import { WebSessions } from './web/sessions.js';
+import { PendingLogins } from './web/pending-logins.js';
+import { RecoveryCodeReveal } from './web/recovery-code-reveal.js';
 import { webCookies } from './web/web-cookies.js';
 import { outboxMailer, type Mailer } from './mail/mailer.js';
 import { OutboxSender } from './mail/outbox-sender.js';
@@ -39,6 +41,8 @@ import { smtpTransport } from './mail/smtp-transport.js';
 import type { FloodRepository } from './store/store.js';
 import type { AccountDeps } from './accounts/account-deps.js';
 import { OneTimeLinks } from './accounts/one-time-links.js';
+import { SecondFactors } from './accounts/second-factors/second-factors.js';
+import { RecoveryCodeDigests } from './accounts/second-factors/recovery-codes.js';
 
 export interface Services {
   config: Config;
@@ -56,7 +60,15 @@ export interface Services {
   audit: AuditLog;
   idTokens: IdTokens;
   /** what the protocol layer needs of the web layer: sessions, CSRF, the pages it shows */
-  web: { sessions: WebSessions; csrf: Csrf; pages: typeof protocolPages };
+  web: {
+    sessions: WebSessions;
+    csrf: Csrf;
+    pages: typeof protocolPages;
+    /** logins waiting for their second factor */
+    pending: PendingLogins;
+    /** recovery codes on their way to the page that shows them once */
+    reveal: RecoveryCodeReveal;
+  };
   maintenance: Maintenance;
   metrics: Metrics;
   /** Redis, when REDIS_URL names one: flood counts and rate limits shared by every instance */
@@ -83,6 +95,8 @@ export interface Services {
   floodCounts: FloodRepository;
   /** what registration, mail verification and password reset run on */
   accounts: AccountDeps;
+  /** users' second factors (TOTP, recovery codes): who must pass one, checks, enrolment */
+  secondFactors: SecondFactors;
   /** reloads keys, roles and scopes from the store (after a change made here or elsewhere) */
   reload(): Promise<void>;
   start(): Promise<void>;
@@ -200,6 +214,17 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
       audit: (entry) => audit.record(entry),
       refreshRevocations: () => revocations.refresh(),
     },
+    secondFactors: new SecondFactors({
+      store,
+      clock,
+      seeds: new TokenSealer(config.secret, 'totp-seed'),
+      recoveryDigests: new RecoveryCodeDigests(config.secret),
+      catalog: () => catalog,
+      flood,
+      passwords: users,
+      siteName: new URL(config.issuer).host,
+      audit: (entry) => audit.record(entry),
+    }),
     idTokens: new IdTokens({ keys, clock, issuer: config.issuer, ttl: config.idTokenTtl, catalog }),
     maintenance: new Maintenance(store, clock, config, log, async () => reloadKeys()),
     shared,
@@ -211,6 +236,8 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
       sessions: new WebSessions(store, clock, cookies, config.sessionTtl),
       csrf: new Csrf(config.secret, cookies),
       pages: protocolPages,
+      pending: new PendingLogins(store, clock, cookies),
+      reveal: new RecoveryCodeReveal(config.secret, cookies),
     },
     admin: {
       store,

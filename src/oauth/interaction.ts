@@ -9,7 +9,7 @@ import type { Scope } from '../domain/scope.js';
 export interface SignedIn {
   user: { uid: number; name: string };
   /** seconds: when the user logged in (OIDC `auth_time`, `max_age`) */
-  session: { authTime: number };
+  session: { authTime: number; amr: string[] };
 }
 
 export interface ConsentView {

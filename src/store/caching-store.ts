@@ -245,6 +245,12 @@ export class CachingStore implements Store {
   get userTokens() {
     return this.inner.userTokens;
   }
+  get secondFactors() {
+    return this.inner.secondFactors;
+  }
+  get pendingLogins() {
+    return this.inner.pendingLogins;
+  }
   get codes() {
     return this.inner.codes;
   }

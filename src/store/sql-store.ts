@@ -28,6 +28,8 @@ import { SqlUsers } from './sql/users.js';
 import { SqlApiKeys } from './sql/api-keys.js';
 import { SqlMailOutbox } from './sql/mail-outbox.js';
 import { SqlUserTokens } from './sql/user-tokens.js';
+import { SqlSecondFactors } from './sql/second-factors.js';
+import { SqlPendingLogins } from './sql/pending-logins.js';
 import type {
   ApiKeyRepository,
   AuditRepository,
@@ -69,6 +71,8 @@ export class SqlStore implements Store {
   readonly apiKeys: ApiKeyRepository;
   readonly mailOutbox: SqlMailOutbox;
   readonly userTokens: SqlUserTokens;
+  readonly secondFactors: SqlSecondFactors;
+  readonly pendingLogins: SqlPendingLogins;
   readonly deviceCodes: DeviceCodeRepository;
   readonly registrations: RegistrationRepository;
   readonly claimMappings: ClaimMappingRepository;
@@ -116,6 +120,8 @@ export class SqlStore implements Store {
     this.apiKeys = new SqlApiKeys(db, notify);
     this.mailOutbox = new SqlMailOutbox(db);
     this.userTokens = new SqlUserTokens(db);
+    this.secondFactors = new SqlSecondFactors(db);
+    this.pendingLogins = new SqlPendingLogins(db);
     this.deviceCodes = new SqlDeviceCodes(db);
     this.registrations = new SqlRegistrations(db);
     this.claimMappings = new SqlClaimMappings(db, notify);

@@ -23,6 +23,8 @@ import type { UserRepository } from './repositories/users.js';
 import type { ApiKeyRepository } from './repositories/api-keys.js';
 import type { MailOutboxRepository } from './repositories/mail-outbox.js';
 import type { UserTokenRepository } from './repositories/user-tokens.js';
+import type { SecondFactorRepository } from './repositories/second-factors.js';
+import type { PendingLoginRepository } from './repositories/pending-logins.js';
 
 export type * from './repositories/audit.js';
 export type * from './repositories/authorization-codes.js';
@@ -45,6 +47,8 @@ export type * from './repositories/mail-outbox.js';
 export type * from './repositories/user-tokens.js';
 export type * from './repositories/claim-mappings.js';
 export type * from './repositories/resources.js';
+export type * from './repositories/second-factors.js';
+export type * from './repositories/pending-logins.js';
 
 /** Every repository of a store, by the name a flow asks for it. */
 export interface Repositories {
@@ -69,6 +73,8 @@ export interface Repositories {
   readonly registrations: RegistrationRepository;
   readonly claimMappings: ClaimMappingRepository;
   readonly resources: ResourceRepository;
+  readonly secondFactors: SecondFactorRepository;
+  readonly pendingLogins: PendingLoginRepository;
 }
 
 /**

@@ -100,7 +100,7 @@ export async function deviceRoutes(app: FastifyInstance, options: { services: Se
     if (decision !== 'allow' && decision !== 'deny') return sendPage(reply, 400, messagePage('Invalid request', 'Unknown decision.'));
     const decided = await store.deviceCodes.decide(
       digest,
-      { status: decision === 'allow' ? 'approved' : 'denied', userId: current.user.uid, authTime: current.session.authTime },
+      { status: decision === 'allow' ? 'approved' : 'denied', userId: current.user.uid, authTime: current.session.authTime, amr: current.session.amr },
       now,
     );
     if (!decided)

@@ -7,6 +7,10 @@ import type { CookieSerializeOptions } from '@fastify/cookie';
 export interface WebCookies {
   session: string;
   csrf: string;
+  /** a login whose password was right, waiting for its second factor */
+  pending: string;
+  /** recovery codes just made, sealed, until the page showing them once is opened */
+  reveal: string;
   /** attributes every set (and every clear: a `__Host-` cookie is only replaced with the same ones) */
   attributes(maxAge?: number): CookieSerializeOptions;
 }
@@ -16,6 +20,8 @@ export function webCookies(secure: boolean): WebCookies {
   return {
     session: `${prefix}gh_session`,
     csrf: `${prefix}gh_csrf`,
+    pending: `${prefix}gh_pending`,
+    reveal: `${prefix}gh_reveal`,
     attributes: (maxAge) => ({ path: '/', httpOnly: true, sameSite: 'lax', secure, ...(maxAge === undefined ? {} : { maxAge }) }),
   };
 }

@@ -14,6 +14,7 @@ import { accountsMail } from './015_accounts_mail.js';
 import { clientRegistration } from './013_client_registration.js';
 import { deviceCodes } from './013_device_codes.js';
 import { userFields } from './014_user_fields.js';
+import { secondFactors } from './016_second_factors.js';
 
 export function migrationProvider(engine: Engine): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '013_device_codes': deviceCodes,
     '013_client_registration': clientRegistration,
     '014_user_fields': userFields,
+    '016_second_factors': secondFactors,
   };
   return { getMigrations: async () => migrations };
 }

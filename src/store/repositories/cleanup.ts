@@ -19,5 +19,7 @@ export type ExpiringKind =
   | 'device_codes'
   /** one-time tokens past their expiry, used or not */
   | 'user_tokens'
+  /** logins that waited for a second factor past their few minutes */
+  | 'pending_logins'
   /** mails sent before the cutoff (unsent ones, waiting or given up, stay for the console) */
   | 'mail_outbox';

@@ -14,6 +14,7 @@ const EXPIRY: Record<ExpiringKind, { key: string; column: string; ms?: boolean }
   audit_log: { key: 'id', column: 'at', ms: true },
   device_codes: { key: 'device_digest', column: 'expires_at' },
   user_tokens: { key: 'digest', column: 'expires_at' },
+  pending_logins: { key: 'digest', column: 'expires_at' },
   // NULL (not sent) is never before a cutoff: only sent mails go
   mail_outbox: { key: 'id', column: 'sent_at' },
 };
