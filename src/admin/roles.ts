@@ -28,7 +28,13 @@ export function validateRole(input: RoleInput): Role {
   checkText('label', input.label, 255);
   if (input.mfaRequired !== undefined && typeof input.mfaRequired !== 'boolean') throw new ValidationError('mfaRequired', 'must be true or false');
   const isAdmin = input.id === ADMINISTRATOR_ROLE;
-  return { id: input.id, label: input.label || input.id, permissions: isAdmin ? [] : [...new Set(permissions)].sort(), isAdmin, mfaRequired: input.mfaRequired === true };
+  return {
+    id: input.id,
+    label: input.label || input.id,
+    permissions: isAdmin ? [] : [...new Set(permissions)].sort(),
+    isAdmin,
+    mfaRequired: input.mfaRequired === true,
+  };
 }
 
 function changedRoleFields(a: Role, b: Role): string[] {
@@ -37,9 +43,7 @@ function changedRoleFields(a: Role, b: Role): string[] {
     a.isAdmin !== b.isAdmin && 'isAdmin',
     !sameList(a.permissions, b.permissions) && 'permissions',
     (a.mfaRequired === true) !== (b.mfaRequired === true) && 'mfaRequired',
-  ].filter(
-    (f): f is string => typeof f === 'string',
-  );
+  ].filter((f): f is string => typeof f === 'string');
 }
 
 /**

@@ -58,7 +58,8 @@ export const roleProperties = {
   permissions: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 128 }, maxItems: 500 },
   mfaRequired: {
     type: 'boolean',
-    description: 'Holders must pass a second factor (TOTP, recovery code) at login; one who has none is led through enrolment at their next login. Default false.',
+    description:
+      'Holders must pass a second factor (TOTP, recovery code) at login; one who has none is led through enrolment at their next login. Default false.',
   },
 } as const;
 

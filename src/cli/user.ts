@@ -182,7 +182,10 @@ export function userCommand(program: Command): void {
   );
 
   withJson(
-    user.command('reset-factors').description("remove a user's second factors (authenticator app, recovery codes): a lost phone").argument('<name>', 'user name'),
+    user
+      .command('reset-factors')
+      .description("remove a user's second factors (authenticator app, recovery codes): a lost phone")
+      .argument('<name>', 'user name'),
   ).action(async (name: string, options: JsonOption) => {
     const found = await asOperator(async (ctx, store) => {
       const target = await named(store, name);

@@ -10,7 +10,14 @@ import type { SessionRow } from '../store/store.js';
 
 export const SECOND_FACTOR_PATH = '/user/login/second-factor';
 
-export async function completeLogin(services: Services, request: FastifyRequest, reply: FastifyReply, user: User, methods: string[], endpoint = '/user/login'): Promise<SessionRow> {
+export async function completeLogin(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  user: User,
+  methods: string[],
+  endpoint = '/user/login',
+): Promise<SessionRow> {
   const { web } = services;
   await web.sessions.end(request, reply); // a new login never continues an old session (fixation)
   await web.pending.end(request, reply);
@@ -37,6 +44,14 @@ export async function continueLogin(
   if (requirement === 'none') return { kind: 'logged_in', session: await completeLogin(services, request, reply, user, methods, endpoint) };
   await services.web.sessions.end(request, reply);
   await services.web.pending.start(request, reply, user, methods, destination);
-  services.audit.record({ event: 'user.login', outcome: 'success', userId: user.uid, clientId: null, ip: request.ip, endpoint, detail: `second_factor_${requirement}` });
+  services.audit.record({
+    event: 'user.login',
+    outcome: 'success',
+    userId: user.uid,
+    clientId: null,
+    ip: request.ip,
+    endpoint,
+    detail: `second_factor_${requirement}`,
+  });
   return { kind: 'second_factor', location: SECOND_FACTOR_PATH };
 }

@@ -43,7 +43,13 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
     return who;
   }
 
-  async function showSecurity(request: FastifyRequest, reply: FastifyReply, current: CurrentSession, status: number, extra: { notice?: string; error?: string } = {}) {
+  async function showSecurity(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    current: CurrentSession,
+    status: number,
+    extra: { notice?: string; error?: string } = {},
+  ) {
     const factors = await secondFactors.status(current.user);
     return sendPage(
       reply,
@@ -55,7 +61,11 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
   async function showEnrolment(request: FastifyRequest, reply: FastifyReply, current: CurrentSession, status: number, error?: string) {
     const enrolment = await secondFactors.totpEnrolment(current.user);
     if (!enrolment) return reply.redirect(base(current.user.uid), 303);
-    return sendPage(reply, status, totpEnrolmentPage({ csrf: web.csrf.token(request, reply), action: `${base(current.user.uid)}/totp/confirm`, enrolment, error }));
+    return sendPage(
+      reply,
+      status,
+      totpEnrolmentPage({ csrf: web.csrf.token(request, reply), action: `${base(current.user.uid)}/totp/confirm`, enrolment, error }),
+    );
   }
 
   app.get<UidParams>('/user/:uid/security', { config: PUBLIC }, async (request, reply) => {
@@ -99,7 +109,12 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
     const current = await postingOwner(request, reply);
     if (!('session' in current)) return current;
     const form = (request.body ?? {}) as Form;
-    const outcome = await secondFactors.removeTotp(current.user, { password: text(form.current_pass), code: text(form.code) }, request.ip, '/user/{uid}/security/totp/remove');
+    const outcome = await secondFactors.removeTotp(
+      current.user,
+      { password: text(form.current_pass), code: text(form.code) },
+      request.ip,
+      '/user/{uid}/security/totp/remove',
+    );
     if (typeof outcome === 'object') {
       reply.header('retry-after', String(outcome.retryAfter));
       return showSecurity(request, reply, current, 429, { error: T.flood });

@@ -66,7 +66,11 @@ test('a holder of a role requiring MFA enrols at login, then passes the factor e
   assert.equal(login.location, '/user/login/second-factor');
   const step = await next.get(login.location!);
   assert.match(step.text, /name="code"/);
-  const ok = await next.post('/user/login/second-factor', { csrf_token: hiddenField(step.text, 'csrf_token')!, method: 'totp', code: totpCodeAt(secret, gh.clock.now()) });
+  const ok = await next.post('/user/login/second-factor', {
+    csrf_token: hiddenField(step.text, 'csrf_token')!,
+    method: 'totp',
+    code: totpCodeAt(secret, gh.clock.now()),
+  });
   assert.equal(ok.status, 303);
 });
 
@@ -120,7 +124,13 @@ test('the console role form sets mfaRequired and the console resets factors', as
   assert.equal((await admin.login('root', PASSWORD, '/admin/roles')).status, 303);
   const roles = await admin.get('/admin/roles');
   assert.match(roles.text, /name="mfaRequired"/);
-  const saved = await admin.post('/admin/roles', { csrf_token: hiddenField(roles.text, 'csrf_token')!, id: 'viewer', label: 'Viewer', permissions: 'access user profiles', mfaRequired: '1' });
+  const saved = await admin.post('/admin/roles', {
+    csrf_token: hiddenField(roles.text, 'csrf_token')!,
+    id: 'viewer',
+    label: 'Viewer',
+    permissions: 'access user profiles',
+    mfaRequired: '1',
+  });
   assert.equal(saved.status, 303, saved.text.slice(0, 300));
   assert.equal((await gh.store.roles.get('viewer'))?.mfaRequired, true);
 
@@ -143,7 +153,9 @@ test('acr_values asking for a second factor makes a password session step up; pr
   const silent = await agent.get(`/oauth/authorize?${new URLSearchParams({ ...fields, acr_values: 'urn:gatehouse:acr:mfa', prompt: 'none' })}`);
   assert.equal(new URL(silent.location!).searchParams.get('error'), 'interaction_required');
   // unknown values are voluntary and ignored; pwd accepted as an alternative means no step-up
-  const lenient = await agent.get(`/oauth/authorize?${new URLSearchParams({ ...fields, acr_values: 'urn:other:gold urn:gatehouse:acr:mfa urn:gatehouse:acr:pwd' })}`);
+  const lenient = await agent.get(
+    `/oauth/authorize?${new URLSearchParams({ ...fields, acr_values: 'urn:other:gold urn:gatehouse:acr:mfa urn:gatehouse:acr:pwd' })}`,
+  );
   assert.match(lenient.location!, /code=/);
 
   const stepUp = await agent.get(`/oauth/authorize?${new URLSearchParams({ ...fields, acr_values: 'urn:gatehouse:acr:mfa' })}`);
@@ -160,7 +172,13 @@ test('acr_values asking for a second factor makes a password session step up; pr
   const back = /class="button" href="([^"]+)"/.exec(codesPage.text)![1].replace(/&amp;/g, '&');
   const answer = await agent.get(back);
   const code = new URL(answer.location!).searchParams.get('code')!;
-  const tokens = await form(`${gh.url}/oauth/token`, { grant_type: 'authorization_code', client_id: 'webapp', client_secret: SECRET, code, redirect_uri: 'https://rp.example/cb' });
+  const tokens = await form(`${gh.url}/oauth/token`, {
+    grant_type: 'authorization_code',
+    client_id: 'webapp',
+    client_secret: SECRET,
+    code,
+    redirect_uri: 'https://rp.example/cb',
+  });
   assert.equal(tokens.status, 200, tokens.text);
   const { claims } = decodeJwt(tokens.body.id_token);
   assert.equal(claims.acr, 'urn:gatehouse:acr:mfa');

@@ -191,12 +191,24 @@ describe('TOTP and recovery codes', () => {
     assert.deepEqual(await json.json(), { message: 'This account logs in with a second factor: log in through the login page (/user/login) instead.' });
     assert.equal(json.headers.getSetCookie().filter((c) => c.startsWith('gh_session=') && !/max-age=0|expires=thu, 01 jan 1970/i.test(c)).length, 0);
 
-    const grant = await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'bob', password: PASSWORD });
+    const grant = await form(`${gh.url}/oauth/token`, {
+      grant_type: 'password',
+      client_id: 'backend',
+      client_secret: SECRET,
+      username: 'bob',
+      password: PASSWORD,
+    });
     assert.equal(grant.status, 400);
     assert.equal(grant.body.error, 'invalid_grant');
     assert.match(grant.body.error_description, /second factor is required/);
     // a wrong password is still just a wrong password: nothing tells whether bob has a factor
-    const wrongPass = await form(`${gh.url}/oauth/token`, { grant_type: 'password', client_id: 'backend', client_secret: SECRET, username: 'bob', password: 'nope' });
+    const wrongPass = await form(`${gh.url}/oauth/token`, {
+      grant_type: 'password',
+      client_id: 'backend',
+      client_secret: SECRET,
+      username: 'bob',
+      password: 'nope',
+    });
     assert.equal(wrongPass.status, 400);
     assert.doesNotMatch(wrongPass.body.error_description, /second factor/);
   });
@@ -212,7 +224,13 @@ describe('TOTP and recovery codes', () => {
     assert.equal(ok.status, 303);
     const back = await agent.get(ok.location!);
     const code = new URL(back.location!).searchParams.get('code')!;
-    const tokens = await form(`${gh.url}/oauth/token`, { grant_type: 'authorization_code', client_id: 'webapp', client_secret: SECRET, code, redirect_uri: 'https://rp.example/cb' });
+    const tokens = await form(`${gh.url}/oauth/token`, {
+      grant_type: 'authorization_code',
+      client_id: 'webapp',
+      client_secret: SECRET,
+      code,
+      redirect_uri: 'https://rp.example/cb',
+    });
     assert.equal(tokens.status, 200, tokens.text);
     const claims = decodeJwt(tokens.body.id_token);
     assert.deepEqual(claims.amr, ['pwd', 'otp']);

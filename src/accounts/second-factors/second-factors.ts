@@ -27,7 +27,10 @@ export interface SecondFactorDeps extends FactorKindDeps {
 /** What the login must do after a right password: nothing more, pass a factor, or enrol one first. */
 export type Requirement = 'none' | 'verify' | 'enrol';
 
-export type VerifyOutcome = { kind: 'ok'; amr: string; method: string } | { kind: 'refused'; reason: 'wrong' | 'reused' | 'malformed' | 'unknown_method' } | { kind: 'flood'; retryAfter: number };
+export type VerifyOutcome =
+  | { kind: 'ok'; amr: string; method: string }
+  | { kind: 'refused'; reason: 'wrong' | 'reused' | 'malformed' | 'unknown_method' }
+  | { kind: 'flood'; retryAfter: number };
 
 export interface TotpEnrolment {
   uri: string;
@@ -95,7 +98,8 @@ export class SecondFactors {
     let secret = existing ? this.deps.seeds.open(existing.sealedSecret, seedBinding(user.uid)) : null;
     if (secret === null) {
       secret = newTotpSecret();
-      if (!(await this.deps.store.secondFactors.putPendingTotp(user.uid, this.deps.seeds.seal(secret, seedBinding(user.uid)), nowSeconds(this.deps.clock)))) return null;
+      if (!(await this.deps.store.secondFactors.putPendingTotp(user.uid, this.deps.seeds.seal(secret, seedBinding(user.uid)), nowSeconds(this.deps.clock))))
+        return null;
     }
     const uri = totpUri(secret, this.deps.siteName, user.name);
     return { uri, svg: await qrCodeSvg(uri), secret };
@@ -105,7 +109,12 @@ export class SecondFactors {
    * Confirms the pending TOTP secret with its first code: the secret becomes a factor, and the
    * ten new recovery codes are returned, to be shown once. The code's step counts as used.
    */
-  async confirmTotp(user: User, input: string, ip: string, endpoint: string): Promise<{ codes: string[] } | { refused: 'wrong' | 'malformed' | 'none_pending' } | { retryAfter: number }> {
+  async confirmTotp(
+    user: User,
+    input: string,
+    ip: string,
+    endpoint: string,
+  ): Promise<{ codes: string[] } | { refused: 'wrong' | 'malformed' | 'none_pending' } | { retryAfter: number }> {
     const row = await this.deps.store.secondFactors.getTotp(user.uid);
     if (!row || row.confirmedAt !== null) return { refused: 'none_pending' };
     const code = normalizeTotpCode(input);
@@ -136,7 +145,12 @@ export class SecondFactors {
    * Removes the user's TOTP factor and recovery codes, proved by the current password or a
    * current code: a stolen session alone cannot strip the factor.
    */
-  async removeTotp(user: User, proof: { password?: string; code?: string }, ip: string, endpoint: string): Promise<'removed' | 'refused' | 'none' | { retryAfter: number }> {
+  async removeTotp(
+    user: User,
+    proof: { password?: string; code?: string },
+    ip: string,
+    endpoint: string,
+  ): Promise<'removed' | 'refused' | 'none' | { retryAfter: number }> {
     const row = await this.deps.store.secondFactors.getTotp(user.uid);
     if (!row) return 'none';
     if (!(await this.proved(user, proof, ip, endpoint))) {

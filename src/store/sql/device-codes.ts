@@ -61,7 +61,11 @@ export class SqlDeviceCodes implements DeviceCodeRepository {
     return r ? toDeviceCode(r) : null;
   }
 
-  async decide(userCodeDigest: string, decision: { status: 'approved' | 'denied'; userId: number; authTime: number; amr?: string[] }, now: number): Promise<boolean> {
+  async decide(
+    userCodeDigest: string,
+    decision: { status: 'approved' | 'denied'; userId: number; authTime: number; amr?: string[] },
+    now: number,
+  ): Promise<boolean> {
     const r = await this.db
       .updateTable('device_codes')
       .set({ status: decision.status, user_id: decision.userId, auth_time: decision.authTime, amr: decision.amr ? json(decision.amr) : null })

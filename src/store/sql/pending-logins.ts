@@ -11,7 +11,14 @@ export class SqlPendingLogins implements PendingLoginRepository {
   async insert(row: PendingLoginRow): Promise<void> {
     await this.db
       .insertInto('pending_logins')
-      .values({ digest: row.digest, user_id: row.userId, amr: json(row.amr), destination: row.destination, created_at: row.createdAt, expires_at: row.expiresAt })
+      .values({
+        digest: row.digest,
+        user_id: row.userId,
+        amr: json(row.amr),
+        destination: row.destination,
+        created_at: row.createdAt,
+        expires_at: row.expiresAt,
+      })
       .execute();
   }
 
@@ -19,7 +26,14 @@ export class SqlPendingLogins implements PendingLoginRepository {
     if (unstorable(digest)) return null;
     const r = await this.db.selectFrom('pending_logins').selectAll().where('digest', '=', digest).executeTakeFirst();
     return r
-      ? { digest: r.digest, userId: num(r.user_id), amr: parseAmr(r.amr), destination: r.destination, createdAt: num(r.created_at), expiresAt: num(r.expires_at) }
+      ? {
+          digest: r.digest,
+          userId: num(r.user_id),
+          amr: parseAmr(r.amr),
+          destination: r.destination,
+          createdAt: num(r.created_at),
+          expiresAt: num(r.expires_at),
+        }
       : null;
   }
 

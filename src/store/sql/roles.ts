@@ -32,7 +32,13 @@ export class SqlRoles implements RoleRepository {
   }
 
   async upsert(role: Role): Promise<void> {
-    const values = { id: role.id, label: role.label, permissions: json(role.permissions), is_admin: bool(role.isAdmin), mfa_required: bool(role.mfaRequired === true) };
+    const values = {
+      id: role.id,
+      label: role.label,
+      permissions: json(role.permissions),
+      is_admin: bool(role.isAdmin),
+      mfa_required: bool(role.mfaRequired === true),
+    };
     await this.db
       .insertInto('roles')
       .values(values)

@@ -11,7 +11,13 @@ export class SqlSecondFactors implements SecondFactorRepository {
   async getTotp(userId: number): Promise<TotpRow | null> {
     const r = await this.db.selectFrom('totp_secrets').selectAll().where('user_id', '=', userId).executeTakeFirst();
     return r
-      ? { userId: num(r.user_id), sealedSecret: r.sealed_secret, createdAt: num(r.created_at), confirmedAt: optNum(r.confirmed_at), lastStep: optNum(r.last_step) }
+      ? {
+          userId: num(r.user_id),
+          sealedSecret: r.sealed_secret,
+          createdAt: num(r.created_at),
+          confirmedAt: optNum(r.confirmed_at),
+          lastStep: optNum(r.last_step),
+        }
       : null;
   }
 
@@ -56,7 +62,11 @@ export class SqlSecondFactors implements SecondFactorRepository {
   async replaceRecoveryCodes(userId: number, digests: string[], now: number): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
-      if (digests.length) await tx.insertInto('recovery_codes').values(digests.map((digest) => ({ user_id: userId, digest, created_at: now, used_at: null }))).execute();
+      if (digests.length)
+        await tx
+          .insertInto('recovery_codes')
+          .values(digests.map((digest) => ({ user_id: userId, digest, created_at: now, used_at: null })))
+          .execute();
     });
   }
 
@@ -74,12 +84,7 @@ export class SqlSecondFactors implements SecondFactorRepository {
 
   async isSpentRecoveryCode(userId: number, digest: string): Promise<boolean> {
     if (unstorable(digest)) return false;
-    const r = await this.db
-      .selectFrom('recovery_codes')
-      .select('used_at')
-      .where('user_id', '=', userId)
-      .where('digest', '=', digest)
-      .executeTakeFirst();
+    const r = await this.db.selectFrom('recovery_codes').select('used_at').where('user_id', '=', userId).where('digest', '=', digest).executeTakeFirst();
     return r !== undefined && r.used_at !== null;
   }
 

@@ -18,7 +18,14 @@ export class SqlSessions implements SessionRepository {
   async get(digest: string): Promise<SessionRow | null> {
     const r = await this.db.selectFrom('sessions').selectAll().where('digest', '=', digest).executeTakeFirst();
     return r
-      ? { digest: r.digest, userId: num(r.user_id), createdAt: num(r.created_at), authTime: num(r.auth_time), expiresAt: num(r.expires_at), amr: parseAmr(r.amr) }
+      ? {
+          digest: r.digest,
+          userId: num(r.user_id),
+          createdAt: num(r.created_at),
+          authTime: num(r.auth_time),
+          expiresAt: num(r.expires_at),
+          amr: parseAmr(r.amr),
+        }
       : null;
   }
 
