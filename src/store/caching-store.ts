@@ -248,6 +248,12 @@ export class CachingStore implements Store {
   get shownOnce() {
     return this.inner.shownOnce;
   }
+  get secondFactors() {
+    return this.inner.secondFactors;
+  }
+  get pendingLogins() {
+    return this.inner.pendingLogins;
+  }
   get codes() {
     return this.inner.codes;
   }

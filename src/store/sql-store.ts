@@ -32,6 +32,8 @@ import { SqlUserTokens } from './sql/user-tokens.js';
 import { SqlShownOnce } from './sql/shown-once.js';
 import { SqlWebAuthnChallenges } from './sql/webauthn-challenges.js';
 import { SqlWebAuthnCredentials } from './sql/webauthn-credentials.js';
+import { SqlSecondFactors } from './sql/second-factors.js';
+import { SqlPendingLogins } from './sql/pending-logins.js';
 import type {
   ApiKeyRepository,
   AuditRepository,
@@ -75,6 +77,8 @@ export class SqlStore implements Store {
   readonly mailOutbox: SqlMailOutbox;
   readonly userTokens: SqlUserTokens;
   readonly shownOnce: SqlShownOnce;
+  readonly secondFactors: SqlSecondFactors;
+  readonly pendingLogins: SqlPendingLogins;
   readonly deviceCodes: DeviceCodeRepository;
   readonly registrations: RegistrationRepository;
   readonly claimMappings: ClaimMappingRepository;
@@ -128,6 +132,8 @@ export class SqlStore implements Store {
     this.mailOutbox = new SqlMailOutbox(db);
     this.userTokens = new SqlUserTokens(db);
     this.shownOnce = new SqlShownOnce(db);
+    this.secondFactors = new SqlSecondFactors(db);
+    this.pendingLogins = new SqlPendingLogins(db);
     this.deviceCodes = new SqlDeviceCodes(db);
     this.registrations = new SqlRegistrations(db);
     this.claimMappings = new SqlClaimMappings(db, notify);

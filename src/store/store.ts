@@ -26,6 +26,8 @@ import type { UserTokenRepository } from './repositories/user-tokens.js';
 import type { ShownOnceRepository } from './repositories/shown-once.js';
 import type { WebAuthnChallengeRepository } from './repositories/webauthn-challenges.js';
 import type { WebAuthnCredentialRepository } from './repositories/webauthn-credentials.js';
+import type { SecondFactorRepository } from './repositories/second-factors.js';
+import type { PendingLoginRepository } from './repositories/pending-logins.js';
 
 export type * from './repositories/audit.js';
 export type * from './repositories/authorization-codes.js';
@@ -51,6 +53,8 @@ export type * from './repositories/claim-mappings.js';
 export type * from './repositories/resources.js';
 export type * from './repositories/webauthn-credentials.js';
 export type * from './repositories/webauthn-challenges.js';
+export type * from './repositories/second-factors.js';
+export type * from './repositories/pending-logins.js';
 
 /** Every repository of a store, by the name a flow asks for it. */
 export interface Repositories {
@@ -78,6 +82,8 @@ export interface Repositories {
   readonly resources: ResourceRepository;
   readonly webauthnCredentials: WebAuthnCredentialRepository;
   readonly webauthnChallenges: WebAuthnChallengeRepository;
+  readonly secondFactors: SecondFactorRepository;
+  readonly pendingLogins: PendingLoginRepository;
 }
 
 /**

@@ -88,6 +88,7 @@ export async function authorizationCodeGrant(ctx: GrantContext, client: Client, 
       claims: code.claims?.idToken ?? [],
       nonce: code.nonce,
       authTime: code.authTime,
+      amr: code.amr ?? undefined,
       accessToken: issued.accessToken,
     });
   }
