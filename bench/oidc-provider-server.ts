@@ -2,6 +2,9 @@
 // benchmark: client_secret_post, client_credentials with JWT access tokens (resource
 // indicators), introspection, refresh rotation, PKCE codes, userinfo. /__bench/* mints codes and
 // tokens ahead of a run through the provider's own models, so runs measure the token endpoint.
+// Minted codes and refresh tokens carry `offline_access api` for the resource urn:bench:api and
+// no `openid`: each exchange or rotation signs one ES256 JWT access token and rotates (or issues)
+// one opaque refresh token, and no ID token — the same work Gatehouse does (bench/compare.ts).
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import Provider from 'oidc-provider';
@@ -116,7 +119,7 @@ async function mint(kind: string, n: number): Promise<string[]> {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     const grant = new provider.Grant({ accountId: 'bench-user', clientId: 'bench' });
-    grant.addOIDCScope('openid offline_access');
+    grant.addOIDCScope(kind === 'access' ? 'openid' : 'offline_access');
     grant.addResourceScope(RESOURCE, 'api');
     const grantId = await grant.save();
     const now = Math.floor(Date.now() / 1000);
@@ -125,7 +128,7 @@ async function mint(kind: string, n: number): Promise<string[]> {
         accountId: 'bench-user',
         client,
         grantId,
-        scope: 'openid offline_access',
+        scope: 'offline_access api',
         resource: RESOURCE,
         redirectUri: REDIRECT,
         codeChallenge: CHALLENGE,
@@ -138,7 +141,8 @@ async function mint(kind: string, n: number): Promise<string[]> {
         accountId: 'bench-user',
         client,
         grantId,
-        scope: 'openid offline_access',
+        scope: 'offline_access api',
+        resource: RESOURCE,
         gty: 'authorization_code',
         iiat: now,
         rotations: 0,

@@ -35,6 +35,8 @@ import { landingRoutes } from './web/landing-routes.js';
 import { loginRoutes } from './web/login-routes.js';
 import { passkeyLoginRoutes } from './web/passkey-login-routes.js';
 import { passkeyManagementRoutes } from './web/passkey-management-routes.js';
+import { secondFactorRoutes } from './web/second-factor-routes.js';
+import { securityRoutes } from './web/security-routes.js';
 import { loginStatusRoute } from './web/json-login.js';
 import { registerRoutes } from './web/register-routes.js';
 import { passwordRoutes } from './web/password-routes.js';
@@ -121,6 +123,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(loginRoutes, { services });
   await app.register(passkeyLoginRoutes, { services });
   await app.register(passkeyManagementRoutes, { services });
+  await app.register(secondFactorRoutes, { services });
+  await app.register(securityRoutes, { services });
   await app.register(loginStatusRoute, { services });
   await app.register(registerRoutes, { services });
   await app.register(passwordRoutes, { services });

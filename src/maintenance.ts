@@ -72,6 +72,7 @@ export class Maintenance {
       device_codes: now - CODE_GRACE,
       user_tokens: now,
       shown_once: now,
+      pending_logins: now,
       // a sent mail's entry (its body is gone already) is kept a week for the console's counts
       mail_outbox: now - 7 * 86_400,
       webauthn_challenges: now,

@@ -35,6 +35,8 @@ import { WebSessions } from './web/sessions.js';
 import { ShownOnce } from './web/shown-once.js';
 import { ShownOnceSealer } from './crypto/shown-once-sealing.js';
 import { Theme } from './web/theme.js';
+import { PendingLogins } from './web/pending-logins.js';
+import { RecoveryCodeReveal } from './web/recovery-code-reveal.js';
 import { type WebCookies, webCookies } from './web/web-cookies.js';
 import { outboxMailer, type Mailer } from './mail/mailer.js';
 import { OutboxSender } from './mail/outbox-sender.js';
@@ -44,6 +46,8 @@ import type { AccountDeps } from './accounts/account-deps.js';
 import { OneTimeLinks } from './accounts/one-time-links.js';
 import type { PasskeyDeps } from './accounts/passkeys/passkey-deps.js';
 import { relyingPartyOf } from './accounts/passkeys/relying-party.js';
+import { SecondFactors } from './accounts/second-factors/second-factors.js';
+import { RecoveryCodeDigests } from './accounts/second-factors/recovery-codes.js';
 
 export interface Services {
   config: Config;
@@ -61,7 +65,18 @@ export interface Services {
   audit: AuditLog;
   idTokens: IdTokens;
   /** what the protocol layer needs of the web layer: sessions, CSRF, the pages it shows */
-  web: { sessions: WebSessions; csrf: Csrf; pages: typeof protocolPages; shownOnce: ShownOnce; cookies: WebCookies; theme: Theme };
+  web: {
+    sessions: WebSessions;
+    csrf: Csrf;
+    pages: typeof protocolPages;
+    shownOnce: ShownOnce;
+    cookies: WebCookies;
+    theme: Theme;
+    /** logins waiting for their second factor */
+    pending: PendingLogins;
+    /** recovery codes on their way to the page that shows them once */
+    reveal: RecoveryCodeReveal;
+  };
   maintenance: Maintenance;
   metrics: Metrics;
   /** Redis, when REDIS_URL names one: flood counts and rate limits shared by every instance */
@@ -90,6 +105,8 @@ export interface Services {
   accounts: AccountDeps;
   /** what the passkey ceremonies run on: the relying party (the issuer's host) and the database */
   passkeys: PasskeyDeps;
+  /** users' second factors (TOTP, recovery codes): who must pass one, checks, enrolment */
+  secondFactors: SecondFactors;
   /** reloads keys, roles and scopes from the store (after a change made here or elsewhere) */
   reload(): Promise<void>;
   start(): Promise<void>;
@@ -212,6 +229,17 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
     },
     // a credential check reads past the cache: a block made by another process counts at once
     passkeys: { store: database, clock, rp: relyingPartyOf(config.issuer) },
+    secondFactors: new SecondFactors({
+      store,
+      clock,
+      seeds: new TokenSealer(config.secret, 'totp-seed'),
+      recoveryDigests: new RecoveryCodeDigests(config.secret),
+      catalog: () => catalog,
+      flood,
+      passwords: users,
+      siteName: new URL(config.issuer).host,
+      audit: (entry) => audit.record(entry),
+    }),
     idTokens: new IdTokens({ keys, clock, issuer: config.issuer, ttl: config.idTokenTtl, catalog }),
     maintenance: new Maintenance(store, clock, config, log, async () => reloadKeys()),
     shared,
@@ -226,6 +254,8 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
       shownOnce: new ShownOnce(store, clock, cookies, new ShownOnceSealer(config.secret)),
       cookies,
       theme,
+      pending: new PendingLogins(store, clock, cookies),
+      reveal: new RecoveryCodeReveal(config.secret, cookies),
     },
     admin: {
       store,

@@ -2,7 +2,7 @@
 // their active grants, revoked one or all. Blocking, a new password or new roles revoke the
 // user's tokens (src/admin/users.ts); the last active administrator cannot be locked out.
 import type { FastifyInstance } from 'fastify';
-import { createUser, revokeUserGrants, updateUser, type UserInput } from '../admin/users.js';
+import { createUser, resetSecondFactors, revokeUserGrants, updateUser, type UserInput } from '../admin/users.js';
 import { NotFoundError } from '../admin/validation-error.js';
 import { nowSeconds } from '../clock.js';
 import { PERMISSIONS } from '../domain/permissions.js';
@@ -88,6 +88,21 @@ export async function userRoutes(app: FastifyInstance, { api }: { api: AdminApi 
     async (request) => {
       await existing(request.params.uid);
       return (await store.refreshTokens.active({ userId: request.params.uid }, nowSeconds(services.clock))).map(grantView);
+    },
+  );
+
+  app.delete<{ Params: { uid: number } }>(
+    '/users/:uid/factors',
+    guarded(need, {
+      summary: "Reset the user's second factors",
+      description:
+        'Removes their TOTP authenticator and recovery codes (a lost phone). Audited as admin.user.factors_reset. A role with mfaRequired leads them through enrolment at their next login.',
+      params: uidParam,
+      response: { 204: { type: 'null' }, ...errors },
+    }),
+    async (request, reply) => {
+      await resetSecondFactors(ctx, request.params.uid, await actor(request));
+      return reply.code(204).send();
     },
   );
 

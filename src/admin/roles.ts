@@ -15,6 +15,8 @@ export interface RoleInput {
   id: string;
   label?: string;
   permissions?: string[];
+  /** holders must log in with a second factor (default false) */
+  mfaRequired?: boolean;
 }
 
 export function validateRole(input: RoleInput): Role {
@@ -24,14 +26,24 @@ export function validateRole(input: RoleInput): Role {
   if (!Array.isArray(permissions)) throw new ValidationError('permissions', 'must be a list');
   for (const p of permissions) if (!isValidPermissionName(p)) throw new ValidationError('permissions', `"${String(p)}" is not a valid permission name`);
   checkText('label', input.label, 255);
+  if (input.mfaRequired !== undefined && typeof input.mfaRequired !== 'boolean') throw new ValidationError('mfaRequired', 'must be true or false');
   const isAdmin = input.id === ADMINISTRATOR_ROLE;
-  return { id: input.id, label: input.label || input.id, permissions: isAdmin ? [] : [...new Set(permissions)].sort(), isAdmin };
+  return {
+    id: input.id,
+    label: input.label || input.id,
+    permissions: isAdmin ? [] : [...new Set(permissions)].sort(),
+    isAdmin,
+    mfaRequired: input.mfaRequired === true,
+  };
 }
 
 function changedRoleFields(a: Role, b: Role): string[] {
-  return [a.label !== b.label && 'label', a.isAdmin !== b.isAdmin && 'isAdmin', !sameList(a.permissions, b.permissions) && 'permissions'].filter(
-    (f): f is string => typeof f === 'string',
-  );
+  return [
+    a.label !== b.label && 'label',
+    a.isAdmin !== b.isAdmin && 'isAdmin',
+    !sameList(a.permissions, b.permissions) && 'permissions',
+    (a.mfaRequired === true) !== (b.mfaRequired === true) && 'mfaRequired',
+  ].filter((f): f is string => typeof f === 'string');
 }
 
 /**

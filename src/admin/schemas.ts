@@ -56,6 +56,11 @@ export const userInput = { type: 'object', additionalProperties: false, required
 export const roleProperties = {
   label: { type: 'string', minLength: 1, maxLength: 255 },
   permissions: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 128 }, maxItems: 500 },
+  mfaRequired: {
+    type: 'boolean',
+    description:
+      'Holders must pass a second factor (TOTP, recovery code) at login; one who has none is led through enrolment at their next login. Default false.',
+  },
 } as const;
 
 export const scopeProperties = {

@@ -157,6 +157,19 @@ export async function revokeUserGrants(ctx: AdminContext, uid: number, actor: Ac
 }
 
 /**
+ * Removes every second factor of the user (TOTP, recovery codes) — a lost phone. Audited with
+ * the user's name only. A role requiring a factor leads them through enrolment at next login.
+ * Returns how many factors and codes went.
+ */
+export async function resetSecondFactors(ctx: AdminContext, uid: number, actor: Actor): Promise<number> {
+  checkedActor(actor);
+  const user = await existingUser(ctx.store, uid);
+  const removed = await ctx.store.secondFactors.deleteAll(uid);
+  await recordChange(ctx, actor, { event: 'admin.user.factors_reset', detail: user.name });
+  return removed;
+}
+
+/**
  * Idempotent create-or-update by name (`apply`): a password that already verifies is left as is,
  * and an account without a password gets none. `prepared` is the input's password checked
  * beforehand (preparePassword), so that inside apply's transaction no password is hashed.

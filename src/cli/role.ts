@@ -15,9 +15,10 @@ export function roleCommand(program: Command): void {
       .description('create a role')
       .argument('<id>', 'role id (lower-case letters, digits, _)')
       .option('--label <text>', 'the name shown to people (default: the id)')
-      .option('--permission <permission>', 'a permission it grants (repeat for several)', collect),
-  ).action(async (id: string, options: JsonOption & { label?: string; permission?: string[] }) => {
-    const input = { id, label: options.label, permissions: options.permission ?? [] };
+      .option('--permission <permission>', 'a permission it grants (repeat for several)', collect)
+      .option('--mfa-required', 'its holders must log in with a second factor'),
+  ).action(async (id: string, options: JsonOption & { label?: string; permission?: string[]; mfaRequired?: boolean }) => {
+    const input = { id, label: options.label, permissions: options.permission ?? [], mfaRequired: options.mfaRequired === true };
     validateRole(input);
     await asOperator(async (ctx, store) => {
       if (await store.roles.get(id)) throw new ValidationError('id', `a role "${id}" already exists`);
@@ -28,8 +29,8 @@ export function roleCommand(program: Command): void {
 
   withJson(role.command('list').description('list roles')).action(async (options: JsonOption) => {
     const roles = await asOperator((_ctx, store) => store.roles.list());
-    const rows = roles.map((r) => [r.id, r.label, r.isAdmin ? '(every permission)' : r.permissions.join(', ') || '-']);
-    print(options, roles, table([['ROLE', 'LABEL', 'PERMISSIONS'], ...rows]));
+    const rows = roles.map((r) => [r.id, r.label, r.isAdmin ? '(every permission)' : r.permissions.join(', ') || '-', r.mfaRequired ? 'required' : '-']);
+    print(options, roles, table([['ROLE', 'LABEL', 'PERMISSIONS', 'MFA'], ...rows]));
   });
 
   withJson(role.command('show').description('a role and how many users hold it').argument('<id>')).action(async (id: string, options: JsonOption) => {

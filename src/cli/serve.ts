@@ -39,6 +39,7 @@ async function prepare(config: Config, warnings: string[], json: boolean): Promi
     timeoutMs: config.dbTimeoutMs,
     changePollMs: config.revocationPollMs,
     warn: (message) => warnings.push(message),
+    checkpointInBackground: true,
   });
   await migrateStore(store, config.databaseUrl);
   await ensureSigningKeys(store, config.secret, systemClock);
@@ -87,6 +88,7 @@ async function serveAsWorker(config: Config): Promise<void> {
     timeoutMs: config.dbTimeoutMs,
     changePollMs: config.revocationPollMs,
     warn: () => undefined,
+    checkpointInBackground: true,
   });
   await listen(config, store, []);
 }

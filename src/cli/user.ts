@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { OPERATOR } from '../admin/actor.js';
 import type { AdminContext } from '../admin/admin-context.js';
-import { blockUser, createUser, revokeUserGrants, setUserPassword, unblockUser, updateUser, type UserInput } from '../admin/users.js';
+import { blockUser, createUser, resetSecondFactors, revokeUserGrants, setUserPassword, unblockUser, updateUser, type UserInput } from '../admin/users.js';
 import { NotFoundError } from '../admin/validation-error.js';
 import { userView } from '../admin/views.js';
 import type { User } from '../domain/user.js';
@@ -180,4 +180,18 @@ export function userCommand(program: Command): void {
       print(options, { name: found.name, revoked: true }, `Revoked every token of ${found.name}.`);
     },
   );
+
+  withJson(
+    user
+      .command('reset-factors')
+      .description("remove a user's second factors (authenticator app, recovery codes): a lost phone")
+      .argument('<name>', 'user name'),
+  ).action(async (name: string, options: JsonOption) => {
+    const found = await asOperator(async (ctx, store) => {
+      const target = await named(store, name);
+      await resetSecondFactors(ctx, target.uid, OPERATOR);
+      return target;
+    });
+    print(options, { name: found.name, factorsReset: true }, `Removed every second factor of ${found.name}.`);
+  });
 }

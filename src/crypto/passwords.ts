@@ -1,10 +1,11 @@
 // User passwords: argon2id (OWASP parameters) computed off the event loop, plus the hashes a
 // Drupal site brings along — phpass SHA-512 `$S$`, MD5 `$P$`/`$H$`, `U$S$` (D6 migrations) and
 // bcrypt `$2y$` — accepted once and upgraded to argon2id on the next login.
-import { Algorithm, hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import { Algorithm } from '@node-rs/argon2';
 import bcrypt from 'bcryptjs';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { Argon2Threads } from './argon2-threads.js';
 
 /** OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1. */
 const ARGON2 = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -13,14 +14,17 @@ const ARGON2 = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2,
 export const MAX_PASSWORD_BYTES = 4096;
 
 /**
- * Argon2 runs in libuv's thread pool, which token signing shares. Hashing at most one password per
- * core leaves the other pool threads free, so a burst of logins never queues a signature behind
- * it; further logins wait their turn here instead — a bounded number of them (`maxWaiting`), so a
+ * Argon2 runs on threads of its own at a lower OS priority (argon2-threads.ts), one per core at
+ * most, so a burst of logins never takes the CPU from other requests or queues a signature
+ * behind it in libuv's pool; further logins wait their turn here instead — a bounded number of them (`maxWaiting`), so a
  * flood of logins is refused at once rather than making everyone wait seconds.
  */
 const HASH_SLOTS = Math.max(1, Number(process.env.GATEHOUSE_PASSWORD_CONCURRENCY) || availableParallelism());
 let busy = 0;
 const waiting: (() => void)[] = [];
+const threads = new Argon2Threads(HASH_SLOTS);
+const argon2Hash = (password: string, options: typeof ARGON2): Promise<string> => threads.hash(password, options);
+const argon2Verify = (hash: string, password: string): Promise<boolean> => threads.verify(hash, password);
 
 /** Every hashing slot is busy and `maxWaiting` checks already wait for one: try again shortly. */
 export class PasswordQueueFull extends Error {

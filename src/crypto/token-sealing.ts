@@ -9,8 +9,9 @@ const VERSION = 'v1';
 export class TokenSealer {
   private readonly key: Buffer;
 
-  constructor(masterSecret: string) {
-    this.key = deriveKey(masterSecret, 'refresh-successor-sealing');
+  /** `purpose` names the subkey: what is sealed for one purpose cannot be opened for another */
+  constructor(masterSecret: string, purpose = 'refresh-successor-sealing') {
+    this.key = deriveKey(masterSecret, purpose);
   }
 
   /** `boundTo` (e.g. the digest of the row that keeps it) must be given again to open it. */

@@ -6,6 +6,8 @@ export interface Role {
   permissions: string[];
   /** true for roles that hold every permission, present and future */
   isAdmin: boolean;
+  /** its holders must pass a second factor at login, and enrol one at their next login if they have none */
+  mfaRequired?: boolean;
 }
 
 export const ADMINISTRATOR_ROLE = 'administrator';

@@ -6,6 +6,7 @@ import type { AccessCatalog } from '../domain/access.js';
 import { parseClaimsRequest, type ClaimsRequest } from '../domain/claims-request.js';
 import type { Client } from '../domain/client.js';
 import { scopeOfClaim } from '../domain/standard-claims.js';
+import { ACR_VALUES_SUPPORTED } from '../domain/authentication-method.js';
 import type { Store } from '../store/store.js';
 import { OAuthFailure } from './oauth-failure.js';
 import { isValidS256Challenge } from './pkce.js';
@@ -28,6 +29,8 @@ export interface AuthorizationRequest {
   prompt: ReadonlySet<Prompt>;
   /** seconds */
   maxAge: number | undefined;
+  /** OIDC Core §3.1.2.1 `acr_values`, in order of preference: the values this server knows */
+  acrValues: string[];
   loginHint: string | undefined;
   /** the `claims` parameter (OIDC Core §5.5), with `openid` only */
   claims: ClaimsRequest | null;
@@ -158,6 +161,8 @@ export async function validateAuthorizationRequest(source: unknown, store: Store
     if (!/^\d{1,9}$/.test(params.max_age)) return fail('invalid_request', 'max_age must be a whole number of seconds.');
     maxAge = Number(params.max_age);
   }
+  // voluntary (OIDC Core §5.5.1.1): values this server does not know are ignored, not refused
+  const acrValues = (params.acr_values ?? '').split(' ').filter((acr) => ACR_VALUES_SUPPORTED.includes(acr));
   if (scopes.includes('openid') && params.nonce !== undefined && params.nonce.length > 512) return fail('invalid_request', 'nonce is too long.');
   if (state !== undefined && state.length > 2048) return fail('invalid_request', 'state is too long.');
   let resource: string | null = null;
@@ -188,6 +193,7 @@ export async function validateAuthorizationRequest(source: unknown, store: Store
       codeChallenge,
       prompt,
       maxAge,
+      acrValues,
       loginHint: params.login_hint,
       claims,
       resource,

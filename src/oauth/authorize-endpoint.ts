@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import { randomToken, tokenDigest } from '../crypto/secrets.js';
 import type { AccessCatalog } from '../domain/access.js';
 import type { Scope } from '../domain/scope.js';
+import { needsStepUp } from '../domain/authentication-method.js';
 import { PUBLIC } from '../resource/route-access.js';
 import type { Store } from '../store/store.js';
 import { validateAuthorizationRequest, type AuthorizationRequest } from './authorization-request.js';
@@ -70,6 +71,7 @@ export async function authorizeEndpoint(app: FastifyInstance, options: { service
       codeChallengeMethod: request.codeChallenge ? 'S256' : null,
       nonce: request.nonce ?? null,
       authTime: current.session.authTime,
+      amr: current.session.amr,
       issuedAt: now,
       issuedMs,
       expiresAt: now + CODE_TTL_SECONDS,
@@ -118,6 +120,15 @@ export async function authorizeEndpoint(app: FastifyInstance, options: { service
         .code(302)
         .header('cache-control', 'no-store')
         .redirect(`/user/login?${new URLSearchParams({ destination }).toString()}`, 302);
+    }
+    // acr_values asking only for a second factor the session has not shown: the user steps up
+    if (needsStepUp(request.acrValues, current.session.amr)) {
+      if (request.prompt.has('none')) return redirectError(reply, request, 'interaction_required', 'The user must pass a second factor.');
+      const destination = authorizeUrl(carriedParams(request, web.csrf.field));
+      return reply
+        .code(302)
+        .header('cache-control', 'no-store')
+        .redirect(`/user/login/step-up?${new URLSearchParams({ destination }).toString()}`, 302);
     }
 
     const { client } = request;

@@ -16,6 +16,8 @@ const USER_IP_EVENT = 'password.user_ip';
 const USER_EVENT = 'password.user';
 /** per IP: presented API keys that matched none (the gate's api_key method) */
 const API_KEY_IP_EVENT = 'api_key.ip';
+/** per user: second-factor codes (TOTP, recovery) that were wrong, whatever the IP */
+const SECOND_FACTOR_USER_EVENT = 'second_factor.user';
 
 /** A password check allowed to run: its events are counted until it is settled. */
 export interface FloodAttempt {
@@ -97,5 +99,20 @@ export class FloodControl {
     const limits = [{ event: API_KEY_IP_EVENT, identifier: ip, limit: this.settings.ipLimit, window: this.settings.ipWindow }];
     const result = await this.counts.reserve(limits, nowSeconds(this.clock));
     return 'retryAfter' in result ? result : { reservation: result.reserved, userIpKey: ip };
+  }
+
+  /**
+   * Reserves one second-factor check (a TOTP or recovery code) for user `userId` on its own
+   * counter, with the per-user password limits (5 per 6 h by default) and the per-IP one, or says
+   * how many seconds to wait: 10^6 codes cannot be tried. A right code gives its attempt back.
+   */
+  async reserveSecondFactor(ip: string, userId: number): Promise<FloodAttempt | { retryAfter: number }> {
+    const s = this.settings;
+    const limits = [
+      { event: IP_EVENT, identifier: ip, limit: s.ipLimit, window: s.ipWindow },
+      { event: SECOND_FACTOR_USER_EVENT, identifier: String(userId), limit: s.userLimit, window: s.userWindow },
+    ];
+    const result = await this.counts.reserve(limits, nowSeconds(this.clock));
+    return 'retryAfter' in result ? result : { reservation: result.reserved, userIpKey: String(userId) };
   }
 }

@@ -10,7 +10,7 @@ export interface SignedIn {
   /** preferredLangcode: the account's stored language, which the pages it sees speak when they can */
   user: { uid: number; name: string; preferredLangcode?: string };
   /** seconds: when the user logged in (OIDC `auth_time`, `max_age`) */
-  session: { authTime: number };
+  session: { authTime: number; amr: string[] };
 }
 
 export interface ConsentView {

@@ -6,11 +6,10 @@ import { ADDRESS_CLAIMS, EMAIL_CLAIMS, PHONE_CLAIMS, PROFILE_CLAIMS, SCOPE_CLAIM
 import type { User } from '../domain/user.js';
 
 /**
- * Authentication Context Class References (OIDC Core §2, `acr`): one per way of logging in. The
- * password form is the only one today; the ID token says which one the login used.
+ * Authentication Context Class References (OIDC Core §2, `acr`): a password login, or one with a
+ * second factor (src/domain/authentication-method.ts); the ID token says which one the login used.
  */
-export const ACR_PASSWORD = 'urn:gatehouse:acr:pwd';
-export const ACR_VALUES_SUPPORTED: readonly string[] = [ACR_PASSWORD];
+export { ACR_MFA, ACR_PASSWORD, ACR_VALUES_SUPPORTED } from '../domain/authentication-method.js';
 
 export { ADDRESS_CLAIMS, EMAIL_CLAIMS, PHONE_CLAIMS, PROFILE_CLAIMS, SCOPE_CLAIMS };
 

@@ -41,7 +41,7 @@ export function serverMetadata(services: DiscoveryDeps): Record<string, unknown>
     id_token_signing_alg_values_supported: [services.keys.signingKey('id').alg],
     token_endpoint_auth_methods_supported: clientAuthMethodNames(),
     code_challenge_methods_supported: ['S256'],
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'acr', ...USER_CLAIMS],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'acr', 'amr', ...USER_CLAIMS],
     prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     authorization_response_iss_parameter_supported: true,
     request_parameter_supported: false,

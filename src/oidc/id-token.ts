@@ -9,7 +9,8 @@ import type { AccessCatalog } from '../domain/access.js';
 import { mappedClaims } from '../domain/claim-mapping.js';
 import { scopeOfClaim } from '../domain/standard-claims.js';
 import type { User } from '../domain/user.js';
-import { ACR_PASSWORD, namedClaims } from './claims.js';
+import { acrOf, AMR_PASSWORD } from '../domain/authentication-method.js';
+import { namedClaims } from './claims.js';
 
 export const ID_TOKEN_TYP = 'JWT';
 
@@ -43,11 +44,14 @@ export class IdTokens {
     claims: readonly string[];
     nonce: string | null;
     authTime: number;
+    /** RFC 8176 methods of the login (the session's); a password login when absent */
+    amr?: readonly string[];
     accessToken: string;
   }): Promise<string> {
     const key = this.deps.keys.signingKey('id');
     const now = nowSeconds(this.deps.clock);
     const mappings = this.deps.catalog?.claimMappings;
+    const amr = options.amr?.length ? options.amr : [AMR_PASSWORD];
     return signJwt(key, ID_TOKEN_TYP, {
       ...(mappings?.size ? mappedClaims(mappings.values(), options.user, options.scopes, 'idToken') : {}),
       ...namedClaims(options.user, releasedClaims(options.claims, options.scopes), this.deps.issuer),
@@ -56,8 +60,9 @@ export class IdTokens {
       exp: now + this.deps.ttl,
       iat: now,
       auth_time: options.authTime,
-      // the one way of logging in today: the password form (OIDC Core §2, acr)
-      acr: ACR_PASSWORD,
+      // how the user logged in (RFC 8176), and the class that makes (OIDC Core §2)
+      amr: [...amr],
+      acr: acrOf(amr),
       ...(options.nonce !== null ? { nonce: options.nonce } : {}),
       at_hash: accessTokenHash(options.accessToken, key.alg),
     });

@@ -5,7 +5,7 @@
 import type { Client } from '../domain/client.js';
 import type { User } from '../domain/user.js';
 import type { ChangeListener, StoreChange } from './change-feed.js';
-import type { ClientRepository, NewUser, Store, UserPatch, UserRepository } from './store.js';
+import type { ClientRepository, NewUser, Store, TransactionOptions, UserPatch, UserRepository } from './store.js';
 
 class TtlCache<K, V> {
   private readonly entries = new Map<K, { value: V; expires: number }>();
@@ -248,6 +248,12 @@ export class CachingStore implements Store {
   get shownOnce() {
     return this.inner.shownOnce;
   }
+  get secondFactors() {
+    return this.inner.secondFactors;
+  }
+  get pendingLogins() {
+    return this.inner.pendingLogins;
+  }
   get codes() {
     return this.inner.codes;
   }
@@ -290,8 +296,8 @@ export class CachingStore implements Store {
    * what it wrote is forgotten once it commits, when the store announces it (a refresh-token
    * rotation writes neither users nor clients, and the cache stays warm).
    */
-  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
-    return this.inner.transaction(fn);
+  transaction<T>(fn: (tx: Store) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return this.inner.transaction(fn, options);
   }
 
   lock(name: string): Promise<void> {

@@ -9,6 +9,7 @@ import type { Database } from './schema.js';
 import { PostgresChangeFeed } from './change-feed.js';
 import { withQueryDeadline } from './query-deadline.js';
 import { SqliteChangeFeed } from './sqlite-change-feed.js';
+import { checkpointInWorker } from './sqlite-checkpointer.js';
 import { LockWaitingSqliteDialect } from './sqlite-dialect.js';
 import { SqlStore } from './sql-store.js';
 import type { Store } from './store.js';
@@ -31,6 +32,8 @@ export interface OpenStoreOptions {
   changePollMs?: number;
   /** told of a SQLite file or folder that others may read (default: a process warning) */
   warn?: Warn;
+  /** SQLite file: WAL checkpoints in a worker thread rather than in the committing request (sqlite-checkpointer.ts); `serve` asks for it */
+  checkpointInBackground?: boolean;
 }
 
 /**
@@ -73,12 +76,21 @@ function openSqlite(path: string, options: OpenStoreOptions, warn: Warn): Store 
     for (const companion of companions) if (!companion.existed && existsSync(companion.path)) chmodSync(companion.path, PRIVATE_FILE);
   }
   cachePreparedStatements(database);
+  const checkpointer = options.checkpointInBackground && !inMemory ? checkpointInWorker(database, path) : null;
   // the lock is waited for without blocking the event loop (sqlite-dialect.ts), never by SQLite
   const lockWaitMs = options.lockWaitMs ?? (options.timeoutMs || 3000);
   const db = new Kysely<Database>({ dialect: new LockWaitingSqliteDialect(database, lockWaitMs) });
   // an in-memory database has no other process to hear from
   const changes = inMemory ? null : new SqliteChangeFeed(db, options.changePollMs ?? 500);
-  return new SqlStore(db, 'sqlite', async () => db.destroy(), changes);
+  return new SqlStore(
+    db,
+    'sqlite',
+    async () => {
+      await checkpointer?.close();
+      await db.destroy();
+    },
+    changes,
+  );
 }
 
 const int8 = 20;

@@ -49,6 +49,8 @@ export interface RolesTable {
   label: string;
   permissions: string;
   is_admin: number;
+  /** 1: its holders must log in with a second factor (migration 016) */
+  mfa_required: number;
 }
 
 export interface ScopesTable {
@@ -162,6 +164,8 @@ export interface SessionsTable {
   created_at: number;
   auth_time: number;
   expires_at: number;
+  /** JSON list of RFC 8176 method references: how the session was authenticated (migration 016) */
+  amr: string;
 }
 
 export interface AuthorizationCodesTable {
@@ -186,6 +190,8 @@ export interface AuthorizationCodesTable {
   claims: string | null;
   /** the resource indicator (RFC 8707) the code was granted for */
   resource: string | null;
+  /** JSON list: the amr of the session that authorized it (migration 016); NULL before */
+  amr: string | null;
 }
 
 export interface ConsentsTable {
@@ -265,6 +271,8 @@ export interface DeviceCodesTable {
   status: string;
   user_id: number | null;
   auth_time: number | null;
+  /** JSON list: the amr of the session that approved it (migration 016) */
+  amr: string | null;
   poll_interval: number;
   issued_ms: number;
   expires_at: number;
@@ -317,6 +325,33 @@ export interface WebauthnChallengesTable {
   expires_at: number;
 }
 
+/** TOTP secrets (RFC 6238), sealed; confirmed by a first code (migration 016) */
+export interface TotpSecretsTable {
+  user_id: number;
+  sealed_secret: string;
+  created_at: number;
+  confirmed_at: number | null;
+  last_step: number | null;
+}
+
+/** recovery codes by keyed digest, each usable once (migration 016) */
+export interface RecoveryCodesTable {
+  user_id: number;
+  digest: string;
+  created_at: number;
+  used_at: number | null;
+}
+
+/** logins whose password was right, waiting for the second factor (migration 016) */
+export interface PendingLoginsTable {
+  digest: string;
+  user_id: number;
+  amr: string;
+  destination: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   sessions: SessionsTable;
   authorization_codes: AuthorizationCodesTable;
@@ -346,4 +381,7 @@ export interface Database {
   resources: ResourcesTable;
   webauthn_credentials: WebauthnCredentialsTable;
   webauthn_challenges: WebauthnChallengesTable;
+  totp_secrets: TotpSecretsTable;
+  recovery_codes: RecoveryCodesTable;
+  pending_logins: PendingLoginsTable;
 }

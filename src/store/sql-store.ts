@@ -4,6 +4,7 @@
 import { Migrator, sql, type Kysely } from 'kysely';
 import type { ChangeFeed, ChangeListener, ChangeSource, StoreChange } from './change-feed.js';
 import type { Engine } from './engine.js';
+import { GroupCommit } from './group-commit.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { SqlAudit } from './sql/audit.js';
@@ -31,6 +32,8 @@ import { SqlUserTokens } from './sql/user-tokens.js';
 import { SqlShownOnce } from './sql/shown-once.js';
 import { SqlWebAuthnChallenges } from './sql/webauthn-challenges.js';
 import { SqlWebAuthnCredentials } from './sql/webauthn-credentials.js';
+import { SqlSecondFactors } from './sql/second-factors.js';
+import { SqlPendingLogins } from './sql/pending-logins.js';
 import type {
   ApiKeyRepository,
   AuditRepository,
@@ -49,6 +52,7 @@ import type {
   SessionRepository,
   SigningKeyRepository,
   Store,
+  TransactionOptions,
   UserRepository,
   ClaimMappingRepository,
   ResourceRepository,
@@ -73,6 +77,8 @@ export class SqlStore implements Store {
   readonly mailOutbox: SqlMailOutbox;
   readonly userTokens: SqlUserTokens;
   readonly shownOnce: SqlShownOnce;
+  readonly secondFactors: SqlSecondFactors;
+  readonly pendingLogins: SqlPendingLogins;
   readonly deviceCodes: DeviceCodeRepository;
   readonly registrations: RegistrationRepository;
   readonly claimMappings: ClaimMappingRepository;
@@ -83,6 +89,8 @@ export class SqlStore implements Store {
   readonly changes: ChangeSource | null;
   /** this process's listeners, shared with every transaction of this store */
   private readonly listeners: ChangeListeners;
+  /** SQLite: the transactions that may share a commit (group-commit.ts); null inside a transaction and on PostgreSQL */
+  private readonly group: GroupCommit | null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -96,6 +104,7 @@ export class SqlStore implements Store {
   ) {
     const listeners = transaction?.listeners ?? new ChangeListeners();
     this.listeners = listeners;
+    this.group = engine === 'sqlite' && !transaction ? new GroupCommit(db) : null;
     // what a subscriber hears from other processes, the listeners hear too
     this.changes = feed && {
       subscribe: (onChange, onState) =>
@@ -123,6 +132,8 @@ export class SqlStore implements Store {
     this.mailOutbox = new SqlMailOutbox(db);
     this.userTokens = new SqlUserTokens(db);
     this.shownOnce = new SqlShownOnce(db);
+    this.secondFactors = new SqlSecondFactors(db);
+    this.pendingLogins = new SqlPendingLogins(db);
     this.deviceCodes = new SqlDeviceCodes(db);
     this.registrations = new SqlRegistrations(db);
     this.claimMappings = new SqlClaimMappings(db, notify);
@@ -135,13 +146,14 @@ export class SqlStore implements Store {
     return this.listeners.add(listener);
   }
 
-  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Store) => Promise<T>, options?: TransactionOptions): Promise<T> {
     // already inside one: the work joins it (Kysely has no nested transactions)
     if (this.db.isTransaction) return fn(this);
     const committed: StoreChange[] = [];
-    const result = await this.db
-      .transaction()
-      .execute((trx) => fn(new SqlStore(trx, this.engine, async () => undefined, this.feed, this.schema, { listeners: this.listeners, committed })));
+    const bound = (trx: Kysely<Database>): Promise<T> =>
+      fn(new SqlStore(trx, this.engine, async () => undefined, this.feed, this.schema, { listeners: this.listeners, committed }));
+    // PostgreSQL commits concurrent transactions on connections of their own: nothing to share
+    const result = options?.shareCommit && this.group ? await this.group.run(bound) : await this.db.transaction().execute(bound);
     // only now, after the commit, is this process told; a rollback threw above and tells no one
     for (const change of committed) this.listeners.tell(change);
     return result;

@@ -26,6 +26,8 @@ import type { UserTokenRepository } from './repositories/user-tokens.js';
 import type { ShownOnceRepository } from './repositories/shown-once.js';
 import type { WebAuthnChallengeRepository } from './repositories/webauthn-challenges.js';
 import type { WebAuthnCredentialRepository } from './repositories/webauthn-credentials.js';
+import type { SecondFactorRepository } from './repositories/second-factors.js';
+import type { PendingLoginRepository } from './repositories/pending-logins.js';
 
 export type * from './repositories/audit.js';
 export type * from './repositories/authorization-codes.js';
@@ -51,6 +53,8 @@ export type * from './repositories/claim-mappings.js';
 export type * from './repositories/resources.js';
 export type * from './repositories/webauthn-credentials.js';
 export type * from './repositories/webauthn-challenges.js';
+export type * from './repositories/second-factors.js';
+export type * from './repositories/pending-logins.js';
 
 /** Every repository of a store, by the name a flow asks for it. */
 export interface Repositories {
@@ -78,6 +82,8 @@ export interface Repositories {
   readonly resources: ResourceRepository;
   readonly webauthnCredentials: WebAuthnCredentialRepository;
   readonly webauthnChallenges: WebAuthnChallengeRepository;
+  readonly secondFactors: SecondFactorRepository;
+  readonly pendingLogins: PendingLoginRepository;
 }
 
 /**
@@ -86,13 +92,23 @@ export interface Repositories {
  * it touches, and tests or new stores need only those repositories.
  */
 export type StoreFor<K extends keyof Repositories> = Pick<Repositories, K> & {
-  transaction<T>(fn: (tx: StoreFor<K>) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: StoreFor<K>) => Promise<T>, options?: TransactionOptions): Promise<T>;
 };
+
+export interface TransactionOptions {
+  /**
+   * SQLite: this short transaction may share its COMMIT with others arriving meanwhile (group
+   * commit, group-commit.ts) — in a savepoint of its own, answered only once the shared commit
+   * is done. Only for `fn`s that do database work and nothing else (no signing, no network),
+   * as the whole group waits while each runs. PostgreSQL ignores it.
+   */
+  shareCommit?: boolean;
+}
 
 export interface Store extends Repositories {
   readonly engine: 'sqlite' | 'postgres';
   /** runs `fn` in one transaction; the store it receives is bound to that transaction */
-  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Store) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Inside a transaction: waits until no other transaction, in any process, holds lock `name`,
    * and holds it until this one ends (a check and the write it allows, as one). PostgreSQL: an

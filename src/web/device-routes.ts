@@ -113,7 +113,7 @@ export async function deviceRoutes(app: FastifyInstance, options: { services: Se
       return sendPage(reply, 400, messagePage('error.invalid_request', 'device.unknown_decision', current.user.preferredLangcode));
     const decided = await store.deviceCodes.decide(
       digest,
-      { status: decision === 'allow' ? 'approved' : 'denied', userId: current.user.uid, authTime: current.session.authTime },
+      { status: decision === 'allow' ? 'approved' : 'denied', userId: current.user.uid, authTime: current.session.authTime, amr: current.session.amr },
       now,
     );
     if (!decided) return showForm(request, reply, current, 400, typed, 'device.error.invalid');

@@ -7,6 +7,8 @@ import { OAuthFailure } from '../oauth/oauth-failure.js';
 import { PUBLIC } from '../resource/route-access.js';
 import type { Services } from '../services.js';
 import { DrupalSessionTokens } from './drupal-session-tokens.js';
+import { completeLogin } from './login-completion.js';
+import { AMR_PASSWORD } from '../domain/authentication-method.js';
 import { isJsonBody, jsonFields, NOT_JSON_MESSAGE, sendMessage, wantsJson } from './json-format.js';
 
 export const JSON_LOGIN_MESSAGES = {
@@ -21,6 +23,7 @@ export const JSON_LOGIN_MESSAGES = {
   tokenMissing: "'csrf_token' URL query argument is missing.",
   tokenInvalid: "'csrf_token' URL query argument is invalid.",
   busy: 'The server is busy. Try again in a moment.',
+  secondFactor: 'This account logs in with a second factor: log in through the login page (/user/login) instead.',
 } as const;
 
 const floodUserMessage = (limit: number) =>
@@ -71,10 +74,13 @@ export function jsonLogin(services: Services): JsonLogin {
       if (typeof name !== 'string' || typeof pass !== 'string' || !name.trim() || !pass) return sendMessage(reply, 400, JSON_LOGIN_MESSAGES.unrecognized);
       try {
         const user = await services.users.authenticate(name.trim(), pass, request.ip, { blockedFirst: true });
-        await web.sessions.end(request, reply);
-        const session = await web.sessions.start(reply, user);
-        web.csrf.forgetNonce(request, reply);
-        audit(request, 'success', user.uid, null);
+        // Drupal's JSON login knows no second step: it must not log in a user who has a factor
+        // (or must enrol one) with the password alone (docs/compatibility.md §7)
+        if ((await services.secondFactors.requirement(user)) !== 'none') {
+          audit(request, 'failure', user.uid, 'second_factor_required');
+          return sendMessage(reply, 403, JSON_LOGIN_MESSAGES.secondFactor);
+        }
+        const session = await completeLogin(services, request, reply, user, [AMR_PASSWORD], ENDPOINT);
         return reply
           .code(200)
           .header('cache-control', 'no-store')

@@ -13,6 +13,8 @@ import type { Text } from './page-view.js';
 import { resolveLogoutTarget, sendLoggedOut } from '../oidc/end-session.js';
 import { jsonLogin } from './json-login.js';
 import { wantsJson } from './json-format.js';
+import { continueLogin } from './login-completion.js';
+import { AMR_PASSWORD } from '../domain/authentication-method.js';
 
 type Form = Record<string, unknown>;
 
@@ -75,19 +77,12 @@ export async function loginRoutes(app: FastifyInstance, options: { services: Ser
     if (!name || !password) return showLogin(request, reply, 400, destination, { username: name, error: 'login.error.missing' });
     try {
       const user = await services.users.authenticate(name, password, request.ip);
-      await web.sessions.end(request, reply); // a new login never continues an old session (fixation)
-      await web.sessions.start(reply, user);
-      web.csrf.forgetNonce(request, reply); // forms from now on are bound to the new session
-      services.audit.record({
-        event: 'user.login',
-        outcome: 'success',
-        userId: user.uid,
-        clientId: null,
-        ip: request.ip,
-        endpoint: '/user/login',
-        detail: null,
-      });
-      return reply.code(303).header('cache-control', 'no-store').redirect(destination, 303);
+      // logged in now, or (a second factor due) once it is passed at /user/login/second-factor
+      const next = await continueLogin(services, request, reply, user, [AMR_PASSWORD], destination);
+      return reply
+        .code(303)
+        .header('cache-control', 'no-store')
+        .redirect(next.kind === 'logged_in' ? destination : next.location, 303);
     } catch (error) {
       if (!(error instanceof OAuthFailure)) throw error;
       services.audit.record({

@@ -55,7 +55,7 @@ export async function passkeyLoginRoutes(app: FastifyInstance, options: { servic
     if (!web.csrf.verify(request, form[CSRF_FIELD])) return sendLoginPage(services, request, reply, 403, destination, { error: 'form.expired' });
     try {
       const { user, amr } = await verifyPasskeyLogin(services.passkeys, handle, form.credential);
-      await completeLogin(request, reply, user, [amr]);
+      await completeLogin(services, request, reply, user, [amr], '/user/login/passkey');
       return reply.code(303).header('cache-control', 'no-store').redirect(destination, 303);
     } catch (error) {
       if (!(error instanceof PasskeyFailure)) throw error;

@@ -10,7 +10,9 @@ import { CSRF_FIELD } from './csrf.js';
 import { isJsonBody, jsonFields, NOT_JSON_MESSAGE, sendMessage, wantsJson } from './json-format.js';
 import { sendPage } from './page-reply.js';
 import { message, type Text } from './page-view.js';
+import { continueLogin } from './login-completion.js';
 import { messagePage } from './pages.js';
+import { AMR_PASSWORD } from '../domain/authentication-method.js';
 
 type Form = Record<string, unknown>;
 type LinkParams = { Params: { uid: string; timestamp: string; hash: string } };
@@ -86,10 +88,10 @@ export async function passwordRoutes(app: FastifyInstance, { services }: { servi
     const outcome = await completeReset(accounts, request.params, text(form.pass), request.ip);
     if (outcome.kind === 'password_problem') return again(400, outcome.message);
     if (outcome.kind !== 'done') return problem(reply, outcome.kind);
-    // every session of the user ended with the reset; this browser starts a new one
-    await web.sessions.end(request, reply);
-    await web.sessions.start(reply, outcome.user);
-    web.csrf.forgetNonce(request, reply);
+    // every session of the user ended with the reset; this browser starts a new one — after the
+    // second factor, when the user has one: a mailed link alone must not get past it
+    const next = await continueLogin(services, request, reply, outcome.user, [AMR_PASSWORD], '/user/apps', '/user/reset');
+    if (next.kind === 'second_factor') return reply.code(303).header('cache-control', 'no-store').redirect(next.location, 303);
     return sendPage(reply, 200, messagePage('reset.done.title', 'reset.done'));
   });
 }

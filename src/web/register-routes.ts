@@ -12,7 +12,9 @@ import { type FieldErrors, linkProblemPage, registerPage, verifyPage } from './a
 import { CSRF_FIELD } from './csrf.js';
 import { isJsonBody, jsonFields, NOT_JSON_MESSAGE, sendMessage, wantsJson } from './json-format.js';
 import { sendPage } from './page-reply.js';
+import { completeLogin } from './login-completion.js';
 import { messagePage } from './pages.js';
+import { AMR_PASSWORD } from '../domain/authentication-method.js';
 
 type Form = Record<string, unknown>;
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -109,9 +111,7 @@ export async function registerRoutes(app: FastifyInstance, { services }: { servi
     switch (outcome.kind) {
       case 'created':
         if (outcome.state === 'active') {
-          await web.sessions.end(request, reply);
-          await web.sessions.start(reply, outcome.user);
-          web.csrf.forgetNonce(request, reply);
+          await completeLogin(services, request, reply, outcome.user, [AMR_PASSWORD], '/user/register');
         }
         return sendPage(reply, 200, messagePage('register.created.title', `register.state.${outcome.state}`));
       case 'invalid':

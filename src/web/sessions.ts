@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import { nowSeconds } from '../clock.js';
 import { randomToken, tokenDigest } from '../crypto/secrets.js';
+import { AMR_PASSWORD } from '../domain/authentication-method.js';
 import type { User } from '../domain/user.js';
 import type { SessionRow, Store } from '../store/store.js';
 import type { WebCookies } from './web-cookies.js';
@@ -23,10 +24,11 @@ export class WebSessions {
     private readonly ttl: number,
   ) {}
 
-  async start(reply: FastifyReply, user: User): Promise<SessionRow> {
+  /** A new session for `user`, who proved themselves with `amr` (RFC 8176 methods) just now. */
+  async start(reply: FastifyReply, user: User, amr: string[] = [AMR_PASSWORD]): Promise<SessionRow> {
     const id = randomToken(32);
     const now = nowSeconds(this.clock);
-    const row: SessionRow = { digest: tokenDigest(id), userId: user.uid, createdAt: now, authTime: now, expiresAt: now + this.ttl };
+    const row: SessionRow = { digest: tokenDigest(id), userId: user.uid, createdAt: now, authTime: now, expiresAt: now + this.ttl, amr };
     await this.store.sessions.insert(row);
     reply.setCookie(this.cookies.session, id, this.cookies.attributes(this.ttl));
     return row;

@@ -14,6 +14,10 @@ button.danger { border-color: var(--danger); background: transparent; color: var
 .actions { display: flex; gap: .75rem; flex-wrap: wrap; }
 .error { color: var(--danger); border: 1px solid var(--danger); border-radius: 8px; padding: .5rem .75rem; }
 ul.scopes { padding-left: 1.2rem; }
+/* second factors: the QR code on a white square (scanners want dark on light), recovery codes */
+.qr svg { display: block; width: 14rem; height: 14rem; margin: .5rem auto; background: #fff; }
+code.secret, ul.codes { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; word-break: break-all; }
+ul.codes { columns: 2; list-style: none; padding: 0; font-size: 1.1rem; }
 .muted { opacity: .75; font-size: .9rem; }
 table { width: 100%; border-collapse: collapse; }
 td, th { text-align: left; padding: .4rem 0; border-bottom: 1px solid var(--line); vertical-align: top; }

@@ -9,6 +9,10 @@ export interface WebCookies {
   csrf: string;
   /** the handle of a passkey ceremony under way (its challenge is kept server-side) */
   passkey: string;
+  /** a login whose password was right, waiting for its second factor */
+  pending: string;
+  /** recovery codes just made, sealed, until the page showing them once is opened */
+  reveal: string;
   /** attributes every set (and every clear: a `__Host-` cookie is only replaced with the same ones) */
   attributes(maxAge?: number): CookieSerializeOptions;
 }
@@ -19,6 +23,8 @@ export function webCookies(secure: boolean): WebCookies {
     session: `${prefix}gh_session`,
     csrf: `${prefix}gh_csrf`,
     passkey: `${prefix}gh_passkey`,
+    pending: `${prefix}gh_pending`,
+    reveal: `${prefix}gh_reveal`,
     attributes: (maxAge) => ({ path: '/', httpOnly: true, sameSite: 'lax', secure, ...(maxAge === undefined ? {} : { maxAge }) }),
   };
 }

@@ -396,7 +396,7 @@ test('the OpenAPI document is valid OpenAPI 3.1 and lists every admin operation;
   const operations = Object.entries(res.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
     Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
   );
-  assert.equal(operations.length, 33, operations.join('\n'));
+  assert.equal(operations.length, 34, operations.join('\n'));
   assert.ok(
     operations.every((op) => op.includes('/admin/api/v1/')),
     'only the admin API is described',

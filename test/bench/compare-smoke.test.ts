@@ -30,6 +30,13 @@ test('bench:compare runs every scenario against both servers and writes its repo
       assert.ok(scenario.gatehouse.valid, `scenario ${scenario.id}: no errors or non-2xx on Gatehouse`);
       if (scenario.id < 7) assert.ok(scenario.oidcProvider.valid, `scenario ${scenario.id}: no errors or non-2xx on oidc-provider`);
     }
+    // the same work on both sides, as each server's own answers show it
+    const tokens = (work: string): string => work.split('; ').find((part) => part.includes('access token'))!;
+    for (const id of [1, 2, 4, 5]) {
+      const { work } = report.scenarios.find((s: { id: number }) => s.id === id);
+      assert.equal(tokens(work.gatehouse), tokens(work.oidcProvider), `scenario ${id}: ${JSON.stringify(work)}`);
+      if (id >= 4) assert.match(tokens(work.gatehouse), /^JWT ES256 access token, refresh token (rotated|issued).*, no ID token, scope "api"$/);
+    }
     for (const key of ['trivialRoute', 'es256SignsPerCore', 'rs256SignsPerCore', 'argon2idPerSecond']) assert.ok(report.ceilings[key] > 0, key);
     const svg = readFileSync(join(dir, files.find((f) => f.endsWith('.svg'))!), 'utf8');
     assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);

@@ -226,6 +226,11 @@ describe('user', () => {
     assert.deepEqual(json(['user', 'revoke-tokens', 'alice']), { name: 'alice', revoked: true });
     assertRefused(cli(['user', 'revoke-tokens', 'ghost']), 1, /no user named "ghost" exists/);
   });
+
+  test('reset-factors', () => {
+    assert.deepEqual(json(['user', 'reset-factors', 'alice']), { name: 'alice', factorsReset: true });
+    assertRefused(cli(['user', 'reset-factors', 'ghost']), 1, /no user named "ghost" exists/);
+  });
 });
 
 describe('scope and role', () => {
@@ -269,7 +274,8 @@ describe('scope and role', () => {
     assert.equal(editor.holders, 2);
     assert.deepEqual(editor.permissions, ['access user profiles', 'view user email addresses']);
     assert.match(text(['role', 'show', 'editor']), /^holders:\s+2 \(alice, carol\)$/m);
-    assert.match(text(['role', 'list']), /^administrator\s+Administrator\s+\(every permission\)$/m);
+    assert.match(text(['role', 'list']), /^administrator\s+Administrator\s+\(every permission\)\s+-$/m);
+    assert.match(text(['role', 'show', 'editor']), /^mfaRequired:\s+false$/m);
     assertRefused(cli(['role', 'show', 'ghost']), 1, /no role "ghost" exists/);
   });
 

@@ -107,7 +107,7 @@ test('other command-line mistakes: exit 2, one line naming the mistake and where
   assertOneLine(
     cli(['user']),
     2,
-    /"gatehouse user" needs a command: create, list, show, update, block, unblock, set-password, revoke-tokens \(see: gatehouse user --help\)/,
+    /"gatehouse user" needs a command: create, list, show, update, block, unblock, set-password, revoke-tokens, reset-factors \(see: gatehouse user --help\)/,
   );
   assertOneLine(cli(['client', 'show']), 2, /missing required argument 'client-id' \(see: gatehouse client show --help\)/);
   assertOneLine(cli(['role', 'show', 'a', 'b']), 2, /too many arguments/);

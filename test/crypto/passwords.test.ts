@@ -58,3 +58,22 @@ test('over-long passwords are refused before hashing', async () => {
   const hash = await hashPassword('short');
   assert.equal((await verifyPassword('x'.repeat(MAX_PASSWORD_BYTES + 1), hash)).ok, false);
 });
+
+test('argon2id runs on threads of lower OS priority than the event loop (Linux)', {
+  skip: process.platform !== 'linux' && 'nice values per thread are Linux',
+}, async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  // field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value
+  const niceOf = (tid: string): number => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+  const main = niceOf(String(process.pid));
+  const hashed = hashPassword('prioritised');
+  assert.match(await hashed, /^\$argon2id\$/);
+  // the thread that hashed stays, idle, for the next password
+  const threads = readdirSync('/proc/self/task').map(niceOf);
+  assert.ok(
+    threads.some((nice) => nice === main + 10),
+    `a hashing thread at nice ${main + 10} (threads: ${threads.join(', ')})`,
+  );
+  assert.deepEqual(await verifyPassword('prioritised', await hashed), { ok: true, needsRehash: false });
+  assert.deepEqual(await verifyPassword('prioritised', '$argon2id$v=19$m=19456,t=2,p=1$broken'), { ok: false, needsRehash: false });
+});

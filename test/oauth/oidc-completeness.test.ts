@@ -178,7 +178,7 @@ describe('discovery and openid-client v6', () => {
   test('discovery lists the claims parameter, the new scopes and claims, and acr values', async () => {
     const meta = (await request(`${gh.url}/.well-known/openid-configuration`)).body;
     assert.equal(meta.claims_parameter_supported, true);
-    assert.deepEqual(meta.acr_values_supported, ['urn:gatehouse:acr:pwd']);
+    assert.deepEqual(meta.acr_values_supported, ['urn:gatehouse:acr:pwd', 'urn:gatehouse:acr:mfa']);
     for (const scope of ['address', 'phone']) assert.ok(meta.scopes_supported.includes(scope), scope);
     for (const claim of [
       'given_name',
@@ -193,6 +193,7 @@ describe('discovery and openid-client v6', () => {
       'phone_number_verified',
       'address',
       'acr',
+      'amr',
     ])
       assert.ok(meta.claims_supported.includes(claim), claim);
   });

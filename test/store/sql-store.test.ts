@@ -210,6 +210,62 @@ function storeSuite(engine: string, open: () => Promise<OpenedStore>, skip: () =
       assert.equal(await store.refreshTokens.revokeByClient('c1', 9), 1);
     });
 
+    it('transactions sharing a commit: each stands alone — a failed one is undone, a token spent twice in a group is spent once', async () => {
+      const base = {
+        familyId: 'g',
+        clientId: 'c1',
+        userId: 1,
+        scopes: ['a'],
+        issuedAt: 1,
+        expiresAt: 2_000_000_000,
+        accessJti: 'j',
+        accessExpiresAt: 2_000_000_000,
+        spentAt: null,
+        revokedAt: null,
+        familyStartedAt: 1,
+        successorSealed: null,
+        reuseUntil: null,
+      };
+      await store.refreshTokens.insert({ ...base, digest: 'g1' });
+      await store.refreshTokens.insert({ ...base, digest: 'g2' });
+      const told: string[] = [];
+      const stop = store.onChange((change) => told.push(change.topic));
+      const shared = { shareCommit: true };
+      // started in one turn of the event loop: on SQLite, one group, in this order
+      const outcomes = await Promise.allSettled([
+        store.transaction(async (tx) => {
+          const spent = await tx.refreshTokens.spend('g1', 5);
+          if (spent) await tx.refreshTokens.insert({ ...base, digest: 'g1-next' });
+          await tx.roles.upsert({ id: 'grouped', label: 'Grouped', permissions: [], isAdmin: false });
+          return spent;
+        }, shared),
+        store.transaction(async (tx) => {
+          const spent = await tx.refreshTokens.spend('g1', 6);
+          if (spent) await tx.refreshTokens.insert({ ...base, digest: 'g1-twice' });
+          return spent;
+        }, shared),
+        store.transaction(async (tx) => {
+          await tx.refreshTokens.spend('g2', 7);
+          await tx.roles.upsert({ id: 'undone', label: 'Undone', permissions: [], isAdmin: false });
+          throw new Error('boom');
+        }, shared),
+        store.transaction(async (tx) => tx.refreshTokens.spend('g2', 8), shared),
+      ]);
+      stop();
+      assert.deepEqual(
+        outcomes.map((o) => (o.status === 'fulfilled' ? o.value : (o.reason as Error).message)),
+        [true, false, 'boom', true],
+      );
+      assert.equal((await store.refreshTokens.findByDigest('g1'))?.spentAt, 5);
+      assert.ok(await store.refreshTokens.findByDigest('g1-next'));
+      assert.equal(await store.refreshTokens.findByDigest('g1-twice'), null);
+      // the failed member's spend was undone, so the one after it spent the token
+      assert.equal((await store.refreshTokens.findByDigest('g2'))?.spentAt, 8);
+      assert.ok(await store.roles.get('grouped'));
+      assert.equal(await store.roles.get('undone'), null);
+      assert.deepEqual(told, ['catalog'], 'only what committed is announced (one role change)');
+    });
+
     it('concurrent spends of one token: exactly one wins', async () => {
       const base = {
         familyId: 'race',

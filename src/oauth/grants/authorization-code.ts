@@ -48,20 +48,25 @@ export async function authorizationCodeGrant(ctx: GrantContext, client: Client, 
     authTime: code.authTime,
   });
   const { issued } = prepared;
-  const outcome = await ctx.store.transaction(async (tx): Promise<'replay' | OAuthFailure | null> => {
-    if (!(await tx.codes.spend(digest, now, { familyId: issued.familyId ?? null, accessJti: issued.jti, accessExpiresAt: issued.expiresAt }))) return 'replay';
-    // a failed check still spends the code (it commits): a wrong verifier is one guess, not many
-    const refused =
-      checkCode(code, client, params, now) ??
-      (!user?.status ? invalid('The user of this authorization code is blocked or gone.') : null) ??
-      // the user's tokens and sessions were ended after the code was issued (password, status or
-      // roles changed, access revoked): the code goes with them
-      (ctx.revocations.grantEnded(String(code.userId), code.clientId, code.issuedMs)
-        ? invalid("The authorization code was issued before the user's access was revoked; ask the user to authorize again.")
-        : null);
-    if (!refused) await prepared.persist(tx);
-    return refused;
-  });
+  // database work and in-memory checks only: it may share its commit (SQLite group commit)
+  const outcome = await ctx.store.transaction(
+    async (tx): Promise<'replay' | OAuthFailure | null> => {
+      if (!(await tx.codes.spend(digest, now, { familyId: issued.familyId ?? null, accessJti: issued.jti, accessExpiresAt: issued.expiresAt })))
+        return 'replay';
+      // a failed check still spends the code (it commits): a wrong verifier is one guess, not many
+      const refused =
+        checkCode(code, client, params, now) ??
+        (!user?.status ? invalid('The user of this authorization code is blocked or gone.') : null) ??
+        // the user's tokens and sessions were ended after the code was issued (password, status or
+        // roles changed, access revoked): the code goes with them
+        (ctx.revocations.grantEnded(String(code.userId), code.clientId, code.issuedMs)
+          ? invalid("The authorization code was issued before the user's access was revoked; ask the user to authorize again.")
+          : null);
+      if (!refused) await prepared.persist(tx);
+      return refused;
+    },
+    { shareCommit: true },
+  );
   if (outcome === 'replay') {
     // a second use: whoever holds it, what the first exchange issued is no longer safe
     const spent = await ctx.store.codes.findByDigest(digest);
@@ -83,6 +88,7 @@ export async function authorizationCodeGrant(ctx: GrantContext, client: Client, 
       claims: code.claims?.idToken ?? [],
       nonce: code.nonce,
       authTime: code.authTime,
+      amr: code.amr ?? undefined,
       accessToken: issued.accessToken,
     });
   }

@@ -61,6 +61,7 @@ export async function deviceCodeGrant(ctx: GrantContext, client: Client, params:
       claims: [],
       nonce: null,
       authTime: row.authTime ?? Math.floor(nowMs / 1000),
+      amr: row.amr ?? undefined,
       accessToken: issued.accessToken,
     });
   }

@@ -23,8 +23,15 @@ export interface IdTokenIssuer {
     claims: readonly string[];
     nonce: string | null;
     authTime: number;
+    /** RFC 8176 methods of the login (the session's); a password login when absent */
+    amr?: readonly string[];
     accessToken: string;
   }): Promise<string>;
+}
+
+/** Whether a user must pass a second factor at login (src/accounts/second-factors/ answers). */
+export interface SecondFactorPolicy {
+  requirement(user: User): Promise<'none' | 'verify' | 'enrol'>;
 }
 
 export interface GrantContext {
@@ -34,6 +41,8 @@ export interface GrantContext {
   catalog: AccessCatalog;
   clock: Clock;
   users: UserAuthenticator;
+  /** the password grant refuses users who log in with a second factor */
+  secondFactors: SecondFactorPolicy;
   revocations: RevocationView;
   sealer: TokenSealer;
   /** when each device code was last polled (RFC 8628 slow_down) */

@@ -8,6 +8,8 @@ import { resolveScopes } from '../scopes.js';
 import type { IssuedTokens } from '../token-service.js';
 import type { GrantContext } from './grant-context.js';
 
+export const SECOND_FACTOR_REQUIRED = 'A second factor is required for this user: the password grant cannot log them in. Use the authorization code flow.';
+
 export async function passwordGrant(ctx: GrantContext, client: Client, params: Params, options: { refresh: boolean }): Promise<IssuedTokens> {
   if (params.username === undefined) throw OAuthFailure.missing('username');
   if (params.password === undefined) throw OAuthFailure.missing('password');
@@ -15,5 +17,10 @@ export async function passwordGrant(ctx: GrantContext, client: Client, params: P
   const scopes = resolveScopes(params.scope, client.scopes, 'password', ctx.catalog);
   const resource = requestedResource(params.resource, ctx.catalog);
   const user = await ctx.users.authenticate(params.username, params.password, ctx.ip);
+  // a password alone must not get past a second factor (as Keycloak refuses direct grants to
+  // users with a required OTP): only after the password proved who asks, so nothing leaks
+  if ((await ctx.secondFactors.requirement(user)) !== 'none') {
+    throw new OAuthFailure('invalid_grant', SECOND_FACTOR_REQUIRED, { event: 'password.second_factor_required' });
+  }
   return ctx.tokens.issue(ctx.store, { client, userId: user.uid, user, scopes, refresh: options.refresh, resource });
 }

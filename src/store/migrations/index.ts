@@ -16,6 +16,7 @@ import { deviceCodes } from './013_device_codes.js';
 import { userFields } from './014_user_fields.js';
 import { shownOnce } from './017_shown_once.js';
 import { webauthnCredentials } from './019_webauthn_credentials.js';
+import { secondFactors } from './016_second_factors.js';
 
 export function migrationProvider(engine: Engine): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '014_user_fields': userFields,
     '017_shown_once': shownOnce,
     '019_webauthn_credentials': webauthnCredentials,
+    '016_second_factors': secondFactors,
   };
   return { getMigrations: async () => migrations };
 }

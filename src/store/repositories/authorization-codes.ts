@@ -27,6 +27,8 @@ export interface AuthorizationCodeRow {
   claims?: ClaimsRequest | null;
   /** the resource indicator (RFC 8707) the code was granted for, when one was asked for */
   resource?: string | null;
+  /** RFC 8176 methods of the login that authorized it (the ID token's amr); null for codes older than migration 016 */
+  amr?: string[] | null;
 }
 
 export interface AuthorizationCodeRepository {

@@ -21,6 +21,8 @@ export type ExpiringKind =
   | 'user_tokens'
   /** secrets held for one view that nobody came to see */
   | 'shown_once'
+  /** logins that waited for a second factor past their few minutes */
+  | 'pending_logins'
   /** mails sent before the cutoff (unsent ones, waiting or given up, stay for the console) */
   | 'mail_outbox'
   /** WebAuthn challenges never taken */

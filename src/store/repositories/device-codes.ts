@@ -17,6 +17,8 @@ export interface DeviceCodeRow {
   userId: number | null;
   /** seconds: when that user logged in */
   authTime: number | null;
+  /** RFC 8176 methods of the login that approved it (the ID token's amr) */
+  amr?: string[] | null;
   /** seconds the client must wait between polls (RFC 8628 §3.5: grows by 5 at each slow_down) */
   interval: number;
   /** ms: compared with revocations (also ms) */
@@ -34,7 +36,7 @@ export interface DeviceCodeRepository {
    * Records the user's decision, only if the authorization is still pending and unexpired at
    * `now` (seconds); true when this call decided it.
    */
-  decide(userCodeDigest: string, decision: { status: 'approved' | 'denied'; userId: number; authTime: number }, now: number): Promise<boolean>;
+  decide(userCodeDigest: string, decision: { status: 'approved' | 'denied'; userId: number; authTime: number; amr?: string[] }, now: number): Promise<boolean>;
   /** RFC 8628 §3.5 slow_down: the interval grows by 5 s for this and every later poll. */
   slowDown(deviceDigest: string): Promise<void>;
   /** approved → redeemed; true only for the one call that did it. */

@@ -9,6 +9,8 @@ export interface SessionRow {
   /** seconds: when the user last proved their password (OIDC auth_time) */
   authTime: number;
   expiresAt: number;
+  /** RFC 8176 methods the login used (`pwd`, then `otp`, `hwk`, `swk`): the ID token's amr */
+  amr: string[];
 }
 
 export interface SessionRepository {

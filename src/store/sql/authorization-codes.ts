@@ -1,6 +1,7 @@
 // Authorization codes by digest (table authorization_codes). spend() is single-use by the
 // database: one conditional UPDATE, which also records what the exchange issued.
 import type { Kysely, Selectable } from 'kysely';
+import { parseAmr } from '../../domain/authentication-method.js';
 import type { ClaimsRequest } from '../../domain/claims-request.js';
 import type { AuthorizationCodesTable, Database } from '../schema.js';
 import type { AuthorizationCodeRepository, AuthorizationCodeRow } from '../repositories/authorization-codes.js';
@@ -27,6 +28,7 @@ export function toCode(r: Selectable<AuthorizationCodesTable>): AuthorizationCod
     accessExpiresAt: optNum(r.access_expires_at),
     claims: r.claims ? (JSON.parse(r.claims) as ClaimsRequest) : null,
     resource: r.resource ?? null,
+    amr: r.amr ? parseAmr(r.amr) : null,
   };
 }
 
@@ -56,6 +58,7 @@ export class SqlCodes implements AuthorizationCodeRepository {
         access_expires_at: row.accessExpiresAt,
         claims: row.claims ? json(row.claims) : null,
         resource: row.resource ?? null,
+        amr: row.amr ? json(row.amr) : null,
       })
       .execute();
   }

@@ -15,6 +15,7 @@ const EXPIRY: Record<ExpiringKind, { key: string; column: string; ms?: boolean }
   device_codes: { key: 'device_digest', column: 'expires_at' },
   user_tokens: { key: 'digest', column: 'expires_at' },
   shown_once: { key: 'digest', column: 'expires_at' },
+  pending_logins: { key: 'digest', column: 'expires_at' },
   // NULL (not sent) is never before a cutoff: only sent mails go
   mail_outbox: { key: 'id', column: 'sent_at' },
   webauthn_challenges: { key: 'handle_digest', column: 'expires_at' },

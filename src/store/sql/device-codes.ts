@@ -1,6 +1,7 @@
 // Device authorizations by digest (table device_codes). Each state change is one conditional
 // UPDATE: the database, not the caller, decides which of two racing requests wins.
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { parseAmr } from '../../domain/authentication-method.js';
 import type { Database, DeviceCodesTable } from '../schema.js';
 import type { DeviceCodeRepository, DeviceCodeRow, DeviceCodeStatus } from '../repositories/device-codes.js';
 import { json, list, num, optNum, unstorable } from './columns.js';
@@ -17,6 +18,7 @@ function toDeviceCode(r: Selectable<DeviceCodesTable>): DeviceCodeRow {
     status: r.status as DeviceCodeStatus,
     userId: optNum(r.user_id),
     authTime: optNum(r.auth_time),
+    amr: r.amr ? parseAmr(r.amr) : null,
     interval: num(r.poll_interval),
     issuedMs: num(r.issued_ms),
     expiresAt: num(r.expires_at),
@@ -37,6 +39,7 @@ export class SqlDeviceCodes implements DeviceCodeRepository {
         status: row.status,
         user_id: row.userId,
         auth_time: row.authTime,
+        amr: row.amr ? json(row.amr) : null,
         poll_interval: row.interval,
         issued_ms: row.issuedMs,
         expires_at: row.expiresAt,
@@ -58,10 +61,14 @@ export class SqlDeviceCodes implements DeviceCodeRepository {
     return r ? toDeviceCode(r) : null;
   }
 
-  async decide(userCodeDigest: string, decision: { status: 'approved' | 'denied'; userId: number; authTime: number }, now: number): Promise<boolean> {
+  async decide(
+    userCodeDigest: string,
+    decision: { status: 'approved' | 'denied'; userId: number; authTime: number; amr?: string[] },
+    now: number,
+  ): Promise<boolean> {
     const r = await this.db
       .updateTable('device_codes')
-      .set({ status: decision.status, user_id: decision.userId, auth_time: decision.authTime })
+      .set({ status: decision.status, user_id: decision.userId, auth_time: decision.authTime, amr: decision.amr ? json(decision.amr) : null })
       .where('user_code_digest', '=', userCodeDigest)
       .where('status', '=', 'pending')
       .where('expires_at', '>', now)

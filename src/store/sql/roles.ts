@@ -1,10 +1,18 @@
 // Roles: named sets of permissions (table roles). A change is announced as the catalog's.
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Role } from '../../domain/role.js';
-import type { Database } from '../schema.js';
+import type { Database, RolesTable } from '../schema.js';
 import type { RoleRepository } from '../repositories/roles.js';
-import { bool, json, list, unstorable } from './columns.js';
+import { bool, json, list, num, unstorable } from './columns.js';
 import type { Notify } from './notify.js';
+
+const toRole = (r: Selectable<RolesTable>): Role => ({
+  id: r.id,
+  label: r.label,
+  permissions: list(r.permissions),
+  isAdmin: num(r.is_admin) === 1,
+  mfaRequired: num(r.mfa_required) === 1,
+});
 
 export class SqlRoles implements RoleRepository {
   constructor(
@@ -14,21 +22,29 @@ export class SqlRoles implements RoleRepository {
 
   async list(): Promise<Role[]> {
     const rows = await this.db.selectFrom('roles').selectAll().orderBy('id').execute();
-    return rows.map((r) => ({ id: r.id, label: r.label, permissions: list(r.permissions), isAdmin: r.is_admin === 1 }));
+    return rows.map(toRole);
   }
 
   async get(id: string): Promise<Role | null> {
     if (unstorable(id)) return null;
     const r = await this.db.selectFrom('roles').selectAll().where('id', '=', id).executeTakeFirst();
-    return r ? { id: r.id, label: r.label, permissions: list(r.permissions), isAdmin: r.is_admin === 1 } : null;
+    return r ? toRole(r) : null;
   }
 
   async upsert(role: Role): Promise<void> {
-    const values = { id: role.id, label: role.label, permissions: json(role.permissions), is_admin: bool(role.isAdmin) };
+    const values = {
+      id: role.id,
+      label: role.label,
+      permissions: json(role.permissions),
+      is_admin: bool(role.isAdmin),
+      mfa_required: bool(role.mfaRequired === true),
+    };
     await this.db
       .insertInto('roles')
       .values(values)
-      .onConflict((oc) => oc.column('id').doUpdateSet({ label: values.label, permissions: values.permissions, is_admin: values.is_admin }))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet({ label: values.label, permissions: values.permissions, is_admin: values.is_admin, mfa_required: values.mfa_required }),
+      )
       .execute();
     await this.notify('catalog');
   }

@@ -25,7 +25,7 @@ export async function accessPages(app: FastifyInstance, { services }: { services
   // ---- roles
   function roleForm(
     visitor: ConsoleVisitor,
-    role: { id: string; label: string; permissions: string },
+    role: { id: string; label: string; permissions: string; mfaRequired: boolean },
     errors: FormErrors,
     isNew: boolean,
     isAdmin = false,
@@ -35,6 +35,7 @@ ${csrfInput(visitor.csrf)}
 ${isNew ? textField({ name: 'id', label: 'Role id', value: role.id, errors, help: 'Lower case letters, digits, _ and -.' }) : html`<input type="hidden" name="id" value="${role.id}"><h2>${role.label} <code class="muted">${role.id}</code></h2>`}
 ${textField({ name: 'label', label: 'Label', value: role.label, errors })}
 ${isAdmin ? html`<p class="muted">Holds every permission.</p>` : textArea({ name: 'permissions', label: 'Permissions', value: role.permissions, errors, help: `One per line. Gatehouse checks: ${BUILT_IN_PERMISSIONS.join(', ')}.` })}
+${checkbox({ name: 'mfaRequired', label: 'Require a second factor', checked: role.mfaRequired, errors, help: 'Holders without one set up an authenticator app at their next login.' })}
 <button type="submit">${isNew ? 'Create role' : 'Save role'}</button>
 </form>`;
   }
@@ -43,14 +44,14 @@ ${isAdmin ? html`<p class="muted">Holds every permission.</p>` : textArea({ name
     reply: FastifyReply,
     visitor: ConsoleVisitor,
     status: number,
-    failed?: { id: string; label: string; permissions: string; errors: FormErrors; isNew: boolean },
+    failed?: { id: string; label: string; permissions: string; mfaRequired: boolean; errors: FormErrors; isNew: boolean },
     notice?: string | null,
   ) {
     const roles = (await store.roles.list()).filter((r) => r.id !== 'authenticated');
     const shown = (r: Role) =>
       failed && !failed.isNew && failed.id === r.id
         ? roleForm(visitor, failed, failed.errors, false, r.isAdmin)
-        : roleForm(visitor, { id: r.id, label: r.label, permissions: r.permissions.join('\n') }, {}, false, r.isAdmin);
+        : roleForm(visitor, { id: r.id, label: r.label, permissions: r.permissions.join('\n'), mfaRequired: r.mfaRequired === true }, {}, false, r.isAdmin);
     return page(
       reply,
       status,
@@ -59,7 +60,7 @@ ${isAdmin ? html`<p class="muted">Holds every permission.</p>` : textArea({ name
       'Roles',
       html`${roles.map(shown)}
 <h2>New role</h2>
-${failed?.isNew ? roleForm(visitor, failed, failed.errors, true) : roleForm(visitor, { id: '', label: '', permissions: '' }, {}, true)}`,
+${failed?.isNew ? roleForm(visitor, failed, failed.errors, true) : roleForm(visitor, { id: '', label: '', permissions: '', mfaRequired: false }, {}, true)}`,
       notice,
     );
   }
@@ -78,16 +79,17 @@ ${failed?.isNew ? roleForm(visitor, failed, failed.errors, true) : roleForm(visi
     const existing = await store.roles.get(id);
     const label = field(visitor.form, 'label').trim();
     const permissions = field(visitor.form, 'permissions');
+    const mfaRequired = field(visitor.form, 'mfaRequired') === '1';
     try {
       await upsertRole(
         services.admin,
-        { id, label: label || undefined, permissions: existing?.isAdmin ? existing.permissions : lines(permissions) },
+        { id, label: label || undefined, permissions: existing?.isAdmin ? existing.permissions : lines(permissions), mfaRequired },
         consoleActor(services, visitor, request),
       );
       return reply.redirect(`/admin/roles?${new URLSearchParams({ saved: id })}`, 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      return rolesPage(reply, visitor, 400, { id, label, permissions, errors: errorsOf(error), isNew: !existing });
+      return rolesPage(reply, visitor, 400, { id, label, permissions, mfaRequired, errors: errorsOf(error), isNew: !existing });
     }
   });
 

@@ -1,7 +1,7 @@
 // Console: users. Search and page, create, edit (name, mail, roles, fields, a new password), block and
 // unblock (confirmed; blocking revokes their tokens), the user's active grants with revoke.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { blockUser, createUser, revokeUserGrants, unblockUser, updateUser } from '../../admin/users.js';
+import { blockUser, createUser, resetSecondFactors, revokeUserGrants, unblockUser, updateUser } from '../../admin/users.js';
 import { NotFoundError, ValidationError } from '../../admin/validation-error.js';
 import { nowSeconds } from '../../clock.js';
 import { PERMISSIONS } from '../../domain/permissions.js';
@@ -171,7 +171,9 @@ ${users.map((u) => html`<tr><td><a href="/admin/users/${u.uid}">${u.name}</a></t
               ? 'User unblocked.'
               : query.apikeyrevoked
                 ? 'API key revoked.'
-                : null;
+                : query.factorsreset
+                  ? 'Second factors reset.'
+                  : null;
     return page(
       reply,
       200,
@@ -189,6 +191,9 @@ ${grants.map((g) => html`<tr><td>${g.clientId}</td><td>${g.scopes.join(' ') || '
 </tbody></table>`
 }
 <p><a class="button secondary" href="/admin/users/${user.uid}/revoke">Revoke all tokens…</a></p>
+<h2>Second factors</h2>
+<p id="second-factors">${(await services.secondFactors.status(user)).totp === 'active' ? 'Authenticator app set up.' : 'No authenticator app.'}</p>
+<p><a class="button secondary" href="/admin/users/${user.uid}/reset-factors">Reset second factors…</a></p>
 ${await apiKeySection(ctx, user, visitor.csrf)}`,
       notice,
     );
@@ -242,6 +247,17 @@ ${await apiKeySection(ctx, user, visitor.csrf)}`,
       button: 'Revoke all tokens',
       run: (u: User, actor: Actor) => revokeUserGrants(ctx, u.uid, actor),
       done: 'revoked=1',
+    },
+    {
+      path: 'reset-factors',
+      title: 'Reset second factors',
+      question: (u: User) => `Remove every second factor of ${u.name}?`,
+      consequence: 'Their authenticator app and recovery codes stop working. If a role requires a second factor, they set up a new one at their next login.',
+      button: 'Reset second factors',
+      run: async (u: User, actor: Actor) => {
+        await resetSecondFactors(ctx, u.uid, actor);
+      },
+      done: 'factorsreset=1',
     },
   ];
   for (const step of steps) {
