@@ -14,7 +14,7 @@ import { completeLogin, SECOND_FACTOR_PATH } from './login-completion.js';
 import { sendPage } from './page-reply.js';
 import type { PendingLogin } from './pending-logins.js';
 import { messagePage } from './pages.js';
-import { SECOND_FACTOR_TEXT as T, secondFactorPage, totpEnrolmentPage } from './second-factor-pages.js';
+import { SECOND_FACTOR_MESSAGES as T, secondFactorPage, totpEnrolmentPage } from './second-factor-pages.js';
 
 type Form = Record<string, unknown>;
 const ENROL_PATH = `${SECOND_FACTOR_PATH}/enrol`;
@@ -45,13 +45,24 @@ export async function secondFactorRoutes(app: FastifyInstance, options: { servic
   async function showStep(request: FastifyRequest, reply: FastifyReply, pending: PendingLogin, status: number, error?: string): Promise<FastifyReply> {
     if (!(await secondFactors.hasFactor(pending.user.uid))) return showEnrolment(request, reply, pending, status, error);
     const kinds = await secondFactors.enrolledKinds(pending.user.uid);
-    return sendPage(reply, status, secondFactorPage({ csrf: web.csrf.token(request, reply), kinds, error }));
+    return sendPage(reply, status, secondFactorPage({ csrf: web.csrf.token(request, reply), kinds, error, language: pending.user.preferredLangcode }));
   }
 
   async function showEnrolment(request: FastifyRequest, reply: FastifyReply, pending: PendingLogin, status: number, error?: string): Promise<FastifyReply> {
     const enrolment = await secondFactors.totpEnrolment(pending.user);
     if (!enrolment) return showStep(request, reply, pending, status, error);
-    return sendPage(reply, status, totpEnrolmentPage({ csrf: web.csrf.token(request, reply), action: ENROL_PATH, enrolment, required: true, error }));
+    return sendPage(
+      reply,
+      status,
+      totpEnrolmentPage({
+        csrf: web.csrf.token(request, reply),
+        action: ENROL_PATH,
+        enrolment,
+        required: true,
+        error,
+        language: pending.user.preferredLangcode,
+      }),
+    );
   }
 
   app.get(SECOND_FACTOR_PATH, { config: PUBLIC }, async (request, reply) => {

@@ -9,9 +9,10 @@ import type { Services } from '../services.js';
 import { CSRF_FIELD } from './csrf.js';
 import { safeDestination } from './destination.js';
 import { sendPage } from './page-reply.js';
+import type { Text } from './page-view.js';
 import { errorPage, messagePage } from './pages.js';
 import { recoveryCodesPath } from './second-factor-routes.js';
-import { SECOND_FACTOR_TEXT as T, recoveryCodesPage, securityPage, totpEnrolmentPage } from './second-factor-pages.js';
+import { SECOND_FACTOR_MESSAGES as T, recoveryCodesPage, securityPage, totpEnrolmentPage } from './second-factor-pages.js';
 
 type Form = Record<string, unknown>;
 type UidParams = { Params: { uid: string } };
@@ -31,7 +32,8 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
       if (method === 'POST') return reply.redirect('/user/login', 303);
       return reply.redirect(`/user/login?${new URLSearchParams({ destination: request.url })}`, 302);
     }
-    if (request.params.uid !== String(current.user.uid)) return sendPage(reply, 403, errorPage('Access denied', T.notYours));
+    if (request.params.uid !== String(current.user.uid))
+      return sendPage(reply, 403, errorPage('error.access_denied', T.notYours, current.user.preferredLangcode));
     return current;
   }
 
@@ -39,7 +41,8 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
   async function postingOwner(request: FastifyRequest<UidParams>, reply: FastifyReply): Promise<CurrentSession | FastifyReply> {
     const who = await owner(request, reply, 'POST');
     if (!('session' in who)) return who;
-    if (!web.csrf.verify(request, ((request.body ?? {}) as Form)[CSRF_FIELD])) return sendPage(reply, 403, messagePage('Form expired', T.formExpired));
+    if (!web.csrf.verify(request, ((request.body ?? {}) as Form)[CSRF_FIELD]))
+      return sendPage(reply, 403, messagePage('form.expired.title', T.formExpired, who.user.preferredLangcode));
     return who;
   }
 
@@ -48,13 +51,20 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
     reply: FastifyReply,
     current: CurrentSession,
     status: number,
-    extra: { notice?: string; error?: string } = {},
+    extra: { notice?: Text; error?: Text } = {},
   ) {
     const factors = await secondFactors.status(current.user);
     return sendPage(
       reply,
       status,
-      securityPage({ uid: current.user.uid, userName: current.user.name, csrf: web.csrf.token(request, reply), ...factors, ...extra }),
+      securityPage({
+        uid: current.user.uid,
+        userName: current.user.name,
+        csrf: web.csrf.token(request, reply),
+        language: current.user.preferredLangcode,
+        ...factors,
+        ...extra,
+      }),
     );
   }
 
@@ -64,7 +74,13 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
     return sendPage(
       reply,
       status,
-      totpEnrolmentPage({ csrf: web.csrf.token(request, reply), action: `${base(current.user.uid)}/totp/confirm`, enrolment, error }),
+      totpEnrolmentPage({
+        csrf: web.csrf.token(request, reply),
+        action: `${base(current.user.uid)}/totp/confirm`,
+        enrolment,
+        error,
+        language: current.user.preferredLangcode,
+      }),
     );
   }
 
@@ -72,7 +88,7 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
     const current = await owner(request, reply, 'GET');
     if (!('session' in current)) return current;
     const done = text((request.query as Form).done);
-    return showSecurity(request, reply, current, 200, { notice: NOTICES[done] });
+    return showSecurity(request, reply, current, 200, { notice: Object.hasOwn(NOTICES, done) ? NOTICES[done] : undefined });
   });
 
   app.post<UidParams>('/user/:uid/security/totp', { config: PUBLIC }, async (request, reply) => {
@@ -138,6 +154,6 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
     const codes = web.reveal.take(request, reply, current.session.digest);
     if (!codes) return reply.redirect(`${base(current.user.uid)}?done=gone`, 302);
     const destination = safeDestination((request.query as Form).destination);
-    return sendPage(reply, 200, recoveryCodesPage({ codes, continueHref: destination }));
+    return sendPage(reply, 200, recoveryCodesPage({ codes, continueHref: destination, language: current.user.preferredLangcode }));
   });
 }
