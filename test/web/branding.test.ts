@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PAGE_CSP_OWN_SCRIPTS } from '../../src/http/security-headers.js';
 import { authorizePath, spaRequest } from '../helpers/authorization.js';
-import { BrowserAgent, hiddenField, pkcePair } from '../helpers/browser-http.js';
+import { totpCodeAt } from '../../src/accounts/second-factors/totp.js';
+import { BrowserAgent, hiddenField, hiddenFields, pkcePair } from '../helpers/browser-http.js';
 import { PASSWORD, startGatehouse, type Running } from '../helpers/gatehouse.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 
@@ -221,6 +222,46 @@ describe('a branded server', () => {
     assert.match(login, /<button type="submit" class="secondary">Mit einem Passkey anmelden<\/button>/);
     const englishLogin = await (await fetch(`${gh.url}/user/login`)).text();
     assert.match(englishLogin, /<button type="submit" class="secondary">Log in with a passkey<\/button>/);
+  });
+
+  test('the security page, TOTP set-up, recovery codes and the second step speak the account’s German', async () => {
+    const bob = (await gh.store.users.findByName('bob'))!;
+    await gh.store.users.update(bob.uid, { preferredLangcode: 'de' });
+    const english = new LanguageAgent(gh.url, 'en');
+    assert.equal((await english.login('bob', PASSWORD)).status, 303);
+    const security = await english.get(`/user/${bob.uid}/security`);
+    assert.equal(security.status, 200);
+    assert.equal(title(security.text), 'Sicherheit · Acme ID');
+    assert.match(security.text, /<p id="totp-status">Authenticator-App: ausgeschaltet\.<\/p>/);
+    assert.match(security.text, /<button type="submit">Authenticator-App einrichten<\/button>/);
+    const start = await english.post(`/user/${bob.uid}/security/totp`, { csrf_token: hiddenField(security.text, 'csrf_token')! });
+    assert.equal(start.status, 303);
+    const enrol = await english.get(start.location!);
+    assert.equal(title(enrol.text), 'Bestätigung in zwei Schritten einrichten · Acme ID');
+    assert.match(enrol.text, /<label for="edit-code">Code aus Ihrer Authenticator-App<\/label>/);
+    const secret = /id="totp-secret">([A-Z2-7]+)</.exec(enrol.text)![1];
+    const confirm = `/user/${bob.uid}/security/totp/confirm`;
+    const wrong = await english.post(confirm, { ...hiddenFields(enrol.text), code: '000000' === totpCodeAt(secret, gh.clock.now()) ? '111111' : '000000' });
+    assert.equal(wrong.status, 401);
+    assert.match(wrong.text, /<p class="error" role="alert">Dieser Code ist nicht richtig\./);
+    const done = await english.post(confirm, { ...hiddenFields(enrol.text), code: totpCodeAt(secret, gh.clock.now()) });
+    assert.equal(done.status, 303, done.text.slice(0, 300));
+    const codes = await english.get(done.location!);
+    assert.equal(title(codes.text), 'Ihre Wiederherstellungscodes · Acme ID');
+    assert.match(codes.text, /Ich habe sie gespeichert – weiter<\/a>/);
+    const after = await english.get(`/user/${bob.uid}/security`);
+    assert.match(after.text, /<p>10 unbenutzte Wiederherstellungscodes übrig\.<\/p>/);
+    assert.match(after.text, /<h3>Authenticator-App ausschalten<\/h3>/);
+
+    const again = new LanguageAgent(gh.url, 'en');
+    const login = await again.login('bob', PASSWORD);
+    assert.equal(login.location, '/user/login/second-factor');
+    const step = await again.get('/user/login/second-factor');
+    assert.equal(title(step.text), 'Bestätigung in zwei Schritten · Acme ID');
+    assert.match(step.text, /<summary>Wiederherstellungscode<\/summary>/);
+    const malformed = await again.post('/user/login/second-factor', { csrf_token: hiddenField(step.text, 'csrf_token')!, method: 'totp', code: 'abc' });
+    assert.equal(malformed.status, 400);
+    assert.match(malformed.text, /<p class="error" role="alert">Geben Sie den Code ein: sechs Ziffern aus Ihrer App/);
   });
 });
 
