@@ -48,6 +48,9 @@ export const SECOND_FACTOR_TEXT = {
   regenerate: 'Make new recovery codes',
   regenerateHelp: 'Your old recovery codes stop working.',
   passkeys: 'Passkeys',
+  passkeyCount: (n: number) =>
+    n === 0 ? 'No passkey yet.' : `${n} passkey${n === 1 ? '' : 's'}: each works as your second factor, or to log in without a password.`,
+  managePasskeys: 'Manage passkeys',
   notProved: 'Your password or code was not right, so the authenticator app stays on.',
   removed: 'The authenticator app is turned off, and your recovery codes are deleted.',
   enrolled: 'Two-step verification is on.',
@@ -149,8 +152,10 @@ export interface SecurityView {
   mfaRequired: boolean;
   notice?: string;
   error?: string;
-  /** the passkeys page's link, once it exists (the passkeys work adds it) */
+  /** the passkeys page's link */
   passkeysHref?: string;
+  /** how many passkeys the user has */
+  passkeyCount?: number;
 }
 
 /** /user/{uid}/security: the account's second factors. */
@@ -183,6 +188,7 @@ ${
     : html`<form method="post" action="${base}/totp">${csrfField(view.csrf)}<button type="submit">${view.totp === 'pending' ? T.finishSetUp : T.setUp}</button></form>`
 }
 <h2>${T.passkeys}</h2>
-${view.passkeysHref ? html`<p><a href="${view.passkeysHref}">${T.passkeys}</a></p>` : html`<p class="muted" id="passkeys-slot">—</p>`}`,
+${view.passkeyCount === undefined ? '' : html`<p id="passkey-count">${T.passkeyCount(view.passkeyCount)}</p>`}
+${view.passkeysHref ? html`<p><a href="${view.passkeysHref}">${T.managePasskeys}</a></p>` : html`<p class="muted" id="passkeys-slot">—</p>`}`,
   );
 }

@@ -51,10 +51,13 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
     extra: { notice?: string; error?: string } = {},
   ) {
     const factors = await secondFactors.status(current.user);
+    const uid = current.user.uid;
+    const passkeyCount = (await services.store.webauthnCredentials.listByUser(uid)).length;
+    const passkeysHref = `/user/${uid}/passkeys`;
     return sendPage(
       reply,
       status,
-      securityPage({ uid: current.user.uid, userName: current.user.name, csrf: web.csrf.token(request, reply), ...factors, ...extra }),
+      securityPage({ uid, userName: current.user.name, csrf: web.csrf.token(request, reply), ...factors, passkeysHref, passkeyCount, ...extra }),
     );
   }
 
