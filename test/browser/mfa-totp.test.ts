@@ -49,7 +49,7 @@ describe('second factors in Chromium', { skip }, () => {
     await page.goto(`${gh.url}/user/login?destination=/user/apps`);
     await page.getByLabel('Username').fill(name);
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
   }
 
   /** On the enrolment page: reads the key, confirms with its code, reads the recovery codes. */
