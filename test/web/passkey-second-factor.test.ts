@@ -234,6 +234,26 @@ describe('password, then a passkey', () => {
     assert.notEqual(rootLogin.location, STEP, 'root has no factor');
   });
 
+  test('Drupal’s JSON login and the password grant refuse the password alone of a user with a passkey', async () => {
+    const json = await fetch(`${gh.url}/user/login?_format=json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'gina', pass: PASSWORD }),
+    });
+    assert.equal(json.status, 403);
+    assert.match((await json.json()).message, /logs in with a second factor/);
+    const grant = await form(`${gh.url}/oauth/token`, {
+      grant_type: 'password',
+      client_id: 'backend',
+      client_secret: SECRET,
+      username: 'gina',
+      password: PASSWORD,
+    });
+    assert.equal(grant.status, 400);
+    assert.equal(grant.body.error, 'invalid_grant');
+    assert.match(grant.body.error_description, /second factor is required/);
+  });
+
   test('a passwordless passkey login counts as MFA (UV required): acr mfa, no step-up', async () => {
     const agent = new BrowserAgent(gh.url);
     const page = await agent.get('/user/login');
