@@ -15,6 +15,7 @@ import type { Services } from '../services.js';
 import { CSRF_FIELD } from './csrf.js';
 import { safeDestination } from './destination.js';
 import { completeLogin, SECOND_FACTOR_PATH } from './login-completion.js';
+import { loginTooManyRequests } from './login-routes.js';
 import { sendPage } from './page-reply.js';
 import { endCeremony, jsonRefusal, keepCeremony } from './passkey-ceremony.js';
 import { PASSKEY_OPTIONS_PATH, PASSKEY_SECOND_FACTOR_TEXT as P, passkeySecondFactorForm } from './passkey-second-factor-form.js';
@@ -89,7 +90,8 @@ export async function secondFactorRoutes(app: FastifyInstance, options: { servic
   });
 
   // The passkey's options: only this user's passkeys, a challenge bound to this pending login.
-  app.post(PASSKEY_OPTIONS_PATH, { config: PUBLIC }, async (request, reply) => {
+  // Rate limited as the passwordless login's options are: each call stores a challenge.
+  app.post(PASSKEY_OPTIONS_PATH, { config: { ...PUBLIC, rateLimited: loginTooManyRequests } }, async (request, reply) => {
     const body = (request.body ?? {}) as Form;
     const pending = await web.pending.current(request);
     if (!pending) return jsonRefusal(reply, 401, 'login_required', P.noLogin);
