@@ -228,10 +228,15 @@ describe('password, then a passkey', () => {
     const options = await passkeyOptions(agent, csrf);
     const noCsrf = await agent.post(STEP, { method: 'passkey', credential: JSON.stringify(keys.get('alice')!.assertion(options.challenge)) });
     assert.equal(noCsrf.status, 403);
-    // a user without a passkey is offered none, and gets no options
+    // a user without a passkey is offered none, and gets no options (root steps up: a pending login, no factor)
     const root = new BrowserAgent(gh.url);
-    const rootLogin = await root.login('root', PASSWORD);
-    assert.notEqual(rootLogin.location, STEP, 'root has no factor');
+    assert.equal((await root.login('root', PASSWORD)).location, '/user/apps', 'root has no factor');
+    assert.equal((await root.get('/user/login/step-up?destination=/user/apps')).location, STEP);
+    const enrol = await root.get(STEP);
+    assert.doesNotMatch(enrol.text, /Use a passkey/);
+    const noPasskey = await root.postJson(OPTIONS, { csrf_token: hiddenField(enrol.text, 'csrf_token')! });
+    assert.equal(noPasskey.status, 400);
+    assert.equal(noPasskey.json.error, 'no_passkey');
   });
 
   test('Drupal’s JSON login and the password grant refuse the password alone of a user with a passkey', async () => {
