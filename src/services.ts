@@ -105,7 +105,7 @@ export interface Services {
   accounts: AccountDeps;
   /** what the passkey ceremonies run on: the relying party (the issuer's host) and the database */
   passkeys: PasskeyDeps;
-  /** users' second factors (TOTP, recovery codes): who must pass one, checks, enrolment */
+  /** users' second factors (TOTP, passkeys, recovery codes): who must pass one, checks, enrolment */
   secondFactors: SecondFactors;
   /** reloads keys, roles and scopes from the store (after a change made here or elsewhere) */
   reload(): Promise<void>;
@@ -193,6 +193,8 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
     if (change.topic !== 'routes') return;
     gate.routes.reload().catch((error: unknown) => log.warn({ err: error }, 'reloading gate routes failed; keeping the previous ones'));
   });
+  // a credential check reads past the cache: a block made by another process counts at once
+  const passkeys: PasskeyDeps = { store: database, clock, rp: relyingPartyOf(config.issuer) };
   const services: Services = {
     config,
     store,
@@ -227,10 +229,10 @@ export function createServices(config: Config, database: Store, clock: Clock, lo
       audit: (entry) => audit.record(entry),
       refreshRevocations: () => revocations.refresh(),
     },
-    // a credential check reads past the cache: a block made by another process counts at once
-    passkeys: { store: database, clock, rp: relyingPartyOf(config.issuer) },
+    passkeys,
     secondFactors: new SecondFactors({
       store,
+      passkeys,
       clock,
       seeds: new TokenSealer(config.secret, 'totp-seed'),
       recoveryDigests: new RecoveryCodeDigests(config.secret),

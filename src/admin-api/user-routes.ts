@@ -96,7 +96,7 @@ export async function userRoutes(app: FastifyInstance, { api }: { api: AdminApi 
     guarded(need, {
       summary: "Reset the user's second factors",
       description:
-        'Removes their TOTP authenticator and recovery codes (a lost phone). Audited as admin.user.factors_reset. A role with mfaRequired leads them through enrolment at their next login.',
+        'Removes their TOTP authenticator, recovery codes and passkeys (a lost phone or security key). Audited as admin.user.factors_reset. A role with mfaRequired leads them through enrolment at their next login.',
       params: uidParam,
       response: { 204: { type: 'null' }, ...errors },
     }),

@@ -157,14 +157,16 @@ export async function revokeUserGrants(ctx: AdminContext, uid: number, actor: Ac
 }
 
 /**
- * Removes every second factor of the user (TOTP, recovery codes) — a lost phone. Audited with
- * the user's name only. A role requiring a factor leads them through enrolment at next login.
- * Returns how many factors and codes went.
+ * Removes every second factor of the user (TOTP, recovery codes, passkeys) — a lost phone or
+ * security key. Audited with the user's name only. A role requiring a factor leads them through
+ * enrolment at next login. Returns how many factors, codes and passkeys went.
  */
 export async function resetSecondFactors(ctx: AdminContext, uid: number, actor: Actor): Promise<number> {
   checkedActor(actor);
   const user = await existingUser(ctx.store, uid);
-  const removed = await ctx.store.secondFactors.deleteAll(uid);
+  const removed = await ctx.store.transaction(
+    async (store) => (await store.secondFactors.deleteAll(uid)) + (await store.webauthnCredentials.deleteAllForUser(uid)),
+  );
   await recordChange(ctx, actor, { event: 'admin.user.factors_reset', detail: user.name });
   return removed;
 }

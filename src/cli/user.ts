@@ -184,7 +184,7 @@ export function userCommand(program: Command): void {
   withJson(
     user
       .command('reset-factors')
-      .description("remove a user's second factors (authenticator app, recovery codes): a lost phone")
+      .description("remove a user's second factors (authenticator app, recovery codes, passkeys): a lost phone or key")
       .argument('<name>', 'user name'),
   ).action(async (name: string, options: JsonOption) => {
     const found = await asOperator(async (ctx, store) => {

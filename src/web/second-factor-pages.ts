@@ -23,12 +23,21 @@ export const SECOND_FACTOR_MESSAGES = {
   notYours: 'security.error.not_yours',
 } as const;
 
-/** The login's second step: one form per kind the user has. */
+/**
+ * The login's second step: one form per kind the user has. The passkey's form
+ * (templates/passkey_second_factor.liquid) runs this server's scripts: send it with `ownScripts`.
+ */
 export function secondFactorPage(options: { csrf: string; kinds: readonly string[]; error?: Text; language?: string | null }): PageView {
   return {
     template: 'second_factor',
     language: options.language,
-    data: { csrf: options.csrf, totp: options.kinds.includes('totp'), recovery_code: options.kinds.includes('recovery_code'), error: options.error },
+    data: {
+      csrf: options.csrf,
+      totp: options.kinds.includes('totp'),
+      recovery_code: options.kinds.includes('recovery_code'),
+      passkey: options.kinds.includes('passkey'),
+      error: options.error,
+    },
   };
 }
 
@@ -78,8 +87,10 @@ export interface SecurityView {
   mfaRequired: boolean;
   notice?: Text;
   error?: Text;
-  /** the passkeys page's link, once it exists (the passkeys work adds it) */
+  /** the passkeys page's link */
   passkeysHref?: string;
+  /** how many passkeys the user has */
+  passkeyCount?: number;
   language?: string | null;
 }
 
@@ -98,6 +109,7 @@ export function securityPage(view: SecurityView): PageView {
       notice: view.notice,
       error: view.error,
       passkeys_href: view.passkeysHref,
+      passkey_count: view.passkeyCount ?? 0,
     },
   };
 }

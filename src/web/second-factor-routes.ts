@@ -1,9 +1,13 @@
 // /user/login/second-factor: the login's second step, between a right password (a pending login,
 // src/web/pending-logins.ts) and the session. A user with a factor passes one of their kinds; a
 // user whose role requires a factor and who has none enrols TOTP here, confirms it with a first
-// code and sees their recovery codes once. /user/login/step-up starts the same step for a
-// logged-in user an application asked a second factor of (acr_values).
+// code and sees their recovery codes once. A user with a passkey is offered it: the options come
+// from POST /user/login/second-factor/passkey/options, with a challenge bound to this pending login
+// (its handle in the passkey ceremony cookie, spent by the next answer). /user/login/step-up starts
+// the same step for a logged-in user an application asked a second factor of (acr_values).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { secondFactorOptions } from '../accounts/passkeys/passkey-second-factor.js';
+import { PASSKEY_FACTOR_ID } from '../accounts/second-factors/passkey-factor.js';
 import type { VerifyOutcome } from '../accounts/second-factors/second-factors.js';
 import { AMR_OTP } from '../domain/authentication-method.js';
 import { PUBLIC } from '../resource/route-access.js';
@@ -11,7 +15,10 @@ import type { Services } from '../services.js';
 import { CSRF_FIELD } from './csrf.js';
 import { safeDestination } from './destination.js';
 import { completeLogin, SECOND_FACTOR_PATH } from './login-completion.js';
+import { loginTooManyRequests } from './login-routes.js';
 import { sendPage } from './page-reply.js';
+import { endCeremony, jsonRefusal, keepCeremony } from './passkey-ceremony.js';
+import { PASSKEY_OPTIONS_PATH, PASSKEY_SECOND_FACTOR_TEXT as P } from './passkey-second-factor-form.js';
 import type { PendingLogin } from './pending-logins.js';
 import { messagePage } from './pages.js';
 import { SECOND_FACTOR_MESSAGES as T, secondFactorPage, totpEnrolmentPage } from './second-factor-pages.js';
@@ -24,6 +31,7 @@ export const recoveryCodesPath = (uid: number, destination: string): string =>
 
 function refusalMessage(outcome: Exclude<VerifyOutcome, { kind: 'ok' }>, method: unknown): string {
   if (outcome.kind === 'flood') return T.flood;
+  if (method === PASSKEY_FACTOR_ID && outcome.reason !== 'unknown_method') return outcome.reason === 'malformed' ? P.expired : P.refused;
   switch (outcome.reason) {
     case 'reused':
       return method === 'recovery_code' ? T.reusedRecovery : T.reused;
@@ -45,7 +53,10 @@ export async function secondFactorRoutes(app: FastifyInstance, options: { servic
   async function showStep(request: FastifyRequest, reply: FastifyReply, pending: PendingLogin, status: number, error?: string): Promise<FastifyReply> {
     if (!(await secondFactors.hasFactor(pending.user.uid))) return showEnrolment(request, reply, pending, status, error);
     const kinds = await secondFactors.enrolledKinds(pending.user.uid);
-    return sendPage(reply, status, secondFactorPage({ csrf: web.csrf.token(request, reply), kinds, error, language: pending.user.preferredLangcode }));
+    const csrf = web.csrf.token(request, reply);
+    const page = secondFactorPage({ csrf, kinds, error, language: pending.user.preferredLangcode });
+    // the passkey's button runs this server's scripts, which fetch its options from here
+    return sendPage(reply, status, page, { ownScripts: kinds.includes(PASSKEY_FACTOR_ID) });
   }
 
   async function showEnrolment(request: FastifyRequest, reply: FastifyReply, pending: PendingLogin, status: number, error?: string): Promise<FastifyReply> {
@@ -75,8 +86,10 @@ export async function secondFactorRoutes(app: FastifyInstance, options: { servic
     const form = (request.body ?? {}) as Form;
     const pending = await web.pending.current(request);
     if (!pending) return expired(reply);
+    // the passkey ceremony's handle goes with this answer, whatever it is: a challenge is used once
+    const handle = endCeremony(request, reply, web.cookies);
     if (!web.csrf.verify(request, form[CSRF_FIELD])) return showStep(request, reply, pending, 403, T.formExpired);
-    const outcome = await secondFactors.verify(pending.user, form.method, form, request.ip, SECOND_FACTOR_PATH);
+    const outcome = await secondFactors.verify(pending.user, form.method, form, request.ip, SECOND_FACTOR_PATH, { handle, boundTo: pending.row.digest });
     if (outcome.kind === 'flood') reply.header('retry-after', String(outcome.retryAfter));
     if (outcome.kind !== 'ok') {
       const status = outcome.kind === 'flood' ? 429 : outcome.reason === 'wrong' || outcome.reason === 'reused' ? 401 : 400;
@@ -85,6 +98,19 @@ export async function secondFactorRoutes(app: FastifyInstance, options: { servic
     // the pending login completes once: a second request with the same cookie finds none
     await completeLogin(services, request, reply, pending.user, [...pending.row.amr, outcome.amr], SECOND_FACTOR_PATH);
     return reply.code(303).header('cache-control', 'no-store').redirect(pending.row.destination, 303);
+  });
+
+  // The passkey's options: only this user's passkeys, a challenge bound to this pending login.
+  // Rate limited as the passwordless login's options are: each call stores a challenge.
+  app.post(PASSKEY_OPTIONS_PATH, { config: { ...PUBLIC, rateLimited: loginTooManyRequests } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Form;
+    const pending = await web.pending.current(request);
+    if (!pending) return jsonRefusal(reply, 401, 'login_required', P.noLogin);
+    if (!web.csrf.verify(request, body[CSRF_FIELD])) return jsonRefusal(reply, 403, 'invalid_csrf', T.formExpired);
+    if (!(await secondFactors.enrolledKinds(pending.user.uid)).includes(PASSKEY_FACTOR_ID)) return jsonRefusal(reply, 400, 'no_passkey', T.unknownMethod);
+    const { options: requestOptions, handle } = await secondFactorOptions(services.passkeys, pending.user.uid, pending.row.digest);
+    keepCeremony(reply, web.cookies, handle);
+    return reply.header('cache-control', 'no-store').send(requestOptions);
   });
 
   app.post(ENROL_PATH, { config: PUBLIC }, async (request, reply) => {

@@ -54,15 +54,20 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
     extra: { notice?: Text; error?: Text } = {},
   ) {
     const factors = await secondFactors.status(current.user);
+    const uid = current.user.uid;
+    const passkeyCount = (await services.store.webauthnCredentials.listByUser(uid)).length;
+    const passkeysHref = `/user/${uid}/passkeys`;
     return sendPage(
       reply,
       status,
       securityPage({
-        uid: current.user.uid,
+        uid,
         userName: current.user.name,
         csrf: web.csrf.token(request, reply),
         language: current.user.preferredLangcode,
         ...factors,
+        passkeysHref,
+        passkeyCount,
         ...extra,
       }),
     );

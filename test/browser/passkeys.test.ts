@@ -1,7 +1,7 @@
 // test-engines: both
 // Passkeys in real Chromium with a CDP virtual authenticator (WebAuthn domain: ctap2, internal
 // transport, resident keys, user verification): alice adds a passkey on her passkeys page, logs
-// out, and logs in with the passkey alone. The issuer is http://localhost:PORT: WebAuthn takes no
+// out, logs in with the passkey alone, then with her password and the passkey as second factor. The issuer is http://localhost:PORT: WebAuthn takes no
 // IP address as RP ID, and localhost is a secure context.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -28,7 +28,7 @@ describe('passkeys in Chromium', { skip }, () => {
     await gh?.close();
   });
 
-  test('register a passkey, log out, log in with the passkey alone', async () => {
+  test('register a passkey, log in with the passkey alone, then with the password and the passkey', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const errors: string[] = [];
@@ -85,6 +85,22 @@ describe('passkeys in Chromium', { skip }, () => {
     assert.ok(await page.getByText('alice', { exact: true }).isVisible());
     const used = await gh.store.webauthnCredentials.get(stored[0].id);
     assert.ok(used?.lastUsedAt, 'the use was recorded');
+
+    // with a passkey, the password is no longer enough: the second step offers the passkey
+    await page.goto(`${base}/user/logout`);
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForLoadState();
+    await page.goto(`${base}/user/login?destination=/user/apps`);
+    await page.getByLabel('Username').fill('alice');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await page.waitForURL(`${base}/user/login/second-factor`);
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
+    await page.waitForURL(`${base}/user/apps`);
+    await page.getByText('Signed in as').waitFor();
+    const cookie = (await context.cookies()).find((c) => c.name === 'gh_session')!;
+    const session = await gh.store.sessions.get((await import('../../src/crypto/secrets.js')).tokenDigest(cookie.value));
+    assert.deepEqual(session?.amr, ['pwd', 'hwk']);
     assert.deepEqual(errors, [], 'no script, CSP or load error');
     await context.close();
   });

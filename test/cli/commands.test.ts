@@ -227,9 +227,24 @@ describe('user', () => {
     assertRefused(cli(['user', 'revoke-tokens', 'ghost']), 1, /no user named "ghost" exists/);
   });
 
-  test('reset-factors', () => {
+  test('reset-factors, passkeys included', async () => {
+    // a passkey of alice's, stored as a registration would (the CLI only ever removes it)
+    const store = await openStore(`sqlite:${db}`);
+    const uid = (await store.users.findByName('alice'))!.uid;
+    const passkey = { userId: uid, publicKey: 'pQECAyYgASFYIA', counter: 0, transports: [], deviceType: 'singleDevice' as const, backedUp: false, name: 'Key' };
+    try {
+      assert.ok(await store.webauthnCredentials.insert({ ...passkey, id: 'cli-reset-factors-passkey', createdAt: 1, lastUsedAt: null }));
+    } finally {
+      await store.close();
+    }
     assert.deepEqual(json(['user', 'reset-factors', 'alice']), { name: 'alice', factorsReset: true });
     assertRefused(cli(['user', 'reset-factors', 'ghost']), 1, /no user named "ghost" exists/);
+    const reopened = await openStore(`sqlite:${db}`);
+    try {
+      assert.deepEqual(await reopened.webauthnCredentials.listByUser(uid), []);
+    } finally {
+      await reopened.close();
+    }
   });
 });
 

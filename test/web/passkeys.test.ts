@@ -24,9 +24,26 @@ before(async () => {
 });
 after(() => gh.close());
 
+/** The passkeys each user registered here: once they have one, the password alone no longer logs them in. */
+const registered = new Map<number, SoftAuthenticator[]>();
+
+/** Logs in with the password, then, once the user has a passkey, with it as the second factor. */
 async function loggedIn(name: string): Promise<BrowserAgent> {
   const agent = new BrowserAgent(gh.url);
-  assert.equal((await agent.login(name, PASSWORD)).status, 303);
+  const login = await agent.login(name, PASSWORD);
+  assert.equal(login.status, 303);
+  if (login.location !== '/user/login/second-factor') return agent;
+  const uid = (await gh.store.users.findByName(name))!.uid;
+  const keys = [];
+  for (const key of registered.get(uid) ?? []) if (await gh.store.webauthnCredentials.get(key.id)) keys.push(key);
+  const csrf = hiddenField((await agent.get(login.location)).text, 'csrf_token')!;
+  const options = await agent.postJson('/user/login/second-factor/passkey/options', { csrf_token: csrf });
+  const passed = await agent.post(login.location, {
+    csrf_token: csrf,
+    method: 'passkey',
+    credential: JSON.stringify(keys[0].assertion(options.json.challenge)),
+  });
+  assert.equal(passed.status, 303, passed.text);
   return agent;
 }
 
@@ -42,7 +59,13 @@ async function registrationOptions(agent: BrowserAgent, uid: number) {
 
 async function register(agent: BrowserAgent, uid: number, authenticator: SoftAuthenticator, name = 'Laptop') {
   const { csrf, options } = await registrationOptions(agent, uid);
-  return agent.post(`/user/${uid}/passkeys`, { csrf_token: csrf, name, credential: JSON.stringify(authenticator.attestation(options.challenge)) });
+  const answer = await agent.post(`/user/${uid}/passkeys`, {
+    csrf_token: csrf,
+    name,
+    credential: JSON.stringify(authenticator.attestation(options.challenge)),
+  });
+  if (answer.status === 303) registered.set(uid, [...(registered.get(uid) ?? []), authenticator]);
+  return answer;
 }
 
 /** A fresh browser at the login page, with login options asked for (the ceremony cookie set). */

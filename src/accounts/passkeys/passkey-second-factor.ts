@@ -36,9 +36,16 @@ export async function secondFactorChallenge(deps: PasskeyDeps, userId: number): 
   return { options: await optionsWith(deps, userId, challenge), challenge };
 }
 
-/** The same, with the challenge kept in the challenge table under a handle the caller holds. */
-export async function secondFactorOptions(deps: PasskeyDeps, userId: number): Promise<{ options: PublicKeyCredentialRequestOptionsJSON; handle: string }> {
-  const { handle, challenge } = await issueChallenge(deps, 'second_factor', userId);
+/**
+ * The same, with the challenge kept in the challenge table under a handle the caller holds, bound
+ * to `boundTo` (the pending login's digest) when given: only that state can spend it.
+ */
+export async function secondFactorOptions(
+  deps: PasskeyDeps,
+  userId: number,
+  boundTo?: string,
+): Promise<{ options: PublicKeyCredentialRequestOptionsJSON; handle: string }> {
+  const { handle, challenge } = await issueChallenge(deps, 'second_factor', userId, boundTo);
   return { options: await optionsWith(deps, userId, challenge), handle };
 }
 
@@ -51,8 +58,8 @@ export function verifyPasskeyForUser(deps: PasskeyDeps, userId: number, input: u
   return checkAssertion(deps, input, { challenge: expectedChallenge, userId, requireUserVerification: false });
 }
 
-/** verifyPasskeyForUser() with the challenge taken (once) from the table by its handle. */
-export async function verifySecondFactor(deps: PasskeyDeps, userId: number, handle: unknown, input: unknown): Promise<CheckedAssertion> {
-  const challenge = await takeChallenge(deps, handle, 'second_factor', userId);
+/** verifyPasskeyForUser() with the challenge taken (once) from the table by its handle (and bound state). */
+export async function verifySecondFactor(deps: PasskeyDeps, userId: number, handle: unknown, input: unknown, boundTo?: string): Promise<CheckedAssertion> {
+  const challenge = await takeChallenge(deps, handle, 'second_factor', userId, boundTo);
   return verifyPasskeyForUser(deps, userId, input, challenge);
 }

@@ -10,7 +10,7 @@ import type { FloodControl } from '../../oauth/flood-control.js';
 import type { UserAuthenticator } from '../../oauth/user-authenticator.js';
 import type { AuditEntry, Store } from '../../store/store.js';
 import { FACTOR_KINDS, factorKind } from './factor-kinds.js';
-import { seedBinding, type FactorKindDeps } from './factor-kind.js';
+import { seedBinding, type FactorCeremony, type FactorKindDeps } from './factor-kind.js';
 import { newRecoveryCodes, normalizeRecoveryCode } from './recovery-codes.js';
 import { newTotpSecret, normalizeTotpCode, qrCodeSvg, totpStep, totpUri } from './totp.js';
 
@@ -60,7 +60,7 @@ export class SecondFactors {
     return mfaRequiredByRoles(user.roles, this.deps.catalog()) ? 'enrol' : 'none';
   }
 
-  /** whether the user has a factor of their own (recovery codes alone are none: they come with one) */
+  /** whether the user has a factor of their own — TOTP or a passkey (recovery codes alone are none: they come with one) */
   async hasFactor(userId: number): Promise<boolean> {
     const kinds = await this.enrolledKinds(userId);
     return kinds.some((id) => id !== 'recovery_code');
@@ -75,8 +75,18 @@ export class SecondFactors {
     };
   }
 
-  /** Checks the factor the user chose, each attempt counted by flood control until it passes. */
-  async verify(user: User, method: unknown, form: Readonly<Record<string, unknown>>, ip: string, endpoint: string): Promise<VerifyOutcome> {
+  /**
+   * Checks the factor the user chose, each attempt counted by flood control until it passes.
+   * `ceremony`: the login step's passkey challenge, for the kinds that run one.
+   */
+  async verify(
+    user: User,
+    method: unknown,
+    form: Readonly<Record<string, unknown>>,
+    ip: string,
+    endpoint: string,
+    ceremony?: FactorCeremony,
+  ): Promise<VerifyOutcome> {
     const kind = factorKind(method);
     if (!kind || !(await kind.enrolled(this.deps, user.uid))) return { kind: 'refused', reason: 'unknown_method' };
     const attempt = await this.deps.flood.reserveSecondFactor(ip, user.uid);
@@ -84,11 +94,13 @@ export class SecondFactors {
       this.audit(user.uid, 'mfa.verify', 'failure', ip, endpoint, `${kind.id}:too_many_attempts`);
       return { kind: 'flood', retryAfter: attempt.retryAfter };
     }
-    const check = await kind.verify(this.deps, user.uid, form);
+    const check = await kind.verify(this.deps, user.uid, form, ceremony);
+    const amr = check === 'ok' ? kind.amr : typeof check === 'object' ? check.amr : null;
     // a malformed code was no guess; a wrong or replayed one stays counted
-    if (check === 'ok' || check === 'malformed') await this.deps.flood.release(attempt);
-    this.audit(user.uid, 'mfa.verify', check === 'ok' ? 'success' : 'failure', ip, endpoint, check === 'ok' ? kind.id : `${kind.id}:${check}`);
-    return check === 'ok' ? { kind: 'ok', amr: kind.amr, method: kind.id } : { kind: 'refused', reason: check };
+    if (amr !== null || check === 'malformed') await this.deps.flood.release(attempt);
+    this.audit(user.uid, 'mfa.verify', amr !== null ? 'success' : 'failure', ip, endpoint, amr !== null ? kind.id : `${kind.id}:${check}`);
+    if (amr !== null) return { kind: 'ok', amr, method: kind.id };
+    return { kind: 'refused', reason: check as 'wrong' | 'reused' | 'malformed' };
   }
 
   /** Starts (or shows again) a TOTP enrolment; null when the user has a confirmed one. */

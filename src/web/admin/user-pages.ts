@@ -17,6 +17,8 @@ import { redirectToSecret } from './shown-once-page.js';
 import { consoleActor, consoleSubmitter, consoleVisitor, type ConsoleVisitor } from './console-auth.js';
 import { adminLayout, checkboxes, confirmForm, csrfInput, field, fields, formErrorSummary, textField, when, type FormErrors } from './console-kit.js';
 
+const passkeyCount = (n: number): string => (n === 0 ? 'No passkey.' : `${n} passkey${n === 1 ? '' : 's'}.`);
+
 const NEED = PERMISSIONS.administerUsers;
 const PAGE_SIZE = 25;
 
@@ -192,7 +194,9 @@ ${grants.map((g) => html`<tr><td>${g.clientId}</td><td>${g.scopes.join(' ') || '
 }
 <p><a class="button secondary" href="/admin/users/${user.uid}/revoke">Revoke all tokens…</a></p>
 <h2>Second factors</h2>
-<p id="second-factors">${(await services.secondFactors.status(user)).totp === 'active' ? 'Authenticator app set up.' : 'No authenticator app.'}</p>
+<p id="second-factors">${(await services.secondFactors.status(user)).totp === 'active' ? 'Authenticator app set up.' : 'No authenticator app.'} ${passkeyCount(
+        (await services.store.webauthnCredentials.listByUser(user.uid)).length,
+      )}</p>
 <p><a class="button secondary" href="/admin/users/${user.uid}/reset-factors">Reset second factors…</a></p>
 ${await apiKeySection(ctx, user, visitor.csrf)}`,
       notice,
@@ -252,7 +256,8 @@ ${await apiKeySection(ctx, user, visitor.csrf)}`,
       path: 'reset-factors',
       title: 'Reset second factors',
       question: (u: User) => `Remove every second factor of ${u.name}?`,
-      consequence: 'Their authenticator app and recovery codes stop working. If a role requires a second factor, they set up a new one at their next login.',
+      consequence:
+        'Their authenticator app, recovery codes and passkeys stop working. If a role requires a second factor, they set up a new one at their next login.',
       button: 'Reset second factors',
       run: async (u: User, actor: Actor) => {
         await resetSecondFactors(ctx, u.uid, actor);
