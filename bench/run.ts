@@ -14,6 +14,8 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const MAIN = join(process.cwd(), 'dist', 'main.js');
+/** BENCH_REFRESH_ONLY=1: only (a), the refresh grant on SQLite (f) and on PostgreSQL (i)/(j), while working on rotations */
+const REFRESH_ONLY = process.env.BENCH_REFRESH_ONLY === '1';
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
 
 interface Scenario {
@@ -259,8 +261,12 @@ async function postgresResults(worldFile: string, ccForm: string): Promise<Resul
     const bases = servers.map((s) => s.base);
     const cc = (base: string): Partial<autocannon.Options> => ({ url: `${base}/oauth/token`, method: 'POST', headers: formHeaders, body: ccForm });
     return [
-      await measureAcross('(g) client_credentials, PostgreSQL, one instance', bases.slice(0, 1), cc),
-      await measureAcross('(h) client_credentials, PostgreSQL, two instances', bases, cc),
+      ...(REFRESH_ONLY
+        ? []
+        : [
+            await measureAcross('(g) client_credentials, PostgreSQL, one instance', bases.slice(0, 1), cc),
+            await measureAcross('(h) client_credentials, PostgreSQL, two instances', bases, cc),
+          ]),
       await measureRefresh('(i) refresh_token, PostgreSQL, one instance', bases.slice(0, 1)),
       await measureRefresh('(j) refresh_token, PostgreSQL, two instances', bases),
     ];
@@ -387,12 +393,12 @@ async function main(): Promise<void> {
         target: scenario.target,
       };
     };
-    for (const scenario of scenarios) results.push(await measure(scenario));
-    results.push(...(await measurePaired(await gate.scenarios(base, token), scenarios[0], measure)));
+    for (const scenario of REFRESH_ONLY ? scenarios.slice(0, 1) : scenarios) results.push(await measure(scenario));
+    if (!REFRESH_ONLY) results.push(...(await measurePaired(await gate.scenarios(base, token), scenarios[0], measure)));
     results.push(await measureRefresh('(f) POST /oauth/token refresh_token (rotation), SQLite', [base]));
-    results.push(await measureDevicePolling('(g) POST /oauth/token device_code polling (authorization_pending), SQLite', base, 0.3));
+    if (!REFRESH_ONLY) results.push(await measureDevicePolling('(g) POST /oauth/token device_code polling (authorization_pending), SQLite', base, 0.3));
     results.push(...(await postgresResults(join(dir, 'world.json'), form)));
-    results.push(...(await workerResults(env, form, base)));
+    if (!REFRESH_ONLY) results.push(...(await workerResults(env, form, base)));
     // the machine's speed drifts during a run: the baseline is measured first and last, and averaged
     const last = await measure(scenarios[0]);
     results[0] = {

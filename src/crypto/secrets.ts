@@ -1,10 +1,23 @@
 // Random tokens, digests and constant-time comparison: the only way secrets are made,
 // stored or compared in Gatehouse.
-import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
+
+// one CSPRNG call per 8 KiB of tokens instead of one per token (a profile of the code exchange
+// showed 4 % of its time in those calls); each byte of the pool is handed out once, then the pool
+// is refilled
+const pool = Buffer.alloc(8192);
+let offset = pool.length;
 
 /** An opaque, URL-safe random token; 32 bytes = 256 bits by default. */
 export function randomToken(bytes = 32): string {
-  return randomBytes(bytes).toString('base64url');
+  if (bytes > 256) return randomBytes(bytes).toString('base64url');
+  if (offset + bytes > pool.length) {
+    randomFillSync(pool);
+    offset = 0;
+  }
+  const token = pool.toString('base64url', offset, offset + bytes);
+  offset += bytes;
+  return token;
 }
 
 /** SHA-256 digest for high-entropy tokens (refresh tokens, codes): a leak of the digest is useless. */

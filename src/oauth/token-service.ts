@@ -9,7 +9,7 @@ import { mappedClaims } from '../domain/claim-mapping.js';
 import type { Client } from '../domain/client.js';
 import { scopesFor, type Resource } from '../domain/resource.js';
 import type { User } from '../domain/user.js';
-import type { Repositories } from '../store/store.js';
+import type { RefreshTokenRow, Repositories } from '../store/store.js';
 import { ACCESS_TOKEN_TYP, accessTokenClaims, newJti } from '../tokens/access-token-format.js';
 
 export interface TokenGrant {
@@ -86,7 +86,7 @@ export class TokenService {
       }),
     );
     const issued: IssuedTokens = { accessToken, jti, expiresIn, expiresAt: now + expiresIn, scopes: grant.scopes, userId: grant.userId };
-    if (!grant.refresh) return { issued, persist: async () => undefined };
+    if (!grant.refresh) return { issued, refresh: null, persist: async () => undefined };
     const refreshToken = randomToken(32);
     const familyId = grant.familyId ?? randomToken(16);
     const familyStartedAt = grant.familyStartedAt ?? now;
@@ -94,27 +94,24 @@ export class TokenService {
     const expiresAt = Math.min(now + grant.client.refreshTokenExpiration, familyStartedAt + grant.client.refreshFamilyLifetime);
     issued.refreshToken = refreshToken;
     issued.familyId = familyId;
-    return {
-      issued,
-      persist: (store) =>
-        store.refreshTokens.insert({
-          digest: tokenDigest(refreshToken),
-          familyId,
-          clientId,
-          userId: grant.userId,
-          scopes: grant.scopes,
-          issuedAt: now,
-          expiresAt,
-          accessJti: jti,
-          accessExpiresAt: now + expiresIn,
-          spentAt: null,
-          revokedAt: null,
-          familyStartedAt,
-          successorSealed: null,
-          reuseUntil: null,
-          resource: grant.resource?.uri ?? null,
-        }),
+    const refresh: RefreshTokenRow = {
+      digest: tokenDigest(refreshToken),
+      familyId,
+      clientId,
+      userId: grant.userId,
+      scopes: grant.scopes,
+      issuedAt: now,
+      expiresAt,
+      accessJti: jti,
+      accessExpiresAt: now + expiresIn,
+      spentAt: null,
+      revokedAt: null,
+      familyStartedAt,
+      successorSealed: null,
+      reuseUntil: null,
+      resource: grant.resource?.uri ?? null,
     };
+    return { issued, refresh, persist: (store) => store.refreshTokens.insert(refresh) };
   }
 
   /** The custom claims of the granted scopes (issue 14), read from the user. */
@@ -134,6 +131,8 @@ export class TokenService {
 
 export interface PreparedTokens {
   issued: IssuedTokens;
+  /** the refresh token's row, to record (persist, or a repository's rotate/exchange); null when none was issued */
+  refresh: RefreshTokenRow | null;
   /** records the refresh token, if any, in the given store (a transaction's, say) */
   persist(store: Pick<Repositories, 'refreshTokens'>): Promise<void>;
 }

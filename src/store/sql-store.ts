@@ -119,12 +119,16 @@ export class SqlStore implements Store {
     this.scopes = new SqlScopes(db, notify);
     this.clients = new SqlClients(db, notify);
     this.keys = new SqlKeys(db, notify);
-    this.refreshTokens = new SqlRefreshTokens(db);
+    // a transaction's work joins it; otherwise its own transaction, shared on SQLite (group commit)
+    const group = this.group;
+    const atomically = <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
+      db.isTransaction ? fn(db) : group ? group.run(fn) : db.transaction().execute(fn);
+    this.refreshTokens = new SqlRefreshTokens(db, engine, atomically);
     this.revocations = new SqlRevocations(db, notify);
     this.flood = new SqlFlood(db, engine);
     this.audit = new SqlAudit(db, engine);
     this.sessions = new SqlSessions(db);
-    this.codes = new SqlCodes(db);
+    this.codes = new SqlCodes(db, engine, atomically);
     this.consents = new SqlConsents(db);
     this.cleanup = new SqlCleanup(db);
     this.gateRoutes = new SqlGateRoutes(db, notify);

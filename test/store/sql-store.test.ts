@@ -287,6 +287,101 @@ function storeSuite(engine: string, open: () => Promise<OpenedStore>, skip: () =
       assert.equal(results.filter(Boolean).length, 1);
     });
 
+    it('a rotation spends and inserts in one, or neither: of concurrent rotations exactly one lands', async () => {
+      const base = {
+        familyId: 'rot',
+        clientId: 'c-rot',
+        userId: 41,
+        scopes: ['a', 'b'],
+        issuedAt: 1,
+        expiresAt: 2_000_000_000,
+        accessJti: 'r0',
+        accessExpiresAt: 5,
+        spentAt: null,
+        revokedAt: null,
+        familyStartedAt: 1,
+        successorSealed: null,
+        reuseUntil: null,
+        resource: null,
+      };
+      await store.refreshTokens.insert({ ...base, digest: 'rot0' });
+      const next = (i: number) => ({ ...base, digest: `rot1-${i}`, accessJti: `r1-${i}`, issuedAt: 10, resource: 'https://api.example' });
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => store.refreshTokens.rotate('rot0', 10, { sealed: `s${i}`, until: 2_000_000_000 }, next(i))),
+      );
+      assert.equal(results.filter(Boolean).length, 1);
+      const winner = results.indexOf(true);
+      const spent = await store.refreshTokens.findByDigest('rot0');
+      assert.equal(spent?.spentAt, 10);
+      assert.equal(spent?.successorSealed, `s${winner}`, 'the successor sealed is the winner’s');
+      assert.deepEqual(await store.refreshTokens.findByDigest(`rot1-${winner}`), { ...next(winner), successorSealed: null, reuseUntil: null });
+      for (let i = 0; i < 8; i++)
+        if (i !== winner) assert.equal(await store.refreshTokens.findByDigest(`rot1-${i}`), null, 'a losing rotation inserts nothing');
+      // a revoked token neither rotates nor yields a successor
+      await store.refreshTokens.insert({ ...base, digest: 'rot-r', revokedAt: 3 });
+      assert.equal(await store.refreshTokens.rotate('rot-r', 10, undefined, next(99)), false);
+      assert.equal(await store.refreshTokens.findByDigest('rot1-99'), null);
+      // a successor whose digest is taken fails the whole rotation: the token stays unspent
+      await store.refreshTokens.insert({ ...base, digest: 'rot2' });
+      await assert.rejects(store.refreshTokens.rotate('rot2', 11, undefined, next(winner)));
+      assert.equal((await store.refreshTokens.findByDigest('rot2'))?.spentAt, null);
+    });
+
+    it('a code exchange spends the code and records its refresh token in one, or neither', async () => {
+      const code = {
+        clientId: 'c-x',
+        userId: 42,
+        redirectUri: 'https://a/cb',
+        redirectUriGiven: true,
+        scopes: ['openid'],
+        codeChallenge: null,
+        codeChallengeMethod: null,
+        nonce: null,
+        authTime: 1,
+        issuedAt: 1,
+        issuedMs: 1500,
+        expiresAt: 61,
+        usedAt: null,
+        familyId: null,
+        accessJti: null,
+        accessExpiresAt: null,
+      };
+      const refresh = (i: number) => ({
+        digest: `xr-${i}`,
+        familyId: `xf-${i}`,
+        clientId: 'c-x',
+        userId: 42,
+        scopes: ['openid'],
+        issuedAt: 5,
+        expiresAt: 2_000_000_000,
+        accessJti: `xj-${i}`,
+        accessExpiresAt: 905,
+        spentAt: null,
+        revokedAt: null,
+        familyStartedAt: 5,
+        successorSealed: null,
+        reuseUntil: null,
+        resource: null,
+      });
+      const issued = (i: number) => ({ familyId: `xf-${i}`, accessJti: `xj-${i}`, accessExpiresAt: 905 });
+      await store.codes.insert({ ...code, digest: 'x1' });
+      const results = await Promise.all(Array.from({ length: 6 }, (_, i) => store.codes.exchange('x1', 5, issued(i), refresh(i))));
+      assert.equal(results.filter(Boolean).length, 1);
+      const winner = results.indexOf(true);
+      const used = await store.codes.findByDigest('x1');
+      assert.deepEqual([used?.usedAt, used?.familyId, used?.accessJti, used?.accessExpiresAt], [5, `xf-${winner}`, `xj-${winner}`, 905]);
+      assert.deepEqual(await store.refreshTokens.findByDigest(`xr-${winner}`), refresh(winner));
+      for (let i = 0; i < 6; i++) if (i !== winner) assert.equal(await store.refreshTokens.findByDigest(`xr-${i}`), null);
+      // without a refresh token it is a spend
+      await store.codes.insert({ ...code, digest: 'x2' });
+      assert.equal(await store.codes.exchange('x2', 6, { familyId: null, accessJti: 'xj', accessExpiresAt: 906 }, null), true);
+      assert.equal(await store.codes.exchange('x2', 6, { familyId: null, accessJti: 'xj', accessExpiresAt: 906 }, null), false);
+      // a refresh token that cannot be recorded leaves the code unused
+      await store.codes.insert({ ...code, digest: 'x3' });
+      await assert.rejects(store.codes.exchange('x3', 7, issued(winner), refresh(winner)));
+      assert.equal((await store.codes.findByDigest('x3'))?.usedAt, null);
+    });
+
     it('refresh tokens: a sealed successor kept with the spend, reissues only while it is live, erased after its interval', async () => {
       const base = {
         familyId: 'fr',

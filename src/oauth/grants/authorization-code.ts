@@ -48,25 +48,22 @@ export async function authorizationCodeGrant(ctx: GrantContext, client: Client, 
     authTime: code.authTime,
   });
   const { issued } = prepared;
-  // database work and in-memory checks only: it may share its commit (SQLite group commit)
-  const outcome = await ctx.store.transaction(
-    async (tx): Promise<'replay' | OAuthFailure | null> => {
-      if (!(await tx.codes.spend(digest, now, { familyId: issued.familyId ?? null, accessJti: issued.jti, accessExpiresAt: issued.expiresAt })))
-        return 'replay';
-      // a failed check still spends the code (it commits): a wrong verifier is one guess, not many
-      const refused =
-        checkCode(code, client, params, now) ??
-        (!user?.status ? invalid('The user of this authorization code is blocked or gone.') : null) ??
-        // the user's tokens and sessions were ended after the code was issued (password, status or
-        // roles changed, access revoked): the code goes with them
-        (ctx.revocations.grantEnded(String(code.userId), code.clientId, code.issuedMs)
-          ? invalid("The authorization code was issued before the user's access was revoked; ask the user to authorize again.")
-          : null);
-      if (!refused) await prepared.persist(tx);
-      return refused;
-    },
-    { shareCommit: true },
-  );
+  // checked against the row read above (what is checked never changes once a code is issued);
+  // a failed check still spends the code: a wrong verifier is one guess, not many
+  const refused =
+    checkCode(code, client, params, now) ??
+    (!user?.status ? invalid('The user of this authorization code is blocked or gone.') : null) ??
+    // the user's tokens and sessions were ended after the code was issued (password, status or
+    // roles changed, access revoked): the code goes with them
+    (ctx.revocations.grantEnded(String(code.userId), code.clientId, code.issuedMs)
+      ? invalid("The authorization code was issued before the user's access was revoked; ask the user to authorize again.")
+      : null);
+  // spend and record in one: a single statement on PostgreSQL, a commit shared with concurrent
+  // exchanges on SQLite (group commit); a concurrent second use finds the code spent and, once
+  // this commits, its tokens in place to revoke
+  const recorded = { familyId: issued.familyId ?? null, accessJti: issued.jti, accessExpiresAt: issued.expiresAt };
+  const used = refused ? await ctx.store.codes.spend(digest, now, recorded) : await ctx.store.codes.exchange(digest, now, recorded, prepared.refresh);
+  const outcome = used ? refused : 'replay';
   if (outcome === 'replay') {
     // a second use: whoever holds it, what the first exchange issued is no longer safe
     const spent = await ctx.store.codes.findByDigest(digest);

@@ -47,16 +47,9 @@ export async function refreshTokenGrant(ctx: GrantContext, client: Client, param
   });
   const successor =
     client.refreshReuseInterval > 0 ? { sealed: ctx.sealer.seal(prepared.issued.refreshToken!, digest), until: now + client.refreshReuseInterval } : undefined;
-  // database work only, so it may share its commit with concurrent rotations (SQLite group
-  // commit); answered only once committed
-  const spent = await ctx.store.transaction(
-    async (tx) => {
-      if (!(await tx.refreshTokens.spend(digest, now, successor))) return false;
-      await prepared.persist(tx);
-      return true;
-    },
-    { shareCommit: true },
-  );
+  // spend and record in one: a single statement on PostgreSQL, a commit shared with concurrent
+  // rotations on SQLite (group commit); resolved only once committed
+  const spent = await ctx.store.refreshTokens.rotate(digest, now, successor, prepared.refresh!);
   if (spent) return prepared.issued;
   const again = await reissueWithinInterval(ctx, client, digest, now);
   if (again) return again;

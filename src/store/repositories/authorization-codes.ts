@@ -1,5 +1,6 @@
 // Authorization codes (RFC 6749 §4.1.2), kept by digest until they expire.
 import type { ClaimsRequest } from '../../domain/claims-request.js';
+import type { RefreshTokenRow } from './refresh-tokens.js';
 
 /** An authorization code (RFC 6749 §4.1.2), bound to everything the token request must repeat. */
 export interface AuthorizationCodeRow {
@@ -39,6 +40,18 @@ export interface AuthorizationCodeRepository {
    * was unused; true when this call used it.
    */
   spend(digest: string, at: number, issued: { familyId: string | null; accessJti: string; accessExpiresAt: number }): Promise<boolean>;
+  /**
+   * An exchange: spends the code as spend() does and, only if this call spent it, records the
+   * refresh token it issued (if any) — both or neither, committed when it resolves. PostgreSQL:
+   * one statement (one round trip); SQLite: two, in the caller's transaction or in a commit
+   * shared with concurrent exchanges and rotations.
+   */
+  exchange(
+    digest: string,
+    at: number,
+    issued: { familyId: string | null; accessJti: string; accessExpiresAt: number },
+    refresh: RefreshTokenRow | null,
+  ): Promise<boolean>;
   /**
    * Deletes the user's codes not yet exchanged (all clients, or one), so none outlives a password
    * change or a revocation; used codes stay for replay detection. Returns how many.

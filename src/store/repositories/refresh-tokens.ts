@@ -44,6 +44,12 @@ export interface RefreshTokenRepository {
    */
   spend(digest: string, at: number, successor?: { sealed: string; until: number }): Promise<boolean>;
   /**
+   * A rotation: spends `digest` as spend() does and, only if this call spent it, inserts `next`
+   * — both or neither, committed when it resolves. PostgreSQL: one statement (one round trip);
+   * SQLite: two, in the caller's transaction or in a commit shared with concurrent rotations.
+   */
+  rotate(digest: string, at: number, successor: { sealed: string; until: number } | undefined, next: RefreshTokenRow): Promise<boolean>;
+  /**
    * Records an access token issued again with the successor `successorDigest`, only while that
    * successor is neither spent nor revoked; true when recorded. The check locks the successor's
    * row, so a family revocation either waits for this and then sees the access token, or comes

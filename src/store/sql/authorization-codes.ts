@@ -1,11 +1,14 @@
 // Authorization codes by digest (table authorization_codes). spend() is single-use by the
 // database: one conditional UPDATE, which also records what the exchange issued.
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { parseAmr } from '../../domain/authentication-method.js';
 import type { ClaimsRequest } from '../../domain/claims-request.js';
+import type { Engine } from '../engine.js';
+import type { RefreshTokenRow } from '../repositories/refresh-tokens.js';
 import type { AuthorizationCodesTable, Database } from '../schema.js';
 import type { AuthorizationCodeRepository, AuthorizationCodeRow } from '../repositories/authorization-codes.js';
 import { bool, json, list, num, optNum, unstorable } from './columns.js';
+import { type Atomically, insertIfSpent, SqlRefreshTokens } from './refresh-tokens.js';
 
 export function toCode(r: Selectable<AuthorizationCodesTable>): AuthorizationCodeRow {
   return {
@@ -33,7 +36,11 @@ export function toCode(r: Selectable<AuthorizationCodesTable>): AuthorizationCod
 }
 
 export class SqlCodes implements AuthorizationCodeRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: Engine,
+    private readonly atomically: Atomically,
+  ) {}
 
   async insert(row: AuthorizationCodeRow): Promise<void> {
     await this.db
@@ -76,6 +83,26 @@ export class SqlCodes implements AuthorizationCodeRepository {
       .where('used_at', 'is', null)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
+  }
+
+  async exchange(
+    digest: string,
+    at: number,
+    issued: { familyId: string | null; accessJti: string; accessExpiresAt: number },
+    refresh: RefreshTokenRow | null,
+  ): Promise<boolean> {
+    if (!refresh) return this.spend(digest, at, issued);
+    if (this.engine === 'postgres') {
+      const result = await sql`WITH spent AS (UPDATE authorization_codes SET used_at = ${at}, family_id = ${issued.familyId},
+          access_jti = ${issued.accessJti}, access_expires_at = ${issued.accessExpiresAt} WHERE digest = ${digest} AND used_at IS NULL RETURNING 1)
+        ${insertIfSpent(refresh)}`.execute(this.db);
+      return Number(result.numAffectedRows) === 1;
+    }
+    return this.atomically(async (trx) => {
+      if (!(await new SqlCodes(trx, this.engine, (fn) => fn(trx)).spend(digest, at, issued))) return false;
+      await new SqlRefreshTokens(trx, this.engine, (fn) => fn(trx)).insert(refresh);
+      return true;
+    });
   }
 
   async voidUnused(userId: number, clientId?: string): Promise<number> {

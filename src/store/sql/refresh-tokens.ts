@@ -1,6 +1,7 @@
 // Refresh tokens by digest (tables refresh_tokens, reissued_access_tokens). spend() is single-use
 // by the database: one conditional UPDATE decides which of two concurrent refreshes wins.
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import type { Engine } from '../engine.js';
 import type { Database, RefreshTokensTable } from '../schema.js';
 import type { RefreshTokenRepository, RefreshTokenRow, ReissuedAccessToken } from '../repositories/refresh-tokens.js';
 import { json, list, num, optNum, unstorable } from './columns.js';
@@ -25,33 +26,58 @@ export function toRefresh(row: Selectable<RefreshTokensTable>): RefreshTokenRow 
   };
 }
 
+/** Runs `fn` in one transaction: the caller's, or one of its own (on SQLite, maybe a shared commit). */
+export type Atomically = <T>(fn: (trx: Kysely<Database>) => Promise<T>) => Promise<T>;
+
+/** The row's columns as stored. */
+function toColumns(row: RefreshTokenRow): RefreshTokensTable {
+  return {
+    digest: row.digest,
+    family_id: row.familyId,
+    client_id: row.clientId,
+    user_id: row.userId,
+    scopes: json(row.scopes),
+    issued_at: row.issuedAt,
+    expires_at: row.expiresAt,
+    access_jti: row.accessJti,
+    access_expires_at: row.accessExpiresAt,
+    spent_at: row.spentAt,
+    revoked_at: row.revokedAt,
+    family_started_at: row.familyStartedAt,
+    resource: row.resource ?? null,
+    successor_sealed: row.successorSealed,
+    reuse_until: row.reuseUntil,
+  };
+}
+
+/**
+ * PostgreSQL: the INSERT of `row` that follows a `WITH spent AS (UPDATE … RETURNING 1)`: it
+ * inserts only when that UPDATE changed a row, so spend and insert are one statement (one round
+ * trip, atomic without BEGIN/COMMIT). Parameters in a SELECT list have no type of their own, hence
+ * the casts.
+ */
+export function insertIfSpent(row: RefreshTokenRow): RawBuilder<unknown> {
+  const c = toColumns(row);
+  return sql`INSERT INTO refresh_tokens (digest, family_id, client_id, user_id, scopes, issued_at, expires_at, access_jti,
+    access_expires_at, spent_at, revoked_at, family_started_at, resource, successor_sealed, reuse_until)
+    SELECT ${c.digest}::text, ${c.family_id}::text, ${c.client_id}::text, ${c.user_id}::bigint, ${c.scopes}::text,
+      ${c.issued_at}::bigint, ${c.expires_at}::bigint, ${c.access_jti}::text, ${c.access_expires_at}::bigint,
+      ${c.spent_at}::bigint, ${c.revoked_at}::bigint, ${c.family_started_at}::bigint, ${c.resource}::text,
+      ${c.successor_sealed}::text, ${c.reuse_until}::bigint FROM spent`;
+}
+
 /** A revoked token has nothing left to hand out: its sealed successor goes with it. */
 const revoked = (at: number) => ({ revoked_at: at, successor_sealed: null, reuse_until: null });
 
 export class SqlRefreshTokens implements RefreshTokenRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: Engine,
+    private readonly atomically: Atomically,
+  ) {}
 
   async insert(row: RefreshTokenRow): Promise<void> {
-    await this.db
-      .insertInto('refresh_tokens')
-      .values({
-        digest: row.digest,
-        family_id: row.familyId,
-        client_id: row.clientId,
-        user_id: row.userId,
-        scopes: json(row.scopes),
-        issued_at: row.issuedAt,
-        expires_at: row.expiresAt,
-        access_jti: row.accessJti,
-        access_expires_at: row.accessExpiresAt,
-        spent_at: row.spentAt,
-        revoked_at: row.revokedAt,
-        family_started_at: row.familyStartedAt,
-        resource: row.resource ?? null,
-        successor_sealed: row.successorSealed,
-        reuse_until: row.reuseUntil,
-      })
-      .execute();
+    await this.db.insertInto('refresh_tokens').values(toColumns(row)).execute();
   }
 
   async findByDigest(digest: string): Promise<RefreshTokenRow | null> {
@@ -70,6 +96,21 @@ export class SqlRefreshTokens implements RefreshTokenRepository {
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  async rotate(digest: string, at: number, successor: { sealed: string; until: number } | undefined, next: RefreshTokenRow): Promise<boolean> {
+    if (this.engine === 'postgres') {
+      const result = await sql`WITH spent AS (UPDATE refresh_tokens SET spent_at = ${at}, successor_sealed = ${successor?.sealed ?? null},
+          reuse_until = ${successor?.until ?? null} WHERE digest = ${digest} AND spent_at IS NULL AND revoked_at IS NULL RETURNING 1)
+        ${insertIfSpent(next)}`.execute(this.db);
+      return Number(result.numAffectedRows) === 1;
+    }
+    return this.atomically(async (trx) => {
+      const tokens = new SqlRefreshTokens(trx, this.engine, (fn) => fn(trx));
+      if (!(await tokens.spend(digest, at, successor))) return false;
+      await tokens.insert(next);
+      return true;
+    });
   }
 
   async recordReissue(successorDigest: string, access: ReissuedAccessToken): Promise<boolean> {
