@@ -91,10 +91,10 @@ describe('the npm package', () => {
     assert.match(readFileSync(join(project, 'node_modules', manifest.name, 'dist', 'main.js'), 'utf8'), /^#!\/usr\/bin\/env node\n/);
   });
 
-  test('holds the compiled code, the README and the licence, and no sources, tests or data', () => {
+  test('holds the compiled code, the page templates and message catalogs, the README and the licence, and no sources, tests or data', () => {
     const installed = join(project, 'node_modules', manifest.name);
     const top = readdirSync(installed).sort();
-    assert.deepEqual(top, ['LICENSE', 'README.md', 'dist', 'package.json']);
+    assert.deepEqual(top, ['LICENSE', 'README.md', 'dist', 'messages', 'package.json', 'templates']);
     assert.ok(existsSync(join(installed, 'dist', 'main.js')));
     assert.ok(!existsSync(join(installed, 'dist', '.tsbuildinfo')), "prepare's incremental build record stays home");
   });
