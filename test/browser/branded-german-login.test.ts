@@ -31,9 +31,9 @@ describe('the German, branded login page in Chromium', { skip }, () => {
       await page.goto(`${gh.url}/user/login?destination=/user/apps`);
       assert.equal(await page.evaluate(() => document.documentElement.lang), 'de');
       assert.equal(await page.title(), 'Anmelden · Acme ID');
-      assert.ok(await page.getByRole('heading', { name: 'Anmelden' }).isVisible());
+      assert.ok(await page.getByRole('heading', { name: 'Anmelden', exact: true }).isVisible());
       assert.ok(await page.locator('header.brand').getByText('Acme ID').isVisible());
-      const button = page.getByRole('button', { name: 'Anmelden' });
+      const button = page.getByRole('button', { name: 'Anmelden', exact: true });
       assert.equal(await button.evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(10, 125, 90)');
 
       await page.getByLabel('Benutzername').fill('alice');
@@ -42,7 +42,7 @@ describe('the German, branded login page in Chromium', { skip }, () => {
       await page.getByText('Benutzername oder Passwort nicht erkannt.').waitFor();
 
       await page.getByLabel('Passwort').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Anmelden' }).click();
+      await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
       await page.waitForURL(`${gh.url}/user/apps`);
       // alice's account language is the default, English: signed in, her pages follow it
       assert.ok(await page.getByRole('heading', { name: 'Apps you have approved' }).isVisible());
