@@ -17,7 +17,8 @@ import { PASSKEY_NOTICES, passkeyFailureText, passkeysPage } from './passkey-pag
 import { errorPage } from './pages.js';
 
 type Form = Record<string, unknown>;
-type Params = { uid: string; id?: string };
+// :id as Drupal's /user/:id (Fastify keeps one name per path segment); :passkeyId the credential
+type Params = { id: string; passkeyId?: string };
 
 /** What a passkey is called when its user names it not: in their language. */
 function defaultName(request: FastifyRequest, reply: FastifyReply, user: User): string {
@@ -32,7 +33,7 @@ export async function passkeyManagementRoutes(app: FastifyInstance, options: { s
 
   /** The page's owner, logged in; otherwise the answer is sent and null returned. */
   async function owner(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, answer: 'page' | 'json'): Promise<User | null> {
-    const uid = parseUid(request.params.uid);
+    const uid = parseUid(request.params.id);
     if (uid === null) {
       if (answer === 'json') jsonRefusal(reply, 404, 'not_found', 'passkeys.error.no_such_user');
       else sendPage(reply, 404, errorPage('error.not_found', 'passkeys.error.no_such_user'));
@@ -91,7 +92,7 @@ export async function passkeyManagementRoutes(app: FastifyInstance, options: { s
   const audit = (request: FastifyRequest, user: User, event: string, outcome: 'success' | 'failure', detail: string | null) =>
     services.audit.record({ event, outcome, userId: user.uid, clientId: null, ip: request.ip, endpoint: '/user/{uid}/passkeys', detail });
 
-  app.get<{ Params: Params }>('/user/:uid/passkeys', { config: PUBLIC }, async (request, reply) => {
+  app.get<{ Params: Params }>('/user/:id/passkeys', { config: PUBLIC }, async (request, reply) => {
     const user = await owner(request, reply, 'page');
     if (!user) return reply;
     const done = (request.query as Form).done;
@@ -100,7 +101,7 @@ export async function passkeyManagementRoutes(app: FastifyInstance, options: { s
     });
   });
 
-  app.post<{ Params: Params }>('/user/:uid/passkeys/options', { config: PUBLIC }, async (request, reply) => {
+  app.post<{ Params: Params }>('/user/:id/passkeys/options', { config: PUBLIC }, async (request, reply) => {
     const user = await owner(request, reply, 'json');
     if (!user) return reply;
     if (!web.csrf.verify(request, ((request.body ?? {}) as Form)[CSRF_FIELD])) return jsonRefusal(reply, 403, 'invalid_csrf', 'form.expired');
@@ -109,7 +110,7 @@ export async function passkeyManagementRoutes(app: FastifyInstance, options: { s
     return noStore(reply).send(creationOptions);
   });
 
-  app.post<{ Params: Params }>('/user/:uid/passkeys', { config: PUBLIC }, async (request, reply) => {
+  app.post<{ Params: Params }>('/user/:id/passkeys', { config: PUBLIC }, async (request, reply) => {
     const handle = endCeremony(request, reply, web.cookies);
     const user = await formOwner(request, reply);
     if (!user) return reply;
@@ -127,21 +128,21 @@ export async function passkeyManagementRoutes(app: FastifyInstance, options: { s
     return reply.redirect(`/user/${user.uid}/passkeys?done=added`, 303);
   });
 
-  app.post<{ Params: Params }>('/user/:uid/passkeys/:id/rename', { config: PUBLIC }, async (request, reply) => {
+  app.post<{ Params: Params }>('/user/:id/passkeys/:passkeyId/rename', { config: PUBLIC }, async (request, reply) => {
     const user = await formOwner(request, reply);
     if (!user) return reply;
     const name = passkeyName(((request.body ?? {}) as Form).name, defaultName(request, reply, user));
     if (name === null) return showPage(request, reply, user, 400, { error: 'passkeys.error.bad_name' });
-    if (!(await store.webauthnCredentials.rename(user.uid, request.params.id ?? '', name)))
+    if (!(await store.webauthnCredentials.rename(user.uid, request.params.passkeyId ?? '', name)))
       return showPage(request, reply, user, 404, { error: 'passkeys.error.not_found' });
     audit(request, user, 'passkey.renamed', 'success', null);
     return reply.redirect(`/user/${user.uid}/passkeys?done=renamed`, 303);
   });
 
-  app.post<{ Params: Params }>('/user/:uid/passkeys/:id/delete', { config: PUBLIC }, async (request, reply) => {
+  app.post<{ Params: Params }>('/user/:id/passkeys/:passkeyId/delete', { config: PUBLIC }, async (request, reply) => {
     const user = await formOwner(request, reply);
     if (!user) return reply;
-    if (!(await store.webauthnCredentials.delete(user.uid, request.params.id ?? '')))
+    if (!(await store.webauthnCredentials.delete(user.uid, request.params.passkeyId ?? '')))
       return showPage(request, reply, user, 404, { error: 'passkeys.error.not_found' });
     audit(request, user, 'passkey.removed', 'success', null);
     return reply.redirect(`/user/${user.uid}/passkeys?done=removed`, 303);

@@ -15,7 +15,8 @@ import { recoveryCodesPath } from './second-factor-routes.js';
 import { SECOND_FACTOR_MESSAGES as T, recoveryCodesPage, securityPage, totpEnrolmentPage } from './second-factor-pages.js';
 
 type Form = Record<string, unknown>;
-type UidParams = { Params: { uid: string } };
+// named :id as Drupal's /user/:id, which shares the path's first segment: Fastify keeps one name
+type UidParams = { Params: { id: string } };
 
 const NOTICES: Record<string, string> = { removed: T.removed, enrolled: T.enrolled, gone: T.codesGone };
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
@@ -25,14 +26,17 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
   const { web, secondFactors } = services;
   const base = (uid: number) => `/user/${uid}/security`;
 
-  /** The session, when it is the owner's; otherwise the answer already sent (login, 403). */
+  /**
+   * The session, when it is the owner's; otherwise the answer is sent (login, 403) and, as a Fastify
+   * reply is a thenable, the awaited result is undefined.
+   */
   async function owner(request: FastifyRequest<UidParams>, reply: FastifyReply, method: 'GET' | 'POST'): Promise<CurrentSession | FastifyReply> {
     const current = await web.sessions.current(request);
     if (!current) {
       if (method === 'POST') return reply.redirect('/user/login', 303);
       return reply.redirect(`/user/login?${new URLSearchParams({ destination: request.url })}`, 302);
     }
-    if (request.params.uid !== String(current.user.uid))
+    if (request.params.id !== String(current.user.uid))
       return sendPage(reply, 403, errorPage('error.access_denied', T.notYours, current.user.preferredLangcode));
     return current;
   }
@@ -40,7 +44,8 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
   /** POSTs: the owner, with a valid CSRF token. */
   async function postingOwner(request: FastifyRequest<UidParams>, reply: FastifyReply): Promise<CurrentSession | FastifyReply> {
     const who = await owner(request, reply, 'POST');
-    if (!('session' in who)) return who;
+    // a Fastify reply is a thenable: awaiting one that was sent yields undefined
+    if (!who || !('session' in who)) return reply;
     if (!web.csrf.verify(request, ((request.body ?? {}) as Form)[CSRF_FIELD]))
       return sendPage(reply, 403, messagePage('form.expired.title', T.formExpired, who.user.preferredLangcode));
     return who;
@@ -89,29 +94,29 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
     );
   }
 
-  app.get<UidParams>('/user/:uid/security', { config: PUBLIC }, async (request, reply) => {
+  app.get<UidParams>('/user/:id/security', { config: PUBLIC }, async (request, reply) => {
     const current = await owner(request, reply, 'GET');
-    if (!('session' in current)) return current;
+    if (!current || !('session' in current)) return reply;
     const done = text((request.query as Form).done);
     return showSecurity(request, reply, current, 200, { notice: Object.hasOwn(NOTICES, done) ? NOTICES[done] : undefined });
   });
 
-  app.post<UidParams>('/user/:uid/security/totp', { config: PUBLIC }, async (request, reply) => {
+  app.post<UidParams>('/user/:id/security/totp', { config: PUBLIC }, async (request, reply) => {
     const current = await postingOwner(request, reply);
-    if (!('session' in current)) return current;
+    if (!current || !('session' in current)) return reply;
     await secondFactors.totpEnrolment(current.user); // makes the pending secret the next page shows
     return reply.redirect(`${base(current.user.uid)}/totp`, 303);
   });
 
-  app.get<UidParams>('/user/:uid/security/totp', { config: PUBLIC }, async (request, reply) => {
+  app.get<UidParams>('/user/:id/security/totp', { config: PUBLIC }, async (request, reply) => {
     const current = await owner(request, reply, 'GET');
-    if (!('session' in current)) return current;
+    if (!current || !('session' in current)) return reply;
     return showEnrolment(request, reply, current, 200);
   });
 
-  app.post<UidParams>('/user/:uid/security/totp/confirm', { config: PUBLIC }, async (request, reply) => {
+  app.post<UidParams>('/user/:id/security/totp/confirm', { config: PUBLIC }, async (request, reply) => {
     const current = await postingOwner(request, reply);
-    if (!('session' in current)) return current;
+    if (!current || !('session' in current)) return reply;
     const endpoint = '/user/{uid}/security/totp/confirm';
     const result = await secondFactors.confirmTotp(current.user, text(((request.body ?? {}) as Form).code), request.ip, endpoint);
     if ('retryAfter' in result) {
@@ -126,9 +131,9 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
     return reply.redirect(recoveryCodesPath(current.user.uid, `${base(current.user.uid)}?done=enrolled`), 303);
   });
 
-  app.post<UidParams>('/user/:uid/security/totp/remove', { config: PUBLIC }, async (request, reply) => {
+  app.post<UidParams>('/user/:id/security/totp/remove', { config: PUBLIC }, async (request, reply) => {
     const current = await postingOwner(request, reply);
-    if (!('session' in current)) return current;
+    if (!current || !('session' in current)) return reply;
     const form = (request.body ?? {}) as Form;
     const outcome = await secondFactors.removeTotp(
       current.user,
@@ -144,18 +149,18 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
     return reply.redirect(`${base(current.user.uid)}?done=removed`, 303);
   });
 
-  app.post<UidParams>('/user/:uid/security/recovery-codes', { config: PUBLIC }, async (request, reply) => {
+  app.post<UidParams>('/user/:id/security/recovery-codes', { config: PUBLIC }, async (request, reply) => {
     const current = await postingOwner(request, reply);
-    if (!('session' in current)) return current;
+    if (!current || !('session' in current)) return reply;
     const codes = await secondFactors.regenerateRecoveryCodes(current.user, request.ip, '/user/{uid}/security/recovery-codes');
     if (!codes) return reply.redirect(base(current.user.uid), 303);
     web.reveal.keep(reply, current.session.digest, codes);
     return reply.redirect(recoveryCodesPath(current.user.uid, base(current.user.uid)), 303);
   });
 
-  app.get<UidParams>('/user/:uid/security/recovery-codes', { config: PUBLIC }, async (request, reply) => {
+  app.get<UidParams>('/user/:id/security/recovery-codes', { config: PUBLIC }, async (request, reply) => {
     const current = await owner(request, reply, 'GET');
-    if (!('session' in current)) return current;
+    if (!current || !('session' in current)) return reply;
     const codes = web.reveal.take(request, reply, current.session.digest);
     if (!codes) return reply.redirect(`${base(current.user.uid)}?done=gone`, 302);
     const destination = safeDestination((request.query as Form).destination);

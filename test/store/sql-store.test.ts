@@ -112,7 +112,7 @@ function storeSuite(engine: string, open: () => Promise<OpenedStore>, skip: () =
     it('roles and scopes upsert', async () => {
       await store.roles.upsert({ id: 'editor', label: 'Editor', permissions: ['x', 'y'], isAdmin: false });
       await store.roles.upsert({ id: 'editor', label: 'Editors', permissions: ['x'], isAdmin: false });
-      assert.deepEqual(await store.roles.get('editor'), { id: 'editor', label: 'Editors', permissions: ['x'], isAdmin: false });
+      assert.deepEqual(await store.roles.get('editor'), { id: 'editor', label: 'Editors', permissions: ['x'], isAdmin: false, mfaRequired: false });
       const scope = {
         name: 'a:read',
         description: 'A',
