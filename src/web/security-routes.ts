@@ -27,27 +27,31 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
   const base = (uid: number) => `/user/${uid}/security`;
 
   /**
-   * The session, when it is the owner's; otherwise the answer is sent (login, 403) and, as a Fastify
-   * reply is a thenable, the awaited result is undefined.
+   * The session, when it is the owner's; otherwise null, the answer sent (login, 403). Never the
+   * reply itself: a Fastify reply is a thenable, so an async function cannot hand one back.
    */
-  async function owner(request: FastifyRequest<UidParams>, reply: FastifyReply, method: 'GET' | 'POST'): Promise<CurrentSession | FastifyReply> {
+  async function owner(request: FastifyRequest<UidParams>, reply: FastifyReply, method: 'GET' | 'POST'): Promise<CurrentSession | null> {
     const current = await web.sessions.current(request);
     if (!current) {
-      if (method === 'POST') return reply.redirect('/user/login', 303);
-      return reply.redirect(`/user/login?${new URLSearchParams({ destination: request.url })}`, 302);
+      if (method === 'POST') reply.redirect('/user/login', 303);
+      else reply.redirect(`/user/login?${new URLSearchParams({ destination: request.url })}`, 302);
+      return null;
     }
-    if (request.params.id !== String(current.user.uid))
-      return sendPage(reply, 403, errorPage('error.access_denied', T.notYours, current.user.preferredLangcode));
+    if (request.params.id !== String(current.user.uid)) {
+      sendPage(reply, 403, errorPage('error.access_denied', T.notYours, current.user.preferredLangcode));
+      return null;
+    }
     return current;
   }
 
   /** POSTs: the owner, with a valid CSRF token. */
-  async function postingOwner(request: FastifyRequest<UidParams>, reply: FastifyReply): Promise<CurrentSession | FastifyReply> {
+  async function postingOwner(request: FastifyRequest<UidParams>, reply: FastifyReply): Promise<CurrentSession | null> {
     const who = await owner(request, reply, 'POST');
-    // a Fastify reply is a thenable: awaiting one that was sent yields undefined
-    if (!who || !('session' in who)) return reply;
-    if (!web.csrf.verify(request, ((request.body ?? {}) as Form)[CSRF_FIELD]))
-      return sendPage(reply, 403, messagePage('form.expired.title', T.formExpired, who.user.preferredLangcode));
+    if (!who) return null;
+    if (!web.csrf.verify(request, ((request.body ?? {}) as Form)[CSRF_FIELD])) {
+      sendPage(reply, 403, messagePage('form.expired.title', T.formExpired, who.user.preferredLangcode));
+      return null;
+    }
     return who;
   }
 
@@ -96,27 +100,27 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
 
   app.get<UidParams>('/user/:id/security', { config: PUBLIC }, async (request, reply) => {
     const current = await owner(request, reply, 'GET');
-    if (!current || !('session' in current)) return reply;
+    if (!current) return reply;
     const done = text((request.query as Form).done);
     return showSecurity(request, reply, current, 200, { notice: Object.hasOwn(NOTICES, done) ? NOTICES[done] : undefined });
   });
 
   app.post<UidParams>('/user/:id/security/totp', { config: PUBLIC }, async (request, reply) => {
     const current = await postingOwner(request, reply);
-    if (!current || !('session' in current)) return reply;
+    if (!current) return reply;
     await secondFactors.totpEnrolment(current.user); // makes the pending secret the next page shows
     return reply.redirect(`${base(current.user.uid)}/totp`, 303);
   });
 
   app.get<UidParams>('/user/:id/security/totp', { config: PUBLIC }, async (request, reply) => {
     const current = await owner(request, reply, 'GET');
-    if (!current || !('session' in current)) return reply;
+    if (!current) return reply;
     return showEnrolment(request, reply, current, 200);
   });
 
   app.post<UidParams>('/user/:id/security/totp/confirm', { config: PUBLIC }, async (request, reply) => {
     const current = await postingOwner(request, reply);
-    if (!current || !('session' in current)) return reply;
+    if (!current) return reply;
     const endpoint = '/user/{uid}/security/totp/confirm';
     const result = await secondFactors.confirmTotp(current.user, text(((request.body ?? {}) as Form).code), request.ip, endpoint);
     if ('retryAfter' in result) {
@@ -133,7 +137,7 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
 
   app.post<UidParams>('/user/:id/security/totp/remove', { config: PUBLIC }, async (request, reply) => {
     const current = await postingOwner(request, reply);
-    if (!current || !('session' in current)) return reply;
+    if (!current) return reply;
     const form = (request.body ?? {}) as Form;
     const outcome = await secondFactors.removeTotp(
       current.user,
@@ -151,7 +155,7 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
 
   app.post<UidParams>('/user/:id/security/recovery-codes', { config: PUBLIC }, async (request, reply) => {
     const current = await postingOwner(request, reply);
-    if (!current || !('session' in current)) return reply;
+    if (!current) return reply;
     const codes = await secondFactors.regenerateRecoveryCodes(current.user, request.ip, '/user/{uid}/security/recovery-codes');
     if (!codes) return reply.redirect(base(current.user.uid), 303);
     web.reveal.keep(reply, current.session.digest, codes);
@@ -160,7 +164,7 @@ export async function securityRoutes(app: FastifyInstance, options: { services: 
 
   app.get<UidParams>('/user/:id/security/recovery-codes', { config: PUBLIC }, async (request, reply) => {
     const current = await owner(request, reply, 'GET');
-    if (!current || !('session' in current)) return reply;
+    if (!current) return reply;
     const codes = web.reveal.take(request, reply, current.session.digest);
     if (!codes) return reply.redirect(`${base(current.user.uid)}?done=gone`, 302);
     const destination = safeDestination((request.query as Form).destination);
