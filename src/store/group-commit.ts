@@ -6,6 +6,7 @@
 // and index pages, the WAL header) once instead of once per transaction.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import type { DirectSqlite } from './sqlite-direct.js';
 
 /** Most transactions one commit takes; the rest wait for the next. */
 const MAX_MEMBERS = 64;
@@ -20,7 +21,11 @@ export class GroupCommit {
   private waiting: Member[] = [];
   private busy = false;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** the connection itself, for the savepoints (the group's transaction holds it) */
+    private readonly direct: DirectSqlite | null = null,
+  ) {}
 
   /**
    * Runs `fn` inside the next shared transaction and resolves with its result once that
@@ -50,17 +55,21 @@ export class GroupCommit {
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
       await this.db.transaction().execute(async (trx) => {
+        const statement = async (text: 'savepoint gh_member' | 'release gh_member' | 'rollback to gh_member'): Promise<void> => {
+          if (this.direct) this.direct.run(text, []);
+          else await sql.raw(text).execute(trx);
+        };
         for (const member of group) {
-          await sql`savepoint gh_member`.execute(trx);
+          await statement('savepoint gh_member');
           try {
             const value = await member.fn(trx);
-            await sql`release gh_member`.execute(trx);
+            await statement('release gh_member');
             outcomes.push({ ok: true, value });
           } catch (error) {
             // undoes this member's writes only; a failure SQLite could not confine throws here
             // and fails the whole group (nothing of it is committed, no one is answered 200)
-            await sql`rollback to gh_member`.execute(trx);
-            await sql`release gh_member`.execute(trx);
+            await statement('rollback to gh_member');
+            await statement('release gh_member');
             outcomes.push({ ok: false, error });
           }
         }

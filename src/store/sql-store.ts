@@ -5,6 +5,7 @@ import { Migrator, sql, type Kysely } from 'kysely';
 import type { ChangeFeed, ChangeListener, ChangeSource, StoreChange } from './change-feed.js';
 import type { Engine } from './engine.js';
 import { GroupCommit } from './group-commit.js';
+import type { DirectSqlite } from './sqlite-direct.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { SqlAudit } from './sql/audit.js';
@@ -58,6 +59,15 @@ import type {
   ResourceRepository,
 } from './store.js';
 
+export interface SqlStoreOptions {
+  /** PostgreSQL schema holding the tables, when not the default one */
+  schema?: string;
+  /** for a store bound to a transaction: its outer store's listeners, and the changes to tell them once it commits */
+  transaction?: { listeners: ChangeListeners; committed: StoreChange[] };
+  /** SQLite: the connection for the statements that skip Kysely (sqlite-direct.ts) */
+  direct?: DirectSqlite | null;
+}
+
 export class SqlStore implements Store {
   readonly users: UserRepository;
   readonly roles: RoleRepository;
@@ -97,14 +107,12 @@ export class SqlStore implements Store {
     readonly engine: Engine,
     private readonly onClose: () => Promise<void> = async () => db.destroy(),
     private readonly feed: ChangeFeed | null = null,
-    /** PostgreSQL schema holding the tables, when not the default one */
-    private readonly schema?: string,
-    /** for a store bound to a transaction: its outer store's listeners, and the changes to tell them once it commits */
-    transaction?: { listeners: ChangeListeners; committed: StoreChange[] },
+    private readonly more: SqlStoreOptions = {},
   ) {
+    const { transaction, direct = null } = more;
     const listeners = transaction?.listeners ?? new ChangeListeners();
     this.listeners = listeners;
-    this.group = engine === 'sqlite' && !transaction ? new GroupCommit(db) : null;
+    this.group = engine === 'sqlite' && !transaction ? new GroupCommit(db, direct) : null;
     // what a subscriber hears from other processes, the listeners hear too
     this.changes = feed && {
       subscribe: (onChange, onState) =>
@@ -123,12 +131,12 @@ export class SqlStore implements Store {
     const group = this.group;
     const atomically = <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
       db.isTransaction ? fn(db) : group ? group.run(fn) : db.transaction().execute(fn);
-    this.refreshTokens = new SqlRefreshTokens(db, engine, atomically);
+    this.refreshTokens = new SqlRefreshTokens(db, engine, atomically, direct);
     this.revocations = new SqlRevocations(db, notify);
     this.flood = new SqlFlood(db, engine);
     this.audit = new SqlAudit(db, engine);
     this.sessions = new SqlSessions(db);
-    this.codes = new SqlCodes(db, engine, atomically);
+    this.codes = new SqlCodes(db, engine, atomically, direct);
     this.consents = new SqlConsents(db);
     this.cleanup = new SqlCleanup(db);
     this.gateRoutes = new SqlGateRoutes(db, notify);
@@ -155,7 +163,7 @@ export class SqlStore implements Store {
     if (this.db.isTransaction) return fn(this);
     const committed: StoreChange[] = [];
     const bound = (trx: Kysely<Database>): Promise<T> =>
-      fn(new SqlStore(trx, this.engine, async () => undefined, this.feed, this.schema, { listeners: this.listeners, committed }));
+      fn(new SqlStore(trx, this.engine, async () => undefined, this.feed, { ...this.more, transaction: { listeners: this.listeners, committed } }));
     // PostgreSQL commits concurrent transactions on connections of their own: nothing to share
     const result = options?.shareCommit && this.group ? await this.group.run(bound) : await this.db.transaction().execute(bound);
     // only now, after the commit, is this process told; a rollback threw above and tells no one
@@ -167,7 +175,7 @@ export class SqlStore implements Store {
     if (!this.db.isTransaction) throw new Error(`lock("${name}") outside a transaction would be released at once`);
     if (this.engine !== 'postgres') return; // BEGIN IMMEDIATE took the write lock (sqlite-dialect.ts)
     // per schema: deployments (and test schemas) sharing a database do not wait on each other
-    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${this.schema ?? ''}:${name}`}, 0))`.execute(this.db);
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${this.more.schema ?? ''}:${name}`}, 0))`.execute(this.db);
   }
 
   async migrate(): Promise<void> {
@@ -177,14 +185,14 @@ export class SqlStore implements Store {
     for (let attempt = 1; ; attempt++) {
       // Kysely looks for its own tables by name in any schema unless told which: a kysely_migration
       // in another schema (a second deployment on the same database) would be taken for ours
-      const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.engine), migrationTableSchema: this.schema });
+      const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.engine), migrationTableSchema: this.more.schema });
       const { error, results } = await migrator.migrateToLatest();
       if (!error) return;
       // Kysely's PostgreSQL introspection calls pg_get_serial_sequence() on every schema's tables:
       // another schema dropped meanwhile (another deployment's, a test's) fails it with `schema "…"
       // does not exist`. Not ours: the migration runs again.
       const vanished = /schema "([^"]+)" does not exist/.exec((error as Error).message ?? '')?.[1];
-      if (this.engine === 'postgres' && vanished !== undefined && vanished !== (this.schema ?? 'public') && attempt < 10) {
+      if (this.engine === 'postgres' && vanished !== undefined && vanished !== (this.more.schema ?? 'public') && attempt < 10) {
         await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
         continue;
       }

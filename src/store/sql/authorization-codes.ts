@@ -4,6 +4,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { parseAmr } from '../../domain/authentication-method.js';
 import type { ClaimsRequest } from '../../domain/claims-request.js';
 import type { Engine } from '../engine.js';
+import type { DirectSqlite } from '../sqlite-direct.js';
 import type { RefreshTokenRow } from '../repositories/refresh-tokens.js';
 import type { AuthorizationCodesTable, Database } from '../schema.js';
 import type { AuthorizationCodeRepository, AuthorizationCodeRow } from '../repositories/authorization-codes.js';
@@ -35,11 +36,17 @@ export function toCode(r: Selectable<AuthorizationCodesTable>): AuthorizationCod
   };
 }
 
+// the statements an exchange runs on SQLite directly (sqlite-direct.ts)
+const SELECT_BY_DIGEST = 'SELECT * FROM authorization_codes WHERE digest = ?';
+const SPEND = 'UPDATE authorization_codes SET used_at = ?, family_id = ?, access_jti = ?, access_expires_at = ? WHERE digest = ? AND used_at IS NULL';
+
 export class SqlCodes implements AuthorizationCodeRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly engine: Engine,
     private readonly atomically: Atomically,
+    /** SQLite: the hot statements run without Kysely (sqlite-direct.ts); null on PostgreSQL */
+    private readonly direct: DirectSqlite | null = null,
   ) {}
 
   async insert(row: AuthorizationCodeRow): Promise<void> {
@@ -71,11 +78,14 @@ export class SqlCodes implements AuthorizationCodeRepository {
   }
 
   async findByDigest(digest: string): Promise<AuthorizationCodeRow | null> {
-    const r = await this.db.selectFrom('authorization_codes').selectAll().where('digest', '=', digest).executeTakeFirst();
+    const r = this.direct?.usableFrom(this.db)
+      ? this.direct.get<Selectable<AuthorizationCodesTable>>(SELECT_BY_DIGEST, [digest])
+      : await this.db.selectFrom('authorization_codes').selectAll().where('digest', '=', digest).executeTakeFirst();
     return r ? toCode(r) : null;
   }
 
   async spend(digest: string, at: number, issued: { familyId: string | null; accessJti: string; accessExpiresAt: number }): Promise<boolean> {
+    if (this.direct?.usableFrom(this.db)) return this.direct.run(SPEND, [at, issued.familyId, issued.accessJti, issued.accessExpiresAt, digest]) === 1;
     const r = await this.db
       .updateTable('authorization_codes')
       .set({ used_at: at, family_id: issued.familyId, access_jti: issued.accessJti, access_expires_at: issued.accessExpiresAt })
@@ -99,8 +109,8 @@ export class SqlCodes implements AuthorizationCodeRepository {
       return Number(result.numAffectedRows) === 1;
     }
     return this.atomically(async (trx) => {
-      if (!(await new SqlCodes(trx, this.engine, (fn) => fn(trx)).spend(digest, at, issued))) return false;
-      await new SqlRefreshTokens(trx, this.engine, (fn) => fn(trx)).insert(refresh);
+      if (!(await new SqlCodes(trx, this.engine, (fn) => fn(trx), this.direct).spend(digest, at, issued))) return false;
+      await new SqlRefreshTokens(trx, this.engine, (fn) => fn(trx), this.direct).insert(refresh);
       return true;
     });
   }

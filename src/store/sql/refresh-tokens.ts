@@ -2,6 +2,7 @@
 // by the database: one conditional UPDATE decides which of two concurrent refreshes wins.
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Engine } from '../engine.js';
+import type { DirectSqlite } from '../sqlite-direct.js';
 import type { Database, RefreshTokensTable } from '../schema.js';
 import type { RefreshTokenRepository, RefreshTokenRow, ReissuedAccessToken } from '../repositories/refresh-tokens.js';
 import { json, list, num, optNum, unstorable } from './columns.js';
@@ -66,6 +67,18 @@ export function insertIfSpent(row: RefreshTokenRow): RawBuilder<unknown> {
       ${c.successor_sealed}::text, ${c.reuse_until}::bigint FROM spent`;
 }
 
+// the statements a rotation runs on SQLite directly (sqlite-direct.ts)
+const SELECT_BY_DIGEST = 'SELECT * FROM refresh_tokens WHERE digest = ?';
+const SPEND = `UPDATE refresh_tokens SET spent_at = ?, successor_sealed = ?, reuse_until = ?
+  WHERE digest = ? AND spent_at IS NULL AND revoked_at IS NULL`;
+let insertText: string | undefined;
+/** The INSERT of every column toColumns() gives, in its order. */
+function insertStatement(columns: RefreshTokensTable): string {
+  const names = Object.keys(columns);
+  insertText ??= `INSERT INTO refresh_tokens (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`;
+  return insertText;
+}
+
 /** A revoked token has nothing left to hand out: its sealed successor goes with it. */
 const revoked = (at: number) => ({ revoked_at: at, successor_sealed: null, reuse_until: null });
 
@@ -74,20 +87,30 @@ export class SqlRefreshTokens implements RefreshTokenRepository {
     private readonly db: Kysely<Database>,
     private readonly engine: Engine,
     private readonly atomically: Atomically,
+    /** SQLite: the hot statements run without Kysely (sqlite-direct.ts); null on PostgreSQL */
+    private readonly direct: DirectSqlite | null = null,
   ) {}
 
   async insert(row: RefreshTokenRow): Promise<void> {
-    await this.db.insertInto('refresh_tokens').values(toColumns(row)).execute();
+    const columns = toColumns(row);
+    if (this.direct?.usableFrom(this.db)) {
+      this.direct.run(insertStatement(columns), Object.values(columns));
+      return;
+    }
+    await this.db.insertInto('refresh_tokens').values(columns).execute();
   }
 
   async findByDigest(digest: string): Promise<RefreshTokenRow | null> {
-    const row = await this.db.selectFrom('refresh_tokens').selectAll().where('digest', '=', digest).executeTakeFirst();
+    const row = this.direct?.usableFrom(this.db)
+      ? this.direct.get<Selectable<RefreshTokensTable>>(SELECT_BY_DIGEST, [digest])
+      : await this.db.selectFrom('refresh_tokens').selectAll().where('digest', '=', digest).executeTakeFirst();
     return row ? toRefresh(row) : null;
   }
 
   async spend(digest: string, at: number, successor?: { sealed: string; until: number }): Promise<boolean> {
     // one conditional UPDATE: of two concurrent refreshes, exactly one changes the row, and the
     // sealed successor is there for the other the moment the spend is
+    if (this.direct?.usableFrom(this.db)) return this.direct.run(SPEND, [at, successor?.sealed ?? null, successor?.until ?? null, digest]) === 1;
     const result = await this.db
       .updateTable('refresh_tokens')
       .set({ spent_at: at, successor_sealed: successor?.sealed ?? null, reuse_until: successor?.until ?? null })
@@ -106,7 +129,7 @@ export class SqlRefreshTokens implements RefreshTokenRepository {
       return Number(result.numAffectedRows) === 1;
     }
     return this.atomically(async (trx) => {
-      const tokens = new SqlRefreshTokens(trx, this.engine, (fn) => fn(trx));
+      const tokens = new SqlRefreshTokens(trx, this.engine, (fn) => fn(trx), this.direct);
       if (!(await tokens.spend(digest, at, successor))) return false;
       await tokens.insert(next);
       return true;
