@@ -171,9 +171,16 @@ async function post(url: string, fields: Record<string, string>, headers: Record
 async function measure(options: autocannon.Options): Promise<Measured> {
   if (WARMUP > 0 && !options.amount) await autocannon({ ...options, duration: WARMUP });
   const started = performance.now();
-  const r = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...options });
-  // a run bounded by amount ends when its pool does: rate = requests / wall time
-  const rps = options.amount ? r.requests.total / ((performance.now() - started) / 1000) : r.requests.average;
+  let lastAnswer = started;
+  const r = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ connections: CONNECTIONS, duration: DURATION, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+    instance.on('response', () => {
+      lastAnswer = performance.now();
+    });
+  });
+  // a run bounded by amount ends when its pool does: rate = requests / time to the last answer
+  // (autocannon itself notices the end only on its next one-second tick)
+  const rps = options.amount ? r.requests.total / ((lastAnswer - started) / 1000) : r.requests.average;
   return { rps, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, valid: r.errors + r.timeouts + r.non2xx === 0 };
 }
 
@@ -196,15 +203,23 @@ async function measurePair(gatehouse: Side, provider: Side): Promise<[Measured, 
       const started = performance.now();
       // a turn bounded by its pool (`amount`) still ends when its time is up: codes left over are
       // dropped rather than met expired in a long turn on a slow machine
+      let lastAnswer = started;
       const r = await new Promise<autocannon.Result>((resolve, reject) => {
         const instance = autocannon({ connections: CONNECTIONS, ...options, duration: DURATION / ROUNDS }, (error, result) =>
           error ? reject(error) : resolve(result),
         );
-        if (options.amount) setTimeout(() => instance.stop(), (DURATION / ROUNDS) * 1000).unref();
+        if (options.amount) {
+          setTimeout(() => instance.stop(), (DURATION / ROUNDS) * 1000).unref();
+          // autocannon notices an exhausted pool only on its next one-second tick: the turn
+          // lasted until its last answer, not until then
+          instance.on('response', () => {
+            lastAnswer = performance.now();
+          });
+        }
       });
       const t = totals[i];
       t.requests += r.requests.total;
-      t.seconds += (performance.now() - started) / 1000;
+      t.seconds += ((options.amount ? lastAnswer : performance.now()) - started) / 1000;
       t.p50 += r.latency.p50 / ROUNDS;
       t.p99 = Math.max(t.p99, r.latency.p99);
       t.errors += r.errors + r.timeouts;
