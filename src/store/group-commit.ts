@@ -51,25 +51,27 @@ export class GroupCommit {
     this.busy = false;
   }
 
+  /** A member's savepoint statement, on the connection the group's transaction holds. */
+  private async savepoint(trx: Kysely<Database>, text: 'savepoint gh_member' | 'release gh_member' | 'rollback to gh_member'): Promise<void> {
+    if (this.direct) this.direct.run(text, []);
+    else await sql.raw(text).execute(trx);
+  }
+
   private async commit(group: Member[]): Promise<void> {
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
       await this.db.transaction().execute(async (trx) => {
-        const statement = async (text: 'savepoint gh_member' | 'release gh_member' | 'rollback to gh_member'): Promise<void> => {
-          if (this.direct) this.direct.run(text, []);
-          else await sql.raw(text).execute(trx);
-        };
         for (const member of group) {
-          await statement('savepoint gh_member');
+          await this.savepoint(trx, 'savepoint gh_member');
           try {
             const value = await member.fn(trx);
-            await statement('release gh_member');
+            await this.savepoint(trx, 'release gh_member');
             outcomes.push({ ok: true, value });
           } catch (error) {
             // undoes this member's writes only; a failure SQLite could not confine throws here
             // and fails the whole group (nothing of it is committed, no one is answered 200)
-            await statement('rollback to gh_member');
-            await statement('release gh_member');
+            await this.savepoint(trx, 'rollback to gh_member');
+            await this.savepoint(trx, 'release gh_member');
             outcomes.push({ ok: false, error });
           }
         }

@@ -107,9 +107,9 @@ export class SqlStore implements Store {
     readonly engine: Engine,
     private readonly onClose: () => Promise<void> = async () => db.destroy(),
     private readonly feed: ChangeFeed | null = null,
-    private readonly more: SqlStoreOptions = {},
+    private readonly storeOptions: SqlStoreOptions = {},
   ) {
-    const { transaction, direct = null } = more;
+    const { transaction, direct = null } = storeOptions;
     const listeners = transaction?.listeners ?? new ChangeListeners();
     this.listeners = listeners;
     this.group = engine === 'sqlite' && !transaction ? new GroupCommit(db, direct) : null;
@@ -163,7 +163,7 @@ export class SqlStore implements Store {
     if (this.db.isTransaction) return fn(this);
     const committed: StoreChange[] = [];
     const bound = (trx: Kysely<Database>): Promise<T> =>
-      fn(new SqlStore(trx, this.engine, async () => undefined, this.feed, { ...this.more, transaction: { listeners: this.listeners, committed } }));
+      fn(new SqlStore(trx, this.engine, async () => undefined, this.feed, { ...this.storeOptions, transaction: { listeners: this.listeners, committed } }));
     // PostgreSQL commits concurrent transactions on connections of their own: nothing to share
     const result = options?.shareCommit && this.group ? await this.group.run(bound) : await this.db.transaction().execute(bound);
     // only now, after the commit, is this process told; a rollback threw above and tells no one
@@ -175,7 +175,7 @@ export class SqlStore implements Store {
     if (!this.db.isTransaction) throw new Error(`lock("${name}") outside a transaction would be released at once`);
     if (this.engine !== 'postgres') return; // BEGIN IMMEDIATE took the write lock (sqlite-dialect.ts)
     // per schema: deployments (and test schemas) sharing a database do not wait on each other
-    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${this.more.schema ?? ''}:${name}`}, 0))`.execute(this.db);
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${this.storeOptions.schema ?? ''}:${name}`}, 0))`.execute(this.db);
   }
 
   async migrate(): Promise<void> {
@@ -185,14 +185,14 @@ export class SqlStore implements Store {
     for (let attempt = 1; ; attempt++) {
       // Kysely looks for its own tables by name in any schema unless told which: a kysely_migration
       // in another schema (a second deployment on the same database) would be taken for ours
-      const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.engine), migrationTableSchema: this.more.schema });
+      const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.engine), migrationTableSchema: this.storeOptions.schema });
       const { error, results } = await migrator.migrateToLatest();
       if (!error) return;
       // Kysely's PostgreSQL introspection calls pg_get_serial_sequence() on every schema's tables:
       // another schema dropped meanwhile (another deployment's, a test's) fails it with `schema "…"
       // does not exist`. Not ours: the migration runs again.
       const vanished = /schema "([^"]+)" does not exist/.exec((error as Error).message ?? '')?.[1];
-      if (this.engine === 'postgres' && vanished !== undefined && vanished !== (this.more.schema ?? 'public') && attempt < 10) {
+      if (this.engine === 'postgres' && vanished !== undefined && vanished !== (this.storeOptions.schema ?? 'public') && attempt < 10) {
         await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
         continue;
       }

@@ -13,8 +13,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
 export class DirectSqlite {
-  private readonly statements = new Map<string, SQLite.Statement>();
-
+  /** `database.prepare` is the statement cache open-store.ts puts on the connection */
   constructor(private readonly database: SQLite.Database) {}
 
   /** Whether `db` (the caller's Kysely handle: the store's, or a transaction's) may use the connection now. */
@@ -24,20 +23,11 @@ export class DirectSqlite {
 
   /** The first row of a query, or undefined. */
   get<R>(text: string, parameters: readonly unknown[]): R | undefined {
-    return this.statement(text).get(parameters) as R | undefined;
+    return this.database.prepare(text).get(parameters) as R | undefined;
   }
 
   /** Runs a write; resolves with the number of rows it changed. */
   run(text: string, parameters: readonly unknown[]): number {
-    return this.statement(text).run(parameters).changes;
-  }
-
-  private statement(text: string): SQLite.Statement {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.database.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+    return this.database.prepare(text).run(parameters).changes;
   }
 }
